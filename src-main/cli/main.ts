@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+import { FileOrganizerError, isFileOrganizerError } from '../../src-shared/errors.js';
+import { type OperationProgress } from '../../src-shared/progress.js';
+import { openAppCore } from '../core/compose.js';
+import { resolveDataDir } from '../core/data-dir.js';
+import { loadRuleSetFile, presetRuleSet } from '../core/rules/load-rule-set.js';
+import { parseArguments, USAGE, type CommandArguments } from './parse-arguments.js';
+import { createProgressBar } from './progress-bar.js';
+import { printHistory, printPlan, printResult, printShow, printScan } from './print.js';
+
+/** Exit codes: 0 done; 1 finished with failures or rollback conflicts; 2 bad usage, bad input or unknown id. */
+const EXIT_DONE = 0;
+const EXIT_PARTIAL = 1;
+const EXIT_BAD_INPUT = 2;
+
+const BAD_INPUT_CODES = new Set(['E_USAGE', 'E_BAD_PATH', 'E_BAD_RULES', 'E_UNKNOWN_OPERATION', 'E_AMBIGUOUS_OPERATION', 'E_INVALID_STATE', 'E_BUSY']);
+
+function writeLine(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value)}\n`);
+}
+
+async function run(args: CommandArguments): Promise<number> {
+  // A test and scripting knob: emit progress more often than every 100 files (e.g. 1 = every file).
+  const progressEveryFiles = Number(process.env.FILEORG_PROGRESS_EVERY) || undefined;
+  const core = openAppCore({ dataDir: resolveDataDir({ flag: args.dataDir }), ...(progressEveryFiles ? { progressEveryFiles } : {}) });
+  const bar = !args.json && process.stderr.isTTY ? createProgressBar(process.stderr) : undefined;
+  const onProgress = (progress: OperationProgress): void => {
+    if (args.json) writeLine(progress);
+    else bar?.update(progress);
+  };
+  try {
+    if (!args.json) for (const id of core.recovered) process.stderr.write(`fileorg: operation ${id} was interrupted; run "fileorg resume ${id}" or "fileorg undo ${id}"\n`);
+    switch (args.command) {
+      case 'organize': {
+        const ruleSet = args.rules ? loadRuleSetFile(args.rules) : presetRuleSet(args.preset ?? 'by-type');
+        const result = await core.operations.organize({
+          roots: args.dirs, destination: args.dest ?? null, conflict: args.conflict, includeHidden: args.includeHidden,
+          sniffAll: args.sniffAll, preset: args.rules ? null : args.preset ?? 'by-type', ruleSet,
+        }, { dryRun: args.dryRun }, {
+          onStarted: (id) => { if (args.json) writeLine({ type: 'started', operation_id: id }); },
+          onPlanned: (plan) => { if (args.dryRun) { bar?.clear(); printPlan(plan, args.json); } },
+          onProgress,
+        });
+        bar?.clear();
+        printResult(result, args.json, args.dryRun ? result.plan : undefined);
+        return result.failed > 0 ? EXIT_PARTIAL : EXIT_DONE;
+      }
+      case 'undo': case 'resume': {
+        const result = args.command === 'undo' ? await core.operations.undo(args.id, { onProgress }) : await core.operations.resume(args.id, { onProgress });
+        bar?.clear();
+        printResult(result, args.json);
+        const conflicts = 'rollback_conflicts' in result ? (result as { rollback_conflicts: number }).rollback_conflicts : 0;
+        return result.failed > 0 && args.command === 'resume' ? EXIT_PARTIAL : conflicts > 0 ? EXIT_PARTIAL : EXIT_DONE;
+      }
+      case 'history':
+        printHistory(core.operations.history(), args.json);
+        return EXIT_DONE;
+      case 'show':
+        printShow(core.operations.show(args.id), args.json);
+        return EXIT_DONE;
+      case 'scan':
+        printScan(await core.operations.scan(args.dirs, { includeHidden: args.includeHidden }), args.json);
+        return EXIT_DONE;
+      default:
+        return args satisfies never;
+    }
+  } finally {
+    bar?.clear();
+    core.close();
+  }
+}
+
+async function main(): Promise<number> {
+  const argv = process.argv.slice(2);
+  const json = argv.includes('--json');
+  try {
+    const args = parseArguments(argv);
+    if (args === 'help') {
+      process.stdout.write(`${USAGE}\n`);
+      return argv.length === 0 ? EXIT_BAD_INPUT : EXIT_DONE;
+    }
+    return await run(args);
+  } catch (error) {
+    const known = isFileOrganizerError(error) ? error : new FileOrganizerError('E_INTERNAL', error instanceof Error ? error.message : String(error));
+    if (json) writeLine({ type: 'error', code: known.code, message: known.message });
+    else process.stderr.write(`fileorg: ${known.message}\n`);
+    if (known.code === 'E_INTERNAL' && process.env.FILEORG_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
+    return BAD_INPUT_CODES.has(known.code) ? EXIT_BAD_INPUT : EXIT_PARTIAL;
+  }
+}
+
+process.exitCode = await main();

@@ -1,0 +1,103 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { FileOrganizerError } from '../../src-shared/errors.js';
+import { conflictPolicySchema } from '../../src-shared/operation-status.js';
+import { presetNameSchema } from '../../src-shared/rules.js';
+
+export const USAGE = `usage: fileorg <command> [options]
+
+commands:
+  organize <dir...>   sort files into folders by rules (plan first, then move)
+      --preset by-type|by-date   built-in rules (default by-type)
+      --rules FILE               a JSON rule set instead of a preset
+      --dest DIR                 put organized files here (default: inside each given folder)
+      --dry-run                  print the plan, touch nothing
+      --conflict rename|skip     when a name is taken: "name (1).ext" (default) or leave the file
+      --include-hidden           also organize dotfiles and system files (.DS_Store, Thumbs.db)
+      --sniff all                read every file's content to check its type
+  undo <operation-id>  put every file of a run back
+  resume <operation-id> finish an interrupted run (or undo)
+  history              list past operations, newest first
+  show <operation-id>  one operation and its files
+  scan <dir...>        count what organize would look at
+
+global options:
+  --data-dir DIR   where history is kept (default: $FILEORG_DATA_DIR, else the app's data folder)
+  --json           one JSON object per line, for scripts
+  --help           this text`;
+
+const organizeSchema = z.object({
+  command: z.literal('organize'),
+  dirs: z.array(z.string().min(1)).min(1, 'organize needs at least one folder, e.g. fileorg organize ~/Downloads'),
+  preset: presetNameSchema.optional(),
+  rules: z.string().min(1).optional(),
+  dest: z.string().min(1).optional(),
+  dryRun: z.boolean(),
+  conflict: conflictPolicySchema,
+  includeHidden: z.boolean(),
+  sniffAll: z.boolean(),
+}).refine((value) => !(value.preset && value.rules), 'give --preset or --rules, not both');
+
+const withIdSchema = z.object({ command: z.enum(['undo', 'resume', 'show']), id: z.string().min(1) });
+const scanSchema = z.object({ command: z.literal('scan'), dirs: z.array(z.string().min(1)).min(1, 'scan needs a folder'), includeHidden: z.boolean() });
+const historySchema = z.object({ command: z.literal('history') });
+
+export type CommandArguments = (z.infer<typeof organizeSchema> | z.infer<typeof withIdSchema> | z.infer<typeof scanSchema> | z.infer<typeof historySchema>) & {
+  dataDir: string | undefined;
+  json: boolean;
+};
+
+/** Parse argv into one validated command; every mistake is an E_USAGE error that says what to type instead. */
+export function parseArguments(argv: string[]): CommandArguments | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        'data-dir': { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false },
+        preset: { type: 'string' }, rules: { type: 'string' }, dest: { type: 'string' }, 'dry-run': { type: 'boolean', default: false },
+        conflict: { type: 'string', default: 'rename' }, 'include-hidden': { type: 'boolean', default: false }, sniff: { type: 'string' },
+      },
+    });
+  } catch (error) {
+    throw new FileOrganizerError('E_USAGE', `${(error as Error).message}; see fileorg --help`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help || positionals.length === 0) return 'help';
+  const [command, ...rest] = positionals;
+  const global = { dataDir: values['data-dir'], json: values.json ?? false };
+  // Paths are made absolute against the working directory, never realpath'd, so they print as given.
+  const absolute = (paths: string[]) => paths.map((given) => path.resolve(given));
+  let result;
+  if (values.sniff !== undefined && values.sniff !== 'all') throw new FileOrganizerError('E_USAGE', `--sniff takes "all" (got "${values.sniff}")`);
+  switch (command) {
+    case 'organize':
+      result = organizeSchema.safeParse({
+        command, dirs: absolute(rest), preset: values.preset, rules: values.rules, dest: values.dest ? path.resolve(values.dest) : undefined,
+        dryRun: values['dry-run'], conflict: values.conflict, includeHidden: values['include-hidden'], sniffAll: values.sniff === 'all',
+      });
+      break;
+    case 'undo': case 'resume': case 'show':
+      if (rest.length !== 1) throw new FileOrganizerError('E_USAGE', `${command} takes one operation id (see fileorg history)`);
+      result = withIdSchema.safeParse({ command, id: rest[0] });
+      break;
+    case 'scan':
+      result = scanSchema.safeParse({ command, dirs: absolute(rest), includeHidden: values['include-hidden'] });
+      break;
+    case 'history':
+      if (rest.length > 0) throw new FileOrganizerError('E_USAGE', 'history takes no arguments');
+      result = historySchema.safeParse({ command });
+      break;
+    default:
+      throw new FileOrganizerError('E_USAGE', `unknown command "${command}"; commands: organize, undo, resume, history, show, scan`);
+  }
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const field = issue?.path.join('.') ?? '';
+    throw new FileOrganizerError('E_USAGE', `${field ? `--${field.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}: ` : ''}${issue?.message ?? 'invalid arguments'}; see fileorg --help`);
+  }
+  return { ...result.data, ...global };
+}

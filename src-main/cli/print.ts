@@ -1,0 +1,88 @@
+import { type OperationResult } from '../../src-shared/progress.js';
+import { type JournalRow } from '../core/ops/journal.js';
+import { type Operation } from '../core/ops/operation-store.js';
+import { type Plan } from '../core/plan/plan-organize.js';
+import { type ScanSummary } from '../core/scan/scan-types.js';
+
+const line = (value: unknown): void => { process.stdout.write(`${JSON.stringify(value)}\n`); };
+const say = (text: string): void => { process.stdout.write(`${text}\n`); };
+
+function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) { value /= 1000; unit++; }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
+/** The dry run's plan: one line per file the run would act on or skip. */
+export function printPlan(plan: Plan, json: boolean): void {
+  for (const row of plan.rows) {
+    const action = row.state === 'skipped' ? 'skip' : row.action;
+    const reason = row.state === 'skipped' ? row.reason : row.conflictRenamed ? 'conflict' : null;
+    if (json) line({ type: 'plan', source: row.source, destination: row.destination, action, reason });
+    else say(row.state === 'skipped' ? `skip    ${row.source}  (${row.reason}: ${row.error})` : `${action.padEnd(7)} ${row.source}\n     -> ${row.destination}${reason ? '  (name was taken)' : ''}`);
+  }
+}
+
+export function printResult(result: OperationResult & { plan?: Plan; rolled_back?: number; rollback_conflicts?: number }, json: boolean, plan?: Plan): void {
+  const { plan: _plan, ...rest } = result;
+  if (json) {
+    line(rest);
+    return;
+  }
+  if (plan) {
+    say(`\nDry run ${result.operation_id}: ${plan.filesTotal} files (${formatBytes(plan.bytesTotal)}) would be organized, ${result.skipped} skipped, ${result.conflicts} name conflicts, ${plan.unchanged} already in place. Nothing was touched.`);
+    return;
+  }
+  if (result.rolled_back !== undefined) {
+    say(`Undo of ${result.operation_id}: ${result.status}. ${result.rolled_back} files put back${result.rollback_conflicts ? `, ${result.rollback_conflicts} left in place (see fileorg show ${result.operation_id})` : ''}.`);
+    return;
+  }
+  say(`Operation ${result.operation_id}: ${result.status}. ${result.moved} files organized, ${result.skipped} skipped, ${result.failed} failed, ${result.conflicts} name conflicts.`);
+  say(`Undo it any time with: fileorg undo ${result.operation_id}`);
+}
+
+const historyEntry = (operation: Operation) => ({
+  operation_id: operation.id, status: operation.status, kind: operation.kind, dry_run: operation.dryRun,
+  created_at: new Date(operation.createdAt).toISOString(), finished_at: operation.finishedAt ? new Date(operation.finishedAt).toISOString() : null,
+  roots: operation.request.roots, destination: operation.request.destination,
+  files_total: operation.filesTotal, bytes_total: operation.bytesTotal, moved: operation.moved, skipped: operation.skipped,
+  failed: operation.failed, conflicts: operation.conflicts, unchanged: operation.unchanged,
+  rolled_back: operation.rolledBack, rollback_conflicts: operation.rollbackConflicts, message: operation.error,
+});
+
+export function printHistory(operations: Operation[], json: boolean): void {
+  for (const operation of operations) {
+    const entry = historyEntry(operation);
+    if (json) line(entry);
+    else say(`${entry.operation_id}  ${entry.created_at}  ${(entry.dry_run ? 'dry run' : entry.status).padEnd(24)} ${entry.files_total} files  ${entry.roots.join(', ')}`);
+  }
+  if (!json && operations.length === 0) say('No operations yet. Try: fileorg organize ~/Downloads --dry-run');
+}
+
+const fileEntry = (row: JournalRow) => ({
+  id: row.id, action: row.action, source: row.source, destination: row.destination, state: row.state, reason: row.reason, size: row.size,
+});
+
+export function printShow(shown: { operation: Operation; files: JournalRow[]; folders: { created: string[]; removed: string[] } }, json: boolean): void {
+  const entry = { type: 'operation', ...historyEntry(shown.operation), folders_created: shown.folders.created, folders_removed: shown.folders.removed };
+  if (json) {
+    line(entry);
+    for (const row of shown.files) line({ type: 'file', ...fileEntry(row) });
+    return;
+  }
+  say(`Operation ${entry.operation_id} (${entry.dry_run ? 'dry run' : entry.status}), ${entry.created_at}`);
+  say(`  folders: ${entry.roots.join(', ')}${entry.destination ? ` -> ${entry.destination}` : ''}`);
+  say(`  ${entry.moved} moved, ${entry.skipped} skipped, ${entry.failed} failed, ${entry.rolled_back} rolled back, ${entry.rollback_conflicts} rollback conflicts`);
+  if (entry.message) say(`  ${entry.message}`);
+  for (const row of shown.files) say(`  ${row.state.padEnd(18)} ${row.source} -> ${row.destination ?? '-'}${row.reason ? `  (${row.reason})` : ''}`);
+}
+
+export function printScan(summary: ScanSummary, json: boolean): void {
+  const entry = { type: 'scan', files: summary.files, bytes: summary.bytes, folders: summary.folders, symlinks: summary.symlinks,
+    special: summary.special, hidden: summary.hidden, skipped: summary.skipped };
+  if (json) { line(entry); return; }
+  say(`${summary.files} files (${formatBytes(summary.bytes)}) in ${summary.folders} folders; ${summary.hidden} hidden and ${summary.symlinks} symlinks left alone`);
+  for (const skipped of summary.skipped) say(`  skipped ${skipped.path}: ${skipped.reason} (${skipped.detail})`);
+}

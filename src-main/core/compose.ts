@@ -1,0 +1,29 @@
+import crypto from 'node:crypto';
+import { databaseFileIn, openDatabase, type AppDatabase } from './db/open-database.js';
+import { createOperations, type Operations } from './ops/operations.js';
+import { currentPlatform } from './rules/safe-names.js';
+
+export interface AppCore {
+  database: AppDatabase;
+  operations: Operations;
+  /** ids of operations found interrupted (owner gone) and settled at open */
+  recovered: string[];
+  close(): void;
+}
+
+/** Operation ids sort by creation time and are unique without coordination: ms timestamp + randomness. */
+export function newOperationId(clock: () => number = Date.now): string {
+  return `${clock().toString(36).padStart(9, '0')}${crypto.randomBytes(6).toString('hex')}`;
+}
+
+/** Wires the headless services once, over one data folder. The CLI, `serve` and the app all start here. */
+export function openAppCore(options: { dataDir: string; clock?: () => number; newId?: () => string; progressEveryFiles?: number }): AppCore {
+  const clock = options.clock ?? Date.now;
+  const database = openDatabase(databaseFileIn(options.dataDir), clock);
+  const operations = createOperations({
+    database, clock, newId: options.newId ?? (() => newOperationId(clock)), platform: currentPlatform(),
+    ...(options.progressEveryFiles ? { progressEveryFiles: options.progressEveryFiles } : {}),
+  });
+  const recovered = operations.recoverInterrupted();
+  return { database, operations, recovered, close: () => database.close() };
+}

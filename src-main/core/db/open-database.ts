@@ -1,0 +1,49 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import * as schema from './schema.js';
+
+export type Schema = typeof schema;
+export interface AppDatabase {
+  /** drizzle for ordinary queries */
+  orm: BetterSQLite3Database<Schema>;
+  /** the raw handle, for prepared statements on hot paths (bulk journal writes) */
+  sqlite: Database.Database;
+  close(): void;
+}
+
+/** drizzle-kit writes migrations to <project>/drizzle; find it from wherever this file was built to. */
+function findMigrationsFolder(): string {
+  let directory = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = path.join(directory, 'drizzle');
+    if (fs.existsSync(path.join(candidate, 'meta', '_journal.json'))) return candidate;
+    const parent = path.dirname(directory);
+    if (parent === directory) throw new Error('FileOrganizer is installed without its database migrations (drizzle/): reinstall it');
+    directory = parent;
+  }
+}
+
+/** Opens (creating if needed) the database file, applies migrations and makes sure the local profile exists. */
+export function openDatabase(file: string, clock: () => number = Date.now): AppDatabase {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  const sqlite = new Database(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('synchronous = NORMAL');
+  // The CLI, `serve` and the app share the file; wait for a writer rather than fail at once.
+  sqlite.pragma('busy_timeout = 10000');
+  const orm = drizzle(sqlite, { schema });
+  migrate(orm, { migrationsFolder: findMigrationsFolder() });
+  orm.insert(schema.users).values({
+    id: schema.LOCAL_USER_ID, username: 'local', displayName: 'Local profile', isLocalProfile: true, createdAt: clock(),
+  }).onConflictDoNothing().run();
+  return { orm, sqlite, close: () => sqlite.close() };
+}
+
+export function databaseFileIn(dataDir: string): string {
+  return path.join(dataDir, 'fileorganizer.db');
+}

@@ -1,0 +1,127 @@
+
+import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+/**
+ * The one database of a data folder, shared by the CLI, `fileorg serve` and the app.
+ * Times are Unix milliseconds. Device and inode numbers are decimal TEXT: inodes are unsigned 64-bit
+ * and SQLite integers are signed, so TEXT keeps every value exact.
+ */
+
+export const LOCAL_USER_ID = 'local';
+
+export const users = sqliteTable('users', {
+  id: text('id').primaryKey(),
+  username: text('username').notNull(),
+  displayName: text('display_name').notNull(),
+  passwordHash: text('password_hash'),
+  isLocalProfile: integer('is_local_profile', { mode: 'boolean' }).notNull().default(false),
+  createdAt: integer('created_at').notNull(),
+}, (table) => [uniqueIndex('users_username_unique').on(table.username)]);
+
+export const apiKeys = sqliteTable('api_keys', {
+  id: text('id').primaryKey(),
+  userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  name: text('name').notNull(),
+  prefix: text('prefix').notNull(),
+  keyHash: text('key_hash').notNull(),
+  createdAt: integer('created_at').notNull(),
+  lastUsedAt: integer('last_used_at'),
+  revokedAt: integer('revoked_at'),
+}, (table) => [index('api_keys_user').on(table.userId), uniqueIndex('api_keys_prefix_unique').on(table.prefix)]);
+
+export const refreshTokens = sqliteTable('refresh_tokens', {
+  id: text('id').primaryKey(),
+  userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  tokenHash: text('token_hash').notNull(),
+  createdAt: integer('created_at').notNull(),
+  expiresAt: integer('expires_at').notNull(),
+  revokedAt: integer('revoked_at'),
+}, (table) => [index('refresh_tokens_user').on(table.userId)]);
+
+export const ruleSets = sqliteTable('rule_sets', {
+  id: text('id').primaryKey(),
+  userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  name: text('name').notNull(),
+  /** JSON of a RuleSet (src-shared/rules.ts); validated with zod when read. */
+  definition: text('definition').notNull(),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+export const watchedFolders = sqliteTable('watched_folders', {
+  id: text('id').primaryKey(),
+  userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  path: text('path').notNull(),
+  ruleSetId: text('rule_set_id').references(() => ruleSets.id, { onDelete: 'set null' }),
+  preset: text('preset'),
+  enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+  createdAt: integer('created_at').notNull(),
+});
+
+export const operations = sqliteTable('operations', {
+  id: text('id').primaryKey(),
+  userId: text('user_id').notNull().default(LOCAL_USER_ID).references(() => users.id),
+  kind: text('kind', { enum: ['organize'] }).notNull(),
+  status: text('status').notNull(),
+  /** Which phase ran last: an interrupted operation resumes it. */
+  phase: text('phase', { enum: ['execute', 'rollback'] }).notNull().default('execute'),
+  dryRun: integer('dry_run', { mode: 'boolean' }).notNull().default(false),
+  /** JSON: { roots, destination, conflict, includeHidden, sniffAll, preset, ruleSet }; validated when read. */
+  request: text('request').notNull(),
+  createdAt: integer('created_at').notNull(),
+  startedAt: integer('started_at'),
+  finishedAt: integer('finished_at'),
+  filesTotal: integer('files_total').notNull().default(0),
+  bytesTotal: integer('bytes_total').notNull().default(0),
+  filesDone: integer('files_done').notNull().default(0),
+  bytesDone: integer('bytes_done').notNull().default(0),
+  moved: integer('moved').notNull().default(0),
+  skipped: integer('skipped').notNull().default(0),
+  failed: integer('failed').notNull().default(0),
+  conflicts: integer('conflicts').notNull().default(0),
+  unchanged: integer('unchanged').notNull().default(0),
+  rolledBack: integer('rolled_back').notNull().default(0),
+  rollbackConflicts: integer('rollback_conflicts').notNull().default(0),
+  /** The lease: which process runs it, and when it last said so. */
+  ownerPid: integer('owner_pid'),
+  ownerHost: text('owner_host'),
+  heartbeatAt: integer('heartbeat_at'),
+  error: text('error'),
+}, (table) => [index('operations_created').on(table.createdAt)]);
+
+/**
+ * The journal: one row per planned file action, written before anything moves. Row id order is plan
+ * order; rollback walks it backwards. The only index serves "rows of operation X in order" (the
+ * primary key gives the order), because every extra index costs the bulk insert dearly.
+ */
+export const fileRecords = sqliteTable('file_records', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  operationId: text('operation_id').notNull().references(() => operations.id, { onDelete: 'cascade' }),
+  action: text('action', { enum: ['move', 'copy', 'rename'] }).notNull(),
+  source: text('source').notNull(),
+  destination: text('destination'),
+  state: text('state').notNull(),
+  reason: text('reason'),
+  error: text('error'),
+  ruleName: text('rule_name'),
+  category: text('category'),
+  conflictRenamed: integer('conflict_renamed', { mode: 'boolean' }).notNull().default(false),
+  size: integer('size').notNull(),
+  mtimeMs: real('mtime_ms').notNull(),
+  dev: text('dev').notNull(),
+  ino: text('ino').notNull(),
+  /** Identity of the placed file, recorded when done (a cross-device copy is a new inode). */
+  destinationDev: text('destination_dev'),
+  destinationIno: text('destination_ino'),
+  /** Content hash, recorded for copies so undo can prove a copy is unchanged before deleting it. */
+  contentHash: text('content_hash'),
+}, (table) => [index('file_records_operation').on(table.operationId, table.id)]);
+
+/** Folders an operation created (removed by undo if empty) or removed because it emptied them (recreated by undo). */
+export const folderRecords = sqliteTable('folder_records', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  operationId: text('operation_id').notNull().references(() => operations.id, { onDelete: 'cascade' }),
+  path: text('path').notNull(),
+  change: text('change', { enum: ['created', 'removed'] }).notNull(),
+}, (table) => [index('folder_records_operation').on(table.operationId)]);
+

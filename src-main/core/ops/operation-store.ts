@@ -1,0 +1,99 @@
+import os from 'node:os';
+import { and, desc, eq, inArray, like } from 'drizzle-orm';
+import { FileOrganizerError } from '../../../src-shared/errors.js';
+import { type OperationPhase, type OperationStatus, operationStatusSchema } from '../../../src-shared/operation-status.js';
+import { type AppDatabase } from '../db/open-database.js';
+import { operations } from '../db/schema.js';
+import { organizeRequestSchema, type OrganizeRequest } from './operation-request.js';
+
+export type OperationRow = typeof operations.$inferSelect;
+export interface Operation extends Omit<OperationRow, 'request' | 'status' | 'phase'> {
+  status: OperationStatus;
+  phase: OperationPhase;
+  request: OrganizeRequest;
+}
+
+/** A lease whose heartbeat is older than this belongs to a process that is gone (or hung past saving). */
+export const LEASE_STALE_MS = 60_000;
+
+function parseOperation(row: OperationRow): Operation {
+  const request = organizeRequestSchema.safeParse(JSON.parse(row.request));
+  if (!request.success) throw new FileOrganizerError('E_INTERNAL', `operation ${row.id} has an unreadable request in the database`);
+  return { ...row, status: operationStatusSchema.parse(row.status), phase: row.phase, request: request.data };
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, but another user's
+  }
+}
+
+export function createOperationStore(database: AppDatabase, clock: () => number) {
+  const { orm } = database;
+  const host = os.hostname();
+  const byId = (id: string) => orm.select().from(operations).where(eq(operations.id, id)).get();
+
+  return {
+    insert(values: typeof operations.$inferInsert): void {
+      orm.insert(operations).values(values).run();
+    },
+    get(id: string): Operation | undefined {
+      const row = byId(id);
+      return row ? parseOperation(row) : undefined;
+    },
+    /** Accepts a whole id or an unambiguous prefix of one (at least 4 characters), as git does. */
+    resolve(idOrPrefix: string): Operation {
+      const exact = byId(idOrPrefix);
+      if (exact) return parseOperation(exact);
+      const matches = idOrPrefix.length >= 4 && /^[\w-]+$/.test(idOrPrefix)
+        ? orm.select().from(operations).where(like(operations.id, `${idOrPrefix}%`)).limit(2).all() : [];
+      if (matches.length === 1) return parseOperation(matches[0] as OperationRow);
+      if (matches.length > 1) throw new FileOrganizerError('E_AMBIGUOUS_OPERATION', `"${idOrPrefix}" matches more than one operation; give more of the id (see fileorg history)`);
+      throw new FileOrganizerError('E_UNKNOWN_OPERATION', `no operation "${idOrPrefix}"; list them with fileorg history`);
+    },
+    list(limit: number): Operation[] {
+      return orm.select().from(operations).orderBy(desc(operations.createdAt), desc(operations.id)).limit(limit).all().map(parseOperation);
+    },
+    update(id: string, values: Partial<typeof operations.$inferInsert>): void {
+      orm.update(operations).set(values).where(eq(operations.id, id)).run();
+    },
+    heartbeat(id: string): void {
+      orm.update(operations).set({ heartbeatAt: clock() }).where(eq(operations.id, id)).run();
+    },
+    /**
+     * Take the lease: atomically move the operation from one of `from` to `to`, owned by this process. Fails
+     * when another live process holds it or its status changed meanwhile.
+     */
+    acquire(id: string, from: readonly OperationStatus[], to: OperationStatus, phase: OperationPhase): boolean {
+      const result = orm.update(operations)
+        .set({ status: to, phase, ownerPid: process.pid, ownerHost: host, heartbeatAt: clock(), finishedAt: null })
+        .where(and(eq(operations.id, id), inArray(operations.status, [...from]))).run();
+      return result.changes === 1;
+    },
+    release(id: string, values: Partial<typeof operations.$inferInsert>): void {
+      orm.update(operations).set({ ...values, ownerPid: null, heartbeatAt: clock() }).where(eq(operations.id, id)).run();
+    },
+    /** Operations that say they are in progress but whose owning process is gone. */
+    orphaned(): Operation[] {
+      const active = orm.select().from(operations).where(inArray(operations.status, ['planned', 'running', 'rolling_back'])).all();
+      return active.filter((row) => {
+        if (row.dryRun && row.status === 'planned' && row.ownerPid === null) return false; // a finished preview
+        if (row.ownerPid === null) return true;
+        const stale = row.heartbeatAt === null || clock() - row.heartbeatAt > LEASE_STALE_MS;
+        const alive = row.ownerHost === host ? processIsAlive(row.ownerPid) && row.ownerPid !== process.pid : !stale;
+        return !alive || stale;
+      }).map(parseOperation);
+    },
+    /** Is another live process working on this operation right now? */
+    heldByOther(operation: Operation): boolean {
+      if (operation.ownerPid === null || !['planned', 'running', 'rolling_back'].includes(operation.status)) return false;
+      if (operation.ownerHost === host && operation.ownerPid === process.pid) return false;
+      const stale = operation.heartbeatAt === null || clock() - operation.heartbeatAt > LEASE_STALE_MS;
+      return !stale && (operation.ownerHost !== host || processIsAlive(operation.ownerPid));
+    },
+  };
+}
+export type OperationStore = ReturnType<typeof createOperationStore>;

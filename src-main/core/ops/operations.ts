@@ -1,0 +1,188 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { FileOrganizerError } from '../../../src-shared/errors.js';
+import { type OperationStatus } from '../../../src-shared/operation-status.js';
+import { type OperationResult } from '../../../src-shared/progress.js';
+import { type AppDatabase } from '../db/open-database.js';
+import { type Plan, planOrganize } from '../plan/plan-organize.js';
+import { type Platform } from '../rules/safe-names.js';
+import { scanTree } from '../scan/scan-tree.js';
+import { type ScanSummary } from '../scan/scan-types.js';
+import { type EngineContext, type RunHooks } from './engine-context.js';
+import { executeOperation } from './execute-operation.js';
+import { createJournal, type JournalRow } from './journal.js';
+import { countsFromJournal } from './operation-counts.js';
+import { type OrganizeRequest } from './operation-request.js';
+import { createOperationStore, type Operation } from './operation-store.js';
+import { createProgressThrottle } from './progress-throttle.js';
+import { reconcileOperation } from './reconcile-operation.js';
+import { rollbackOperation } from './rollback-operation.js';
+
+const HEARTBEAT_MS = 5_000;
+
+export interface OperationsDependencies {
+  database: AppDatabase;
+  clock: () => number;
+  newId: () => string;
+  platform: Platform;
+  progressEveryFiles?: number;
+  progressEveryMs?: number;
+}
+
+export interface OrganizeHooks extends RunHooks {
+  /** the operation exists (its id can be shown) before scanning starts */
+  onStarted?: (operationId: string) => void;
+  /** the complete plan, before anything moves */
+  onPlanned?: (plan: Plan, operationId: string) => void;
+}
+
+/** Check every root and the destination before anything is recorded, with messages that say what to fix. */
+function checkPaths(request: OrganizeRequest): void {
+  for (const root of request.roots) {
+    const stats = fs.statSync(root, { throwIfNoEntry: false });
+    if (!stats) throw new FileOrganizerError('E_BAD_PATH', `${root} does not exist; give a folder to organize`);
+    if (!stats.isDirectory()) throw new FileOrganizerError('E_BAD_PATH', `${root} is a file, not a folder; give the folder that holds it`);
+  }
+  if (request.destination) {
+    const stats = fs.statSync(request.destination, { throwIfNoEntry: false });
+    if (stats && !stats.isDirectory()) throw new FileOrganizerError('E_BAD_PATH', `the destination ${request.destination} is a file; give a folder (it is created if missing)`);
+  }
+}
+
+export function createOperations(dependencies: OperationsDependencies) {
+  const { database, clock, newId, platform } = dependencies;
+  const store = createOperationStore(database, clock);
+  const journal = createJournal(database);
+  const context: EngineContext = {
+    store, journal, clock, platform,
+    progressEveryFiles: dependencies.progressEveryFiles ?? 100,
+    progressEveryMs: dependencies.progressEveryMs ?? 100,
+  };
+
+  /** Keep the lease fresh while this process works on an operation. */
+  const holdLease = async <T>(operationId: string, work: () => Promise<T>): Promise<T> => {
+    const timer = setInterval(() => store.heartbeat(operationId), HEARTBEAT_MS);
+    timer.unref();
+    try { return await work(); } finally { clearInterval(timer); }
+  };
+
+  const finish = (operation: Operation, kind: 'execute' | 'rollback'): OperationResult => {
+    const counts = countsFromJournal(journal, operation.id);
+    let status: OperationStatus;
+    if (kind === 'execute') status = counts.failed > 0 ? 'completed_with_failures' : 'completed';
+    else status = counts.rollbackConflicts > 0 ? 'partially_rolled_back' : 'rolled_back';
+    store.release(operation.id, {
+      status, finishedAt: clock(), error: null,
+      moved: counts.moved, skipped: counts.skipped, failed: counts.failed, conflicts: counts.conflicts,
+      rolledBack: counts.rolledBack, rollbackConflicts: counts.rollbackConflicts,
+      filesDone: operation.filesTotal - counts.pending, bytesDone: operation.bytesTotal - counts.pendingBytes,
+    });
+    return resultOf(store.get(operation.id) as Operation);
+  };
+
+  const resultOf = (operation: Operation): OperationResult => ({
+    type: 'result', operation_id: operation.id, status: operation.status,
+    moved: operation.moved, skipped: operation.skipped, failed: operation.failed, conflicts: operation.conflicts,
+  });
+
+  const guardNotBusy = (operation: Operation): void => {
+    if (store.heldByOther(operation)) throw new FileOrganizerError('E_BUSY', `operation ${operation.id} is being worked on by process ${operation.ownerPid}; wait for it to finish`);
+  };
+
+  return {
+    /** Settle every operation whose owner is gone. Run once when a process opens the data folder. */
+    recoverInterrupted(): string[] {
+      const orphaned = store.orphaned();
+      for (const operation of orphaned) reconcileOperation(context, operation);
+      return orphaned.map((operation) => operation.id);
+    },
+
+    async organize(request: OrganizeRequest, options: { dryRun: boolean }, hooks: OrganizeHooks = {}): Promise<OperationResult & { plan: Plan }> {
+      checkPaths(request);
+      const id = newId();
+      store.insert({
+        id, kind: 'organize', status: 'planned', phase: 'execute', dryRun: options.dryRun, request: JSON.stringify(request),
+        createdAt: clock(), startedAt: clock(), ownerPid: process.pid, ownerHost: null, heartbeatAt: clock(),
+      });
+      store.acquire(id, ['planned'], 'planned', 'execute'); // records the owner host
+      hooks.onStarted?.(id);
+      return holdLease(id, async () => {
+        const progress = createProgressThrottle({ operationId: id, listener: hooks.onProgress, everyFiles: context.progressEveryFiles, everyMs: context.progressEveryMs });
+        const plan = await planOrganize(request, { now: clock, platform, progress });
+        // The whole plan goes into the journal, in one transaction, before the first file moves.
+        database.sqlite.transaction(() => {
+          journal.insertRows(id, plan.rows);
+          journal.recordFolders(id, 'created', plan.createdFolders);
+          store.update(id, { filesTotal: plan.filesTotal, bytesTotal: plan.bytesTotal, unchanged: plan.unchanged, heartbeatAt: clock() });
+        })();
+        hooks.onPlanned?.(plan, id);
+        const planned = store.get(id) as Operation;
+        if (options.dryRun) {
+          const counts = countsFromJournal(journal, id);
+          store.release(id, { status: 'planned', finishedAt: clock(), skipped: counts.skipped, conflicts: counts.conflicts });
+          return { ...resultOf(store.get(id) as Operation), plan };
+        }
+        if (!store.acquire(id, ['planned'], 'running', 'execute')) throw new FileOrganizerError('E_BUSY', `operation ${id} was taken over by another process`);
+        await executeOperation(context, planned, { ...hooks, resuming: false });
+        return { ...finish(planned, 'execute'), plan };
+      });
+    },
+
+    /** Finish an interrupted operation: the rest of its run, or the rest of its undo. */
+    async resume(idOrPrefix: string, hooks: RunHooks = {}): Promise<OperationResult> {
+      const operation = store.resolve(idOrPrefix);
+      guardNotBusy(operation);
+      if (operation.dryRun) throw new FileOrganizerError('E_INVALID_STATE', `operation ${operation.id} was a dry run (a preview); run organize without --dry-run`);
+      if (operation.status !== 'interrupted') throw new FileOrganizerError('E_INVALID_STATE', `operation ${operation.id} is ${operation.status}; only an interrupted operation can be resumed`);
+      if (operation.phase === 'rollback') return this.undo(operation.id, hooks);
+      if (!store.acquire(operation.id, ['interrupted'], 'running', 'execute')) throw new FileOrganizerError('E_BUSY', `operation ${operation.id} was taken over by another process`);
+      return holdLease(operation.id, async () => {
+        await executeOperation(context, operation, { ...hooks, resuming: true });
+        return finish(operation, 'execute');
+      });
+    },
+
+    /** Roll an operation back, newest file first. Safe to run again after an interruption or a conflict. */
+    async undo(idOrPrefix: string, hooks: RunHooks = {}): Promise<OperationResult & { rolled_back: number; rollback_conflicts: number }> {
+      const operation = store.resolve(idOrPrefix);
+      guardNotBusy(operation);
+      if (operation.dryRun) throw new FileOrganizerError('E_INVALID_STATE', `operation ${operation.id} was a dry run: nothing was moved, so there is nothing to undo`);
+      if (operation.status === 'rolled_back') throw new FileOrganizerError('E_INVALID_STATE', `operation ${operation.id} is already rolled back`);
+      const undoable: OperationStatus[] = ['completed', 'completed_with_failures', 'interrupted', 'partially_rolled_back'];
+      if (!undoable.includes(operation.status)) throw new FileOrganizerError('E_INVALID_STATE', `operation ${operation.id} is ${operation.status}; it can be undone once it has finished or been interrupted`);
+      if (!store.acquire(operation.id, undoable, 'rolling_back', 'rollback')) throw new FileOrganizerError('E_BUSY', `operation ${operation.id} was taken over by another process`);
+      return holdLease(operation.id, async () => {
+        await rollbackOperation(context, operation, hooks);
+        const result = finish(operation, 'rollback');
+        const after = store.get(operation.id) as Operation;
+        return { ...result, rolled_back: after.rolledBack, rollback_conflicts: after.rollbackConflicts };
+      });
+    },
+
+    history(limit = 1000): Operation[] {
+      return store.list(limit);
+    },
+
+    show(idOrPrefix: string): { operation: Operation; files: JournalRow[]; folders: { created: string[]; removed: string[] } } {
+      const operation = store.resolve(idOrPrefix);
+      const files: JournalRow[] = [];
+      for (let cursor = 0; ;) {
+        const page = journal.pageForward(operation.id, cursor, ['planned', 'done', 'skipped', 'failed', 'rolled_back', 'rollback_conflict'], 5000);
+        if (page.length === 0) break;
+        files.push(...page);
+        cursor = (page[page.length - 1] as JournalRow).id;
+      }
+      return { operation, files, folders: { created: journal.folders(operation.id, 'created'), removed: journal.folders(operation.id, 'removed') } };
+    },
+
+    async scan(roots: string[], options: { includeHidden: boolean }): Promise<ScanSummary> {
+      for (const root of roots) {
+        if (!fs.statSync(root, { throwIfNoEntry: false })?.isDirectory()) throw new FileOrganizerError('E_BAD_PATH', `${root} is not a folder; give a folder to scan`);
+      }
+      const stream = scanTree({ roots: roots.map((root) => path.resolve(root)), excludedFolders: [], includeHidden: options.includeHidden, batchSize: 4096 });
+      for await (const batch of stream.batches) void batch; // counted in the summary
+      return stream.summary;
+    },
+  };
+}
+export type Operations = ReturnType<typeof createOperations>;

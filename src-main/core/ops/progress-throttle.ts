@@ -1,0 +1,36 @@
+import { type OperationProgress, type OperationStage } from '../../../src-shared/progress.js';
+
+export type ProgressListener = (progress: OperationProgress) => void;
+
+/**
+ * Emits progress at least every `everyFiles` files or every `everyMs` milliseconds, whichever comes first,
+ * and always at the end of a stage, so a listener sees steady progress without one event per file.
+ */
+export function createProgressThrottle(options: {
+  operationId: string;
+  listener: ProgressListener | undefined;
+  everyFiles: number;
+  everyMs: number;
+  now?: () => number;
+}) {
+  const now = options.now ?? (() => performance.now());
+  let lastFiles = 0;
+  let lastAt = now();
+  const send = (stage: OperationStage, state: Omit<OperationProgress, 'type' | 'operation_id' | 'stage'>): void => {
+    lastFiles = state.files_done;
+    lastAt = now();
+    options.listener?.({ type: 'progress', operation_id: options.operationId, stage, ...state });
+  };
+  return {
+    /** call after every file; emits when due */
+    tick(stage: OperationStage, state: Omit<OperationProgress, 'type' | 'operation_id' | 'stage'>): void {
+      if (!options.listener) return;
+      if (state.files_done - lastFiles >= options.everyFiles || now() - lastAt >= options.everyMs) send(stage, state);
+    },
+    /** emit now (end of a stage) */
+    flush(stage: OperationStage, state: Omit<OperationProgress, 'type' | 'operation_id' | 'stage'>): void {
+      send(stage, state);
+    },
+  };
+}
+export type ProgressThrottle = ReturnType<typeof createProgressThrottle>;

@@ -1,0 +1,118 @@
+import fs from 'node:fs';
+import { type FileIdentity, readIdentity, sameIdentity } from '../scan/file-identity.js';
+import { type EngineContext, PAGE_SIZE, temporaryTag } from './engine-context.js';
+import { hashFile, temporaryPathFor } from './file-transfer.js';
+import { type JournalRow, type JournalUpdate } from './journal.js';
+import { countsFromJournal } from './operation-counts.js';
+import { type Operation } from './operation-store.js';
+
+/**
+ * Only rows of the page in flight at the crash can disagree with the journal (each page is committed before
+ * the next starts). Past this many consecutive rows found untouched on disk, the rest are untouched too.
+ */
+const UNTOUCHED_RUN_THAT_ENDS_THE_SEARCH = 2 * PAGE_SIZE;
+
+const sameFile = (a: FileIdentity, b: FileIdentity): boolean => a.dev === b.dev && a.ino === b.ino;
+
+/** Remove the temp file of a row: whether half-written or already linked into place, it is ours. */
+function clearTemporary(target: string, tag: string): FileIdentity | undefined {
+  const temporary = temporaryPathFor(target, tag);
+  const identity = readIdentity(temporary);
+  if (identity) fs.unlinkSync(temporary);
+  return identity;
+}
+
+/** What a `planned` row actually reached before the crash. undefined: untouched, still to do. */
+function settleExecuteRow(operation: Operation, row: JournalRow): JournalUpdate | undefined {
+  const destination = row.destination as string;
+  const temporary = clearTemporary(destination, temporaryTag(operation.id, row.id, 'execute'));
+  const source = readIdentity(row.source);
+  const placed = readIdentity(destination);
+  const done = (identity: FileIdentity, contentHash: string | null): JournalUpdate =>
+    ({ id: row.id, state: 'done', destinationDev: identity.dev, destinationIno: identity.ino, contentHash });
+  if (!placed) {
+    if (source) return temporary ? { id: row.id, state: 'planned' } : undefined;
+    return { id: row.id, state: 'failed', reason: 'source-missing', error: `${row.source} disappeared and was not moved by FileOrganizer` };
+  }
+  if (row.action === 'copy') {
+    if (source && placed.size === source.size && hashFile(destination) === hashFile(row.source)) return done(placed, hashFile(destination));
+    return { id: row.id, state: 'planned' };
+  }
+  if (!source) {
+    // The source is gone and the destination holds this file: the last step (unlink) had happened.
+    if (sameFile(placed, row) || (placed.dev !== row.dev && placed.size === row.size)) {
+      return done(placed, placed.dev !== row.dev ? hashFile(destination) : null);
+    }
+    return { id: row.id, state: 'failed', reason: 'source-missing', error: `${row.source} disappeared and was not moved by FileOrganizer` };
+  }
+  if (!sameIdentity(source, row)) return { id: row.id, state: 'planned' }; // changed by someone: the run will skip it
+  if (sameFile(placed, source)) {
+    fs.unlinkSync(row.source); // crashed between link and unlink: two names of one file
+    return done(placed, null);
+  }
+  if (placed.dev !== source.dev && placed.size === source.size) {
+    const contentHash = hashFile(destination);
+    if (contentHash === hashFile(row.source)) {
+      fs.unlinkSync(row.source); // the verified copy was in place; only the source's unlink was missing
+      return done(placed, contentHash);
+    }
+  }
+  return { id: row.id, state: 'planned' };
+}
+
+/** What a `done` row of an interrupted rollback actually reached. undefined: untouched, still to roll back. */
+function settleRollbackRow(operation: Operation, row: JournalRow): JournalUpdate | undefined {
+  const destination = row.destination as string;
+  const temporary = clearTemporary(row.source, temporaryTag(operation.id, row.id, 'rollback'));
+  const placed = readIdentity(destination);
+  const back = readIdentity(row.source);
+  if (row.action === 'copy') return placed ? (temporary ? { id: row.id, state: 'done' } : undefined) : { id: row.id, state: 'rolled_back' };
+  if (!placed) return back ? { id: row.id, state: 'rolled_back' } : undefined;
+  if (!back) return temporary ? { id: row.id, state: 'done' } : undefined;
+  if (sameFile(placed, back)) {
+    fs.unlinkSync(destination);
+    return { id: row.id, state: 'rolled_back' };
+  }
+  if (placed.dev !== back.dev && placed.size === back.size && hashFile(destination) === hashFile(row.source)) {
+    fs.unlinkSync(destination);
+    return { id: row.id, state: 'rolled_back' };
+  }
+  return undefined;
+}
+
+/**
+ * Settles an operation whose owner died: each row that may have been in flight is checked against the disk
+ * (finishing a half-done move only where an identical, verified copy exists), stray temp files are removed,
+ * and the operation is marked `interrupted` for `resume` or `undo`.
+ */
+export function reconcileOperation(context: EngineContext, operation: Operation): void {
+  const { journal, store } = context;
+  if (operation.dryRun) {
+    store.release(operation.id, { status: 'planned', finishedAt: context.clock() });
+    return;
+  }
+  const rollingBack = operation.phase === 'rollback';
+  let cursor = rollingBack ? Number.MAX_SAFE_INTEGER : 0;
+  let untouchedRun = 0;
+  while (untouchedRun < UNTOUCHED_RUN_THAT_ENDS_THE_SEARCH) {
+    const page = rollingBack
+      ? journal.pageBackward(operation.id, cursor, ['done'], PAGE_SIZE)
+      : journal.pageForward(operation.id, cursor, ['planned'], PAGE_SIZE);
+    if (page.length === 0) break;
+    const updates: JournalUpdate[] = [];
+    for (const row of page) {
+      cursor = row.id;
+      const update = rollingBack ? settleRollbackRow(operation, row) : settleExecuteRow(operation, row);
+      if (update) { updates.push(update); untouchedRun = 0; } else if (++untouchedRun >= UNTOUCHED_RUN_THAT_ENDS_THE_SEARCH) break;
+    }
+    journal.applyUpdates(updates);
+  }
+  const counts = countsFromJournal(journal, operation.id);
+  store.release(operation.id, {
+    status: 'interrupted',
+    moved: counts.moved, skipped: counts.skipped, failed: counts.failed, conflicts: counts.conflicts,
+    rolledBack: counts.rolledBack, rollbackConflicts: counts.rollbackConflicts,
+    filesDone: operation.filesTotal - counts.pending, bytesDone: operation.bytesTotal - counts.pendingBytes,
+    error: `interrupted during ${rollingBack ? 'undo' : 'the run'}; run "fileorg ${rollingBack ? 'undo' : 'resume'} ${operation.id}" to finish it, or "fileorg undo ${operation.id}" to roll it back`,
+  });
+}

@@ -1,0 +1,160 @@
+import path from 'node:path';
+import { type ConflictPolicy } from '../../../src-shared/operation-status.js';
+import { type Rule, type RuleSet } from '../../../src-shared/rules.js';
+import { readCaptureDate, mayHaveCaptureDate } from '../categorize/capture-date.js';
+import { categorize, needsSniff } from '../categorize/categorize.js';
+import { sniffFile, type SniffResult } from '../categorize/sniff-file.js';
+import { compileRuleSet } from '../rules/compile-rules.js';
+import { type FileFacts, splitName } from '../rules/file-facts.js';
+import { renderDestination } from '../rules/render-destination.js';
+import { conflictName, type Platform } from '../rules/safe-names.js';
+import { type ScanBatch, type ScanSummary } from '../scan/scan-types.js';
+import { scanTree } from '../scan/scan-tree.js';
+import { type NewJournalRow } from '../ops/journal.js';
+import { type ProgressThrottle } from '../ops/progress-throttle.js';
+import { createDestinationView, type DestinationView } from './destination-view.js';
+
+export interface PlanRequest {
+  /** absolute roots, as the user gave them (never realpath'd) */
+  roots: string[];
+  /** absolute destination root, or null to organize each root in place */
+  destination: string | null;
+  ruleSet: RuleSet;
+  conflict: ConflictPolicy;
+  includeHidden: boolean;
+  sniffAll: boolean;
+}
+
+export interface Plan {
+  /** in the order the run executes them */
+  rows: NewJournalRow[];
+  createdFolders: readonly string[];
+  /** files already where the rules put them */
+  unchanged: number;
+  /** files no rule matched */
+  unmatched: number;
+  filesTotal: number;
+  bytesTotal: number;
+  scan: ScanSummary;
+}
+
+const SCAN_BATCH = 4096;
+const FACT_CONCURRENCY = 16;
+
+async function mapInOrder<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T);
+    }
+  });
+  await Promise.all(lanes);
+  return results;
+}
+
+interface Extras { sniff: SniffResult | undefined; captureDate: Date | undefined }
+
+/**
+ * Builds the whole plan before anything moves: for each file in walk order the first matching rule decides,
+ * and the destination accounts for every earlier planned move. The dry run prints exactly this; the real run
+ * executes exactly this.
+ */
+export async function planOrganize(request: PlanRequest, dependencies: {
+  now: () => number;
+  platform: Platform;
+  progress: ProgressThrottle;
+}): Promise<Plan> {
+  const { now, platform, progress } = dependencies;
+  const rules = compileRuleSet(request.ruleSet, now);
+  const view = createDestinationView(platform);
+  const rows: NewJournalRow[] = [];
+  let unchanged = 0;
+  let unmatched = 0;
+  let seen = 0;
+  let filesTotal = 0;
+  let bytesTotal = 0;
+  const excludedFolders = request.destination && !request.roots.includes(request.destination) ? [request.destination] : [];
+  const scan = scanTree({ roots: request.roots, excludedFolders, includeHidden: request.includeHidden, batchSize: SCAN_BATCH });
+
+  const skipRow = (source: string, size: number, mtimeMs: number, dev: string, ino: string, reason: string, detail: string, rule: Rule | null, category: string | null): void => {
+    rows.push({ action: rule?.action.type ?? 'move', source, destination: null, state: 'skipped', reason, error: detail, ruleName: rule?.name ?? null,
+      category, conflictRenamed: false, size, mtimeMs, dev, ino });
+  };
+
+  const planBatch = async (batch: ScanBatch): Promise<void> => {
+    const count = batch.paths.length;
+    const wantsContent = (index: number): boolean => rules.needsMime || needsSniff(splitName(path.basename(batch.paths[index] as string)).extension.toLowerCase(), request.sniffAll);
+    const wantsDate = (index: number): boolean => rules.needsDate && mayHaveCaptureDate(splitName(path.basename(batch.paths[index] as string)).extension.toLowerCase());
+    const indexes = Array.from({ length: count }, (_, index) => index).filter((index) => wantsContent(index) || wantsDate(index));
+    const extras = new Map<number, Extras>();
+    const found = await mapInOrder(indexes, FACT_CONCURRENCY, async (index): Promise<Extras> => ({
+      sniff: wantsContent(index) ? await sniffFile(batch.paths[index] as string) : undefined,
+      captureDate: wantsDate(index) ? await readCaptureDate(batch.paths[index] as string) : undefined,
+    }));
+    indexes.forEach((index, position) => extras.set(index, found[position] as Extras));
+
+    for (let index = 0; index < count; index++) {
+      const source = batch.paths[index] as string;
+      const size = batch.sizes[index] as number;
+      const mtimeMs = batch.mtimesMs[index] as number;
+      const dev = batch.devs[index] as string;
+      const ino = batch.inos[index] as string;
+      const root = request.roots[batch.roots[index] as number] as string;
+      seen++;
+      progress.tick('plan', { files_done: seen, files_total: 0, bytes_done: 0, bytes_total: 0, current_path: source });
+
+      const name = path.basename(source);
+      const { stem, extension: extensionAsWritten } = splitName(name);
+      const extension = extensionAsWritten.toLowerCase();
+      const extra = extras.get(index);
+      const { category } = categorize(extension, extra?.sniff ?? (needsSniff(extension, request.sniffAll) ? { mime: undefined, extension: undefined } : undefined));
+      const relativeDir = path.relative(root, path.dirname(source)).split(path.sep).join('/');
+      const facts: FileFacts = {
+        path: source, name, stem, extension, extensionAsWritten, relativeDir, size, mtimeMs, category,
+        mime: extra?.sniff?.mime, date: extra?.captureDate ?? new Date(mtimeMs),
+      };
+      const rule = rules.firstMatch(facts);
+      if (!rule) { unmatched++; continue; }
+      const rendered = rule.action.type === 'rename'
+        ? renderDestination(rule.action.name, facts, path.dirname(source), platform)
+        : renderDestination(rule.action.to, facts, request.destination ?? root, platform);
+      if (!rendered.ok) { skipRow(source, size, mtimeMs, dev, ino, rendered.reason, rendered.detail, rule, category); continue; }
+      if (rendered.destination === source) { unchanged++; continue; }
+
+      const placed = placeFile(view, rendered.destination, request.conflict);
+      if (placed === undefined) {
+        skipRow(source, size, mtimeMs, dev, ino, 'conflict', `${rendered.destination} already exists (conflict policy: skip)`, rule, category);
+        continue;
+      }
+      if (placed === source) { unchanged++; continue; }
+      view.take(placed);
+      if (rule.action.type !== 'copy') view.free(source);
+      rows.push({ action: rule.action.type, source, destination: placed, state: 'planned', reason: null, error: null, ruleName: rule.name,
+        category, conflictRenamed: placed !== rendered.destination, size, mtimeMs, dev, ino });
+      filesTotal++;
+      bytesTotal += size;
+    }
+  };
+
+  for await (const batch of scan.batches) await planBatch(batch);
+  const summary = await scan.summary;
+  for (const skipped of summary.skipped) {
+    if (skipped.reason !== 'vanished') skipRow(skipped.path, 0, 0, '', '', skipped.reason, skipped.detail, null, null);
+  }
+  progress.flush('plan', { files_done: seen, files_total: seen, bytes_done: 0, bytes_total: 0, current_path: null });
+  return { rows, createdFolders: view.createdFolders(), unchanged, unmatched, filesTotal, bytesTotal, scan: summary };
+}
+
+/** The name the file will get, or undefined when it is taken and the policy is skip. */
+function placeFile(view: DestinationView, wanted: string, policy: ConflictPolicy): string | undefined {
+  if (!view.exists(wanted)) return wanted;
+  if (policy === 'skip') return undefined;
+  const folder = path.dirname(wanted);
+  const name = path.basename(wanted);
+  for (let counter = 1; ; counter++) {
+    const candidate = path.join(folder, conflictName(name, counter));
+    if (!view.exists(candidate)) return candidate;
+  }
+}

@@ -1,0 +1,9 @@
+/** Files that belong to the OS or to a tool, never to the user's sorting: left alone unless asked. */
+const SYSTEM_FILES = new Set(['Thumbs.db', 'ehthumbs.db', 'desktop.ini', 'Icon\r', '$RECYCLE.BIN', 'System Volume Information']);
+
+export function isHiddenName(name: string): boolean {
+  return name.startsWith('.') || SYSTEM_FILES.has(name);
+}
+
+/** Folders that are never walked: version control and dependency trees are not the user's files to sort. */
+export const ALWAYS_EXCLUDED_FOLDERS = new Set(['.git', 'node_modules']);
