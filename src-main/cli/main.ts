@@ -20,9 +20,10 @@ function writeLine(value: unknown): void {
 }
 
 async function run(args: CommandArguments): Promise<number> {
-  // A test and scripting knob: emit progress more often than every 100 files (e.g. 1 = every file).
+  // Test and scripting knobs: progress more often than every 100 files, and smaller journal pages.
   const progressEveryFiles = Number(process.env.FILEORG_PROGRESS_EVERY) || undefined;
-  const core = openAppCore({ dataDir: resolveDataDir({ flag: args.dataDir }), ...(progressEveryFiles ? { progressEveryFiles } : {}) });
+  const pageSize = Number(process.env.FILEORG_PAGE_SIZE) || undefined;
+  const core = openAppCore({ dataDir: resolveDataDir({ flag: args.dataDir }), ...(progressEveryFiles ? { progressEveryFiles } : {}), ...(pageSize ? { pageSize } : {}) });
   const bar = !args.json && process.stderr.isTTY ? createProgressBar(process.stderr) : undefined;
   const onProgress = (progress: OperationProgress): void => {
     if (args.json) writeLine(progress);
@@ -66,7 +67,7 @@ async function run(args: CommandArguments): Promise<number> {
     }
   } finally {
     bar?.clear();
-    core.close();
+    await core.close();
   }
 }
 

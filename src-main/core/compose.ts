@@ -8,7 +8,7 @@ export interface AppCore {
   operations: Operations;
   /** ids of operations found interrupted (owner gone) and settled at open */
   recovered: string[];
-  close(): void;
+  close(): Promise<void>;
 }
 
 /** Operation ids sort by creation time and are unique without coordination: ms timestamp + randomness. */
@@ -17,13 +17,20 @@ export function newOperationId(clock: () => number = Date.now): string {
 }
 
 /** Wires the headless services once, over one data folder. The CLI, `serve` and the app all start here. */
-export function openAppCore(options: { dataDir: string; clock?: () => number; newId?: () => string; progressEveryFiles?: number }): AppCore {
+export function openAppCore(options: { dataDir: string; clock?: () => number; newId?: () => string; progressEveryFiles?: number; pageSize?: number }): AppCore {
   const clock = options.clock ?? Date.now;
   const database = openDatabase(databaseFileIn(options.dataDir), clock);
   const operations = createOperations({
     database, clock, newId: options.newId ?? (() => newOperationId(clock)), platform: currentPlatform(),
     ...(options.progressEveryFiles ? { progressEveryFiles: options.progressEveryFiles } : {}),
+    ...(options.pageSize ? { pageSize: options.pageSize } : {}),
   });
   const recovered = operations.recoverInterrupted();
-  return { database, operations, recovered, close: () => database.close() };
+  return {
+    database, operations, recovered,
+    close: async () => {
+      await operations.close();
+      database.close();
+    },
+  };
 }

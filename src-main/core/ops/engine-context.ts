@@ -1,4 +1,5 @@
 import { type Platform } from '../rules/safe-names.js';
+import { type FileActionPool } from './file-action-pool.js';
 import { type Journal } from './journal.js';
 import { type OperationStore } from './operation-store.js';
 import { type ProgressListener } from './progress-throttle.js';
@@ -7,8 +8,11 @@ import { type ProgressListener } from './progress-throttle.js';
 export interface EngineContext {
   store: OperationStore;
   journal: Journal;
+  pool: FileActionPool;
   clock: () => number;
   platform: Platform;
+  /** journal rows are read, acted on and written back in pages of this size: one transaction a page */
+  pageSize: number;
   /** progress at least every this many files ... */
   progressEveryFiles: number;
   /** ... or this many milliseconds */
@@ -19,11 +23,10 @@ export interface RunHooks {
   onProgress?: ProgressListener | undefined;
 }
 
-/** Journal rows are read and written back in pages of this size: one transaction a page. */
-export const PAGE_SIZE = 2000;
+export const DEFAULT_PAGE_SIZE = 2000;
 
-/** Temp names are derived from the journal row, so recovery knows exactly which temp file belongs to which row. */
-export const temporaryTag = (operationId: string, rowId: number, phase: 'execute' | 'rollback'): string =>
-  `${operationId.slice(0, 8)}-${phase === 'execute' ? '' : 'r'}${rowId}`;
+/** How paths compare on this platform's usual filesystems. */
+export const pathKey = (platform: Platform): ((file: string) => string) =>
+  (platform === 'linux' ? (file) => file : (file) => file.toLowerCase());
 
 export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

@@ -1,88 +1,81 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { type ConflictPolicy } from '../../../src-shared/operation-status.js';
+import { createFolderDevices, type ExecuteOutcome, executeRow, isPlainSuccess, type JournalUpdate } from '../../../src-worker/row-actions.js';
 import { conflictName } from '../rules/safe-names.js';
-import { readIdentity, sameIdentity } from '../scan/file-identity.js';
-import { type EngineContext, PAGE_SIZE, type RunHooks, temporaryTag, yieldToEventLoop } from './engine-context.js';
-import { transferFile } from './file-transfer.js';
-import { type JournalRow, type JournalUpdate } from './journal.js';
-import { countsFromJournal } from './operation-counts.js';
-import { type Operation } from './operation-store.js';
-import { createProgressThrottle } from './progress-throttle.js';
+import { type EngineContext, type RunHooks } from './engine-context.js';
 import { removeEmptiedFolders, vacatedFoldersFromJournal } from './folder-cleanup.js';
+import { type CounterDelta, type JournalRow } from './journal.js';
+import { type Operation } from './operation-store.js';
+import { runPages } from './page-runner.js';
+import { createProgressThrottle } from './progress-throttle.js';
 
-function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+/** Where the rows to execute come from: the plan just recorded (still in memory), or the journal (resume). */
+export type PlannedPages = () => JournalRow[];
+
+export function journalPages(context: EngineContext, operationId: string): PlannedPages {
+  let cursor = 0;
+  return () => {
+    const page = context.journal.pageForward(operationId, cursor, ['planned'], context.pageSize);
+    if (page.length > 0) cursor = (page[page.length - 1] as JournalRow).id;
+    return page;
+  };
 }
 
 /**
- * Executes the journal's planned rows in plan order. Each page of rows is acted on, then its outcomes are
+ * Executes the planned rows, page by page. A page is carried out on the worker pool, then its outcomes are
  * written in one transaction; a crash mid-page is settled by recovery, which checks the disk.
  */
-export async function executeOperation(context: EngineContext, operation: Operation, hooks: RunHooks & { resuming: boolean }): Promise<void> {
-  const { journal, store } = context;
-  const start = countsFromJournal(journal, operation.id);
-  let filesDone = operation.filesTotal - start.pending;
-  let bytesDone = operation.bytesTotal - start.pendingBytes;
+export async function executeOperation(context: EngineContext, operation: Operation, hooks: RunHooks & { pages: PlannedPages; resuming: boolean }): Promise<void> {
+  const { journal } = context;
+  let filesDone = operation.filesDone;
+  let bytesDone = operation.bytesDone;
   const progress = createProgressThrottle({ operationId: operation.id, listener: hooks.onProgress, everyFiles: context.progressEveryFiles, everyMs: context.progressEveryMs });
   const snapshot = (current: string | null) => ({ files_done: filesDone, files_total: operation.filesTotal, bytes_done: bytesDone, bytes_total: operation.bytesTotal, current_path: current });
-  const folderDevices = new Map<string, string>();
   // A resumed run also cleans up after the files its interrupted first part moved.
-  const vacatedFolders = hooks.resuming ? vacatedFoldersFromJournal(context, operation.id) : new Set<string>();
-  const policy: ConflictPolicy = operation.request.conflict;
+  const vacated = hooks.resuming ? vacatedFoldersFromJournal(context, operation.id) : new Set<string>();
+  const deviceOf = createFolderDevices();
 
-  const deviceOfFolder = (folder: string): string => {
-    let device = folderDevices.get(folder);
-    if (device === undefined) {
-      fs.mkdirSync(folder, { recursive: true });
-      device = String(fs.statSync(folder, { bigint: true }).dev);
-      folderDevices.set(folder, device);
-    }
-    return device;
-  };
-
-  const executeRow = (row: JournalRow): JournalUpdate => {
-    const current = readIdentity(row.source);
-    if (!current) return { id: row.id, state: 'skipped', reason: 'source-missing', error: `${row.source} is gone` };
-    if (!sameIdentity(current, row)) return { id: row.id, state: 'skipped', reason: 'changed-since-plan', error: `${row.source} changed after the plan was made; organize again to include it` };
-    let destination = row.destination as string;
-    const folder = path.dirname(destination);
-    const sameDevice = deviceOfFolder(folder) === row.dev;
+  /** Someone took the name after the plan was made: the policy decides, and nothing is ever replaced. */
+  const resolveTaken = (row: JournalRow): JournalUpdate => {
+    const planned = row.destination as string;
+    if (operation.request.conflict === 'skip') return { id: row.id, state: 'skipped', reason: 'conflict', error: `${planned} appeared after the plan was made` };
     for (let counter = 1; ; counter++) {
-      const outcome = transferFile(row.source, destination, {
-        keepSource: row.action === 'copy', sameDevice, temporaryTag: temporaryTag(operation.id, row.id, 'execute'), expected: current,
-      });
-      if (outcome.placed) {
-        if (row.action !== 'copy') vacatedFolders.add(path.dirname(row.source));
-        return { id: row.id, state: 'done', destination, destinationDev: outcome.identity.dev, destinationIno: outcome.identity.ino, contentHash: outcome.contentHash };
-      }
-      // Someone took the name after the plan was made: the policy decides, and nothing is replaced.
-      if (policy === 'skip') return { id: row.id, state: 'skipped', reason: 'conflict', error: `${destination} appeared after the plan was made` };
-      destination = path.join(folder, conflictName(path.basename(row.destination as string), counter));
-      // The journal names the new destination before the file goes there.
-      journal.applyUpdates([{ id: row.id, state: 'planned', destination }]);
+      const destination = path.join(path.dirname(planned), conflictName(path.basename(planned), counter));
+      journal.updateRow({ id: row.id, state: 'planned', destination }); // journaled before the file goes there
+      const outcome: ExecuteOutcome = executeRow(row, operation.id, destination, deviceOf);
+      if (outcome.state !== 'destination-taken') return outcome;
     }
   };
 
-  let cursor = 0;
-  for (;;) {
-    const page = journal.pageForward(operation.id, cursor, ['planned'], PAGE_SIZE);
-    if (page.length === 0) break;
-    const updates: JournalUpdate[] = [];
-    for (const row of page) {
-      cursor = row.id;
-      try {
-        updates.push(executeRow(row));
-      } catch (error) {
-        updates.push({ id: row.id, state: 'failed', error: describeError(error) });
+  await runPages(context, operation.id, {
+    phase: 'execute',
+    origin: (row) => (row.action === 'copy' ? null : row.source),
+    target: (row) => row.destination as string,
+  }, hooks.pages, (page, outcomes) => {
+    const exceptions: JournalUpdate[] = [];
+    const delta: Required<CounterDelta> = { moved: 0, skipped: 0, failed: 0, conflicts: 0, rolledBack: 0, rollbackConflicts: 0, filesDone: 0, bytesDone: 0 };
+    outcomes.forEach((outcome, index) => {
+      const row = page[index] as JournalRow;
+      // null: it went as planned, and the page's one range update records it.
+      const taken = outcome?.state === 'destination-taken';
+      const update: JournalUpdate = outcome === null ? { id: row.id, state: 'done' } : taken ? resolveTaken(row) : outcome as JournalUpdate;
+      if (outcome !== null && !(update.state === 'done' && isPlainSuccess(row, update))) exceptions.push(update);
+      if (update.state === 'done') {
+        delta.moved++;
+        if (row.action !== 'copy') vacated.add(path.dirname(row.source));
       }
+      if (update.state === 'skipped') delta.skipped++;
+      if (update.state === 'failed') delta.failed++;
+      if (taken) delta.conflicts++;
+      delta.filesDone++;
+      delta.bytesDone += row.size;
       filesDone++;
       bytesDone += row.size;
       progress.tick('execute', snapshot(row.source));
-    }
-    journal.applyUpdates(updates, () => store.update(operation.id, { filesDone, bytesDone, heartbeatAt: context.clock() }));
-    await yieldToEventLoop();
-  }
+    });
+    const firstId = (page[0] as JournalRow).id;
+    const lastId = (page[page.length - 1] as JournalRow).id;
+    journal.commitPage(operation.id, { firstId, lastId, fromStates: ['planned'], plainState: 'done' }, exceptions, delta, context.clock());
+  });
   progress.flush('execute', snapshot(null));
-  removeEmptiedFolders(context, operation, vacatedFolders);
+  removeEmptiedFolders(context, operation, vacated);
 }

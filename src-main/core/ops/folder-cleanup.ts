@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { type EngineContext, PAGE_SIZE } from './engine-context.js';
+import { type EngineContext } from './engine-context.js';
 import { type Operation } from './operation-store.js';
 
 function isInside(folder: string, root: string): boolean {
@@ -13,7 +13,7 @@ export function vacatedFoldersFromJournal(context: EngineContext, operationId: s
   const folders = new Set<string>();
   let cursor = 0;
   for (;;) {
-    const page = context.journal.pageForward(operationId, cursor, ['done'], PAGE_SIZE);
+    const page = context.journal.pageForward(operationId, cursor, ['done'], context.pageSize);
     if (page.length === 0) return folders;
     for (const row of page) {
       cursor = row.id;
@@ -24,25 +24,38 @@ export function vacatedFoldersFromJournal(context: EngineContext, operationId: s
 
 /**
  * Remove the source folders this run emptied, and only those: a folder a file was moved out of, and its
- * parents below the scan root, when nothing at all is left in them. Each removal is journaled first, so undo
- * recreates them.
+ * parents below the scan root, when nothing at all is left in them. Journaled first: each depth's candidates
+ * are recorded, rmdir (which refuses a folder that is not empty) removes what it can, and the records of the
+ * folders that stayed are dropped. Undo recreates what is recorded.
  */
 export function removeEmptiedFolders(context: EngineContext, operation: Operation, vacated: Iterable<string>): void {
   const roots = operation.request.roots;
   const keep = new Set([...roots, ...(operation.request.destination ? [operation.request.destination] : [])]);
-  const candidates = [...vacated].sort((a, b) => b.length - a.length); // deepest first
-  const visited = new Set<string>();
-  for (const start of candidates) {
-    let folder = start;
-    while (!visited.has(folder) && !keep.has(folder) && roots.some((root) => isInside(folder, root))) {
-      visited.add(folder);
-      let entries: string[];
-      try { entries = fs.readdirSync(folder); } catch { break; }
-      if (entries.length > 0) break;
-      context.journal.recordFolders(operation.id, 'removed', [folder]);
-      try { fs.rmdirSync(folder); } catch { break; }
-      folder = path.dirname(folder);
+  const depth = (folder: string): number => folder.split(path.sep).length;
+  const eligible = (folder: string): boolean => !keep.has(folder) && roots.some((root) => isInside(folder, root));
+  // Deepest first, so a parent is tried only after all its vacated children were.
+  const byDepth = new Map<number, Set<string>>();
+  const add = (folder: string): void => {
+    if (!eligible(folder)) return;
+    const level = byDepth.get(depth(folder)) ?? new Set<string>();
+    level.add(folder);
+    byDepth.set(depth(folder), level);
+  };
+  for (const folder of vacated) add(folder);
+  for (let level = Math.max(0, ...byDepth.keys()); level > 0; level--) {
+    const candidates = [...(byDepth.get(level) ?? [])];
+    if (candidates.length === 0) continue;
+    context.journal.recordFolders(operation.id, 'removed', candidates);
+    const stayed: string[] = [];
+    for (const folder of candidates) {
+      try {
+        fs.rmdirSync(folder);
+        add(path.dirname(folder));
+      } catch {
+        stayed.push(folder); // not empty (or not ours to remove): it stays, and so does its parent
+      }
     }
+    context.journal.forgetFolders(operation.id, 'removed', stayed);
   }
 }
 

@@ -1,21 +1,13 @@
 import { type AppDatabase } from '../db/open-database.js';
 import { type FileAction, type FileState } from '../../../src-shared/operation-status.js';
+import { type ActionRow, type JournalUpdate } from '../../../src-worker/row-actions.js';
+
+export type { JournalUpdate };
 
 /** One journal row as the engine reads it back. */
-export interface JournalRow {
-  id: number;
-  action: FileAction;
-  source: string;
-  destination: string | null;
+export interface JournalRow extends ActionRow {
   state: FileState;
   reason: string | null;
-  size: number;
-  mtimeMs: number;
-  dev: string;
-  ino: string;
-  destinationDev: string | null;
-  destinationIno: string | null;
-  contentHash: string | null;
 }
 
 export interface NewJournalRow {
@@ -34,16 +26,16 @@ export interface NewJournalRow {
   ino: string;
 }
 
-/** What happened to one row, written back in batches. */
-export interface JournalUpdate {
-  id: number;
-  state: FileState;
-  reason?: string | null;
-  error?: string | null;
-  destination?: string | null;
-  destinationDev?: string | null;
-  destinationIno?: string | null;
-  contentHash?: string | null;
+/** How a committed page changes the operation's counters (the journal is the truth; these are its running sums). */
+export interface CounterDelta {
+  moved?: number;
+  skipped?: number;
+  failed?: number;
+  conflicts?: number;
+  rolledBack?: number;
+  rollbackConflicts?: number;
+  filesDone?: number;
+  bytesDone?: number;
 }
 
 const COLUMNS = `id, action, source, destination, state, reason, size, mtime_ms AS mtimeMs, dev, ino,
@@ -66,17 +58,44 @@ export function createJournal(database: AppDatabase) {
   const pageBackward = sqlite.prepare(`SELECT ${COLUMNS} FROM file_records
     WHERE operation_id = ? AND id < ? AND state IN (SELECT value FROM json_each(?)) ORDER BY id DESC LIMIT ?`);
   const insertFolder = sqlite.prepare('INSERT INTO folder_records (operation_id, path, change) VALUES (?, ?, ?)');
+  const deleteFolder = sqlite.prepare('DELETE FROM folder_records WHERE operation_id = ? AND change = ? AND path = ?');
   const foldersOf = sqlite.prepare('SELECT path FROM folder_records WHERE operation_id = ? AND change = ? ORDER BY id');
+  const markRange = sqlite.prepare(`UPDATE file_records SET state = ?, reason = NULL, error = NULL
+    WHERE operation_id = ? AND id BETWEEN ? AND ? AND state IN (SELECT value FROM json_each(?))`);
+  const addCounters = sqlite.prepare(`UPDATE operations SET moved = moved + ?, skipped = skipped + ?, failed = failed + ?,
+    conflicts = conflicts + ?, rolled_back = rolled_back + ?, rollback_conflicts = rollback_conflicts + ?,
+    files_done = files_done + ?, bytes_done = bytes_done + ?, heartbeat_at = ? WHERE id = ?`);
+  const pendingRollback = sqlite.prepare(`SELECT count(*) AS files, coalesce(sum(size), 0) AS bytes FROM file_records
+    WHERE operation_id = ? AND state IN ('done', 'rollback_conflict')`);
   const countStates = sqlite.prepare(`SELECT state, reason, conflict_renamed AS conflictRenamed, count(*) AS files, sum(size) AS bytes
     FROM file_records WHERE operation_id = ? GROUP BY state, reason, conflict_renamed`);
 
   return {
-    /** Insert rows in one transaction: the plan is recorded whole or not at all. */
-    insertRows: sqlite.transaction((operationId: string, rows: Iterable<NewJournalRow>) => {
-      for (const row of rows) {
-        insertRow.run(operationId, row.action, row.source, row.destination, row.state, row.reason, row.error, row.ruleName,
-          row.category, row.conflictRenamed ? 1 : 0, row.size, row.mtimeMs, row.dev, row.ino);
+    /** Insert rows (inside the caller's transaction, so the plan is recorded whole or not at all); returns their ids. */
+    insertRows(operationId: string, rows: readonly NewJournalRow[]): Float64Array {
+      const ids = new Float64Array(rows.length);
+      rows.forEach((row, index) => {
+        ids[index] = Number(insertRow.run(operationId, row.action, row.source, row.destination, row.state, row.reason, row.error, row.ruleName,
+          row.category, row.conflictRenamed ? 1 : 0, row.size, row.mtimeMs, row.dev, row.ino).lastInsertRowid);
+      });
+      return ids;
+    },
+    /**
+     * Write back one page in one transaction: every row of the page in `fromStates` becomes `plainState` with a
+     * single range update (most rows simply succeeded), then the exceptions are written one by one, then the
+     * operation's counters move on.
+     */
+    commitPage: sqlite.transaction((operationId: string, page: { firstId: number; lastId: number; fromStates: readonly FileState[]; plainState: FileState },
+      exceptions: readonly JournalUpdate[], delta: CounterDelta, now: number) => {
+      const low = Math.min(page.firstId, page.lastId);
+      const high = Math.max(page.firstId, page.lastId);
+      markRange.run(page.plainState, operationId, low, high, JSON.stringify(page.fromStates));
+      for (const update of exceptions) {
+        updateRow.run(update.state, update.reason ?? null, update.error ?? null, update.destination ?? null,
+          update.destinationDev ?? null, update.destinationIno ?? null, update.contentHash ?? null, update.id);
       }
+      addCounters.run(delta.moved ?? 0, delta.skipped ?? 0, delta.failed ?? 0, delta.conflicts ?? 0, delta.rolledBack ?? 0,
+        delta.rollbackConflicts ?? 0, delta.filesDone ?? 0, delta.bytesDone ?? 0, now, operationId);
     }),
     /** Rows after `afterId` in plan order, in one of `states`. */
     pageForward(operationId: string, afterId: number, states: readonly FileState[], limit: number): JournalRow[] {
@@ -86,18 +105,29 @@ export function createJournal(database: AppDatabase) {
     pageBackward(operationId: string, beforeId: number, states: readonly FileState[], limit: number): JournalRow[] {
       return pageBackward.all(operationId, beforeId, JSON.stringify(states), limit) as JournalRow[];
     },
-    applyUpdates: sqlite.transaction((updates: readonly JournalUpdate[], after?: () => void) => {
+    applyUpdates: sqlite.transaction((updates: readonly JournalUpdate[]) => {
       for (const update of updates) {
         updateRow.run(update.state, update.reason ?? null, update.error ?? null, update.destination ?? null,
           update.destinationDev ?? null, update.destinationIno ?? null, update.contentHash ?? null, update.id);
       }
-      after?.();
     }),
     recordFolders: sqlite.transaction((operationId: string, change: 'created' | 'removed', paths: Iterable<string>) => {
       for (const folder of paths) insertFolder.run(operationId, folder, change);
     }),
+    forgetFolders: sqlite.transaction((operationId: string, change: 'created' | 'removed', paths: Iterable<string>) => {
+      for (const folder of paths) deleteFolder.run(operationId, change, folder);
+    }),
     folders(operationId: string, change: 'created' | 'removed'): string[] {
       return (foldersOf.all(operationId, change) as { path: string }[]).map((row) => row.path);
+    },
+    /** Files and bytes an undo has to put back. */
+    rollbackTotals(operationId: string): { files: number; bytes: number } {
+      return pendingRollback.get(operationId) as { files: number; bytes: number };
+    },
+    /** Journal one row's change now (a new destination, before the file goes there). */
+    updateRow(update: JournalUpdate): void {
+      updateRow.run(update.state, update.reason ?? null, update.error ?? null, update.destination ?? null,
+        update.destinationDev ?? null, update.destinationIno ?? null, update.contentHash ?? null, update.id);
     },
     stateCounts(operationId: string) {
       return countStates.all(operationId) as { state: FileState; reason: string | null; conflictRenamed: number; files: number; bytes: number | null }[];

@@ -8,10 +8,10 @@ import { type Plan, planOrganize } from '../plan/plan-organize.js';
 import { type Platform } from '../rules/safe-names.js';
 import { scanTree } from '../scan/scan-tree.js';
 import { type ScanSummary } from '../scan/scan-types.js';
-import { type EngineContext, type RunHooks } from './engine-context.js';
-import { executeOperation } from './execute-operation.js';
+import { DEFAULT_PAGE_SIZE, type EngineContext, type RunHooks } from './engine-context.js';
+import { createFileActionPool } from './file-action-pool.js';
+import { executeOperation, journalPages, type PlannedPages } from './execute-operation.js';
 import { createJournal, type JournalRow } from './journal.js';
-import { countsFromJournal } from './operation-counts.js';
 import { type OrganizeRequest } from './operation-request.js';
 import { createOperationStore, type Operation } from './operation-store.js';
 import { createProgressThrottle } from './progress-throttle.js';
@@ -27,6 +27,7 @@ export interface OperationsDependencies {
   platform: Platform;
   progressEveryFiles?: number;
   progressEveryMs?: number;
+  pageSize?: number;
 }
 
 export interface OrganizeHooks extends RunHooks {
@@ -34,6 +35,25 @@ export interface OrganizeHooks extends RunHooks {
   onStarted?: (operationId: string) => void;
   /** the complete plan, before anything moves */
   onPlanned?: (plan: Plan, operationId: string) => void;
+}
+
+/** The freshly recorded plan, paged from memory: no need to read back what was just written. */
+function planPages(plan: Plan, ids: Float64Array, pageSize: number): PlannedPages {
+  let next = 0;
+  return () => {
+    const page: JournalRow[] = [];
+    while (next < plan.rows.length && page.length < pageSize) {
+      const row = plan.rows[next] as Plan['rows'][number];
+      const id = ids[next] as number;
+      next++;
+      if (row.state !== 'planned') continue;
+      page.push({
+        id, action: row.action, source: row.source, destination: row.destination, state: 'planned', reason: null,
+        size: row.size, mtimeMs: row.mtimeMs, dev: row.dev, ino: row.ino, destinationDev: null, destinationIno: null, contentHash: null,
+      });
+    }
+    return page;
+  };
 }
 
 /** Check every root and the destination before anything is recorded, with messages that say what to fix. */
@@ -53,8 +73,10 @@ export function createOperations(dependencies: OperationsDependencies) {
   const { database, clock, newId, platform } = dependencies;
   const store = createOperationStore(database, clock);
   const journal = createJournal(database);
+  const pool = createFileActionPool();
   const context: EngineContext = {
-    store, journal, clock, platform,
+    store, journal, pool, clock, platform,
+    pageSize: dependencies.pageSize ?? DEFAULT_PAGE_SIZE,
     progressEveryFiles: dependencies.progressEveryFiles ?? 100,
     progressEveryMs: dependencies.progressEveryMs ?? 100,
   };
@@ -66,18 +88,14 @@ export function createOperations(dependencies: OperationsDependencies) {
     try { return await work(); } finally { clearInterval(timer); }
   };
 
-  const finish = (operation: Operation, kind: 'execute' | 'rollback'): OperationResult => {
-    const counts = countsFromJournal(journal, operation.id);
-    let status: OperationStatus;
-    if (kind === 'execute') status = counts.failed > 0 ? 'completed_with_failures' : 'completed';
-    else status = counts.rollbackConflicts > 0 ? 'partially_rolled_back' : 'rolled_back';
-    store.release(operation.id, {
-      status, finishedAt: clock(), error: null,
-      moved: counts.moved, skipped: counts.skipped, failed: counts.failed, conflicts: counts.conflicts,
-      rolledBack: counts.rolledBack, rollbackConflicts: counts.rollbackConflicts,
-      filesDone: operation.filesTotal - counts.pending, bytesDone: operation.bytesTotal - counts.pendingBytes,
-    });
-    return resultOf(store.get(operation.id) as Operation);
+  /** Settle the status from the counters the pages kept, and give up the lease. */
+  const finish = (operationId: string, kind: 'execute' | 'rollback'): OperationResult => {
+    const operation = store.get(operationId) as Operation;
+    const status: OperationStatus = kind === 'execute'
+      ? (operation.failed > 0 ? 'completed_with_failures' : 'completed')
+      : (operation.rollbackConflicts > 0 ? 'partially_rolled_back' : 'rolled_back');
+    store.release(operationId, { status, finishedAt: clock(), error: null });
+    return resultOf(store.get(operationId) as Operation);
   };
 
   const resultOf = (operation: Operation): OperationResult => ({
@@ -90,6 +108,9 @@ export function createOperations(dependencies: OperationsDependencies) {
   };
 
   return {
+    /** Stop the worker threads; the process can exit after this. */
+    close: () => pool.close(),
+
     /** Settle every operation whose owner is gone. Run once when a process opens the data folder. */
     recoverInterrupted(): string[] {
       const orphaned = store.orphaned();
@@ -110,21 +131,25 @@ export function createOperations(dependencies: OperationsDependencies) {
         const progress = createProgressThrottle({ operationId: id, listener: hooks.onProgress, everyFiles: context.progressEveryFiles, everyMs: context.progressEveryMs });
         const plan = await planOrganize(request, { now: clock, platform, progress });
         // The whole plan goes into the journal, in one transaction, before the first file moves.
-        database.sqlite.transaction(() => {
-          journal.insertRows(id, plan.rows);
+        const skipped = plan.rows.filter((row) => row.state === 'skipped');
+        const ids = database.sqlite.transaction(() => {
+          const inserted = journal.insertRows(id, plan.rows);
           journal.recordFolders(id, 'created', plan.createdFolders);
-          store.update(id, { filesTotal: plan.filesTotal, bytesTotal: plan.bytesTotal, unchanged: plan.unchanged, heartbeatAt: clock() });
+          store.update(id, {
+            filesTotal: plan.filesTotal, bytesTotal: plan.bytesTotal, unchanged: plan.unchanged, heartbeatAt: clock(), skipped: skipped.length,
+            conflicts: plan.rows.filter((row) => row.conflictRenamed || row.reason === 'conflict').length,
+          });
+          return inserted;
         })();
         hooks.onPlanned?.(plan, id);
         const planned = store.get(id) as Operation;
         if (options.dryRun) {
-          const counts = countsFromJournal(journal, id);
-          store.release(id, { status: 'planned', finishedAt: clock(), skipped: counts.skipped, conflicts: counts.conflicts });
+          store.release(id, { status: 'planned', finishedAt: clock() });
           return { ...resultOf(store.get(id) as Operation), plan };
         }
         if (!store.acquire(id, ['planned'], 'running', 'execute')) throw new FileOrganizerError('E_BUSY', `operation ${id} was taken over by another process`);
-        await executeOperation(context, planned, { ...hooks, resuming: false });
-        return { ...finish(planned, 'execute'), plan };
+        await executeOperation(context, planned, { ...hooks, pages: planPages(plan, ids, context.pageSize), resuming: false });
+        return { ...finish(id, 'execute'), plan };
       });
     },
 
@@ -137,8 +162,8 @@ export function createOperations(dependencies: OperationsDependencies) {
       if (operation.phase === 'rollback') return this.undo(operation.id, hooks);
       if (!store.acquire(operation.id, ['interrupted'], 'running', 'execute')) throw new FileOrganizerError('E_BUSY', `operation ${operation.id} was taken over by another process`);
       return holdLease(operation.id, async () => {
-        await executeOperation(context, operation, { ...hooks, resuming: true });
-        return finish(operation, 'execute');
+        await executeOperation(context, operation, { ...hooks, pages: journalPages(context, operation.id), resuming: true });
+        return finish(operation.id, 'execute');
       });
     },
 
@@ -153,7 +178,7 @@ export function createOperations(dependencies: OperationsDependencies) {
       if (!store.acquire(operation.id, undoable, 'rolling_back', 'rollback')) throw new FileOrganizerError('E_BUSY', `operation ${operation.id} was taken over by another process`);
       return holdLease(operation.id, async () => {
         await rollbackOperation(context, operation, hooks);
-        const result = finish(operation, 'rollback');
+        const result = finish(operation.id, 'rollback');
         const after = store.get(operation.id) as Operation;
         return { ...result, rolled_back: after.rolledBack, rollback_conflicts: after.rollbackConflicts };
       });

@@ -25,7 +25,9 @@ export function createProgressThrottle(options: {
     /** call after every file; emits when due */
     tick(stage: OperationStage, state: Omit<OperationProgress, 'type' | 'operation_id' | 'stage'>): void {
       if (!options.listener) return;
-      if (state.files_done - lastFiles >= options.everyFiles || now() - lastAt >= options.everyMs) send(stage, state);
+      if (state.files_done - lastFiles >= options.everyFiles) { send(stage, state); return; }
+      // Reading the clock costs more than the rest of a tick: look at it every 16th file.
+      if ((state.files_done & 15) === 0 && now() - lastAt >= options.everyMs) send(stage, state);
     },
     /** emit now (end of a stage) */
     flush(stage: OperationStage, state: Omit<OperationProgress, 'type' | 'operation_id' | 'stage'>): void {

@@ -1,16 +1,17 @@
 import fs from 'node:fs';
-import { type FileIdentity, readIdentity, sameIdentity } from '../scan/file-identity.js';
-import { type EngineContext, PAGE_SIZE, temporaryTag } from './engine-context.js';
-import { hashFile, temporaryPathFor } from './file-transfer.js';
+import { type FileIdentity, readIdentity, sameIdentity } from '../../../src-worker/file-identity.js';
+import { hashFile, temporaryPathFor } from '../../../src-worker/file-transfer.js';
+import { temporaryTag } from '../../../src-worker/row-actions.js';
+import { DEFAULT_PAGE_SIZE, type EngineContext } from './engine-context.js';
 import { type JournalRow, type JournalUpdate } from './journal.js';
 import { countsFromJournal } from './operation-counts.js';
 import { type Operation } from './operation-store.js';
 
 /**
  * Only rows of the page in flight at the crash can disagree with the journal (each page is committed before
- * the next starts). Past this many consecutive rows found untouched on disk, the rest are untouched too.
+ * the next starts). Past two pages of consecutive rows found untouched on disk, the rest are untouched too.
  */
-const UNTOUCHED_RUN_THAT_ENDS_THE_SEARCH = 2 * PAGE_SIZE;
+const untouchedRunThatEndsTheSearch = (context: EngineContext): number => 2 * Math.max(DEFAULT_PAGE_SIZE, context.pageSize);
 
 const sameFile = (a: FileIdentity, b: FileIdentity): boolean => a.dev === b.dev && a.ino === b.ino;
 
@@ -94,16 +95,17 @@ export function reconcileOperation(context: EngineContext, operation: Operation)
   const rollingBack = operation.phase === 'rollback';
   let cursor = rollingBack ? Number.MAX_SAFE_INTEGER : 0;
   let untouchedRun = 0;
-  while (untouchedRun < UNTOUCHED_RUN_THAT_ENDS_THE_SEARCH) {
+  const enough = untouchedRunThatEndsTheSearch(context);
+  while (untouchedRun < enough) {
     const page = rollingBack
-      ? journal.pageBackward(operation.id, cursor, ['done'], PAGE_SIZE)
-      : journal.pageForward(operation.id, cursor, ['planned'], PAGE_SIZE);
+      ? journal.pageBackward(operation.id, cursor, ['done'], context.pageSize)
+      : journal.pageForward(operation.id, cursor, ['planned'], context.pageSize);
     if (page.length === 0) break;
     const updates: JournalUpdate[] = [];
     for (const row of page) {
       cursor = row.id;
       const update = rollingBack ? settleRollbackRow(operation, row) : settleExecuteRow(operation, row);
-      if (update) { updates.push(update); untouchedRun = 0; } else if (++untouchedRun >= UNTOUCHED_RUN_THAT_ENDS_THE_SEARCH) break;
+      if (update) { updates.push(update); untouchedRun = 0; } else if (++untouchedRun >= enough) break;
     }
     journal.applyUpdates(updates);
   }

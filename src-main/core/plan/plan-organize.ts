@@ -6,7 +6,7 @@ import { categorize, needsSniff } from '../categorize/categorize.js';
 import { sniffFile, type SniffResult } from '../categorize/sniff-file.js';
 import { compileRuleSet } from '../rules/compile-rules.js';
 import { type FileFacts, splitName } from '../rules/file-facts.js';
-import { renderDestination } from '../rules/render-destination.js';
+import { compileTemplate, type CompiledTemplate } from '../rules/render-destination.js';
 import { conflictName, type Platform } from '../rules/safe-names.js';
 import { type ScanBatch, type ScanSummary } from '../scan/scan-types.js';
 import { scanTree } from '../scan/scan-tree.js';
@@ -68,6 +68,9 @@ export async function planOrganize(request: PlanRequest, dependencies: {
 }): Promise<Plan> {
   const { now, platform, progress } = dependencies;
   const rules = compileRuleSet(request.ruleSet, now);
+  const templates = new Map<Rule, CompiledTemplate>(request.ruleSet.rules.map((rule) =>
+    [rule, compileTemplate(rule.action.type === 'rename' ? rule.action.name : rule.action.to, platform)]));
+  const separator = platform === 'win32' ? '\\' : '/';
   const view = createDestinationView(platform);
   const rows: NewJournalRow[] = [];
   let unchanged = 0;
@@ -85,9 +88,12 @@ export async function planOrganize(request: PlanRequest, dependencies: {
 
   const planBatch = async (batch: ScanBatch): Promise<void> => {
     const count = batch.paths.length;
-    const wantsContent = (index: number): boolean => rules.needsMime || needsSniff(splitName(path.basename(batch.paths[index] as string)).extension.toLowerCase(), request.sniffAll);
-    const wantsDate = (index: number): boolean => rules.needsDate && mayHaveCaptureDate(splitName(path.basename(batch.paths[index] as string)).extension.toLowerCase());
-    const indexes = Array.from({ length: count }, (_, index) => index).filter((index) => wantsContent(index) || wantsDate(index));
+    const names = batch.paths.map((source) => source.slice(source.lastIndexOf(separator) + 1));
+    const extensions = names.map((name) => splitName(name).extension.toLowerCase());
+    const wantsContent = (index: number): boolean => rules.needsMime || needsSniff(extensions[index] as string, request.sniffAll);
+    const wantsDate = (index: number): boolean => rules.needsDate && mayHaveCaptureDate(extensions[index] as string);
+    const indexes: number[] = [];
+    for (let index = 0; index < count; index++) if (wantsContent(index) || wantsDate(index)) indexes.push(index);
     const extras = new Map<number, Extras>();
     const found = await mapInOrder(indexes, FACT_CONCURRENCY, async (index): Promise<Extras> => ({
       sniff: wantsContent(index) ? await sniffFile(batch.paths[index] as string) : undefined,
@@ -105,21 +111,22 @@ export async function planOrganize(request: PlanRequest, dependencies: {
       seen++;
       progress.tick('plan', { files_done: seen, files_total: 0, bytes_done: 0, bytes_total: 0, current_path: source });
 
-      const name = path.basename(source);
+      const name = names[index] as string;
       const { stem, extension: extensionAsWritten } = splitName(name);
-      const extension = extensionAsWritten.toLowerCase();
+      const extension = extensions[index] as string;
       const extra = extras.get(index);
       const { category } = categorize(extension, extra?.sniff ?? (needsSniff(extension, request.sniffAll) ? { mime: undefined, extension: undefined } : undefined));
-      const relativeDir = path.relative(root, path.dirname(source)).split(path.sep).join('/');
+      // The folder below the root, with '/' separators ('' at the root); the walk only yields paths under root.
+      const folderEnd = source.length - name.length - 1;
+      const relativeDir = folderEnd > root.length ? source.slice(root.length + (root.endsWith(separator) ? 0 : 1), folderEnd).split(separator).join('/') : '';
       const facts: FileFacts = {
         path: source, name, stem, extension, extensionAsWritten, relativeDir, size, mtimeMs, category,
         mime: extra?.sniff?.mime, date: extra?.captureDate ?? new Date(mtimeMs),
       };
       const rule = rules.firstMatch(facts);
       if (!rule) { unmatched++; continue; }
-      const rendered = rule.action.type === 'rename'
-        ? renderDestination(rule.action.name, facts, path.dirname(source), platform)
-        : renderDestination(rule.action.to, facts, request.destination ?? root, platform);
+      const render = templates.get(rule) as CompiledTemplate;
+      const rendered = render(facts, rule.action.type === 'rename' ? source.slice(0, folderEnd) || separator : request.destination ?? root);
       if (!rendered.ok) { skipRow(source, size, mtimeMs, dev, ino, rendered.reason, rendered.detail, rule, category); continue; }
       if (rendered.destination === source) { unchanged++; continue; }
 

@@ -37,7 +37,9 @@ export function truncateToBytes(text: string, maxBytes: number): string {
 
 /** Make one path segment legal on the platform; '' means the segment vanishes. */
 export function sanitizeSegment(segment: string, platform: Platform): string {
-  let clean = segment.replace(ILLEGAL[platform], '_');
+  const illegal = ILLEGAL[platform];
+  illegal.lastIndex = 0;
+  let clean = illegal.test(segment) ? segment.replace(illegal, '_') : segment;
   if (platform === 'win32') {
     clean = clean.replace(/[. ]+$/, ''); // Windows drops trailing dots and spaces, so two names would collide
     if (WINDOWS_RESERVED.test(clean)) clean = `_${clean}`;

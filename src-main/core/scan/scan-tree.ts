@@ -1,21 +1,6 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { builtFile } from '../built-file.js';
 import { type ScanBatch, type ScanMessage, type ScanRequest, type ScanSummary } from './scan-types.js';
-
-/**
- * The worker must be JavaScript. Built code finds it beside itself; tests run the TypeScript sources and
- * use the build of the same file (`npm test` builds first).
- */
-function workerFile(): string {
-  const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.js')) return path.join(path.dirname(here), 'scan-worker.js');
-  const projectRoot = path.resolve(path.dirname(here), '..', '..', '..');
-  const built = path.join(projectRoot, 'dist', path.relative(projectRoot, path.dirname(here)), 'scan-worker.js');
-  if (!fs.existsSync(built)) throw new Error(`scan worker not built (${built}): run npm run build`);
-  return built;
-}
 
 export interface ScanStream {
   batches: AsyncIterable<ScanBatch>;
@@ -25,7 +10,7 @@ export interface ScanStream {
 
 /** Scans in a worker thread; batches arrive in walk order while the walk goes on. */
 export function scanTree(request: ScanRequest): ScanStream {
-  const worker = new Worker(workerFile(), { workerData: request });
+  const worker = new Worker(builtFile(import.meta.url, './scan-worker.js'), { workerData: request });
   const queue: ScanBatch[] = [];
   let wake: (() => void) | undefined;
   let finished = false;

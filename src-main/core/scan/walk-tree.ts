@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { identityFromStats } from './file-identity.js';
+import { identityFromStats } from '../../../src-worker/file-identity.js';
 import { ALWAYS_EXCLUDED_FOLDERS, isHiddenName } from './hidden-names.js';
 import { type ScanBatch, type ScanRequest, type ScanSkip, type ScanSummary } from './scan-types.js';
 
@@ -46,6 +46,8 @@ export function walkTree(request: ScanRequest, emit: (batch: ScanBatch) => void)
   };
   const skip = (entry: ScanSkip): void => { summary.skipped.push(entry); };
 
+  // Plain concatenation: path.join normalizes every time, and the walk's paths are already clean.
+  const separator = path.sep;
   request.roots.forEach((root, rootIndex) => {
     const stack: string[] = [root];
     while (stack.length > 0) {
@@ -63,7 +65,7 @@ export function walkTree(request: ScanRequest, emit: (batch: ScanBatch) => void)
       const subfolders: string[] = [];
       for (const entry of entries) {
         const name = entry.name;
-        const full = path.join(folder, name);
+        const full = folder.endsWith(separator) ? folder + name : folder + separator + name;
         if (invalid?.has(name)) { skip({ path: full, reason: 'unsupported-name', detail: 'the name is not valid UTF-8; rename it to organize it' }); continue; }
         if (entry.isSymbolicLink()) { summary.symlinks++; continue; }
         if (!request.includeHidden && isHiddenName(name)) { summary.hidden++; continue; }

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { identityFromStats, type FileIdentity } from '../scan/file-identity.js';
+import { identityFromStats, type FileIdentity } from './file-identity.js';
 
 const CHUNK = 1024 * 1024;
 const copyBuffer = Buffer.allocUnsafe(CHUNK);

@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+// npm run bench:organize [-- --files 1000000 --runs 3 --keep]
+// Makes a tree with ../shared/bench/make-corpus.mjs, then reports, as the median of N runs:
+//   scan       our scanner (worker thread)         vs  find DIR -type f -printf '%s %T@ %D %i %p\n'
+//   organize   plan + execute, preset by-type      vs  a plain fs.renameSync loop over the same moves
+//   undo       rollback                            vs  the reverse renameSync loop
+// and the peak RSS of this process. Times are printed, never asserted.
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { openAppCore } from '../dist/src-main/core/compose.js';
+import { scanTree } from '../dist/src-main/core/scan/scan-tree.js';
+import { presetRuleSet } from '../dist/src-main/core/rules/load-rule-set.js';
+
+const { values } = parseArgs({ options: {
+  files: { type: 'string', default: '100000' }, runs: { type: 'string', default: '3' }, seed: { type: 'string', default: '7' },
+  work: { type: 'string', default: path.join(os.tmpdir(), 'fileorg-bench') }, keep: { type: 'boolean', default: false },
+} });
+const files = Number(values.files);
+const runs = Number(values.runs);
+const here = path.dirname(fileURLToPath(import.meta.url));
+const generator = path.resolve(here, '..', '..', 'shared', 'bench', 'make-corpus.mjs');
+if (!fs.existsSync(generator)) { console.error(`needs ${generator} (the shared corpus generator)`); process.exit(2); }
+
+const work = path.resolve(values.work);
+const tree = path.join(work, `tree-${files}-${values.seed}`);
+if (!fs.existsSync(path.join(`${tree}.manifest.json`))) {
+  fs.rmSync(tree, { recursive: true, force: true });
+  fs.mkdirSync(work, { recursive: true });
+  console.log(`making a ${files}-file tree in ${tree} ...`);
+  // Small files: the benchmark measures metadata work, not disk bandwidth.
+  execFileSync(process.execPath, [generator, tree, String(files), values.seed, `--max-bytes=${Math.max(64 * files * 4, 200 * 1024 * 1024)}`], { stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
+const time = async (work) => { const start = performance.now(); const result = await work(); return { ms: performance.now() - start, result }; };
+
+async function ourScan() {
+  const stream = scanTree({ roots: [tree], excludedFolders: [], includeHidden: false, batchSize: 4096 });
+  let count = 0;
+  for await (const batch of stream.batches) count += batch.paths.length;
+  await stream.summary;
+  return count;
+}
+function findScan() {
+  const result = spawnSync('sh', ['-c', `find "$1" -type f -printf '%s %T@ %D %i %p\\n' > /dev/null`, 'sh', tree]);
+  if (result.status !== 0) throw new Error(`find failed: ${result.stderr}`);
+}
+
+function listFiles(root) {
+  const out = [];
+  const walk = (folder) => { for (const entry of fs.readdirSync(folder, { withFileTypes: true })) { const full = path.join(folder, entry.name); entry.isDirectory() ? walk(full) : out.push(full); } };
+  walk(root);
+  return out.sort();
+}
+const before = listFiles(tree);
+
+const figures = { scan: [], find: [], organize: [], execute: [], renameLoop: [], undo: [], reverseLoop: [] };
+for (let run = 1; run <= runs; run++) {
+  const dataDir = fs.mkdtempSync(path.join(work, 'data-'));
+  const core = openAppCore({ dataDir });
+  figures.find.push((await time(findScan)).ms);
+  const scanned = await time(ourScan);
+  figures.scan.push(scanned.ms);
+  global.gc?.();
+
+  let plannedAt = 0;
+  const organized = await time(() => core.operations.organize({ roots: [tree], destination: null, conflict: 'rename', includeHidden: false, sniffAll: false, preset: 'by-type', ruleSet: presetRuleSet('by-type') }, { dryRun: false }, { onPlanned: () => { plannedAt = performance.now(); } }));
+  figures.organize.push(organized.ms);
+  figures.execute.push(performance.now() - plannedAt); // after the plan is journaled: moves, page commits, folder cleanup
+  const operationId = organized.result.operation_id;
+  const moves = core.database.sqlite.prepare("SELECT source, destination FROM file_records WHERE operation_id = ? AND state = 'done' ORDER BY id").all(operationId);
+  global.gc?.();
+  const undone = await time(() => core.operations.undo(operationId));
+  figures.undo.push(undone.ms);
+  core.close();
+  if (undone.result.status !== 'rolled_back') throw new Error(`undo ended ${undone.result.status}`);
+
+  // The baselines: the same moves with nothing but mkdir (once per folder) and renameSync.
+  const made = new Set();
+  const createdByLoop = [];
+  figures.renameLoop.push((await time(() => {
+    for (const move of moves) {
+      const folder = path.dirname(move.destination);
+      if (!made.has(folder)) { const created = fs.mkdirSync(folder, { recursive: true }); made.add(folder); if (created) createdByLoop.push(created); }
+      fs.renameSync(move.source, move.destination);
+    }
+  })).ms);
+  figures.reverseLoop.push((await time(() => { for (let index = moves.length - 1; index >= 0; index--) fs.renameSync(moves[index].destination, moves[index].source); })).ms);
+  for (const folder of createdByLoop.reverse()) fs.rmSync(folder, { recursive: true }); // empty again after the reverse loop
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  console.log(`run ${run}: ${scanned.result} files scanned, ${moves.length} moved and put back`);
+}
+const after = listFiles(tree);
+if (after.length !== before.length || after.some((file, index) => file !== before[index])) throw new Error('the tree differs after the runs: undo did not restore it');
+
+const row = (label, ours, baseline, baselineLabel) => {
+  const ratio = median(ours) / median(baseline);
+  console.log(`${label.padEnd(20)} ${median(ours).toFixed(0).padStart(7)} ms   ${baselineLabel.padEnd(26)} ${median(baseline).toFixed(0).padStart(7)} ms   ratio ${ratio.toFixed(2)}x`);
+};
+console.log(`\n${files} files, median of ${runs} runs (${os.cpus().length} cores, Node ${process.version})`);
+row('scan', figures.scan, figures.find, 'find -printf');
+row('plan + execute', figures.organize, figures.renameLoop, 'renameSync loop');
+row('  of which execute', figures.execute, figures.renameLoop, 'renameSync loop');
+row('undo', figures.undo, figures.reverseLoop, 'reverse renameSync loop');
+console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (this whole process)`);
+if (!values.keep) fs.rmSync(work, { recursive: true, force: true });
