@@ -1,0 +1,133 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type JsonLine, runCli } from './helpers/cli.js';
+import { snapshotTree, tempDir, writeTree } from './helpers/temp-tree.js';
+
+/**
+ * SIGKILL the CLI after its k-th progress line, for many k, then open the data folder again and undo: the
+ * tree must equal the original byte for byte, with no file lost or doubled and no temp file left behind.
+ * Small journal pages and a progress line per file spread the kills over every stage of the run.
+ */
+const KNOBS = { FILEORG_PROGRESS_EVERY: '1', FILEORG_PAGE_SIZE: '5' };
+const shm = '/dev/shm';
+const crossDeviceAvailable = fs.existsSync(shm) && fs.statSync(shm).dev !== fs.statSync(tempDir()).dev;
+
+function makeTree(root: string): void {
+  const files: Record<string, string> = {};
+  for (let index = 0; index < 36; index++) {
+    const folder = ['', 'inbox/', 'inbox/old/', 'misc/deep/er/'][index % 4];
+    const extension = ['jpg', 'pdf', 'mp3', 'zip', 'txt', 'bin'][index % 6];
+    files[`${folder}file${index % 9}.${extension}`] = `content ${index} `.repeat(index * 37 + 1);
+  }
+  files['Images/file0.jpg'] = 'already here: forces name conflicts';
+  files['big.mp4'] = 'v'.repeat(2 * 1024 * 1024); // a multi-chunk copy across devices
+  writeTree(root, files);
+}
+
+interface Scenario { root: string; destination: string | null; dataDir: string; before: Record<string, string> }
+
+function scenario(crossDevice: boolean): Scenario {
+  const root = crossDevice ? tempDir('fileorg-crash-', shm) : tempDir('fileorg-crash-');
+  makeTree(root);
+  return { root, destination: crossDevice ? tempDir('fileorg-crash-dest-') : null, dataDir: tempDir('fileorg-crash-data-'), before: snapshotTree(root) };
+}
+
+const organizeArgs = (s: Scenario): string[] => ['--data-dir', s.dataDir, 'organize', s.root, ...(s.destination ? ['--dest', s.destination] : []), '--json'];
+const killAfterProgress = (k: number) => (line: JsonLine): boolean => line.type === 'progress' && --k === 0;
+
+/** Every file under the tree and the destination, by content: nothing lost, nothing doubled. */
+function contentsOf(s: Scenario): string[] {
+  const inRoot = Object.values(snapshotTree(s.root));
+  const inDestination = s.destination ? Object.values(snapshotTree(s.destination)) : [];
+  return [...inRoot, ...inDestination].filter((value) => value !== 'dir').sort();
+}
+
+async function expectRestored(s: Scenario, operationId: string): Promise<void> {
+  const undo = await runCli(['--data-dir', s.dataDir, 'undo', operationId, '--json']);
+  expect(undo.lines.at(-1), undo.stderr).toMatchObject({ type: 'result', status: 'rolled_back' });
+  expect(snapshotTree(s.root)).toEqual(s.before);
+  if (s.destination) expect(snapshotTree(s.destination)).toEqual({});
+}
+
+async function statusAfterReopen(s: Scenario, operationId: string): Promise<string> {
+  const history = await runCli(['--data-dir', s.dataDir, 'history', '--json']);
+  return history.lines.find((line) => line.operation_id === operationId)?.status as string;
+}
+
+const KILL_POINTS = [1, 3, 8, 20, 30, 36, 40, 45, 50, 55, 60, 66, 72, 80, 90];
+
+describe.each([
+  { name: 'same device', crossDevice: false },
+  { name: 'cross-device (/dev/shm to disk)', crossDevice: true },
+])('crash matrix, $name', ({ crossDevice }) => {
+  const run = crossDevice && !crossDeviceAvailable ? it.skip : it;
+
+  run('kill organize after the k-th progress line, reopen, undo: the original tree, byte for byte', async () => {
+    const outcomes = new Set<string>();
+    for (const k of KILL_POINTS) {
+      const s = scenario(crossDevice);
+      const killed = await runCli(organizeArgs(s), { env: KNOBS, killWhen: killAfterProgress(k) });
+      const id = killed.lines[0]?.operation_id as string;
+      expect(id, killed.stderr).toBeDefined();
+      const status = await statusAfterReopen(s, id);
+      outcomes.add(status);
+      expect(['interrupted', 'completed'], `k=${k}`).toContain(status);
+      expect(contentsOf(s).length, `k=${k}: files lost or doubled`).toBe(Object.values(s.before).filter((value) => value !== 'dir').length);
+      await expectRestored(s, id);
+    }
+    expect(outcomes).toContain('interrupted');
+  });
+
+  run('kill organize, then kill resume, then resume to the end: every file once, in its place; then undo', async () => {
+    for (const [first, second] of [[30, 5], [45, 12], [60, 3]] as const) {
+      const s = scenario(crossDevice);
+      const killed = await runCli(organizeArgs(s), { env: KNOBS, killWhen: killAfterProgress(first) });
+      const id = killed.lines[0]?.operation_id as string;
+      await statusAfterReopen(s, id);
+      await runCli(['--data-dir', s.dataDir, 'resume', id, '--json'], { env: KNOBS, killWhen: killAfterProgress(second) });
+      const status = await statusAfterReopen(s, id);
+      if (status === 'interrupted') {
+        const finished = await runCli(['--data-dir', s.dataDir, 'resume', id, '--json']);
+        expect(finished.lines.at(-1), finished.stderr).toMatchObject({ type: 'result', status: 'completed', failed: 0 });
+      }
+      const sorted = { ...snapshotTree(s.destination ?? s.root) };
+      expect(Object.keys(sorted).filter((key) => key.includes('.fileorg-'))).toEqual([]);
+      expect(contentsOf(s)).toEqual(Object.values(s.before).filter((value) => value !== 'dir').sort());
+      await expectRestored(s, id);
+    }
+  });
+
+  run('kill undo after the k-th progress line, reopen, undo again: the original tree', async () => {
+    for (const k of [1, 4, 10, 18, 25, 33]) {
+      const s = scenario(crossDevice);
+      const organized = await runCli(organizeArgs(s), { env: KNOBS });
+      const id = organized.lines[0]?.operation_id as string;
+      expect(organized.lines.at(-1)).toMatchObject({ status: 'completed' });
+      await runCli(['--data-dir', s.dataDir, 'undo', id, '--json'], { env: KNOBS, killWhen: killAfterProgress(k) });
+      expect(['interrupted', 'rolled_back'], `k=${k}`).toContain(await statusAfterReopen(s, id));
+      expect(contentsOf(s).length, `k=${k}: files lost or doubled`).toBe(Object.values(s.before).filter((value) => value !== 'dir').length);
+      await expectRestored(s, id);
+    }
+  });
+});
+
+it('a live operation is not taken for interrupted by another process', async () => {
+  const root = tempDir();
+  const dataDir = tempDir('fileorg-data-');
+  writeTree(root, Object.fromEntries(Array.from({ length: 40 }, (_, index) => [`f${index}.txt`, `x${index}`])));
+  let sawOther = '';
+  const slow = runCli(['--data-dir', dataDir, 'organize', root, '--json'], {
+    env: { FILEORG_PROGRESS_EVERY: '1', FILEORG_PAGE_SIZE: '1' },
+  });
+  // While it runs, another process opens the same data folder: it must leave the running operation alone.
+  for (let attempt = 0; attempt < 50 && !sawOther; attempt++) {
+    const history = await runCli(['--data-dir', dataDir, 'history', '--json']);
+    sawOther = (history.lines[0]?.status as string | undefined) ?? '';
+    if (sawOther === 'completed') break;
+  }
+  const result = await slow;
+  expect(result.lines.at(-1)).toMatchObject({ type: 'result', status: 'completed', moved: 40 });
+  expect(['planned', 'running', 'completed']).toContain(sawOther);
+  expect(fs.readdirSync(path.join(root, 'Documents'))).toHaveLength(40);
+});

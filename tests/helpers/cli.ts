@@ -1,0 +1,50 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+
+export const CLI = path.resolve(import.meta.dirname, '..', '..', 'dist', 'src-main', 'cli', 'main.js');
+export type JsonLine = Record<string, unknown> & { type: string };
+
+export interface CliRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  lines: JsonLine[];
+  stdout: string;
+  stderr: string;
+}
+
+/** The uid CI runs as (root) reads everything; permission tests run the CLI as nobody instead. */
+export const runsAsRoot = process.getuid?.() === 0;
+export const NOBODY = 65534;
+
+/**
+ * Run the built CLI as a child process. `killWhen` sees each JSON line as it arrives and may SIGKILL the child
+ * there (the crash matrix). `asNobody` drops to uid/gid 65534 with setpriv when running as root.
+ */
+export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; asNobody?: boolean; killWhen?: (line: JsonLine, count: number) => boolean } = {}): Promise<CliRun> {
+  const command = options.asNobody && runsAsRoot
+    ? ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', process.execPath, CLI, ...args]
+    : [process.execPath, CLI, ...args];
+  const child = spawn(command[0] as string, command.slice(1), { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  let buffered = '';
+  const lines: JsonLine[] = [];
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+    buffered += chunk;
+    let newline: number;
+    while ((newline = buffered.indexOf('\n')) >= 0) {
+      const text = buffered.slice(0, newline);
+      buffered = buffered.slice(newline + 1);
+      if (!text.startsWith('{')) continue;
+      const line = JSON.parse(text) as JsonLine;
+      lines.push(line);
+      if (options.killWhen?.(line, lines.length) && child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, lines, stdout, stderr }));
+  });
+}
