@@ -34,7 +34,8 @@ export interface ScanRequest {
   batchSize: number;
 }
 
-export type ScanMessage =
-  | { type: 'batch'; batch: ScanBatch }
-  | { type: 'done'; summary: ScanSummary }
-  | { type: 'error'; message: string };
+/** Walker thread -> coordinator, about the task in slot `slot`. */
+export type WalkerMessage =
+  | { type: 'batch'; slot: number; batch: ScanBatch }
+  | { type: 'done'; slot: number; summary: ScanSummary; subfolders: string[] }
+  | { type: 'error'; slot: number; message: string };

@@ -1,14 +1,18 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { type ScanMessage, type ScanRequest } from './scan-types.js';
-import { walkTree } from './walk-tree.js';
+import { type WalkerMessage } from './scan-types.js';
+import { type WalkOptions, type WalkTask, walkFolder } from './walk-tree.js';
 
-// Worker-thread entry: the synchronous walk happens here so the main thread stays responsive.
+// Walker thread: takes one task at a time from the coordinator (scan-tree.ts) and streams its files back.
 const port = parentPort;
 if (!port) throw new Error('scan-worker must run in a worker thread');
-const post = (message: ScanMessage): void => port.postMessage(message);
-try {
-  const summary = walkTree(workerData as ScanRequest, (batch) => post({ type: 'batch', batch }));
-  post({ type: 'done', summary });
-} catch (error) {
-  post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
-}
+const options = workerData as WalkOptions;
+const post = (message: WalkerMessage): void => port.postMessage(message);
+
+port.on('message', (message: { slot: number; task: WalkTask }) => {
+  try {
+    const { summary, subfolders } = walkFolder(message.task, options, (batch) => post({ type: 'batch', slot: message.slot, batch }));
+    post({ type: 'done', slot: message.slot, summary, subfolders });
+  } catch (error) {
+    post({ type: 'error', slot: message.slot, message: error instanceof Error ? error.message : String(error) });
+  }
+});
