@@ -70,6 +70,31 @@ describe('fileorg organize --json', () => {
   });
 });
 
+describe('fileorg stopped with Ctrl-C', () => {
+  it('finishes the files in flight, marks the run interrupted (exit 130), and resume completes it', async () => {
+    const files = Object.fromEntries(Array.from({ length: 30 }, (_, index) => [`f${index}.txt`, `text ${index}`]));
+    const { root, cli, dataDir } = setup(files);
+    let executing = 0;
+    const stopped = await runCli(['--data-dir', dataDir, 'organize', root, '--json'], {
+      env: { FILEORG_PROGRESS_EVERY: '1', FILEORG_PAGE_SIZE: '2' },
+      killSignal: 'SIGINT',
+      killWhen: (line) => line.type === 'progress' && line.stage === 'execute' && ++executing === 3,
+    });
+    expect(stopped.code).toBe(130);
+    const id = stopped.lines[0]?.operation_id as string;
+    expect(stopped.lines.at(-1)).toMatchObject({ type: 'result', operation_id: id, status: 'interrupted' });
+    const moved = stopped.lines.at(-1)?.moved as number;
+    expect(moved).toBeGreaterThan(0);
+    expect(moved).toBeLessThan(30);
+    expect((await cli('history', '--json')).lines[0]).toMatchObject({ status: 'interrupted', message: expect.stringContaining('fileorg resume') });
+    const resumed = await cli('resume', id, '--json');
+    expect(resumed.code).toBe(0);
+    expect(resumed.lines.at(-1)).toMatchObject({ status: 'completed', moved: 30 });
+    expect(listFiles(root)).toHaveLength(30);
+    expect(listFiles(root).every((file) => file.startsWith('Documents/'))).toBe(true);
+  });
+});
+
 describe('fileorg bad input', () => {
   it('exits 2 with a message that says what to fix, touching nothing', async () => {
     const { root, dataDir, cli } = setup();

@@ -190,6 +190,24 @@ describe('destinations', () => {
     expect(listFiles(root)).toEqual(['Sorted/Documents/b.pdf', 'Sorted/Images/a.jpg', 'Sorted/Images/old.jpg']);
   });
 
+  it('refuses overlapping folders, which would be scanned twice', async () => {
+    const root = tempDir();
+    writeTree(root, { 'sub/a.jpg': 'a' });
+    const core = openTestCore();
+    await expect(core.operations.organize(organizeRequest([root, path.join(root, 'sub')]), { dryRun: false })).rejects.toMatchObject({ code: 'E_USAGE', message: expect.stringContaining('is inside') });
+    await expect(core.operations.organize(organizeRequest([root, root]), { dryRun: false })).rejects.toMatchObject({ code: 'E_USAGE', message: expect.stringContaining('given twice') });
+    expect(listFiles(root)).toEqual(['sub/a.jpg']);
+  });
+
+  it('never touches its own data folder, even inside the folder being organized', async () => {
+    const root = tempDir();
+    writeTree(root, { 'a.jpg': 'a' });
+    const core = openTestCore(path.join(root, 'fileorg-data'));
+    await core.operations.organize(organizeRequest([root]), { dryRun: false });
+    expect(fs.existsSync(path.join(root, 'fileorg-data', 'fileorganizer.db'))).toBe(true);
+    expect(listFiles(root).filter((file) => !file.startsWith('fileorg-data/'))).toEqual(['Images/a.jpg']);
+  });
+
   it('refuses a root that does not exist or is a file, touching nothing', async () => {
     const root = tempDir();
     writeTree(root, { 'a.jpg': 'a' });

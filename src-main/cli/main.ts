@@ -12,6 +12,8 @@ import { printHistory, printPlan, printResult, printShow, printScan } from './pr
 const EXIT_DONE = 0;
 const EXIT_PARTIAL = 1;
 const EXIT_BAD_INPUT = 2;
+/** Stopped with Ctrl-C: the conventional 128 + SIGINT. */
+const EXIT_STOPPED = 130;
 
 const BAD_INPUT_CODES = new Set(['E_USAGE', 'E_BAD_PATH', 'E_BAD_RULES', 'E_UNKNOWN_OPERATION', 'E_AMBIGUOUS_OPERATION', 'E_INVALID_STATE', 'E_BUSY']);
 
@@ -25,6 +27,15 @@ async function run(args: CommandArguments): Promise<number> {
   const pageSize = Number(process.env.FILEORG_PAGE_SIZE) || undefined;
   const core = openAppCore({ dataDir: resolveDataDir({ flag: args.dataDir }), ...(progressEveryFiles ? { progressEveryFiles } : {}), ...(pageSize ? { pageSize } : {}) });
   const bar = !args.json && process.stderr.isTTY ? createProgressBar(process.stderr) : undefined;
+  // Ctrl-C stops after the page in flight, leaving an interrupted operation; a second Ctrl-C exits at once
+  // (still safe: recovery settles the journal against the disk next time).
+  const stop = new AbortController();
+  process.once('SIGINT', () => {
+    stop.abort();
+    if (!args.json) process.stderr.write('\nfileorg: stopping after the current files (Ctrl-C again to quit now)\n');
+    process.once('SIGINT', () => process.exit(EXIT_STOPPED));
+  });
+  const signal = stop.signal;
   const onProgress = (progress: OperationProgress): void => {
     if (args.json) writeLine(progress);
     else bar?.update(progress);
@@ -41,15 +52,18 @@ async function run(args: CommandArguments): Promise<number> {
           onStarted: (id) => { if (args.json) writeLine({ type: 'started', operation_id: id }); },
           onPlanned: (plan) => { if (args.dryRun) { bar?.clear(); printPlan(plan, args.json); } },
           onProgress,
+          signal,
         });
         bar?.clear();
         printResult(result, args.json, args.dryRun ? result.plan : undefined);
+        if (result.status === 'interrupted') return EXIT_STOPPED;
         return result.failed > 0 ? EXIT_PARTIAL : EXIT_DONE;
       }
       case 'undo': case 'resume': {
-        const result = args.command === 'undo' ? await core.operations.undo(args.id, { onProgress }) : await core.operations.resume(args.id, { onProgress });
+        const result = args.command === 'undo' ? await core.operations.undo(args.id, { onProgress, signal }) : await core.operations.resume(args.id, { onProgress, signal });
         bar?.clear();
         printResult(result, args.json);
+        if (result.status === 'interrupted') return EXIT_STOPPED;
         const conflicts = 'rollback_conflicts' in result ? (result as { rollback_conflicts: number }).rollback_conflicts : 0;
         return result.failed > 0 && args.command === 'resume' ? EXIT_PARTIAL : conflicts > 0 ? EXIT_PARTIAL : EXIT_DONE;
       }
@@ -86,6 +100,7 @@ async function main(): Promise<number> {
     if (json) writeLine({ type: 'error', code: known.code, message: known.message });
     else process.stderr.write(`fileorg: ${known.message}\n`);
     if (known.code === 'E_INTERNAL' && process.env.FILEORG_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
+    if (known.code === 'E_INTERRUPTED') return EXIT_STOPPED;
     return BAD_INPUT_CODES.has(known.code) ? EXIT_BAD_INPUT : EXIT_PARTIAL;
   }
 }

@@ -40,7 +40,8 @@ export function printResult(result: OperationResult & { plan?: Plan; rolled_back
     return;
   }
   say(`Operation ${result.operation_id}: ${result.status}. ${result.moved} files organized, ${result.skipped} skipped, ${result.failed} failed, ${result.conflicts} name conflicts.`);
-  say(`Undo it any time with: fileorg undo ${result.operation_id}`);
+  if (result.status === 'interrupted') say(`Stopped. Finish it with: fileorg resume ${result.operation_id}  (or put everything back: fileorg undo ${result.operation_id})`);
+  else say(`Undo it any time with: fileorg undo ${result.operation_id}`);
 }
 
 const historyEntry = (operation: Operation) => ({

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import path from 'node:path';
 import { databaseFileIn, openDatabase, type AppDatabase } from './db/open-database.js';
 import { createOperations, type Operations } from './ops/operations.js';
 import { currentPlatform } from './rules/safe-names.js';
@@ -22,6 +23,7 @@ export function openAppCore(options: { dataDir: string; clock?: () => number; ne
   const database = openDatabase(databaseFileIn(options.dataDir), clock);
   const operations = createOperations({
     database, clock, newId: options.newId ?? (() => newOperationId(clock)), platform: currentPlatform(),
+    protectedFolders: [path.resolve(options.dataDir)],
     ...(options.progressEveryFiles ? { progressEveryFiles: options.progressEveryFiles } : {}),
     ...(options.pageSize ? { pageSize: options.pageSize } : {}),
   });

@@ -18,9 +18,9 @@ export const NOBODY = 65534;
 
 /**
  * Run the built CLI as a child process. `killWhen` sees each JSON line as it arrives and may SIGKILL the child
- * there (the crash matrix). `asNobody` drops to uid/gid 65534 with setpriv when running as root.
+ * there (the crash matrix), or send it another signal. `asNobody` drops to uid/gid 65534 with setpriv when running as root.
  */
-export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; asNobody?: boolean; killWhen?: (line: JsonLine, count: number) => boolean } = {}): Promise<CliRun> {
+export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; asNobody?: boolean; killWhen?: (line: JsonLine, count: number) => boolean; killSignal?: NodeJS.Signals } = {}): Promise<CliRun> {
   const command = options.asNobody && runsAsRoot
     ? ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', process.execPath, CLI, ...args]
     : [process.execPath, CLI, ...args];
@@ -39,7 +39,7 @@ export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; asNob
       if (!text.startsWith('{')) continue;
       const line = JSON.parse(text) as JsonLine;
       lines.push(line);
-      if (options.killWhen?.(line, lines.length) && child.exitCode === null) child.kill('SIGKILL');
+      if (options.killWhen?.(line, lines.length) && child.exitCode === null) child.kill(options.killSignal ?? 'SIGKILL');
     }
   });
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });

@@ -21,6 +21,8 @@ export interface EngineContext {
 
 export interface RunHooks {
   onProgress?: ProgressListener | undefined;
+  /** abort to stop after the page in flight (Ctrl-C): the operation becomes `interrupted`, ready to resume */
+  signal?: AbortSignal | undefined;
 }
 
 export const DEFAULT_PAGE_SIZE = 2000;

@@ -24,7 +24,7 @@ export function journalPages(context: EngineContext, operationId: string): Plann
  * Executes the planned rows, page by page. A page is carried out on the worker pool, then its outcomes are
  * written in one transaction; a crash mid-page is settled by recovery, which checks the disk.
  */
-export async function executeOperation(context: EngineContext, operation: Operation, hooks: RunHooks & { pages: PlannedPages; resuming: boolean }): Promise<void> {
+export async function executeOperation(context: EngineContext, operation: Operation, hooks: RunHooks & { pages: PlannedPages; resuming: boolean }): Promise<{ stopped: boolean }> {
   const { journal } = context;
   let filesDone = operation.filesDone;
   let bytesDone = operation.bytesDone;
@@ -46,7 +46,7 @@ export async function executeOperation(context: EngineContext, operation: Operat
     }
   };
 
-  await runPages(context, operation.id, {
+  const { stopped } = await runPages(context, operation.id, {
     phase: 'execute',
     origin: (row) => (row.action === 'copy' ? null : row.source),
     target: (row) => row.destination as string,
@@ -75,7 +75,9 @@ export async function executeOperation(context: EngineContext, operation: Operat
     const firstId = (page[0] as JournalRow).id;
     const lastId = (page[page.length - 1] as JournalRow).id;
     journal.commitPage(operation.id, { firstId, lastId, fromStates: ['planned'], plainState: 'done' }, exceptions, delta, context.clock());
-  });
+  }, hooks.signal);
   progress.flush('execute', snapshot(null));
+  if (stopped) return { stopped }; // folders are cleaned up when the run is resumed to its end
   removeEmptiedFolders(context, operation, vacated);
+  return { stopped };
 }

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { FileOrganizerError } from '../../../src-shared/errors.js';
 import { type OperationStatus } from '../../../src-shared/operation-status.js';
@@ -28,6 +29,8 @@ export interface OperationsDependencies {
   progressEveryFiles?: number;
   progressEveryMs?: number;
   pageSize?: number;
+  /** folders never scanned or moved, whatever the request: the data folder itself */
+  protectedFolders?: string[];
 }
 
 export interface OrganizeHooks extends RunHooks {
@@ -58,6 +61,10 @@ function planPages(plan: Plan, ids: Float64Array, pageSize: number): PlannedPage
 
 /** Check every root and the destination before anything is recorded, with messages that say what to fix. */
 function checkPaths(request: OrganizeRequest): void {
+  request.roots.forEach((root, index) => {
+    const overlapping = request.roots.find((other, otherIndex) => otherIndex !== index && (other === root || root.startsWith(other.endsWith(path.sep) ? other : other + path.sep)));
+    if (overlapping) throw new FileOrganizerError('E_USAGE', `${root} is ${overlapping === root ? 'given twice' : `inside ${overlapping}`}; give each folder once`);
+  });
   for (const root of request.roots) {
     const stats = fs.statSync(root, { throwIfNoEntry: false });
     if (!stats) throw new FileOrganizerError('E_BAD_PATH', `${root} does not exist; give a folder to organize`);
@@ -98,6 +105,15 @@ export function createOperations(dependencies: OperationsDependencies) {
     return resultOf(store.get(operationId) as Operation);
   };
 
+  /** Stopped on request after a page: interrupted, ready to resume or undo. */
+  const stopHere = (operationId: string, kind: 'execute' | 'rollback'): OperationResult => {
+    store.release(operationId, {
+      status: 'interrupted',
+      error: `stopped by the user; run "fileorg ${kind === 'execute' ? 'resume' : 'undo'} ${operationId}" to finish${kind === 'execute' ? `, or "fileorg undo ${operationId}" to roll it back` : ''}`,
+    });
+    return resultOf(store.get(operationId) as Operation);
+  };
+
   const resultOf = (operation: Operation): OperationResult => ({
     type: 'result', operation_id: operation.id, status: operation.status,
     moved: operation.moved, skipped: operation.skipped, failed: operation.failed, conflicts: operation.conflicts,
@@ -123,13 +139,19 @@ export function createOperations(dependencies: OperationsDependencies) {
       const id = newId();
       store.insert({
         id, kind: 'organize', status: 'planned', phase: 'execute', dryRun: options.dryRun, request: JSON.stringify(request),
-        createdAt: clock(), startedAt: clock(), ownerPid: process.pid, ownerHost: null, heartbeatAt: clock(),
+        createdAt: clock(), startedAt: clock(), ownerPid: process.pid, ownerHost: os.hostname(), heartbeatAt: clock(),
       });
-      store.acquire(id, ['planned'], 'planned', 'execute'); // records the owner host
       hooks.onStarted?.(id);
       return holdLease(id, async () => {
         const progress = createProgressThrottle({ operationId: id, listener: hooks.onProgress, everyFiles: context.progressEveryFiles, everyMs: context.progressEveryMs });
-        const plan = await planOrganize(request, { now: clock, platform, progress });
+        let plan: Plan;
+        try {
+          plan = await planOrganize(request, { now: clock, platform, progress, signal: hooks.signal, protectedFolders: dependencies.protectedFolders ?? [] });
+        } catch (error) {
+          // Nothing moved and nothing was recorded: say so now rather than leave it to recovery.
+          store.release(id, { status: 'interrupted', finishedAt: clock(), error: `stopped while planning, before anything moved: ${error instanceof Error ? error.message : String(error)}` });
+          throw error;
+        }
         // The whole plan goes into the journal, in one transaction, before the first file moves.
         const skipped = plan.rows.filter((row) => row.state === 'skipped');
         const ids = database.sqlite.transaction(() => {
@@ -148,8 +170,8 @@ export function createOperations(dependencies: OperationsDependencies) {
           return { ...resultOf(store.get(id) as Operation), plan };
         }
         if (!store.acquire(id, ['planned'], 'running', 'execute')) throw new FileOrganizerError('E_BUSY', `operation ${id} was taken over by another process`);
-        await executeOperation(context, planned, { ...hooks, pages: planPages(plan, ids, context.pageSize), resuming: false });
-        return { ...finish(id, 'execute'), plan };
+        const { stopped } = await executeOperation(context, planned, { ...hooks, pages: planPages(plan, ids, context.pageSize), resuming: false });
+        return { ...(stopped ? stopHere(id, 'execute') : finish(id, 'execute')), plan };
       });
     },
 
@@ -162,8 +184,8 @@ export function createOperations(dependencies: OperationsDependencies) {
       if (operation.phase === 'rollback') return this.undo(operation.id, hooks);
       if (!store.acquire(operation.id, ['interrupted'], 'running', 'execute')) throw new FileOrganizerError('E_BUSY', `operation ${operation.id} was taken over by another process`);
       return holdLease(operation.id, async () => {
-        await executeOperation(context, operation, { ...hooks, pages: journalPages(context, operation.id), resuming: true });
-        return finish(operation.id, 'execute');
+        const { stopped } = await executeOperation(context, operation, { ...hooks, pages: journalPages(context, operation.id), resuming: true });
+        return stopped ? stopHere(operation.id, 'execute') : finish(operation.id, 'execute');
       });
     },
 
@@ -177,8 +199,8 @@ export function createOperations(dependencies: OperationsDependencies) {
       if (!undoable.includes(operation.status)) throw new FileOrganizerError('E_INVALID_STATE', `operation ${operation.id} is ${operation.status}; it can be undone once it has finished or been interrupted`);
       if (!store.acquire(operation.id, undoable, 'rolling_back', 'rollback')) throw new FileOrganizerError('E_BUSY', `operation ${operation.id} was taken over by another process`);
       return holdLease(operation.id, async () => {
-        await rollbackOperation(context, operation, hooks);
-        const result = finish(operation.id, 'rollback');
+        const { stopped } = await rollbackOperation(context, operation, hooks);
+        const result = stopped ? stopHere(operation.id, 'rollback') : finish(operation.id, 'rollback');
         const after = store.get(operation.id) as Operation;
         return { ...result, rolled_back: after.rolledBack, rollback_conflicts: after.rollbackConflicts };
       });

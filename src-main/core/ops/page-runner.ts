@@ -17,7 +17,7 @@ export interface PagePhase {
  * before it has finished on disk, so at most two pages are ever unrecorded (recovery checks that many).
  */
 export async function runPages(context: EngineContext, operationId: string, phase: PagePhase, nextPage: () => JournalRow[],
-  finishPage: (page: JournalRow[], outcomes: (ExecuteOutcome | JournalUpdate | null)[]) => void): Promise<void> {
+  finishPage: (page: JournalRow[], outcomes: (ExecuteOutcome | JournalUpdate | null)[]) => void, signal?: AbortSignal): Promise<{ stopped: boolean }> {
   const key = pathKey(context.platform);
   const start = async (page: JournalRow[]): Promise<(ExecuteOutcome | JournalUpdate | null)[]> => {
     const outcomes: (ExecuteOutcome | JournalUpdate | null)[] = [];
@@ -30,6 +30,10 @@ export async function runPages(context: EngineContext, operationId: string, phas
   let work = page.length > 0 ? start(page) : undefined;
   while (work) {
     const outcomes = await work;
+    if (signal?.aborted) {
+      finishPage(page, outcomes);
+      return { stopped: true };
+    }
     const next = nextPage();
     work = next.length > 0 ? start(next) : undefined;
     // Page outcomes are in run order, which is page order: runs are consecutive slices of the page.
@@ -37,4 +41,5 @@ export async function runPages(context: EngineContext, operationId: string, phas
     page = next;
     await yieldToEventLoop();
   }
+  return { stopped: false };
 }

@@ -110,11 +110,14 @@ export function reconcileOperation(context: EngineContext, operation: Operation)
     journal.applyUpdates(updates);
   }
   const counts = countsFromJournal(journal, operation.id);
+  const neverStarted = operation.status === 'planned' && operation.filesTotal === 0 && counts.skipped === 0;
   store.release(operation.id, {
     status: 'interrupted',
     moved: counts.moved, skipped: counts.skipped, failed: counts.failed, conflicts: counts.conflicts,
     rolledBack: counts.rolledBack, rollbackConflicts: counts.rollbackConflicts,
     filesDone: operation.filesTotal - counts.pending, bytesDone: operation.bytesTotal - counts.pendingBytes,
-    error: `interrupted during ${rollingBack ? 'undo' : 'the run'}; run "fileorg ${rollingBack ? 'undo' : 'resume'} ${operation.id}" to finish it, or "fileorg undo ${operation.id}" to roll it back`,
+    error: neverStarted
+      ? 'stopped while planning, before anything moved; run organize again'
+      : `interrupted during ${rollingBack ? 'undo' : 'the run'}; run "fileorg ${rollingBack ? 'undo' : 'resume'} ${operation.id}" to finish it, or "fileorg undo ${operation.id}" to roll it back`,
   });
 }

@@ -11,7 +11,7 @@ import { createProgressThrottle } from './progress-throttle.js';
  * is left where it is and reported; the rest still roll back. Resumable: rows already rolled back are not read
  * again, and rows that were in conflict are tried again.
  */
-export async function rollbackOperation(context: EngineContext, operation: Operation, hooks: RunHooks): Promise<void> {
+export async function rollbackOperation(context: EngineContext, operation: Operation, hooks: RunHooks): Promise<{ stopped: boolean }> {
   const { journal, store } = context;
   const progress = createProgressThrottle({ operationId: operation.id, listener: hooks.onProgress, everyFiles: context.progressEveryFiles, everyMs: context.progressEveryMs });
   const totals = journal.rollbackTotals(operation.id);
@@ -29,7 +29,7 @@ export async function rollbackOperation(context: EngineContext, operation: Opera
     return page;
   };
   // Going back, a file returns to its origin only after a newer file that took that origin has left it.
-  await runPages(context, operation.id, {
+  const { stopped } = await runPages(context, operation.id, {
     phase: 'rollback',
     origin: (row) => (row.action === 'copy' ? null : row.destination),
     target: (row) => row.source,
@@ -44,7 +44,8 @@ export async function rollbackOperation(context: EngineContext, operation: Opera
     });
     journal.commitPage(operation.id, { firstId: (page[0] as JournalRow).id, lastId: (page[page.length - 1] as JournalRow).id, fromStates: ['done', 'rollback_conflict'], plainState: 'rolled_back' },
       conflicts, { rolledBack: page.length - conflicts.length, rollbackConflicts: conflicts.length }, context.clock());
-  });
+  }, hooks.signal);
   progress.flush('rollback', snapshot(null));
-  removeCreatedFolders(context, operation.id);
+  if (!stopped) removeCreatedFolders(context, operation.id);
+  return { stopped };
 }

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { FileOrganizerError } from '../../../src-shared/errors.js';
 import { type ConflictPolicy } from '../../../src-shared/operation-status.js';
 import { type Rule, type RuleSet } from '../../../src-shared/rules.js';
 import { readCaptureDate, mayHaveCaptureDate } from '../categorize/capture-date.js';
@@ -65,6 +66,9 @@ export async function planOrganize(request: PlanRequest, dependencies: {
   now: () => number;
   platform: Platform;
   progress: ProgressThrottle;
+  signal?: AbortSignal | undefined;
+  /** never scanned: the data folder, should it sit inside a folder being organized */
+  protectedFolders: readonly string[];
 }): Promise<Plan> {
   const { now, platform, progress } = dependencies;
   const rules = compileRuleSet(request.ruleSet, now);
@@ -78,7 +82,8 @@ export async function planOrganize(request: PlanRequest, dependencies: {
   let seen = 0;
   let filesTotal = 0;
   let bytesTotal = 0;
-  const excludedFolders = request.destination && !request.roots.includes(request.destination) ? [request.destination] : [];
+  const excludedFolders = [...dependencies.protectedFolders];
+  if (request.destination && !request.roots.includes(request.destination)) excludedFolders.push(request.destination);
   const scan = scanTree({ roots: request.roots, excludedFolders, includeHidden: request.includeHidden, batchSize: SCAN_BATCH });
 
   const skipRow = (source: string, size: number, mtimeMs: number, dev: string, ino: string, reason: string, detail: string, rule: Rule | null, category: string | null): void => {
@@ -145,7 +150,10 @@ export async function planOrganize(request: PlanRequest, dependencies: {
     }
   };
 
-  for await (const batch of scan.batches) await planBatch(batch);
+  for await (const batch of scan.batches) {
+    if (dependencies.signal?.aborted) throw new FileOrganizerError('E_INTERRUPTED', 'stopped while planning, before anything moved');
+    await planBatch(batch);
+  }
   const summary = await scan.summary;
   for (const skipped of summary.skipped) {
     if (skipped.reason !== 'vanished') skipRow(skipped.path, 0, 0, '', '', skipped.reason, skipped.detail, null, null);
