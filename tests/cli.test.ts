@@ -57,6 +57,7 @@ describe('fileorg organize --json', () => {
     const undo = await cli('undo', id, '--json');
     expect(undo.code).toBe(0);
     expect(undo.lines.at(-1)).toMatchObject({ type: 'result', status: 'rolled_back', rolled_back: 3 });
+    expect(undo.lines.filter((line) => line.type === 'progress').at(-1)).toMatchObject({ stage: 'rollback', files_done: 3, files_total: 3, bytes_done: 3, bytes_total: 3 });
     expect(snapshotTree(root)).toEqual(before);
   });
 

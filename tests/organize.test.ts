@@ -23,8 +23,8 @@ describe('organize by type, in place', () => {
     expect(fs.existsSync(path.join(root, 'notes'))).toBe(false);
 
     const again = await core.operations.organize(organizeRequest([root]), { dryRun: true });
-    expect(again.plan.rows).toEqual([]);
-    expect(again.plan.unchanged).toBe(6);
+    expect(core.operations.show(again.operation_id).files).toEqual([]);
+    expect(again.plan).toMatchObject({ unchanged: 6, filesTotal: 0 });
   });
 
   it('includes hidden and system files when asked', async () => {
@@ -42,10 +42,12 @@ describe('organize by type, in place', () => {
     const dry = await core.operations.organize(organizeRequest([root]), { dryRun: true });
     const before = snapshotTree(root);
     const real = await core.operations.organize(organizeRequest([root]), { dryRun: false });
-    const planned = dry.plan.rows.map((row) => [row.source, row.destination, row.state]);
-    expect(real.plan.rows.map((row) => [row.source, row.destination, row.state])).toEqual(planned);
-    const shown = core.operations.show(real.operation_id);
-    expect(shown.files.map((row) => [row.source, row.destination])).toEqual(planned.map(([source, destination]) => [source, destination]));
+    const planned = core.operations.show(dry.operation_id).files.map((row) => [row.source, row.destination, row.state]);
+    expect(planned).toHaveLength(5);
+    expect(planned.every(([, , state]) => state === 'planned')).toBe(true);
+    const executed = core.operations.show(real.operation_id).files;
+    expect(executed.map((row) => [row.source, row.destination])).toEqual(planned.map(([source, destination]) => [source, destination]));
+    expect(executed.every((row) => row.state === 'done')).toBe(true);
     for (const [source, destination] of planned) expect(before[path.relative(root, source as string)]).toBeDefined(), expect(fs.existsSync(destination as string)).toBe(true);
     expect(listFiles(root)).toEqual(['Documents/doc (1).pdf', 'Documents/doc.pdf', 'Images/a (1).jpg', 'Images/a (2).jpg', 'Images/a (3).jpg', 'Images/a.jpg']);
   });

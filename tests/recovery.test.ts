@@ -58,3 +58,22 @@ describe('recovery of an operation whose owner died', () => {
     expect(snapshotTree(root)).toEqual(before);
   });
 });
+
+describe('a run stopped while planning', () => {
+  it('keeps no partial plan, moves nothing, and cannot be resumed', async () => {
+    const root = tempDir();
+    writeTree(root, Object.fromEntries(Array.from({ length: 50 }, (_, index) => [`f${index}.txt`, 'x'])));
+    const before = snapshotTree(root);
+    const core = openTestCore();
+    const stop = new AbortController();
+    await expect(core.operations.organize(organizeRequest([root]), { dryRun: false }, {
+      onPlannedRows: () => stop.abort(), // Ctrl-C while the plan is being made
+      signal: stop.signal,
+    })).rejects.toMatchObject({ code: 'E_INTERRUPTED' });
+    const [operation] = core.operations.history();
+    expect(operation).toMatchObject({ status: 'interrupted', planRecordedAt: null });
+    expect(core.operations.show(operation?.id as string).files).toEqual([]);
+    await expect(core.operations.resume(operation?.id as string)).rejects.toMatchObject({ code: 'E_INVALID_STATE' });
+    expect(snapshotTree(root)).toEqual(before);
+  });
+});

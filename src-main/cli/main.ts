@@ -6,7 +6,7 @@ import { resolveDataDir } from '../core/data-dir.js';
 import { loadRuleSetFile, presetRuleSet } from '../core/rules/load-rule-set.js';
 import { parseArguments, USAGE, type CommandArguments } from './parse-arguments.js';
 import { createProgressBar } from './progress-bar.js';
-import { printHistory, printPlan, printResult, printShow, printScan } from './print.js';
+import { printHistory, printPlanRows, printResult, printShow, printScan } from './print.js';
 
 /** Exit codes: 0 done; 1 finished with failures or rollback conflicts; 2 bad usage, bad input or unknown id. */
 const EXIT_DONE = 0;
@@ -50,7 +50,7 @@ async function run(args: CommandArguments): Promise<number> {
           sniffAll: args.sniffAll, preset: args.rules ? null : args.preset ?? 'by-type', ruleSet,
         }, { dryRun: args.dryRun }, {
           onStarted: (id) => { if (args.json) writeLine({ type: 'started', operation_id: id }); },
-          onPlanned: (plan) => { if (args.dryRun) { bar?.clear(); printPlan(plan, args.json); } },
+          onPlannedRows: (rows) => { if (args.dryRun) { bar?.clear(); printPlanRows(rows, args.json); } },
           onProgress,
           signal,
         });

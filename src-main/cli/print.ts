@@ -1,7 +1,7 @@
 import { type OperationResult } from '../../src-shared/progress.js';
-import { type JournalRow } from '../core/ops/journal.js';
+import { type JournalRow, type NewJournalRow } from '../core/ops/journal.js';
 import { type Operation } from '../core/ops/operation-store.js';
-import { type Plan } from '../core/plan/plan-organize.js';
+import { type PlanSummary } from '../core/plan/plan-organize.js';
 import { type ScanSummary } from '../core/scan/scan-types.js';
 
 const line = (value: unknown): void => { process.stdout.write(`${JSON.stringify(value)}\n`); };
@@ -15,9 +15,9 @@ function formatBytes(bytes: number): string {
   return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
-/** The dry run's plan: one line per file the run would act on or skip. */
-export function printPlan(plan: Plan, json: boolean): void {
-  for (const row of plan.rows) {
+/** The dry run's plan: one line per file the run would act on or skip, printed as the plan is made. */
+export function printPlanRows(rows: readonly NewJournalRow[], json: boolean): void {
+  for (const row of rows) {
     const action = row.state === 'skipped' ? 'skip' : row.action;
     const reason = row.state === 'skipped' ? row.reason : row.conflictRenamed ? 'conflict' : null;
     if (json) line({ type: 'plan', source: row.source, destination: row.destination, action, reason });
@@ -25,7 +25,7 @@ export function printPlan(plan: Plan, json: boolean): void {
   }
 }
 
-export function printResult(result: OperationResult & { plan?: Plan; rolled_back?: number; rollback_conflicts?: number }, json: boolean, plan?: Plan): void {
+export function printResult(result: OperationResult & { plan?: PlanSummary; rolled_back?: number; rollback_conflicts?: number }, json: boolean, plan?: PlanSummary): void {
   const { plan: _plan, ...rest } = result;
   if (json) {
     line(rest);

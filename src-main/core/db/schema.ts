@@ -69,6 +69,8 @@ export const operations = sqliteTable('operations', {
   /** JSON: { roots, destination, conflict, includeHidden, sniffAll, preset, ruleSet }; validated when read. */
   request: text('request').notNull(),
   createdAt: integer('created_at').notNull(),
+  /** set when the whole plan is in the journal; until then the run has not started and moved nothing */
+  planRecordedAt: integer('plan_recorded_at'),
   startedAt: integer('started_at'),
   finishedAt: integer('finished_at'),
   filesTotal: integer('files_total').notNull().default(0),
@@ -80,6 +82,9 @@ export const operations = sqliteTable('operations', {
   failed: integer('failed').notNull().default(0),
   conflicts: integer('conflicts').notNull().default(0),
   unchanged: integer('unchanged').notNull().default(0),
+  /** bytes of the files moved or copied, and of those since put back: undo's progress total comes from these */
+  movedBytes: integer('moved_bytes').notNull().default(0),
+  rolledBackBytes: integer('rolled_back_bytes').notNull().default(0),
   rolledBack: integer('rolled_back').notNull().default(0),
   rollbackConflicts: integer('rollback_conflicts').notNull().default(0),
   /** The lease: which process runs it, and when it last said so. */

@@ -52,7 +52,7 @@ export async function executeOperation(context: EngineContext, operation: Operat
     target: (row) => row.destination as string,
   }, hooks.pages, (page, outcomes) => {
     const exceptions: JournalUpdate[] = [];
-    const delta: Required<CounterDelta> = { moved: 0, skipped: 0, failed: 0, conflicts: 0, rolledBack: 0, rollbackConflicts: 0, filesDone: 0, bytesDone: 0 };
+    const delta: Required<CounterDelta> = { moved: 0, skipped: 0, failed: 0, conflicts: 0, rolledBack: 0, rollbackConflicts: 0, movedBytes: 0, rolledBackBytes: 0, filesDone: 0, bytesDone: 0 };
     outcomes.forEach((outcome, index) => {
       const row = page[index] as JournalRow;
       // null: it went as planned, and the page's one range update records it.
@@ -61,6 +61,7 @@ export async function executeOperation(context: EngineContext, operation: Operat
       if (outcome !== null && !(update.state === 'done' && isPlainSuccess(row, update))) exceptions.push(update);
       if (update.state === 'done') {
         delta.moved++;
+        delta.movedBytes += row.size;
         if (row.action !== 'copy') vacated.add(path.dirname(row.source));
       }
       if (update.state === 'skipped') delta.skipped++;

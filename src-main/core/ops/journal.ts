@@ -34,6 +34,8 @@ export interface CounterDelta {
   conflicts?: number;
   rolledBack?: number;
   rollbackConflicts?: number;
+  movedBytes?: number;
+  rolledBackBytes?: number;
   filesDone?: number;
   bytesDone?: number;
 }
@@ -57,6 +59,8 @@ export function createJournal(database: AppDatabase) {
     WHERE operation_id = ? AND id > ? AND state IN (SELECT value FROM json_each(?)) ORDER BY id LIMIT ?`);
   const pageBackward = sqlite.prepare(`SELECT ${COLUMNS} FROM file_records
     WHERE operation_id = ? AND id < ? AND state IN (SELECT value FROM json_each(?)) ORDER BY id DESC LIMIT ?`);
+  const discardRows = sqlite.prepare('DELETE FROM file_records WHERE operation_id = ?');
+  const discardFolders = sqlite.prepare('DELETE FROM folder_records WHERE operation_id = ?');
   const insertFolder = sqlite.prepare('INSERT INTO folder_records (operation_id, path, change) VALUES (?, ?, ?)');
   const deleteFolder = sqlite.prepare('DELETE FROM folder_records WHERE operation_id = ? AND change = ? AND path = ?');
   const foldersOf = sqlite.prepare('SELECT path FROM folder_records WHERE operation_id = ? AND change = ? ORDER BY id');
@@ -64,22 +68,27 @@ export function createJournal(database: AppDatabase) {
     WHERE operation_id = ? AND id BETWEEN ? AND ? AND state IN (SELECT value FROM json_each(?))`);
   const addCounters = sqlite.prepare(`UPDATE operations SET moved = moved + ?, skipped = skipped + ?, failed = failed + ?,
     conflicts = conflicts + ?, rolled_back = rolled_back + ?, rollback_conflicts = rollback_conflicts + ?,
+    moved_bytes = moved_bytes + ?, rolled_back_bytes = rolled_back_bytes + ?,
     files_done = files_done + ?, bytes_done = bytes_done + ?, heartbeat_at = ? WHERE id = ?`);
-  const pendingRollback = sqlite.prepare(`SELECT count(*) AS files, coalesce(sum(size), 0) AS bytes FROM file_records
-    WHERE operation_id = ? AND state IN ('done', 'rollback_conflict')`);
-  const countStates = sqlite.prepare(`SELECT state, reason, conflict_renamed AS conflictRenamed, count(*) AS files, sum(size) AS bytes
+  const countStates = sqlite.prepare(`SELECT state, reason, conflict_renamed AS conflictRenamed, count(*) AS files, coalesce(sum(size), 0) AS bytes
     FROM file_records WHERE operation_id = ? GROUP BY state, reason, conflict_renamed`);
 
   return {
-    /** Insert rows (inside the caller's transaction, so the plan is recorded whole or not at all); returns their ids. */
-    insertRows(operationId: string, rows: readonly NewJournalRow[]): Float64Array {
-      const ids = new Float64Array(rows.length);
-      rows.forEach((row, index) => {
-        ids[index] = Number(insertRow.run(operationId, row.action, row.source, row.destination, row.state, row.reason, row.error, row.ruleName,
-          row.category, row.conflictRenamed ? 1 : 0, row.size, row.mtimeMs, row.dev, row.ino).lastInsertRowid);
-      });
-      return ids;
-    },
+    /**
+     * Insert a batch of plan rows in one transaction. A plan spans many batches; until the operation's
+     * `planRecordedAt` is set it has not started, and recovery discards a partial plan.
+     */
+    insertRows: sqlite.transaction((operationId: string, rows: readonly NewJournalRow[]) => {
+      for (const row of rows) {
+        insertRow.run(operationId, row.action, row.source, row.destination, row.state, row.reason, row.error, row.ruleName,
+          row.category, row.conflictRenamed ? 1 : 0, row.size, row.mtimeMs, row.dev, row.ino);
+      }
+    }),
+    /** Forget a plan that was never completed (nothing of it ran). */
+    discardPlan: sqlite.transaction((operationId: string) => {
+      discardRows.run(operationId);
+      discardFolders.run(operationId);
+    }),
     /**
      * Write back one page in one transaction: every row of the page in `fromStates` becomes `plainState` with a
      * single range update (most rows simply succeeded), then the exceptions are written one by one, then the
@@ -95,7 +104,7 @@ export function createJournal(database: AppDatabase) {
           update.destinationDev ?? null, update.destinationIno ?? null, update.contentHash ?? null, update.id);
       }
       addCounters.run(delta.moved ?? 0, delta.skipped ?? 0, delta.failed ?? 0, delta.conflicts ?? 0, delta.rolledBack ?? 0,
-        delta.rollbackConflicts ?? 0, delta.filesDone ?? 0, delta.bytesDone ?? 0, now, operationId);
+        delta.rollbackConflicts ?? 0, delta.movedBytes ?? 0, delta.rolledBackBytes ?? 0, delta.filesDone ?? 0, delta.bytesDone ?? 0, now, operationId);
     }),
     /** Rows after `afterId` in plan order, in one of `states`. */
     pageForward(operationId: string, afterId: number, states: readonly FileState[], limit: number): JournalRow[] {
@@ -119,10 +128,6 @@ export function createJournal(database: AppDatabase) {
     }),
     folders(operationId: string, change: 'created' | 'removed'): string[] {
       return (foldersOf.all(operationId, change) as { path: string }[]).map((row) => row.path);
-    },
-    /** Files and bytes an undo has to put back. */
-    rollbackTotals(operationId: string): { files: number; bytes: number } {
-      return pendingRollback.get(operationId) as { files: number; bytes: number };
     },
     /** Journal one row's change now (a new destination, before the file goes there). */
     updateRow(update: JournalUpdate): void {

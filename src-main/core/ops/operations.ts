@@ -5,14 +5,14 @@ import { FileOrganizerError } from '../../../src-shared/errors.js';
 import { type OperationStatus } from '../../../src-shared/operation-status.js';
 import { type OperationResult } from '../../../src-shared/progress.js';
 import { type AppDatabase } from '../db/open-database.js';
-import { type Plan, planOrganize } from '../plan/plan-organize.js';
+import { type PlanSummary, planOrganize } from '../plan/plan-organize.js';
 import { type Platform } from '../rules/safe-names.js';
 import { scanTree } from '../scan/scan-tree.js';
 import { type ScanSummary } from '../scan/scan-types.js';
 import { DEFAULT_PAGE_SIZE, type EngineContext, type RunHooks } from './engine-context.js';
 import { createFileActionPool } from './file-action-pool.js';
-import { executeOperation, journalPages, type PlannedPages } from './execute-operation.js';
-import { createJournal, type JournalRow } from './journal.js';
+import { executeOperation, journalPages } from './execute-operation.js';
+import { createJournal, type JournalRow, type NewJournalRow } from './journal.js';
 import { type OrganizeRequest } from './operation-request.js';
 import { createOperationStore, type Operation } from './operation-store.js';
 import { createProgressThrottle } from './progress-throttle.js';
@@ -36,27 +36,10 @@ export interface OperationsDependencies {
 export interface OrganizeHooks extends RunHooks {
   /** the operation exists (its id can be shown) before scanning starts */
   onStarted?: (operationId: string) => void;
-  /** the complete plan, before anything moves */
-  onPlanned?: (plan: Plan, operationId: string) => void;
-}
-
-/** The freshly recorded plan, paged from memory: no need to read back what was just written. */
-function planPages(plan: Plan, ids: Float64Array, pageSize: number): PlannedPages {
-  let next = 0;
-  return () => {
-    const page: JournalRow[] = [];
-    while (next < plan.rows.length && page.length < pageSize) {
-      const row = plan.rows[next] as Plan['rows'][number];
-      const id = ids[next] as number;
-      next++;
-      if (row.state !== 'planned') continue;
-      page.push({
-        id, action: row.action, source: row.source, destination: row.destination, state: 'planned', reason: null,
-        size: row.size, mtimeMs: row.mtimeMs, dev: row.dev, ino: row.ino, destinationDev: null, destinationIno: null, contentHash: null,
-      });
-    }
-    return page;
-  };
+  /** plan rows as they are made and journaled, in order (the dry run prints them) */
+  onPlannedRows?: (rows: readonly NewJournalRow[]) => void;
+  /** the complete plan is in the journal; nothing has moved yet */
+  onPlanned?: (plan: PlanSummary, operationId: string) => void;
 }
 
 /** Check every root and the destination before anything is recorded, with messages that say what to fix. */
@@ -134,7 +117,7 @@ export function createOperations(dependencies: OperationsDependencies) {
       return orphaned.map((operation) => operation.id);
     },
 
-    async organize(request: OrganizeRequest, options: { dryRun: boolean }, hooks: OrganizeHooks = {}): Promise<OperationResult & { plan: Plan }> {
+    async organize(request: OrganizeRequest, options: { dryRun: boolean }, hooks: OrganizeHooks = {}): Promise<OperationResult & { plan: PlanSummary }> {
       checkPaths(request);
       const id = newId();
       store.insert({
@@ -144,33 +127,34 @@ export function createOperations(dependencies: OperationsDependencies) {
       hooks.onStarted?.(id);
       return holdLease(id, async () => {
         const progress = createProgressThrottle({ operationId: id, listener: hooks.onProgress, everyFiles: context.progressEveryFiles, everyMs: context.progressEveryMs });
-        let plan: Plan;
+        let plan: PlanSummary;
         try {
-          plan = await planOrganize(request, { now: clock, platform, progress, signal: hooks.signal, protectedFolders: dependencies.protectedFolders ?? [] });
+          plan = await planOrganize(request, { now: clock, platform, progress, signal: hooks.signal, protectedFolders: dependencies.protectedFolders ?? [] }, (rows) => {
+            journal.insertRows(id, rows);
+            hooks.onPlannedRows?.(rows);
+          });
         } catch (error) {
-          // Nothing moved and nothing was recorded: say so now rather than leave it to recovery.
+          // Nothing moved: forget the partial plan and say so now rather than leave it to recovery.
+          journal.discardPlan(id);
           store.release(id, { status: 'interrupted', finishedAt: clock(), error: `stopped while planning, before anything moved: ${error instanceof Error ? error.message : String(error)}` });
           throw error;
         }
-        // The whole plan goes into the journal, in one transaction, before the first file moves.
-        const skipped = plan.rows.filter((row) => row.state === 'skipped');
-        const ids = database.sqlite.transaction(() => {
-          const inserted = journal.insertRows(id, plan.rows);
+        // The plan is whole in the journal before the first file moves; from here on the run can be resumed.
+        database.sqlite.transaction(() => {
           journal.recordFolders(id, 'created', plan.createdFolders);
           store.update(id, {
-            filesTotal: plan.filesTotal, bytesTotal: plan.bytesTotal, unchanged: plan.unchanged, heartbeatAt: clock(), skipped: skipped.length,
-            conflicts: plan.rows.filter((row) => row.conflictRenamed || row.reason === 'conflict').length,
+            filesTotal: plan.filesTotal, bytesTotal: plan.bytesTotal, unchanged: plan.unchanged, skipped: plan.skipped,
+            conflicts: plan.conflicts, planRecordedAt: clock(), heartbeatAt: clock(),
           });
-          return inserted;
         })();
         hooks.onPlanned?.(plan, id);
-        const planned = store.get(id) as Operation;
         if (options.dryRun) {
           store.release(id, { status: 'planned', finishedAt: clock() });
           return { ...resultOf(store.get(id) as Operation), plan };
         }
         if (!store.acquire(id, ['planned'], 'running', 'execute')) throw new FileOrganizerError('E_BUSY', `operation ${id} was taken over by another process`);
-        const { stopped } = await executeOperation(context, planned, { ...hooks, pages: planPages(plan, ids, context.pageSize), resuming: false });
+        const planned = store.get(id) as Operation;
+        const { stopped } = await executeOperation(context, planned, { ...hooks, pages: journalPages(context, id), resuming: false });
         return { ...(stopped ? stopHere(id, 'execute') : finish(id, 'execute')), plan };
       });
     },
@@ -181,6 +165,7 @@ export function createOperations(dependencies: OperationsDependencies) {
       guardNotBusy(operation);
       if (operation.dryRun) throw new FileOrganizerError('E_INVALID_STATE', `operation ${operation.id} was a dry run (a preview); run organize without --dry-run`);
       if (operation.status !== 'interrupted') throw new FileOrganizerError('E_INVALID_STATE', `operation ${operation.id} is ${operation.status}; only an interrupted operation can be resumed`);
+      if (operation.planRecordedAt === null) throw new FileOrganizerError('E_INVALID_STATE', `operation ${operation.id} stopped while planning, before anything moved; run organize again`);
       if (operation.phase === 'rollback') return this.undo(operation.id, hooks);
       if (!store.acquire(operation.id, ['interrupted'], 'running', 'execute')) throw new FileOrganizerError('E_BUSY', `operation ${operation.id} was taken over by another process`);
       return holdLease(operation.id, async () => {

@@ -29,12 +29,12 @@ export async function runPages(context: EngineContext, operationId: string, phas
   let page = nextPage();
   let work = page.length > 0 ? start(page) : undefined;
   while (work) {
+    const next = nextPage(); // read while the workers run
     const outcomes = await work;
     if (signal?.aborted) {
       finishPage(page, outcomes);
       return { stopped: true };
     }
-    const next = nextPage();
     work = next.length > 0 ? start(next) : undefined;
     // Page outcomes are in run order, which is page order: runs are consecutive slices of the page.
     finishPage(page, outcomes);

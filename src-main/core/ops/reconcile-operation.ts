@@ -88,6 +88,12 @@ function settleRollbackRow(operation: Operation, row: JournalRow): JournalUpdate
  */
 export function reconcileOperation(context: EngineContext, operation: Operation): void {
   const { journal, store } = context;
+  if (operation.planRecordedAt === null) {
+    // Died while planning: nothing moved, and a partial plan must never run.
+    journal.discardPlan(operation.id);
+    store.release(operation.id, { status: 'interrupted', finishedAt: context.clock(), error: 'stopped while planning, before anything moved; run organize again' });
+    return;
+  }
   if (operation.dryRun) {
     store.release(operation.id, { status: 'planned', finishedAt: context.clock() });
     return;
@@ -110,14 +116,11 @@ export function reconcileOperation(context: EngineContext, operation: Operation)
     journal.applyUpdates(updates);
   }
   const counts = countsFromJournal(journal, operation.id);
-  const neverStarted = operation.status === 'planned' && operation.filesTotal === 0 && counts.skipped === 0;
   store.release(operation.id, {
     status: 'interrupted',
     moved: counts.moved, skipped: counts.skipped, failed: counts.failed, conflicts: counts.conflicts,
-    rolledBack: counts.rolledBack, rollbackConflicts: counts.rollbackConflicts,
+    rolledBack: counts.rolledBack, rollbackConflicts: counts.rollbackConflicts, movedBytes: counts.movedBytes, rolledBackBytes: counts.rolledBackBytes,
     filesDone: operation.filesTotal - counts.pending, bytesDone: operation.bytesTotal - counts.pendingBytes,
-    error: neverStarted
-      ? 'stopped while planning, before anything moved; run organize again'
-      : `interrupted during ${rollingBack ? 'undo' : 'the run'}; run "fileorg ${rollingBack ? 'undo' : 'resume'} ${operation.id}" to finish it, or "fileorg undo ${operation.id}" to roll it back`,
+    error: `interrupted during ${rollingBack ? 'undo' : 'the run'}; run "fileorg ${rollingBack ? 'undo' : 'resume'} ${operation.id}" to finish it, or "fileorg undo ${operation.id}" to roll it back`,
   });
 }

@@ -14,7 +14,8 @@ import { createProgressThrottle } from './progress-throttle.js';
 export async function rollbackOperation(context: EngineContext, operation: Operation, hooks: RunHooks): Promise<{ stopped: boolean }> {
   const { journal, store } = context;
   const progress = createProgressThrottle({ operationId: operation.id, listener: hooks.onProgress, everyFiles: context.progressEveryFiles, everyMs: context.progressEveryMs });
-  const totals = journal.rollbackTotals(operation.id);
+  // What is left to put back, from the counters the run kept (no pass over the journal).
+  const totals = { files: operation.moved - operation.rolledBack, bytes: operation.movedBytes - operation.rolledBackBytes };
   let filesDone = 0;
   let bytesDone = 0;
   const snapshot = (current: string | null) => ({ files_done: filesDone, files_total: totals.files, bytes_done: bytesDone, bytes_total: totals.bytes, current_path: current });
@@ -35,15 +36,17 @@ export async function rollbackOperation(context: EngineContext, operation: Opera
     target: (row) => row.source,
   }, nextPage, (page, outcomes) => {
     const conflicts: JournalUpdate[] = [];
+    let rolledBackBytes = 0;
     outcomes.forEach((outcome, index) => {
       const row = page[index] as JournalRow;
       if (outcome !== null) conflicts.push(outcome as JournalUpdate); // null: put back as recorded
+      else rolledBackBytes += row.size;
       filesDone++;
       bytesDone += row.size;
       progress.tick('rollback', snapshot(row.destination));
     });
     journal.commitPage(operation.id, { firstId: (page[0] as JournalRow).id, lastId: (page[page.length - 1] as JournalRow).id, fromStates: ['done', 'rollback_conflict'], plainState: 'rolled_back' },
-      conflicts, { rolledBack: page.length - conflicts.length, rollbackConflicts: conflicts.length }, context.clock());
+      conflicts, { rolledBack: page.length - conflicts.length, rollbackConflicts: conflicts.length, rolledBackBytes }, context.clock());
   }, hooks.signal);
   progress.flush('rollback', snapshot(null));
   if (!stopped) removeCreatedFolders(context, operation.id);

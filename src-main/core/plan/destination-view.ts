@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { type Platform } from '../rules/safe-names.js';
+import { PathHashSet } from './path-hash-set.js';
 
 /**
  * The disk as the run will find it, simulated while planning: what is on disk now, minus the files the plan
@@ -11,8 +12,8 @@ import { type Platform } from '../rules/safe-names.js';
 export function createDestinationView(platform: Platform) {
   const key = platform === 'linux' ? (value: string) => value : (value: string) => value.toLowerCase();
   const listings = new Map<string, Set<string> | null>();
-  const taken = new Set<string>();
-  const freed = new Set<string>();
+  const taken = new PathHashSet();
+  const freed = new PathHashSet();
   const created: string[] = [];
 
   function listing(folder: string): Set<string> | null {

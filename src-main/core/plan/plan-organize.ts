@@ -26,16 +26,20 @@ export interface PlanRequest {
   sniffAll: boolean;
 }
 
-export interface Plan {
-  /** in the order the run executes them */
-  rows: NewJournalRow[];
+/** What a plan came to. The rows themselves go to the journal as they are made, never all held at once. */
+export interface PlanSummary {
   createdFolders: readonly string[];
   /** files already where the rules put them */
   unchanged: number;
   /** files no rule matched */
   unmatched: number;
+  /** files the run will act on, and their bytes */
   filesTotal: number;
   bytesTotal: number;
+  /** files left where they are, with a reason (conflict under `skip`, unreadable, unsupported name...) */
+  skipped: number;
+  /** names found taken: renamed to "name (n)" or skipped, by policy */
+  conflicts: number;
   scan: ScanSummary;
 }
 
@@ -59,8 +63,8 @@ interface Extras { sniff: SniffResult | undefined; captureDate: Date | undefined
 
 /**
  * Builds the whole plan before anything moves: for each file in walk order the first matching rule decides,
- * and the destination accounts for every earlier planned move. The dry run prints exactly this; the real run
- * executes exactly this.
+ * and the destination accounts for every earlier planned move. Rows go to `record` a scan batch at a time, in
+ * plan order; the dry run prints exactly these, and the real run executes exactly these.
  */
 export async function planOrganize(request: PlanRequest, dependencies: {
   now: () => number;
@@ -69,14 +73,16 @@ export async function planOrganize(request: PlanRequest, dependencies: {
   signal?: AbortSignal | undefined;
   /** never scanned: the data folder, should it sit inside a folder being organized */
   protectedFolders: readonly string[];
-}): Promise<Plan> {
+}, record: (rows: NewJournalRow[]) => void): Promise<PlanSummary> {
   const { now, platform, progress } = dependencies;
   const rules = compileRuleSet(request.ruleSet, now);
   const templates = new Map<Rule, CompiledTemplate>(request.ruleSet.rules.map((rule) =>
     [rule, compileTemplate(rule.action.type === 'rename' ? rule.action.name : rule.action.to, platform)]));
   const separator = platform === 'win32' ? '\\' : '/';
   const view = createDestinationView(platform);
-  const rows: NewJournalRow[] = [];
+  let rows: NewJournalRow[] = [];
+  let skipped = 0;
+  let conflicts = 0;
   let unchanged = 0;
   let unmatched = 0;
   let seen = 0;
@@ -89,6 +95,12 @@ export async function planOrganize(request: PlanRequest, dependencies: {
   const skipRow = (source: string, size: number, mtimeMs: number, dev: string, ino: string, reason: string, detail: string, rule: Rule | null, category: string | null): void => {
     rows.push({ action: rule?.action.type ?? 'move', source, destination: null, state: 'skipped', reason, error: detail, ruleName: rule?.name ?? null,
       category, conflictRenamed: false, size, mtimeMs, dev, ino });
+    skipped++;
+    if (reason === 'conflict') conflicts++;
+  };
+  const flushRows = (): void => {
+    if (rows.length > 0) record(rows);
+    rows = [];
   };
 
   const planBatch = async (batch: ScanBatch): Promise<void> => {
@@ -145,21 +157,28 @@ export async function planOrganize(request: PlanRequest, dependencies: {
       if (rule.action.type !== 'copy') view.free(source);
       rows.push({ action: rule.action.type, source, destination: placed, state: 'planned', reason: null, error: null, ruleName: rule.name,
         category, conflictRenamed: placed !== rendered.destination, size, mtimeMs, dev, ino });
+      if (placed !== rendered.destination) conflicts++;
       filesTotal++;
       bytesTotal += size;
     }
+    flushRows();
   };
 
-  for await (const batch of scan.batches) {
+  const stopIfAsked = (): void => {
     if (dependencies.signal?.aborted) throw new FileOrganizerError('E_INTERRUPTED', 'stopped while planning, before anything moved');
+  };
+  for await (const batch of scan.batches) {
+    stopIfAsked();
     await planBatch(batch);
   }
+  stopIfAsked();
   const summary = await scan.summary;
-  for (const skipped of summary.skipped) {
-    if (skipped.reason !== 'vanished') skipRow(skipped.path, 0, 0, '', '', skipped.reason, skipped.detail, null, null);
+  for (const entry of summary.skipped) {
+    if (entry.reason !== 'vanished') skipRow(entry.path, 0, 0, '', '', entry.reason, entry.detail, null, null);
   }
+  flushRows();
   progress.flush('plan', { files_done: seen, files_total: seen, bytes_done: 0, bytes_total: 0, current_path: null });
-  return { rows, createdFolders: view.createdFolders(), unchanged, unmatched, filesTotal, bytesTotal, scan: summary };
+  return { createdFolders: view.createdFolders(), unchanged, unmatched, filesTotal, bytesTotal, skipped, conflicts, scan: summary };
 }
 
 /** The name the file will get, or undefined when it is taken and the policy is skip. */

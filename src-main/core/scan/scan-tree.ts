@@ -16,6 +16,8 @@ export interface ScanStream {
  */
 const SPLIT_BELOW_SUBFOLDERS = 8;
 const SPLIT_MAX_DEPTH = 3;
+/** Batches waiting for the planner before the walkers get no new subtree (about 130k files). */
+const MAX_READY_BATCHES = 32;
 
 interface Slot {
   id: number;
@@ -70,6 +72,8 @@ export function scanTree(request: ScanRequest, threads = Math.max(1, Math.min(2,
   const stop = (): void => { for (const worker of workers) void worker.terminate(); };
 
   const dispatch = (): void => {
+    // Backpressure: while the consumer (the planner) is far behind, start no new subtree.
+    if (ready.length > MAX_READY_BATCHES) return;
     for (const slot of slots) {
       if (idle.length === 0) return;
       if (slot.state !== 'pending') continue;
@@ -126,7 +130,11 @@ export function scanTree(request: ScanRequest, threads = Math.max(1, Math.min(2,
   async function* batches(): AsyncGenerator<ScanBatch> {
     for (;;) {
       const next = ready.shift();
-      if (next) { yield next; continue; }
+      if (next) {
+        if (ready.length === MAX_READY_BATCHES) dispatch();
+        yield next;
+        continue;
+      }
       if (failure) throw failure;
       if (emitted === slots.length) return;
       await new Promise<void>((resolve) => { wake = resolve; });

@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+// One organize (preset by-type, in place) and its undo, in a process of their own, so that the peak RSS
+// printed is the engine's and not the benchmark's. Prints one JSON line.
+import { openAppCore } from '../dist/src-main/core/compose.js';
+import { presetRuleSet } from '../dist/src-main/core/rules/load-rule-set.js';
+
+const [tree, dataDir] = process.argv.slice(2);
+const core = openAppCore({ dataDir });
+let plannedAt = 0;
+const started = performance.now();
+const organized = await core.operations.organize(
+  { roots: [tree], destination: null, conflict: 'rename', includeHidden: false, sniffAll: false, preset: 'by-type', ruleSet: presetRuleSet('by-type') },
+  { dryRun: false },
+  { onPlanned: () => { plannedAt = performance.now(); } },
+);
+const organizeMs = performance.now() - started;
+const executeMs = performance.now() - plannedAt;
+const organizeRssMiB = process.resourceUsage().maxRSS / 1024;
+const undoStarted = performance.now();
+const undone = await core.operations.undo(organized.operation_id);
+const undoMs = performance.now() - undoStarted;
+await core.close();
+process.stdout.write(`${JSON.stringify({
+  operationId: organized.operation_id, status: organized.status, undoStatus: undone.status, moved: organized.moved,
+  organizeMs, executeMs, undoMs, organizeRssMiB, peakRssMiB: process.resourceUsage().maxRSS / 1024,
+})}\n`);
