@@ -79,6 +79,6 @@ export async function executeOperation(context: EngineContext, operation: Operat
   }, hooks.signal);
   progress.flush('execute', snapshot(null));
   if (stopped) return { stopped }; // folders are cleaned up when the run is resumed to its end
-  removeEmptiedFolders(context, operation, vacated);
+  await removeEmptiedFolders(context, operation, vacated);
   return { stopped };
 }

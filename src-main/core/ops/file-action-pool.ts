@@ -36,8 +36,25 @@ export function createFileActionPool(threads = Math.max(1, Math.min(4, os.availa
     return results.flat();
   }
 
+  /**
+   * rmdir (which refuses a folder that is not empty) or mkdir -p many folders at once, split over the
+   * threads. Folders given together must not depend on each other (siblings, not parent and child).
+   * Answers the folders that failed.
+   */
+  async function folders(phase: 'remove-folders' | 'create-folders', list: string[]): Promise<string[]> {
+    if (list.length === 0) return [];
+    const chunkSize = Math.ceil(list.length / threads);
+    const chunks: string[][] = [];
+    for (let start = 0; start < list.length; start += chunkSize) chunks.push(list.slice(start, start + chunkSize));
+    const results = await Promise.all(chunks.map((chunk) => getPool().run({ phase, folders: chunk } satisfies FileActionsTask) as Promise<string[]>));
+    return results.flat();
+  }
+
   return {
     run,
+    folders,
+    /** Start the threads now (while planning), so the first page does not wait for them. */
+    warm(): void { getPool(); },
     async close(): Promise<void> {
       await pool?.destroy();
       pool = undefined;

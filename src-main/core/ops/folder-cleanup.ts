@@ -28,7 +28,7 @@ export function vacatedFoldersFromJournal(context: EngineContext, operationId: s
  * are recorded, rmdir (which refuses a folder that is not empty) removes what it can, and the records of the
  * folders that stayed are dropped. Undo recreates what is recorded.
  */
-export function removeEmptiedFolders(context: EngineContext, operation: Operation, vacated: Iterable<string>): void {
+export async function removeEmptiedFolders(context: EngineContext, operation: Operation, vacated: Iterable<string>): Promise<void> {
   const roots = operation.request.roots;
   const keep = new Set([...roots, ...(operation.request.destination ? [operation.request.destination] : [])]);
   const depth = (folder: string): number => folder.split(path.sep).length;
@@ -46,22 +46,17 @@ export function removeEmptiedFolders(context: EngineContext, operation: Operatio
     const candidates = [...(byDepth.get(level) ?? [])];
     if (candidates.length === 0) continue;
     context.journal.recordFolders(operation.id, 'removed', candidates);
-    const stayed: string[] = [];
-    for (const folder of candidates) {
-      try {
-        fs.rmdirSync(folder);
-        add(path.dirname(folder));
-      } catch {
-        stayed.push(folder); // not empty (or not ours to remove): it stays, and so does its parent
-      }
-    }
+    // Folders of one depth do not contain each other, so the pool may remove them in any order.
+    const stayed = await context.pool.folders('remove-folders', candidates); // not empty (or not ours): kept
+    const kept = new Set(stayed);
+    for (const folder of candidates) if (!kept.has(folder)) add(path.dirname(folder));
     context.journal.forgetFolders(operation.id, 'removed', stayed);
   }
 }
 
-/** Undo's side: recreate the removed folders before files come back. */
-export function recreateRemovedFolders(context: EngineContext, operationId: string): void {
-  for (const folder of context.journal.folders(operationId, 'removed')) fs.mkdirSync(folder, { recursive: true });
+/** Undo's side: recreate the removed folders before files come back (mkdir -p, so any order will do). */
+export async function recreateRemovedFolders(context: EngineContext, operationId: string): Promise<void> {
+  await context.pool.folders('create-folders', context.journal.folders(operationId, 'removed'));
 }
 
 /** Undo's side: remove the folders the run created, deepest first, where they are empty now. */

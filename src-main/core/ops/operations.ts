@@ -125,6 +125,7 @@ export function createOperations(dependencies: OperationsDependencies) {
         createdAt: clock(), startedAt: clock(), ownerPid: process.pid, ownerHost: os.hostname(), heartbeatAt: clock(),
       });
       hooks.onStarted?.(id);
+      if (!options.dryRun) pool.warm();
       return holdLease(id, async () => {
         const progress = createProgressThrottle({ operationId: id, listener: hooks.onProgress, everyFiles: context.progressEveryFiles, everyMs: context.progressEveryMs });
         let plan: PlanSummary;

@@ -22,7 +22,7 @@ export async function rollbackOperation(context: EngineContext, operation: Opera
   // Rows in conflict last time are tried again, so their count starts afresh.
   store.update(operation.id, { rollbackConflicts: 0 });
 
-  recreateRemovedFolders(context, operation.id);
+  await recreateRemovedFolders(context, operation.id);
   let cursor = Number.MAX_SAFE_INTEGER;
   const nextPage = (): JournalRow[] => {
     const page = journal.pageBackward(operation.id, cursor, ['done', 'rollback_conflict'], context.pageSize);
