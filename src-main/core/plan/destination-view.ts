@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { type Platform } from '../rules/safe-names.js';
-import { PathHashSet } from './path-hash-set.js';
+import { hashPath } from './path-hash.js';
 
 /**
  * The disk as the run will find it, simulated while planning: what is on disk now, minus the files the plan
@@ -12,9 +12,16 @@ import { PathHashSet } from './path-hash-set.js';
 export function createDestinationView(platform: Platform) {
   const key = platform === 'linux' ? (value: string) => value : (value: string) => value.toLowerCase();
   const listings = new Map<string, Set<string> | null>();
-  const taken = new PathHashSet();
-  const freed = new PathHashSet();
+  // Paths as 53-bit hashes (see path-hash.ts). A name is checked, then usually taken: hash it once.
+  const taken = new Set<number>();
+  const freed = new Set<number>();
   const created: string[] = [];
+  let lastPath = '';
+  let lastHash = 0;
+  const hashOf = (file: string): number => {
+    if (file !== lastPath) { lastPath = file; lastHash = hashPath(key(file)); }
+    return lastHash;
+  };
 
   function listing(folder: string): Set<string> | null {
     let names = listings.get(key(folder));
@@ -31,20 +38,21 @@ export function createDestinationView(platform: Platform) {
 
   return {
     exists(file: string): boolean {
-      const fileKey = key(file);
-      if (taken.has(fileKey)) return true;
-      if (freed.has(fileKey)) return false;
+      const hash = hashOf(file);
+      if (taken.has(hash)) return true;
+      if (freed.has(hash)) return false;
       return listing(path.dirname(file))?.has(key(path.basename(file))) ?? false;
     },
     /** The plan puts a file here: its folders will exist, and the name is taken. */
     take(file: string): void {
       this.ensureFolder(path.dirname(file));
-      taken.add(key(file));
+      taken.add(hashOf(file));
     },
     /** The plan moves a file away from here. */
     free(file: string): void {
-      freed.add(key(file));
-      taken.delete(key(file));
+      const hash = hashOf(file);
+      freed.add(hash);
+      taken.delete(hash);
     },
     ensureFolder(folder: string): void {
       if (listing(folder) !== null) return;

@@ -1,6 +1,6 @@
 /**
- * A set of paths kept as 53-bit hashes: a million paths cost a few MiB instead of a few hundred. Used only
- * by the planner's disk simulation, where a collision (about one in 10^4 for a million-file run) can only
+ * A path as a 53-bit hash: sets of a million paths cost a few MiB instead of a few hundred. Used only by the
+ * planner's disk simulation, where a collision (about one in 10^4 for a million-file run) can only
  * make a free name look taken, giving a needless "name (1)", or make a taken name look free, which the run's
  * no-clobber link then refuses. Neither can lose or replace a file.
  */
@@ -14,11 +14,4 @@ export function hashPath(text: string): number {
     high = Math.imul(high ^ code, 0x5bd1e995);
   }
   return (high >>> 11) * 0x100000000 + (low >>> 0);
-}
-
-export class PathHashSet {
-  private readonly hashes = new Set<number>();
-  add(path: string): void { this.hashes.add(hashPath(path)); }
-  delete(path: string): void { this.hashes.delete(hashPath(path)); }
-  has(path: string): boolean { return this.hashes.has(hashPath(path)); }
 }
