@@ -27,6 +27,16 @@ describe('organize by type, in place', () => {
     expect(again.plan).toMatchObject({ unchanged: 6, filesTotal: 0 });
   });
 
+  it('finishes the run even when whoever watches its progress fails', async () => {
+    const root = tempDir();
+    writeTree(root, Object.fromEntries(Array.from({ length: 250 }, (_, index) => [`f${index}.pdf`, 'x'])));
+    const core = openTestCore();
+    const result = await core.operations.organize(organizeRequest([root]), { dryRun: false }, {
+      onProgress: () => { throw new Error('the terminal went away'); },
+    });
+    expect(result).toMatchObject({ status: 'completed', moved: 250 });
+  });
+
   it('includes hidden and system files when asked', async () => {
     const root = tempDir();
     writeTree(root, { '.env.txt': 'secret', 'desktop.ini': 'x' });

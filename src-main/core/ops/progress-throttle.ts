@@ -19,7 +19,11 @@ export function createProgressThrottle(options: {
   const send = (stage: OperationStage, state: Omit<OperationProgress, 'type' | 'operation_id' | 'stage'>): void => {
     lastFiles = state.files_done;
     lastAt = now();
-    options.listener?.({ type: 'progress', operation_id: options.operationId, stage, ...state });
+    try {
+      options.listener?.({ type: 'progress', operation_id: options.operationId, stage, ...state });
+    } catch {
+      // A display that fails (a closed pipe, a terminal gone) must never stop files half way.
+    }
   };
   return {
     /** call after every file; emits when due */
