@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { type EngineContext } from './engine-context.js';
 import { type Operation } from './operation-store.js';
@@ -59,14 +58,15 @@ export async function recreateRemovedFolders(context: EngineContext, operationId
   await context.pool.folders('create-folders', context.journal.folders(operationId, 'removed'));
 }
 
-/** Undo's side: remove the folders the run created, deepest first, where they are empty now. */
-export function removeCreatedFolders(context: EngineContext, operationId: string): void {
-  const created = context.journal.folders(operationId, 'created').sort((a, b) => b.length - a.length);
-  for (const folder of created) {
-    try {
-      fs.rmdirSync(folder);
-    } catch {
-      // not empty (the user put something there since) or already gone: leave it
-    }
+/**
+ * Undo's side: remove the folders the run created, deepest first, where they are empty now (a folder the user
+ * has put something in since stays). Each depth goes to the pool at once: siblings do not contain each other.
+ */
+export async function removeCreatedFolders(context: EngineContext, operationId: string): Promise<void> {
+  const byDepth = new Map<number, string[]>();
+  for (const folder of context.journal.folders(operationId, 'created')) {
+    const depth = folder.split(path.sep).length;
+    byDepth.set(depth, [...(byDepth.get(depth) ?? []), folder]);
   }
+  for (const depth of [...byDepth.keys()].sort((a, b) => b - a)) await context.pool.folders('remove-folders', byDepth.get(depth) ?? []);
 }

@@ -169,6 +169,7 @@ export function createOperations(dependencies: OperationsDependencies) {
       if (operation.planRecordedAt === null) throw new FileOrganizerError('E_INVALID_STATE', `operation ${operation.id} stopped while planning, before anything moved; run organize again`);
       if (operation.phase === 'rollback') return this.undo(operation.id, hooks);
       if (!store.acquire(operation.id, ['interrupted'], 'running', 'execute')) throw new FileOrganizerError('E_BUSY', `operation ${operation.id} was taken over by another process`);
+      pool.warm();
       return holdLease(operation.id, async () => {
         const { stopped } = await executeOperation(context, operation, { ...hooks, pages: journalPages(context, operation.id), resuming: true });
         return stopped ? stopHere(operation.id, 'execute') : finish(operation.id, 'execute');
@@ -184,6 +185,7 @@ export function createOperations(dependencies: OperationsDependencies) {
       const undoable: OperationStatus[] = ['completed', 'completed_with_failures', 'interrupted', 'partially_rolled_back'];
       if (!undoable.includes(operation.status)) throw new FileOrganizerError('E_INVALID_STATE', `operation ${operation.id} is ${operation.status}; it can be undone once it has finished or been interrupted`);
       if (!store.acquire(operation.id, undoable, 'rolling_back', 'rollback')) throw new FileOrganizerError('E_BUSY', `operation ${operation.id} was taken over by another process`);
+      pool.warm();
       return holdLease(operation.id, async () => {
         const { stopped } = await rollbackOperation(context, operation, hooks);
         const result = stopped ? stopHere(operation.id, 'rollback') : finish(operation.id, 'rollback');

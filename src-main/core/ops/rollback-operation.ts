@@ -49,6 +49,6 @@ export async function rollbackOperation(context: EngineContext, operation: Opera
       conflicts, { rolledBack: page.length - conflicts.length, rollbackConflicts: conflicts.length, rolledBackBytes }, context.clock());
   }, hooks.signal);
   progress.flush('rollback', snapshot(null));
-  if (!stopped) removeCreatedFolders(context, operation.id);
+  if (!stopped) await removeCreatedFolders(context, operation.id);
   return { stopped };
 }
