@@ -71,7 +71,7 @@ async function run(args: CommandArguments): Promise<number> {
         printHistory(core.operations.history(), args.json);
         return EXIT_DONE;
       case 'show':
-        printShow(core.operations.show(args.id), args.json);
+        printShow(core.operations.showStream(args.id), args.json);
         return EXIT_DONE;
       case 'scan':
         printScan(await core.operations.scan(args.dirs, { includeHidden: args.includeHidden }), args.json);

@@ -66,7 +66,7 @@ const fileEntry = (row: JournalRow) => ({
   id: row.id, action: row.action, source: row.source, destination: row.destination, state: row.state, reason: row.reason, size: row.size,
 });
 
-export function printShow(shown: { operation: Operation; files: JournalRow[]; folders: { created: string[]; removed: string[] } }, json: boolean): void {
+export function printShow(shown: { operation: Operation; files: Iterable<JournalRow>; folders: { created: string[]; removed: string[] } }, json: boolean): void {
   const entry = { type: 'operation', ...historyEntry(shown.operation), folders_created: shown.folders.created, folders_removed: shown.folders.removed };
   if (json) {
     line(entry);

@@ -198,16 +198,23 @@ export function createOperations(dependencies: OperationsDependencies) {
       return store.list(limit);
     },
 
-    show(idOrPrefix: string): { operation: Operation; files: JournalRow[]; folders: { created: string[]; removed: string[] } } {
+    /** One operation and its journal; the rows are read a page at a time as they are iterated. */
+    showStream(idOrPrefix: string): { operation: Operation; files: Iterable<JournalRow>; folders: { created: string[]; removed: string[] } } {
       const operation = store.resolve(idOrPrefix);
-      const files: JournalRow[] = [];
-      for (let cursor = 0; ;) {
-        const page = journal.pageForward(operation.id, cursor, ['planned', 'done', 'skipped', 'failed', 'rolled_back', 'rollback_conflict'], 5000);
-        if (page.length === 0) break;
-        files.push(...page);
-        cursor = (page[page.length - 1] as JournalRow).id;
+      function* files(): Generator<JournalRow> {
+        for (let cursor = 0; ;) {
+          const page = journal.pageForward(operation.id, cursor, ['planned', 'done', 'skipped', 'failed', 'rolled_back', 'rollback_conflict'], 5000);
+          if (page.length === 0) return;
+          yield* page;
+          cursor = (page[page.length - 1] as JournalRow).id;
+        }
       }
-      return { operation, files, folders: { created: journal.folders(operation.id, 'created'), removed: journal.folders(operation.id, 'removed') } };
+      return { operation, files: files(), folders: { created: journal.folders(operation.id, 'created'), removed: journal.folders(operation.id, 'removed') } };
+    },
+
+    show(idOrPrefix: string): { operation: Operation; files: JournalRow[]; folders: { created: string[]; removed: string[] } } {
+      const shown = this.showStream(idOrPrefix);
+      return { ...shown, files: [...shown.files] };
     },
 
     async scan(roots: string[], options: { includeHidden: boolean }): Promise<ScanSummary> {
