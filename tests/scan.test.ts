@@ -2,10 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scanTree } from '../src-main/core/scan/scan-tree.js';
+import { createWalkerPool } from '../src-main/core/scan/walker-pool.js';
 import { tempDir, writeTree } from './helpers/temp-tree.js';
 
 async function scanPaths(root: string, threads: number): Promise<{ paths: string[]; folders: number; skipped: string[] }> {
-  const stream = scanTree({ roots: [root], excludedFolders: [], includeHidden: false, batchSize: 7 }, threads);
+  const stream = scanTree({ roots: [root], excludedFolders: [], includeHidden: false, batchSize: 7 }, { threads });
   const paths: string[] = [];
   for await (const batch of stream.batches) paths.push(...batch.paths);
   const summary = await stream.summary;
@@ -28,5 +29,40 @@ describe('the scanner', () => {
     // depth first, names in code-unit order
     expect(single.paths.slice(0, 2)).toEqual([path.join(root, 'top0.bin'), path.join(root, 'top1.bin')]);
     for (const threads of [2, 3]) expect(await scanPaths(root, threads)).toEqual(single);
+  });
+
+  it('reuses its walker threads across scans, and a scan abandoned halfway leaves the next one whole', async () => {
+    const root = tempDir();
+    const files: Record<string, string> = {};
+    for (let index = 0; index < 400; index++) files[`d${index % 20}/e${index % 3}/f${index}.txt`] = String(index);
+    writeTree(root, files);
+    const walkers = createWalkerPool();
+    try {
+      const scan = async (): Promise<string[]> => {
+        const stream = scanTree({ roots: [root], excludedFolders: [], includeHidden: false, batchSize: 16 }, { walkers });
+        const paths: string[] = [];
+        for await (const batch of stream.batches) paths.push(...batch.paths);
+        await stream.summary;
+        return paths;
+      };
+      const first = await scan();
+      expect(first).toHaveLength(400);
+      const threadIds = (): number[] => {
+        const taken = walkers.acquire(2);
+        walkers.release(taken);
+        return taken.map((worker) => worker.threadId).sort();
+      };
+      const afterFirst = threadIds();
+      expect(await scan()).toEqual(first);
+      expect(threadIds()).toEqual(afterFirst); // the same two threads, none started
+
+      // The reader stops after one batch (as the planner does on Ctrl-C): its summary says so.
+      const abandoned = scanTree({ roots: [root], excludedFolders: [], includeHidden: false, batchSize: 16 }, { walkers });
+      for await (const batch of abandoned.batches) { expect(batch.paths.length).toBeGreaterThan(0); break; }
+      await expect(abandoned.summary).rejects.toThrow(/abandoned/);
+      expect(await scan()).toEqual(first);
+    } finally {
+      await walkers.close();
+    }
   });
 });

@@ -9,6 +9,7 @@ import { type PlanSummary, planOrganize } from '../plan/plan-organize.js';
 import { type Platform } from '../rules/safe-names.js';
 import { scanTree } from '../scan/scan-tree.js';
 import { type ScanSummary } from '../scan/scan-types.js';
+import { createWalkerPool } from '../scan/walker-pool.js';
 import { DEFAULT_PAGE_SIZE, type EngineContext, type RunHooks } from './engine-context.js';
 import { createFileActionPool } from './file-action-pool.js';
 import { executeOperation, journalPages } from './execute-operation.js';
@@ -64,6 +65,7 @@ export function createOperations(dependencies: OperationsDependencies) {
   const store = createOperationStore(database, clock);
   const journal = createJournal(database);
   const pool = createFileActionPool();
+  const walkers = createWalkerPool();
   const context: EngineContext = {
     store, journal, pool, clock, platform,
     pageSize: dependencies.pageSize ?? DEFAULT_PAGE_SIZE,
@@ -108,7 +110,7 @@ export function createOperations(dependencies: OperationsDependencies) {
 
   return {
     /** Stop the worker threads; the process can exit after this. */
-    close: () => pool.close(),
+    close: async () => { await Promise.all([pool.close(), walkers.close()]); },
 
     /** Settle every operation whose owner is gone. Run once when a process opens the data folder. */
     recoverInterrupted(): string[] {
@@ -130,7 +132,7 @@ export function createOperations(dependencies: OperationsDependencies) {
         const progress = createProgressThrottle({ operationId: id, listener: hooks.onProgress, everyFiles: context.progressEveryFiles, everyMs: context.progressEveryMs });
         let plan: PlanSummary;
         try {
-          plan = await planOrganize(request, { now: clock, platform, progress, signal: hooks.signal, protectedFolders: dependencies.protectedFolders ?? [] }, (rows) => {
+          plan = await planOrganize(request, { now: clock, platform, progress, signal: hooks.signal, protectedFolders: dependencies.protectedFolders ?? [], walkers }, (rows) => {
             journal.insertRows(id, rows);
             hooks.onPlannedRows?.(rows);
           });
@@ -221,7 +223,7 @@ export function createOperations(dependencies: OperationsDependencies) {
       for (const root of roots) {
         if (!fs.statSync(root, { throwIfNoEntry: false })?.isDirectory()) throw new FileOrganizerError('E_BAD_PATH', `${root} is not a folder; give a folder to scan`);
       }
-      const stream = scanTree({ roots: roots.map((root) => path.resolve(root)), excludedFolders: [], includeHidden: options.includeHidden, batchSize: 4096 });
+      const stream = scanTree({ roots: roots.map((root) => path.resolve(root)), excludedFolders: [], includeHidden: options.includeHidden, batchSize: 512 }, { walkers });
       for await (const batch of stream.batches) void batch; // counted in the summary
       return stream.summary;
     },

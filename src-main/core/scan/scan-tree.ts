@@ -1,8 +1,8 @@
 import os from 'node:os';
-import { Worker } from 'node:worker_threads';
-import { builtFile } from '../built-file.js';
-import { type ScanBatch, type ScanRequest, type ScanSummary, type WalkerMessage } from './scan-types.js';
+import { type Worker } from 'node:worker_threads';
+import { type ScanBatch, type ScanRequest, type ScanSummary, type WalkerMessage, type WalkerTask, type WireBatch } from './scan-types.js';
 import { emptySummary, type WalkTask } from './walk-tree.js';
+import { createWalkerPool, type WalkerPool } from './walker-pool.js';
 
 export interface ScanStream {
   batches: AsyncIterable<ScanBatch>;
@@ -16,6 +16,11 @@ export interface ScanStream {
  */
 const SPLIT_BELOW_SUBFOLDERS = 8;
 const SPLIT_MAX_DEPTH = 3;
+/**
+ * The top levels are always walked a folder at a time, so the subtrees handed out as whole tasks are many
+ * and small enough that the last one to finish does not leave the other threads idle for long.
+ */
+const ALWAYS_SPLIT_DEPTH = 2;
 /** Batches waiting for the planner before the walkers get no new subtree (about 130k files). */
 const MAX_READY_BATCHES = 32;
 
@@ -24,8 +29,26 @@ interface Slot {
   task: WalkTask;
   depth: number;
   state: 'pending' | 'running' | 'done';
-  batches: ScanBatch[];
+  batches: WireBatch[];
   summary?: ScanSummary;
+}
+
+/** Strings for the planner, made one batch at a time as it reads them (so few are alive at once). */
+function unpack(wire: WireBatch): ScanBatch {
+  const { count } = wire;
+  const paths = count === 0 ? [] : wire.paths.split('\0');
+  const devs = new Array<string>(count);
+  const inos = new Array<string>(count);
+  let lastDev = Number.NaN;
+  let lastDevText = '';
+  for (let index = 0; index < count; index++) {
+    const dev = wire.devs[index] as number;
+    if (dev !== lastDev) { lastDev = dev; lastDevText = String(dev); }
+    devs[index] = lastDevText;
+    inos[index] = String(wire.inos[index]);
+  }
+  for (const wide of wire.wideIds) { devs[wide.index] = wide.dev; inos[wide.index] = wide.ino; }
+  return { paths, sizes: wire.sizes, mtimesMs: wire.mtimesMs, devs, inos, roots: wire.roots };
 }
 
 function mergeSummary(into: ScanSummary, part: ScanSummary): void {
@@ -45,7 +68,10 @@ function mergeSummary(into: ScanSummary, part: ScanSummary): void {
  * out strictly in depth-first order of sorted names, the order a single walk would give, so the plan is the
  * same however the threads were scheduled.
  */
-export function scanTree(request: ScanRequest, threads = Math.max(1, Math.min(2, os.availableParallelism()))): ScanStream {
+export function scanTree(request: ScanRequest, using: { threads?: number; walkers?: WalkerPool } = {}): ScanStream {
+  const threads = using.threads ?? Math.max(1, Math.min(2, os.availableParallelism()));
+  // Without a pool of the caller's, walkers live for this scan alone.
+  const pool = using.walkers ?? createWalkerPool({ idleMs: 0 });
   const options = { excludedFolders: request.excludedFolders, includeHidden: request.includeHidden, batchSize: request.batchSize };
   let nextId = 0;
   const byId = new Map<number, Slot>();
@@ -56,20 +82,37 @@ export function scanTree(request: ScanRequest, threads = Math.max(1, Math.min(2,
   };
   // Slots in depth-first order; tasks refer to them by id, since children are inserted as parents finish.
   const slots: Slot[] = request.roots.map((root, rootIndex) => newSlot({ folder: root, rootIndex, kind: 'shallow' }, 0));
-  const workers = Array.from({ length: threads }, () => new Worker(builtFile(import.meta.url, './scan-worker.js'), { workerData: options }));
+  const workers = pool.acquire(threads);
   const idle = [...workers];
   const total = emptySummary();
   let emitted = 0; // slots before this index are fully handed out
   let failure: Error | undefined;
   let wake: (() => void) | undefined;
-  const ready: ScanBatch[] = [];
+  const ready: WireBatch[] = [];
   let resolveSummary!: (summary: ScanSummary) => void;
   let rejectSummary!: (error: Error) => void;
   const summary = new Promise<ScanSummary>((resolve, reject) => { resolveSummary = resolve; rejectSummary = reject; });
   summary.catch(() => undefined); // surfaced through the batch iterator too
 
   const finished = (): boolean => failure !== undefined || emitted === slots.length;
-  const stop = (): void => { for (const worker of workers) void worker.terminate(); };
+  let handedBack = false;
+  const detach = (): void => {
+    for (const worker of workers) { worker.off('message', onMessage); worker.off('error', onError); worker.off('exit', onExit); }
+  };
+  /** Every task answered: the walkers are idle and go back to the pool. */
+  const stop = (): void => {
+    if (handedBack) return;
+    handedBack = true;
+    detach();
+    pool.release(workers);
+  };
+  /** A failure or an abandoned scan: walkers may be mid-task, so they are stopped. */
+  const abandon = (): void => {
+    if (handedBack) return;
+    handedBack = true;
+    detach();
+    pool.discard(workers);
+  };
 
   const dispatch = (): void => {
     // Backpressure: while the consumer (the planner) is far behind, start no new subtree.
@@ -79,7 +122,7 @@ export function scanTree(request: ScanRequest, threads = Math.max(1, Math.min(2,
       if (slot.state !== 'pending') continue;
       const worker = idle.pop() as Worker;
       slot.state = 'running';
-      worker.postMessage({ slot: slot.id, task: slot.task });
+      worker.postMessage({ slot: slot.id, task: slot.task, options } satisfies WalkerTask);
     }
   };
 
@@ -99,46 +142,55 @@ export function scanTree(request: ScanRequest, threads = Math.max(1, Math.min(2,
   const fail = (error: Error): void => {
     if (failure) return;
     failure = error;
-    stop();
+    abandon();
     rejectSummary(error);
     wake?.();
   };
 
+  function onMessage(this: Worker, message: WalkerMessage): void {
+    const slot = byId.get(message.slot) as Slot;
+    if (message.type === 'batch') { slot.batches.push(message.batch); return; }
+    if (message.type === 'error') { fail(new Error(`scan failed in ${slot.task.folder}: ${message.message}`)); return; }
+    slot.state = 'done';
+    slot.summary = message.summary;
+    byId.delete(slot.id);
+    idle.push(this);
+    if (message.subfolders.length > 0) {
+      // Children go right after their parent, in name order: depth-first order is kept.
+      const depth = slot.depth + 1;
+      const split = depth < ALWAYS_SPLIT_DEPTH || (depth < SPLIT_MAX_DEPTH && message.subfolders.length < SPLIT_BELOW_SUBFOLDERS);
+      const children = message.subfolders.map((folder) => newSlot({ folder, rootIndex: slot.task.rootIndex, kind: split ? 'shallow' : 'deep' }, depth));
+      slots.splice(slots.indexOf(slot) + 1, 0, ...children);
+    }
+    advance();
+    dispatch();
+  }
+  function onError(error: Error): void { fail(error); }
+  function onExit(code: number): void { if (!finished()) fail(new Error(`scan worker exited with code ${code}`)); }
   for (const worker of workers) {
-    worker.on('message', (message: WalkerMessage) => {
-      const slot = byId.get(message.slot) as Slot;
-      if (message.type === 'batch') { slot.batches.push(message.batch); return; }
-      if (message.type === 'error') { fail(new Error(`scan failed in ${slot.task.folder}: ${message.message}`)); return; }
-      slot.state = 'done';
-      slot.summary = message.summary;
-      byId.delete(slot.id);
-      idle.push(worker);
-      if (message.subfolders.length > 0) {
-        // Children go right after their parent, in name order: depth-first order is kept.
-        const split = slot.depth + 1 < SPLIT_MAX_DEPTH && message.subfolders.length < SPLIT_BELOW_SUBFOLDERS;
-        const children = message.subfolders.map((folder) => newSlot({ folder, rootIndex: slot.task.rootIndex, kind: split ? 'shallow' : 'deep' }, slot.depth + 1));
-        slots.splice(slots.indexOf(slot) + 1, 0, ...children);
-      }
-      advance();
-      dispatch();
-    });
-    worker.on('error', (error) => fail(error));
-    worker.on('exit', (code) => { if (code !== 0 && !finished()) fail(new Error(`scan worker exited with code ${code}`)); });
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
   }
   dispatch();
 
   async function* batches(): AsyncGenerator<ScanBatch> {
-    for (;;) {
-      const next = ready.shift();
-      if (next) {
-        if (ready.length === MAX_READY_BATCHES) dispatch();
-        yield next;
-        continue;
+    try {
+      for (;;) {
+        const next = ready.shift();
+        if (next) {
+          if (ready.length === MAX_READY_BATCHES) dispatch();
+          yield unpack(next);
+          continue;
+        }
+        if (failure) throw failure;
+        if (emitted === slots.length) return;
+        await new Promise<void>((resolve) => { wake = resolve; });
+        wake = undefined;
       }
-      if (failure) throw failure;
-      if (emitted === slots.length) return;
-      await new Promise<void>((resolve) => { wake = resolve; });
-      wake = undefined;
+    } finally {
+      // The reader stopped early (Ctrl-C while planning, an error in the planner): stop the walk too.
+      if (!finished()) { abandon(); rejectSummary(new Error('the scan was abandoned before it finished')); }
     }
   }
   return { batches: batches(), summary };

@@ -1,4 +1,4 @@
-/** What the scanner sends from its worker thread: columns rather than one object per file, so a batch is cheap to clone. */
+/** A batch of scanned files as the planner reads it: columns rather than one object per file. */
 export interface ScanBatch {
   paths: string[];
   sizes: Float64Array;
@@ -34,8 +34,33 @@ export interface ScanRequest {
   batchSize: number;
 }
 
+/**
+ * A batch as it crosses from a walker thread: the paths as one string and the numbers in arrays whose
+ * memory is handed over, not copied. Measured: cloning 3 strings per file cost the receiving thread more
+ * in allocation and GC than its walk cost the walker.
+ */
+export interface WireBatch {
+  count: number;
+  /** joined with NUL, the one character no path can hold */
+  paths: string;
+  sizes: Float64Array;
+  mtimesMs: Float64Array;
+  devs: Float64Array;
+  inos: Float64Array;
+  roots: Uint16Array;
+  /** identities past 2^53 (a float cannot hold them), read again as bigint: exact decimal text */
+  wideIds: Array<{ index: number; dev: string; ino: string }>;
+}
+
+/** Coordinator -> walker thread: walk this. */
+export interface WalkerTask {
+  slot: number;
+  task: { folder: string; rootIndex: number; kind: 'shallow' | 'deep' };
+  options: { excludedFolders: string[]; includeHidden: boolean; batchSize: number };
+}
+
 /** Walker thread -> coordinator, about the task in slot `slot`. */
 export type WalkerMessage =
-  | { type: 'batch'; slot: number; batch: ScanBatch }
+  | { type: 'batch'; slot: number; batch: WireBatch }
   | { type: 'done'; slot: number; summary: ScanSummary; subfolders: string[] }
   | { type: 'error'; slot: number; message: string };

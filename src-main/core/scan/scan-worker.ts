@@ -1,18 +1,20 @@
-import { parentPort, workerData } from 'node:worker_threads';
-import { type WalkerMessage } from './scan-types.js';
-import { type WalkOptions, type WalkTask, walkFolder } from './walk-tree.js';
+import { parentPort } from 'node:worker_threads';
+import { type WalkerMessage, type WalkerTask } from './scan-types.js';
+import { walkFolder } from './walk-tree.js';
 
 // Walker thread: takes one task at a time from the coordinator (scan-tree.ts) and streams its files back.
+// It lives in a pool across scans, so every task carries the options of its scan.
 const port = parentPort;
 if (!port) throw new Error('scan-worker must run in a worker thread');
-const options = workerData as WalkOptions;
-const post = (message: WalkerMessage): void => port.postMessage(message);
 
-port.on('message', (message: { slot: number; task: WalkTask }) => {
+port.on('message', ({ slot, task, options }: WalkerTask) => {
   try {
-    const { summary, subfolders } = walkFolder(message.task, options, (batch) => post({ type: 'batch', slot: message.slot, batch }));
-    post({ type: 'done', slot: message.slot, summary, subfolders });
+    const { summary, subfolders } = walkFolder(task, options, (batch, transfer) => {
+      const message: WalkerMessage = { type: 'batch', slot, batch };
+      port.postMessage(message, transfer);
+    });
+    port.postMessage({ type: 'done', slot, summary, subfolders } satisfies WalkerMessage);
   } catch (error) {
-    post({ type: 'error', slot: message.slot, message: error instanceof Error ? error.message : String(error) });
+    port.postMessage({ type: 'error', slot, message: error instanceof Error ? error.message : String(error) } satisfies WalkerMessage);
   }
 });

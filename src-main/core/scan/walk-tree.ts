@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { identityFromStats } from '../../../src-worker/file-identity.js';
 import { ALWAYS_EXCLUDED_FOLDERS, isHiddenName } from './hidden-names.js';
-import { type ScanBatch, type ScanSkip, type ScanSummary } from './scan-types.js';
+import { type ScanSkip, type ScanSummary, type WireBatch } from './scan-types.js';
 
 const utf8Strict = new TextDecoder('utf-8', { fatal: true });
 
@@ -22,11 +21,61 @@ function invalidNamesIn(folder: string): Set<string> {
   return invalid;
 }
 
-function emptyBatch(capacity: number): ScanBatch {
-  return {
-    paths: [], sizes: new Float64Array(capacity), mtimesMs: new Float64Array(capacity),
-    devs: [], inos: [], roots: new Uint16Array(capacity),
-  };
+/** A batch being filled: paths gathered as strings, numbers written straight into the arrays sent. */
+class BatchBuilder {
+  private paths: string[] = [];
+  private sizes!: Float64Array;
+  private mtimesMs!: Float64Array;
+  private devs!: Float64Array;
+  private inos!: Float64Array;
+  private roots!: Uint16Array;
+  private wideIds: WireBatch['wideIds'] = [];
+
+  constructor(private readonly capacity: number) { this.reset(); }
+
+  /** New arrays each time: the last ones were handed to the other thread. */
+  private reset(): void {
+    this.paths = [];
+    this.wideIds = [];
+    this.sizes = new Float64Array(this.capacity);
+    this.mtimesMs = new Float64Array(this.capacity);
+    this.devs = new Float64Array(this.capacity);
+    this.inos = new Float64Array(this.capacity);
+    this.roots = new Uint16Array(this.capacity);
+  }
+
+  get count(): number { return this.paths.length; }
+
+  add(file: string, stats: fs.Stats, rootIndex: number): void {
+    const at = this.paths.length;
+    this.paths.push(file);
+    this.sizes[at] = stats.size;
+    this.mtimesMs[at] = stats.mtimeMs;
+    this.roots[at] = rootIndex;
+    if (Number.isSafeInteger(stats.ino) && Number.isSafeInteger(stats.dev)) {
+      this.devs[at] = stats.dev;
+      this.inos[at] = stats.ino;
+    } else {
+      // Number stats are lossy past 2^53 (inodes are 64-bit): only then are bigint stats read.
+      const exact = fs.lstatSync(file, { bigint: true });
+      this.devs[at] = Number.NaN;
+      this.inos[at] = Number.NaN;
+      this.wideIds.push({ index: at, dev: String(exact.dev), ino: String(exact.ino) });
+    }
+  }
+
+  /** The batch and the buffers to transfer with it; the builder starts over. */
+  take(): { batch: WireBatch; transfer: ArrayBuffer[] } {
+    const count = this.paths.length;
+    const batch: WireBatch = {
+      count, paths: this.paths.join('\0'), wideIds: this.wideIds,
+      sizes: this.sizes.subarray(0, count), mtimesMs: this.mtimesMs.subarray(0, count),
+      devs: this.devs.subarray(0, count), inos: this.inos.subarray(0, count), roots: this.roots.subarray(0, count),
+    };
+    const transfer = [this.sizes.buffer, this.mtimesMs.buffer, this.devs.buffer, this.inos.buffer, this.roots.buffer] as ArrayBuffer[];
+    this.reset();
+    return { batch, transfer };
+  }
 }
 
 export interface WalkOptions {
@@ -50,15 +99,14 @@ export const emptySummary = (): ScanSummary => ({ files: 0, bytes: 0, folders: 0
  * threads so the main thread never blocks. Never follows symlinks; entries are visited in code-unit order of
  * their names, depth first, so two scans of an unchanged tree produce the same plan.
  */
-export function walkFolder(task: WalkTask, options: WalkOptions, emit: (batch: ScanBatch) => void): { summary: ScanSummary; subfolders: string[] } {
+export function walkFolder(task: WalkTask, options: WalkOptions, emit: (batch: WireBatch, transfer: ArrayBuffer[]) => void): { summary: ScanSummary; subfolders: string[] } {
   const summary = emptySummary();
   const excluded = new Set(options.excludedFolders);
-  let batch = emptyBatch(options.batchSize);
+  const batch = new BatchBuilder(options.batchSize);
   const flush = (): void => {
-    if (batch.paths.length === 0) return;
-    const count = batch.paths.length;
-    emit({ ...batch, sizes: batch.sizes.slice(0, count), mtimesMs: batch.mtimesMs.slice(0, count), roots: batch.roots.slice(0, count) });
-    batch = emptyBatch(options.batchSize);
+    if (batch.count === 0) return;
+    const { batch: wire, transfer } = batch.take();
+    emit(wire, transfer);
   };
   const skip = (entry: ScanSkip): void => { summary.skipped.push(entry); };
   // Plain concatenation: path.join normalizes every time, and the walk's paths are already clean.
@@ -100,17 +148,10 @@ export function walkFolder(task: WalkTask, options: WalkOptions, emit: (batch: S
       }
       if (!stats) { skip({ path: full, reason: 'vanished', detail: 'deleted while the scan ran' }); continue; }
       if (!stats.isFile()) { summary.special++; continue; }
-      const { dev, ino } = identityFromStats(full, stats);
-      const at = batch.paths.length;
-      batch.paths.push(full);
-      batch.sizes[at] = stats.size;
-      batch.mtimesMs[at] = stats.mtimeMs;
-      batch.devs.push(dev);
-      batch.inos.push(ino);
-      batch.roots[at] = rootIndex;
+      batch.add(full, stats, rootIndex);
       summary.files++;
       summary.bytes += stats.size;
-      if (batch.paths.length === options.batchSize) flush();
+      if (batch.count === options.batchSize) flush();
     }
     if (task.kind === 'shallow') handedBack.push(...subfolders);
     else for (let index = subfolders.length - 1; index >= 0; index--) stack.push(subfolders[index] as string);
