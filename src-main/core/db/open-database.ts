@@ -27,6 +27,27 @@ function findMigrationsFolder(): string {
   }
 }
 
+const sleepSync = (ms: number): void => { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms); };
+
+/**
+ * drizzle's migrator reads which migrations are applied before it takes the write lock, so two processes
+ * opening a new data folder together (the app and the CLI, say) can both decide to create the tables, and
+ * the second fails on "table already exists". Its transaction is rolled back; trying again finds the
+ * migrations recorded by the first and has nothing to do. A real migration error fails every attempt.
+ */
+function migrateSharingTheFile(orm: BetterSQLite3Database<Schema>): void {
+  const migrationsFolder = findMigrationsFolder();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      migrate(orm, { migrationsFolder });
+      return;
+    } catch (error) {
+      if (attempt === 5) throw error;
+      sleepSync(20 * attempt);
+    }
+  }
+}
+
 /** Opens (creating if needed) the database file, applies migrations and makes sure the local profile exists. */
 export function openDatabase(file: string, clock: () => number = Date.now): AppDatabase {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -40,7 +61,7 @@ export function openDatabase(file: string, clock: () => number = Date.now): AppD
   // The CLI, `serve` and the app share the file; wait for a writer rather than fail at once.
   sqlite.pragma('busy_timeout = 10000');
   const orm = drizzle(sqlite, { schema });
-  migrate(orm, { migrationsFolder: findMigrationsFolder() });
+  migrateSharingTheFile(orm);
   orm.insert(schema.users).values({
     id: schema.LOCAL_USER_ID, username: 'local', displayName: 'Local profile', isLocalProfile: true, createdAt: clock(),
   }).onConflictDoNothing().run();
