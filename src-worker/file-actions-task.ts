@@ -1,8 +1,35 @@
 import fs from 'node:fs';
+import path from 'node:path';
+import { readJournalRows } from './journal-reader.js';
 import { createFolderDevices, type ExecuteOutcome, executeRow, isPlainSuccess, type JournalUpdate, rollbackRow, type ActionRow } from './row-actions.js';
 
+/** A slice of one page of the journal: the thread reads these rows itself and carries them out. */
+export interface JournalChunkTask {
+  phase: 'execute' | 'rollback';
+  databaseFile: string;
+  operationId: string;
+  /** ids in [lowId, highId] whose state is one of `states` */
+  lowId: number;
+  highId: number;
+  states: readonly string[];
+  /** a progress mark every this many rows */
+  progressEvery: number;
+}
+
+/** What a chunk came to. Rows that simply went as planned are only counted: the page's range update records them. */
+export interface ChunkResult {
+  rows: number;
+  bytes: number;
+  /** rows that did not simply go as planned, with what happened (the caller journals each) */
+  exceptions: Array<{ row: ActionRow; outcome: ExecuteOutcome | JournalUpdate }>;
+  /** folders a file was moved out of (execute): candidates for removal once emptied */
+  vacated: string[];
+  /** where the chunk had got to, every `progressEvery` rows and at its end: rows and bytes so far, current path */
+  marks: Array<{ rows: number; bytes: number; path: string }>;
+}
+
 export type FileActionsTask =
-  | { phase: 'execute' | 'rollback'; operationId: string; rows: ActionRow[] }
+  | JournalChunkTask
   /** remove empty folders (rmdir refuses others) or create folders; answers the ones that failed */
   | { phase: 'remove-folders' | 'create-folders'; folders: string[] };
 
@@ -11,25 +38,33 @@ export type FileActionsTask =
 let cacheOwner = '';
 let deviceOf = createFolderDevices();
 
-/**
- * piscina task: carry out a chunk of journal rows on this thread and report each outcome. A row that simply
- * went as planned reports null, which keeps what crosses back between threads small.
- */
-export default function runFileActions(task: FileActionsTask): (ExecuteOutcome | JournalUpdate | null)[] | string[] {
+/** piscina task: carry out a chunk of journal rows on this thread and report what was not plain success. */
+export default function runFileActions(task: FileActionsTask): ChunkResult | string[] {
   if ('folders' in task) return folderActions(task.phase, task.folders);
-  const { phase, operationId, rows } = task;
+  const { phase, operationId } = task;
   if (cacheOwner !== `${operationId}:${phase}`) {
     cacheOwner = `${operationId}:${phase}`;
     deviceOf = createFolderDevices();
   }
-  return rows.map((row) => {
+  const rows = readJournalRows(task.databaseFile, operationId, task.lowId, task.highId, task.states, phase === 'rollback');
+  const result: ChunkResult = { rows: rows.length, bytes: 0, exceptions: [], vacated: [], marks: [] };
+  const vacated = new Set<string>();
+  rows.forEach((row, index) => {
+    result.bytes += row.size;
     if (phase === 'rollback') {
       const outcome = rollbackRow(row, operationId, deviceOf);
-      return outcome.state === 'rolled_back' ? null : outcome;
+      if (outcome.state !== 'rolled_back') result.exceptions.push({ row, outcome });
+    } else {
+      const outcome = executeRow(row, operationId, row.destination as string, deviceOf);
+      if (!isPlainSuccess(row, outcome)) result.exceptions.push({ row, outcome });
+      else if (row.action !== 'copy') vacated.add(path.dirname(row.source));
     }
-    const outcome = executeRow(row, operationId, row.destination as string, deviceOf);
-    return isPlainSuccess(row, outcome) ? null : outcome;
+    if ((index + 1) % task.progressEvery === 0 || index === rows.length - 1) {
+      result.marks.push({ rows: index + 1, bytes: result.bytes, path: phase === 'rollback' ? row.destination as string : row.source });
+    }
   });
+  result.vacated = [...vacated];
+  return result;
 }
 
 function folderActions(phase: 'remove-folders' | 'create-folders', folders: string[]): string[] {

@@ -257,6 +257,31 @@ describe('rules', () => {
     ]);
   });
 
+  it('runs rows side by side, yet a name that an earlier row frees is still there for the row after it', async () => {
+    // f<i>.one becomes f<i>.two, then f<i>.zero takes the freed name f<i>.one. One row per chunk, so the two
+    // rows of a pair run on different threads at the same moment, either first.
+    const root = tempDir();
+    const files: Record<string, string> = {};
+    for (let index = 0; index < 60; index++) { files[`f${index}.one`] = `one ${index}`; files[`f${index}.zero`] = `zero ${index}`; }
+    writeTree(root, files);
+    const before = snapshotTree(root);
+    const chain: RuleSet = { name: 'chain', rules: [
+      { name: 'one to two', when: { glob: '*.one' }, action: { type: 'rename', name: '{stem}.two' } },
+      { name: 'zero to one', when: { glob: '*.zero' }, action: { type: 'rename', name: '{stem}.one' } },
+    ] };
+    const core = openTestCore(undefined, { pageSize: 8 });
+    const result = await core.operations.organize(organizeRequest([root], { rules: chain }), { dryRun: false });
+    expect(result).toMatchObject({ status: 'completed', moved: 120, conflicts: 0, failed: 0 });
+    for (let index = 0; index < 60; index++) {
+      expect(fs.readFileSync(path.join(root, `f${index}.two`), 'utf8')).toBe(`one ${index}`);
+      expect(fs.readFileSync(path.join(root, `f${index}.one`), 'utf8')).toBe(`zero ${index}`);
+    }
+    expect(listFiles(root)).toHaveLength(120);
+    // and back, where the same holds in reverse: f<i>.one must leave before f<i>.two can return to it
+    expect(await core.operations.undo(result.operation_id)).toMatchObject({ status: 'rolled_back', rolled_back: 120, rollback_conflicts: 0 });
+    expect(snapshotTree(root)).toEqual(before);
+  });
+
   it('undo removes a copy only after checking it is unchanged', async () => {
     const root = tempDir();
     writeTree(root, { 'Screenshot a.png': 'a', 'Screenshot b.png': 'b' });

@@ -11,8 +11,8 @@ afterEach(async () => {
 });
 
 /** The real services over a real SQLite file in a temp data folder. */
-export function openTestCore(dataDir = tempDir('fileorg-data-')): AppCore & { dataDir: string } {
-  const core = openAppCore({ dataDir });
+export function openTestCore(dataDir = tempDir('fileorg-data-'), options: { pageSize?: number } = {}): AppCore & { dataDir: string } {
+  const core = openAppCore({ dataDir, ...options });
   opened.push(core);
   return Object.assign(core, { dataDir });
 }

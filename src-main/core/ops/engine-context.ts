@@ -8,6 +8,8 @@ import { type ProgressListener } from './progress-throttle.js';
 export interface EngineContext {
   store: OperationStore;
   journal: Journal;
+  /** the database file, which the file-action threads open read-only to read their rows */
+  databaseFile: string;
   pool: FileActionPool;
   clock: () => number;
   platform: Platform;

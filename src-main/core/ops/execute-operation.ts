@@ -1,30 +1,19 @@
 import path from 'node:path';
-import { createFolderDevices, type ExecuteOutcome, executeRow, isPlainSuccess, type JournalUpdate } from '../../../src-worker/row-actions.js';
+import { type ActionRow, createFolderDevices, type ExecuteOutcome, executeRow, type JournalUpdate } from '../../../src-worker/row-actions.js';
 import { conflictName } from '../rules/safe-names.js';
 import { type EngineContext, type RunHooks } from './engine-context.js';
 import { removeEmptiedFolders, vacatedFoldersFromJournal } from './folder-cleanup.js';
-import { type CounterDelta, type JournalRow } from './journal.js';
+import { type CounterDelta } from './journal.js';
 import { type Operation } from './operation-store.js';
 import { runPages } from './page-runner.js';
 import { createProgressThrottle } from './progress-throttle.js';
 
-/** Where the rows to execute come from: the plan just recorded (still in memory), or the journal (resume). */
-export type PlannedPages = () => JournalRow[];
-
-export function journalPages(context: EngineContext, operationId: string): PlannedPages {
-  let cursor = 0;
-  return () => {
-    const page = context.journal.pageForward(operationId, cursor, ['planned'], context.pageSize);
-    if (page.length > 0) cursor = (page[page.length - 1] as JournalRow).id;
-    return page;
-  };
-}
-
 /**
- * Executes the planned rows, page by page. A page is carried out on the worker pool, then its outcomes are
- * written in one transaction; a crash mid-page is settled by recovery, which checks the disk.
+ * Executes the planned rows (all of them, or what an interrupted run left), page by page. A page is carried
+ * out on the worker pool, then its outcomes are written in one transaction; a crash mid-page is settled by
+ * recovery, which checks the disk.
  */
-export async function executeOperation(context: EngineContext, operation: Operation, hooks: RunHooks & { pages: PlannedPages; resuming: boolean }): Promise<{ stopped: boolean }> {
+export async function executeOperation(context: EngineContext, operation: Operation, hooks: RunHooks & { resuming: boolean }): Promise<{ stopped: boolean }> {
   const { journal } = context;
   let filesDone = operation.filesDone;
   let bytesDone = operation.bytesDone;
@@ -34,48 +23,54 @@ export async function executeOperation(context: EngineContext, operation: Operat
   const vacated = hooks.resuming ? vacatedFoldersFromJournal(context, operation.id) : new Set<string>();
   const deviceOf = createFolderDevices();
 
-  /** Someone took the name after the plan was made: the policy decides, and nothing is ever replaced. */
-  const resolveTaken = (row: JournalRow): JournalUpdate => {
+  /**
+   * The planned name was taken when the row ran. Usually by a file that an earlier row of the same page was
+   * moving away at that moment: now that the page has run, the planned name is tried again. If someone else
+   * took it after the plan was made, the policy decides, and nothing is ever replaced.
+   */
+  const retryTaken = (row: ActionRow): { update: JournalUpdate; conflict: boolean } => {
     const planned = row.destination as string;
-    if (operation.request.conflict === 'skip') return { id: row.id, state: 'skipped', reason: 'conflict', error: `${planned} appeared after the plan was made` };
+    const again = executeRow(row, operation.id, planned, deviceOf);
+    if (again.state !== 'destination-taken') return { update: again, conflict: false };
+    if (operation.request.conflict === 'skip') return { update: { id: row.id, state: 'skipped', reason: 'conflict', error: `${planned} appeared after the plan was made` }, conflict: true };
     for (let counter = 1; ; counter++) {
       const destination = path.join(path.dirname(planned), conflictName(path.basename(planned), counter));
       journal.updateRow({ id: row.id, state: 'planned', destination }); // journaled before the file goes there
       const outcome: ExecuteOutcome = executeRow(row, operation.id, destination, deviceOf);
-      if (outcome.state !== 'destination-taken') return outcome;
+      if (outcome.state !== 'destination-taken') return { update: outcome, conflict: true };
     }
   };
 
-  const { stopped } = await runPages(context, operation.id, {
-    phase: 'execute',
-    origin: (row) => (row.action === 'copy' ? null : row.source),
-    target: (row) => row.destination as string,
-  }, hooks.pages, (page, outcomes) => {
+  const { stopped } = await runPages(context, operation.id, { phase: 'execute', states: ['planned'], newestFirst: false }, (page) => {
     const exceptions: JournalUpdate[] = [];
     const delta: Required<CounterDelta> = { moved: 0, skipped: 0, failed: 0, conflicts: 0, rolledBack: 0, rollbackConflicts: 0, movedBytes: 0, rolledBackBytes: 0, filesDone: 0, bytesDone: 0 };
-    outcomes.forEach((outcome, index) => {
-      const row = page[index] as JournalRow;
-      // null: it went as planned, and the page's one range update records it.
-      const taken = outcome?.state === 'destination-taken';
-      const update: JournalUpdate = outcome === null ? { id: row.id, state: 'done' } : taken ? resolveTaken(row) : outcome as JournalUpdate;
-      if (outcome !== null && !(update.state === 'done' && isPlainSuccess(row, update))) exceptions.push(update);
-      if (update.state === 'done') {
-        delta.moved++;
-        delta.movedBytes += row.size;
-        if (row.action !== 'copy') vacated.add(path.dirname(row.source));
+    for (const chunk of page.chunks) {
+      // Rows not among the exceptions went exactly as planned: the page's one range update records them.
+      delta.moved += chunk.rows - chunk.exceptions.length;
+      delta.movedBytes += chunk.bytes - chunk.exceptions.reduce((sum, { row }) => sum + row.size, 0);
+      for (const folder of chunk.vacated) vacated.add(folder);
+      for (const { row, outcome } of chunk.exceptions) {
+        const { update, conflict } = outcome.state === 'destination-taken' ? retryTaken(row) : { update: outcome, conflict: false };
+        exceptions.push(update);
+        if (update.state === 'done') {
+          delta.moved++;
+          delta.movedBytes += row.size;
+          if (row.action !== 'copy') vacated.add(path.dirname(row.source));
+        }
+        if (update.state === 'skipped') delta.skipped++;
+        if (update.state === 'failed') delta.failed++;
+        if (conflict) delta.conflicts++;
       }
-      if (update.state === 'skipped') delta.skipped++;
-      if (update.state === 'failed') delta.failed++;
-      if (taken) delta.conflicts++;
-      delta.filesDone++;
-      delta.bytesDone += row.size;
-      filesDone++;
-      bytesDone += row.size;
-      progress.tick('execute', snapshot(row.source));
-    });
-    const firstId = (page[0] as JournalRow).id;
-    const lastId = (page[page.length - 1] as JournalRow).id;
-    journal.commitPage(operation.id, { firstId, lastId, fromStates: ['planned'], plainState: 'done' }, exceptions, delta, context.clock());
+      const before = { files: filesDone, bytes: bytesDone };
+      for (const mark of chunk.marks) {
+        filesDone = before.files + mark.rows;
+        bytesDone = before.bytes + mark.bytes;
+        progress.tick('execute', snapshot(mark.path));
+      }
+      delta.filesDone += chunk.rows;
+      delta.bytesDone += chunk.bytes;
+    }
+    journal.commitPage(operation.id, { firstId: page.firstId, lastId: page.lastId, fromStates: ['planned'], plainState: 'done' }, exceptions, delta, context.clock());
   }, hooks.signal);
   progress.flush('execute', snapshot(null));
   if (stopped) return { stopped }; // folders are cleaned up when the run is resumed to its end

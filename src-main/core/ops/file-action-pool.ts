@@ -1,7 +1,6 @@
 import os from 'node:os';
 import { Piscina } from 'piscina';
-import { type FileActionsTask } from '../../../src-worker/file-actions-task.js';
-import { type ActionRow, type ExecuteOutcome, type JournalUpdate } from '../../../src-worker/row-actions.js';
+import { type ChunkResult, type FileActionsTask, type JournalChunkTask } from '../../../src-worker/file-actions-task.js';
 import { builtFile } from '../built-file.js';
 
 /**
@@ -16,24 +15,16 @@ export function createFileActionPool(threads = Math.max(1, Math.min(4, os.availa
       filename: builtFile(import.meta.url, '../../../src-worker/file-actions-task.js'),
       minThreads: threads,
       maxThreads: threads,
-      maxQueue: threads * 4,
+      maxQueue: threads * 16,
       idleTimeout: 30_000,
       resourceLimits: { maxOldGenerationSizeMb: 256 },
     });
     return pool;
   };
 
-  /**
-   * Run rows concurrently, split into one contiguous chunk per thread. The caller passes only rows that do
-   * not depend on each other (no row's target is another row's origin), so their order does not matter.
-   */
-  async function run(phase: 'execute' | 'rollback', operationId: string, rows: ActionRow[]): Promise<(ExecuteOutcome | JournalUpdate | null)[]> {
-    if (rows.length === 0) return [];
-    const chunkSize = Math.ceil(rows.length / threads);
-    const chunks: ActionRow[][] = [];
-    for (let start = 0; start < rows.length; start += chunkSize) chunks.push(rows.slice(start, start + chunkSize));
-    const results = await Promise.all(chunks.map((chunk) => getPool().run({ phase, operationId, rows: chunk } satisfies FileActionsTask) as Promise<(ExecuteOutcome | JournalUpdate | null)[]>));
-    return results.flat();
+  /** Carry out one slice of the journal on a thread (the thread reads the rows itself). */
+  function run(task: JournalChunkTask): Promise<ChunkResult> {
+    return getPool().run(task satisfies FileActionsTask) as Promise<ChunkResult>;
   }
 
   /**
@@ -51,6 +42,7 @@ export function createFileActionPool(threads = Math.max(1, Math.min(4, os.availa
   }
 
   return {
+    threads,
     run,
     folders,
     /** Start the threads now (while planning), so the first page does not wait for them. */

@@ -12,7 +12,7 @@ import { type ScanSummary } from '../scan/scan-types.js';
 import { createWalkerPool } from '../scan/walker-pool.js';
 import { DEFAULT_PAGE_SIZE, type EngineContext, type RunHooks } from './engine-context.js';
 import { createFileActionPool } from './file-action-pool.js';
-import { executeOperation, journalPages } from './execute-operation.js';
+import { executeOperation } from './execute-operation.js';
 import { createJournal, type JournalRow, type NewJournalRow } from './journal.js';
 import { type OrganizeRequest } from './operation-request.js';
 import { createOperationStore, type Operation } from './operation-store.js';
@@ -67,7 +67,7 @@ export function createOperations(dependencies: OperationsDependencies) {
   const pool = createFileActionPool();
   const walkers = createWalkerPool();
   const context: EngineContext = {
-    store, journal, pool, clock, platform,
+    store, journal, pool, clock, platform, databaseFile: database.sqlite.name,
     pageSize: dependencies.pageSize ?? DEFAULT_PAGE_SIZE,
     progressEveryFiles: dependencies.progressEveryFiles ?? 100,
     progressEveryMs: dependencies.progressEveryMs ?? 100,
@@ -157,7 +157,7 @@ export function createOperations(dependencies: OperationsDependencies) {
         }
         if (!store.acquire(id, ['planned'], 'running', 'execute')) throw new FileOrganizerError('E_BUSY', `operation ${id} was taken over by another process`);
         const planned = store.get(id) as Operation;
-        const { stopped } = await executeOperation(context, planned, { ...hooks, pages: journalPages(context, id), resuming: false });
+        const { stopped } = await executeOperation(context, planned, { ...hooks, resuming: false });
         return { ...(stopped ? stopHere(id, 'execute') : finish(id, 'execute')), plan };
       });
     },
@@ -173,7 +173,7 @@ export function createOperations(dependencies: OperationsDependencies) {
       if (!store.acquire(operation.id, ['interrupted'], 'running', 'execute')) throw new FileOrganizerError('E_BUSY', `operation ${operation.id} was taken over by another process`);
       pool.warm();
       return holdLease(operation.id, async () => {
-        const { stopped } = await executeOperation(context, operation, { ...hooks, pages: journalPages(context, operation.id), resuming: true });
+        const { stopped } = await executeOperation(context, operation, { ...hooks, resuming: true });
         return stopped ? stopHere(operation.id, 'execute') : finish(operation.id, 'execute');
       });
     },

@@ -1,44 +1,69 @@
-import { type ExecuteOutcome, type JournalUpdate } from '../../../src-worker/row-actions.js';
-import { type EngineContext, pathKey, yieldToEventLoop } from './engine-context.js';
-import { independentRuns } from './independent-runs.js';
-import { type JournalRow } from './journal.js';
+import { type FileState } from '../../../src-shared/operation-status.js';
+import { type ChunkResult } from '../../../src-worker/file-actions-task.js';
+import { type EngineContext, yieldToEventLoop } from './engine-context.js';
 
 export interface PagePhase {
   phase: 'execute' | 'rollback';
-  /** the path a row frees when it runs (null: it frees none) */
-  origin(row: JournalRow): string | null;
-  /** the path a row fills */
-  target(row: JournalRow): string;
+  /** the rows to act on are in one of these states */
+  states: readonly FileState[];
+  /** rollback walks the journal newest first */
+  newestFirst: boolean;
 }
 
+/** One page: its first and last id in walk order, and its chunks' results in walk order. */
+export interface PageResult {
+  firstId: number;
+  lastId: number;
+  chunks: ChunkResult[];
+}
+
+/** Chunks per thread and page: threads that finish early take the next chunk instead of waiting. */
+const CHUNKS_PER_THREAD = 4;
+
 /**
- * Runs pages of journal rows on the worker pool, pipelined: while the workers carry out one page, the main
- * thread writes the previous page's outcomes and reads the next page. A page starts only after the one
- * before it has finished on disk, so at most two pages are ever unrecorded (recovery checks that many).
+ * Runs the journal page by page on the file-action threads, which read their rows themselves; the main
+ * thread only reads a page's ids, cuts it into chunks and writes back what each page came to.
+ *
+ * Two pages are in flight at once, so the threads never wait for the main thread; the next page starts only
+ * when the oldest is written back, so at most two pages are ever unrecorded (recovery checks that many).
+ * Rows of one page run concurrently and out of order: a row whose target was still taken by an earlier
+ * row's file comes back `destination-taken` (link never replaces anything), and `finishPage` retries it once
+ * everything before it has run.
  */
-export async function runPages(context: EngineContext, operationId: string, phase: PagePhase, nextPage: () => JournalRow[],
-  finishPage: (page: JournalRow[], outcomes: (ExecuteOutcome | JournalUpdate | null)[]) => void, signal?: AbortSignal): Promise<{ stopped: boolean }> {
-  const key = pathKey(context.platform);
-  const start = async (page: JournalRow[]): Promise<(ExecuteOutcome | JournalUpdate | null)[]> => {
-    const outcomes: (ExecuteOutcome | JournalUpdate | null)[] = [];
-    for (const run of independentRuns(page, phase.origin, phase.target, key)) {
-      outcomes.push(...await context.pool.run(phase.phase, operationId, run));
+export async function runPages(context: EngineContext, operationId: string, phase: PagePhase,
+  finishPage: (page: PageResult) => void, signal?: AbortSignal): Promise<{ stopped: boolean }> {
+  let cursor = phase.newestFirst ? Number.MAX_SAFE_INTEGER : 0;
+  const chunkRows = Math.max(1, Math.ceil(context.pageSize / (context.pool.threads * CHUNKS_PER_THREAD)));
+
+  const startPage = (): { firstId: number; lastId: number; chunks: Promise<ChunkResult[]> } | undefined => {
+    const ids = context.journal.pageIds(operationId, cursor, phase.states, context.pageSize, phase.newestFirst);
+    if (ids.length === 0) return undefined;
+    cursor = ids[ids.length - 1] as number;
+    const chunks: Promise<ChunkResult>[] = [];
+    for (let start = 0; start < ids.length; start += chunkRows) {
+      const first = ids[start] as number;
+      const last = ids[Math.min(start + chunkRows, ids.length) - 1] as number;
+      chunks.push(context.pool.run({
+        phase: phase.phase, databaseFile: context.databaseFile, operationId,
+        lowId: Math.min(first, last), highId: Math.max(first, last), states: phase.states, progressEvery: context.progressEveryFiles,
+      }));
     }
-    return outcomes;
+    const all = Promise.all(chunks);
+    all.catch(() => undefined); // awaited in turn; a failure while an earlier page is awaited must not go unhandled
+    return { firstId: ids[0] as number, lastId: cursor, chunks: all };
   };
-  let page = nextPage();
-  let work = page.length > 0 ? start(page) : undefined;
-  while (work) {
-    const next = nextPage(); // read while the workers run
-    const outcomes = await work;
+
+  const inFlight = [startPage(), startPage()].filter((page) => page !== undefined);
+  while (inFlight.length > 0) {
+    const page = inFlight.shift() as NonNullable<ReturnType<typeof startPage>>;
+    finishPage({ firstId: page.firstId, lastId: page.lastId, chunks: await page.chunks });
     if (signal?.aborted) {
-      finishPage(page, outcomes);
+      // Stop after the pages already started: write them back, start nothing more.
+      for (const rest of inFlight) finishPage({ firstId: rest.firstId, lastId: rest.lastId, chunks: await rest.chunks });
       return { stopped: true };
     }
-    work = next.length > 0 ? start(next) : undefined;
-    // Page outcomes are in run order, which is page order: runs are consecutive slices of the page.
-    finishPage(page, outcomes);
-    page = next;
+    const next = startPage();
+    if (next) inFlight.push(next);
     await yieldToEventLoop();
   }
   return { stopped: false };

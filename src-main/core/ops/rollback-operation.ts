@@ -1,8 +1,7 @@
-import { type JournalUpdate } from '../../../src-worker/row-actions.js';
+import { createFolderDevices, type JournalUpdate, rollbackRow } from '../../../src-worker/row-actions.js';
 import { type EngineContext, type RunHooks } from './engine-context.js';
 import { recreateRemovedFolders, removeCreatedFolders } from './folder-cleanup.js';
 import { runPages } from './page-runner.js';
-import { type JournalRow } from './journal.js';
 import { type Operation } from './operation-store.js';
 import { createProgressThrottle } from './progress-throttle.js';
 
@@ -23,30 +22,33 @@ export async function rollbackOperation(context: EngineContext, operation: Opera
   store.update(operation.id, { rollbackConflicts: 0 });
 
   await recreateRemovedFolders(context, operation.id);
-  let cursor = Number.MAX_SAFE_INTEGER;
-  const nextPage = (): JournalRow[] => {
-    const page = journal.pageBackward(operation.id, cursor, ['done', 'rollback_conflict'], context.pageSize);
-    if (page.length > 0) cursor = (page[page.length - 1] as JournalRow).id;
-    return page;
-  };
-  // Going back, a file returns to its origin only after a newer file that took that origin has left it.
-  const { stopped } = await runPages(context, operation.id, {
-    phase: 'rollback',
-    origin: (row) => (row.action === 'copy' ? null : row.destination),
-    target: (row) => row.source,
-  }, nextPage, (page, outcomes) => {
+  const deviceOf = createFolderDevices();
+  // Rows of a page run concurrently: a file whose old place was still held by a newer file of the same page,
+  // not yet moved back, is tried again once the page has run (going back, the newer file leaves first).
+  const { stopped } = await runPages(context, operation.id, { phase: 'rollback', states: ['done', 'rollback_conflict'], newestFirst: true }, (page) => {
     const conflicts: JournalUpdate[] = [];
+    let rolledBack = 0;
     let rolledBackBytes = 0;
-    outcomes.forEach((outcome, index) => {
-      const row = page[index] as JournalRow;
-      if (outcome !== null) conflicts.push(outcome as JournalUpdate); // null: put back as recorded
-      else rolledBackBytes += row.size;
-      filesDone++;
-      bytesDone += row.size;
-      progress.tick('rollback', snapshot(row.destination));
-    });
-    journal.commitPage(operation.id, { firstId: (page[0] as JournalRow).id, lastId: (page[page.length - 1] as JournalRow).id, fromStates: ['done', 'rollback_conflict'], plainState: 'rolled_back' },
-      conflicts, { rolledBack: page.length - conflicts.length, rollbackConflicts: conflicts.length, rolledBackBytes }, context.clock());
+    for (const chunk of page.chunks) {
+      rolledBack += chunk.rows;
+      rolledBackBytes += chunk.bytes;
+      for (const { row, outcome } of chunk.exceptions) {
+        const first = outcome as JournalUpdate; // rollback answers journal updates only
+        const update = first.reason === 'original-place-taken' ? rollbackRow(row, operation.id, deviceOf) : first;
+        if (update.state === 'rolled_back') continue; // the page's range update records it
+        conflicts.push(update);
+        rolledBack--;
+        rolledBackBytes -= row.size;
+      }
+      const before = { files: filesDone, bytes: bytesDone };
+      for (const mark of chunk.marks) {
+        filesDone = before.files + mark.rows;
+        bytesDone = before.bytes + mark.bytes;
+        progress.tick('rollback', snapshot(mark.path));
+      }
+    }
+    journal.commitPage(operation.id, { firstId: page.firstId, lastId: page.lastId, fromStates: ['done', 'rollback_conflict'], plainState: 'rolled_back' },
+      conflicts, { rolledBack, rollbackConflicts: conflicts.length, rolledBackBytes }, context.clock());
   }, hooks.signal);
   progress.flush('rollback', snapshot(null));
   if (!stopped) await removeCreatedFolders(context, operation.id);

@@ -182,6 +182,7 @@ export async function planOrganize(request: PlanRequest, dependencies: {
     if (entry.reason !== 'vanished') skipRow(entry.path, 0, 0, '', '', entry.reason, entry.detail, null, null);
   }
   flushRows();
+  stopIfAsked(); // asked while the last rows were recorded: the plan is not marked whole, so it never runs
   progress.flush('plan', { files_done: seen, files_total: seen, bytes_done: 0, bytes_total: 0, current_path: null });
   return { createdFolders: view.createdFolders(), unchanged, unmatched, filesTotal, bytesTotal, skipped, conflicts, scan: summary };
 }
