@@ -59,10 +59,7 @@ export function createJournal(database: AppDatabase) {
     WHERE operation_id = ? AND id > ? AND state IN (SELECT value FROM json_each(?)) ORDER BY id LIMIT ?`);
   const pageBackward = sqlite.prepare(`SELECT ${COLUMNS} FROM file_records
     WHERE operation_id = ? AND id < ? AND state IN (SELECT value FROM json_each(?)) ORDER BY id DESC LIMIT ?`);
-  const idsForward = sqlite.prepare(`SELECT id FROM file_records
-    WHERE operation_id = ? AND id > ? AND state IN (SELECT value FROM json_each(?)) ORDER BY id LIMIT ?`).pluck();
-  const idsBackward = sqlite.prepare(`SELECT id FROM file_records
-    WHERE operation_id = ? AND id < ? AND state IN (SELECT value FROM json_each(?)) ORDER BY id DESC LIMIT ?`).pluck();
+  const idBounds = sqlite.prepare('SELECT min(id) AS low, max(id) AS high FROM file_records WHERE operation_id = ?');
   const discardRows = sqlite.prepare('DELETE FROM file_records WHERE operation_id = ?');
   const discardFolders = sqlite.prepare('DELETE FROM folder_records WHERE operation_id = ?');
   const insertFolder = sqlite.prepare('INSERT INTO folder_records (operation_id, path, change) VALUES (?, ?, ?)');
@@ -114,12 +111,10 @@ export function createJournal(database: AppDatabase) {
     pageForward(operationId: string, afterId: number, states: readonly FileState[], limit: number): JournalRow[] {
       return pageForward.all(operationId, afterId, JSON.stringify(states), limit) as JournalRow[];
     },
-    /**
-     * The ids of the next page (after `cursor` in journal order, or before it newest first), in one of `states`.
-     * The file-action threads read the rows themselves.
-     */
-    pageIds(operationId: string, cursor: number, states: readonly FileState[], limit: number, newestFirst: boolean): number[] {
-      return (newestFirst ? idsBackward : idsForward).all(operationId, cursor, JSON.stringify(states), limit) as number[];
+    /** The lowest and highest row id of an operation (an index lookup each), or undefined for none. */
+    idBounds(operationId: string): { low: number; high: number } | undefined {
+      const bounds = idBounds.get(operationId) as { low: number | null; high: number | null };
+      return bounds.low === null || bounds.high === null ? undefined : { low: bounds.low, high: bounds.high };
     },
     /** Rows before `beforeId`, newest first, in one of `states`. */
     pageBackward(operationId: string, beforeId: number, states: readonly FileState[], limit: number): JournalRow[] {

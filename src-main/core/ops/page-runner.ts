@@ -22,7 +22,7 @@ const CHUNKS_PER_THREAD = 4;
 
 /**
  * Runs the journal page by page on the file-action threads, which read their rows themselves; the main
- * thread only reads a page's ids, cuts it into chunks and writes back what each page came to.
+ * thread only cuts each page (a range of ids) into chunks and writes back what each page came to.
  *
  * Two pages are in flight at once, so the threads never wait for the main thread; the next page starts only
  * when the oldest is written back, so at most two pages are ever unrecorded (recovery checks that many).
@@ -32,25 +32,30 @@ const CHUNKS_PER_THREAD = 4;
  */
 export async function runPages(context: EngineContext, operationId: string, phase: PagePhase,
   finishPage: (page: PageResult) => void, signal?: AbortSignal): Promise<{ stopped: boolean }> {
-  let cursor = phase.newestFirst ? Number.MAX_SAFE_INTEGER : 0;
-  const chunkRows = Math.max(1, Math.ceil(context.pageSize / (context.pool.threads * CHUNKS_PER_THREAD)));
+  // Pages are ranges of ids, not lists read first: the threads' queries keep the rows in `states` (rows done
+  // already, skipped, or of another operation are passed over), so a page holds at most pageSize rows.
+  const bounds = context.journal.idBounds(operationId);
+  if (!bounds) return { stopped: false };
+  let next = phase.newestFirst ? bounds.high : bounds.low;
+  const chunkIds = Math.max(1, Math.ceil(context.pageSize / (context.pool.threads * CHUNKS_PER_THREAD)));
 
   const startPage = (): { firstId: number; lastId: number; chunks: Promise<ChunkResult[]> } | undefined => {
-    const ids = context.journal.pageIds(operationId, cursor, phase.states, context.pageSize, phase.newestFirst);
-    if (ids.length === 0) return undefined;
-    cursor = ids[ids.length - 1] as number;
+    if (next < bounds.low || next > bounds.high) return undefined;
+    const firstId = next;
+    const lastId = phase.newestFirst ? Math.max(bounds.low, firstId - context.pageSize + 1) : Math.min(bounds.high, firstId + context.pageSize - 1);
+    next = phase.newestFirst ? lastId - 1 : lastId + 1;
     const chunks: Promise<ChunkResult>[] = [];
-    for (let start = 0; start < ids.length; start += chunkRows) {
-      const first = ids[start] as number;
-      const last = ids[Math.min(start + chunkRows, ids.length) - 1] as number;
+    for (let offset = 0; offset <= Math.abs(lastId - firstId); offset += chunkIds) {
+      const from = phase.newestFirst ? firstId - offset : firstId + offset;
+      const to = phase.newestFirst ? Math.max(lastId, from - chunkIds + 1) : Math.min(lastId, from + chunkIds - 1);
       chunks.push(context.pool.run({
         phase: phase.phase, databaseFile: context.databaseFile, operationId,
-        lowId: Math.min(first, last), highId: Math.max(first, last), states: phase.states, progressEvery: context.progressEveryFiles,
+        lowId: Math.min(from, to), highId: Math.max(from, to), states: phase.states, progressEvery: context.progressEveryFiles,
       }));
     }
     const all = Promise.all(chunks);
     all.catch(() => undefined); // awaited in turn; a failure while an earlier page is awaited must not go unhandled
-    return { firstId: ids[0] as number, lastId: cursor, chunks: all };
+    return { firstId, lastId, chunks: all };
   };
 
   const inFlight = [startPage(), startPage()].filter((page) => page !== undefined);
