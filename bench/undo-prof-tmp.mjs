@@ -1,0 +1,17 @@
+import { Session } from 'node:inspector/promises';
+import fs from 'node:fs';
+import { openAppCore } from '../dist/src-main/core/compose.js';
+import { presetRuleSet } from '../dist/src-main/core/rules/load-rule-set.js';
+const [tree, dataDir, which] = process.argv.slice(2);
+const core = openAppCore({ dataDir });
+const session = new Session(); session.connect();
+await session.post('Profiler.enable');
+if (which === 'execute') await session.post('Profiler.start');
+const organized = await core.operations.organize({ roots: [tree], destination: null, conflict: 'rename', includeHidden: false, sniffAll: false, preset: 'by-type', ruleSet: presetRuleSet('by-type') }, { dryRun: false }, {});
+if (which === 'undo') await session.post('Profiler.start');
+const t = performance.now();
+await core.operations.undo(organized.operation_id);
+console.log('undo', (performance.now() - t).toFixed(0));
+const { profile } = await session.post('Profiler.stop');
+fs.writeFileSync('/tmp/prof/main.cpuprofile', JSON.stringify(profile));
+await core.close();
