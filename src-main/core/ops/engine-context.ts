@@ -29,6 +29,16 @@ export interface RunHooks {
 
 export const DEFAULT_PAGE_SIZE = 2000;
 
+/**
+ * Pages started before the oldest is written back. Four: the file threads then hold enough queued work to
+ * ride out a stall of the main thread (SQLite's WAL checkpoint holds it for ~150-250 ms) without running dry.
+ * Recovery relies on it: at most this many pages are ever unrecorded.
+ */
+export const PAGES_IN_FLIGHT = 4;
+
+/** Chunks per file thread and page: a thread that finishes early takes the next chunk instead of waiting. */
+export const CHUNKS_PER_THREAD = 2;
+
 /** How paths compare on this platform's usual filesystems. */
 export const pathKey = (platform: Platform): ((file: string) => string) =>
   (platform === 'linux' ? (file) => file : (file) => file.toLowerCase());

@@ -1,6 +1,6 @@
 import { type FileState } from '../../../src-shared/operation-status.js';
 import { type ChunkResult } from '../../../src-worker/file-actions-task.js';
-import { type EngineContext, yieldToEventLoop } from './engine-context.js';
+import { CHUNKS_PER_THREAD, type EngineContext, PAGES_IN_FLIGHT, yieldToEventLoop } from './engine-context.js';
 
 export interface PagePhase {
   phase: 'execute' | 'rollback';
@@ -17,15 +17,13 @@ export interface PageResult {
   chunks: ChunkResult[];
 }
 
-/** Chunks per thread and page: threads that finish early take the next chunk instead of waiting. */
-const CHUNKS_PER_THREAD = 4;
 
 /**
  * Runs the journal page by page on the file-action threads, which read their rows themselves; the main
  * thread only cuts each page (a range of ids) into chunks and writes back what each page came to.
  *
- * Two pages are in flight at once, so the threads never wait for the main thread; the next page starts only
- * when the oldest is written back, so at most two pages are ever unrecorded (recovery checks that many).
+ * PAGES_IN_FLIGHT pages run at once, so the threads never wait for the main thread; the next page starts only
+ * when the oldest is written back, so at most that many pages are ever unrecorded (recovery checks that many).
  * Rows of one page run concurrently and out of order: a row whose target was still taken by an earlier
  * row's file comes back `destination-taken` (link never replaces anything), and `finishPage` retries it once
  * everything before it has run.
@@ -58,7 +56,7 @@ export async function runPages(context: EngineContext, operationId: string, phas
     return { firstId, lastId, chunks: all };
   };
 
-  const inFlight = [startPage(), startPage()].filter((page) => page !== undefined);
+  const inFlight = Array.from({ length: PAGES_IN_FLIGHT }, startPage).filter((page) => page !== undefined);
   while (inFlight.length > 0) {
     const page = inFlight.shift() as NonNullable<ReturnType<typeof startPage>>;
     finishPage({ firstId: page.firstId, lastId: page.lastId, chunks: await page.chunks });

@@ -2,16 +2,17 @@ import fs from 'node:fs';
 import { type FileIdentity, readIdentity, sameIdentity } from '../../../src-worker/file-identity.js';
 import { hashFile, temporaryPathFor } from '../../../src-worker/file-transfer.js';
 import { temporaryTag } from '../../../src-worker/row-actions.js';
-import { DEFAULT_PAGE_SIZE, type EngineContext } from './engine-context.js';
+import { DEFAULT_PAGE_SIZE, type EngineContext, PAGES_IN_FLIGHT } from './engine-context.js';
 import { type JournalRow, type JournalUpdate } from './journal.js';
 import { countsFromJournal } from './operation-counts.js';
 import { type Operation } from './operation-store.js';
 
 /**
- * Only rows of the page in flight at the crash can disagree with the journal (each page is committed before
- * the next starts). Past two pages of consecutive rows found untouched on disk, the rest are untouched too.
+ * Only rows of the pages in flight at the crash can disagree with the journal (a page starts only when the
+ * oldest in flight is committed). Past that many pages of consecutive rows found untouched on disk, the rest
+ * are untouched too.
  */
-const untouchedRunThatEndsTheSearch = (context: EngineContext): number => 2 * Math.max(DEFAULT_PAGE_SIZE, context.pageSize);
+const untouchedRunThatEndsTheSearch = (context: EngineContext): number => PAGES_IN_FLIGHT * Math.max(DEFAULT_PAGE_SIZE, context.pageSize);
 
 const sameFile = (a: FileIdentity, b: FileIdentity): boolean => a.dev === b.dev && a.ino === b.ino;
 
