@@ -10,7 +10,11 @@ let plannedAt = 0;
 // The engine's last progress event of a stage comes when its files are all handled, before the folder work
 // (removing emptied folders after organize, removing created ones after undo): the bench shows both parts.
 const lastEvent = {};
-const onProgress = (event) => { lastEvent[event.stage] = performance.now(); };
+let stage = 'plan';
+const onProgress = (event) => { lastEvent[event.stage] = performance.now(); stage = event.stage; };
+// Resident memory sampled by stage, to show where a peak comes from.
+const rssByStage = {};
+setInterval(() => { rssByStage[stage] = Math.max(rssByStage[stage] ?? 0, process.memoryUsage.rss() / 1048576); }, 50).unref();
 const started = performance.now();
 const organized = await core.operations.organize(
   { roots: [tree], destination: null, conflict: 'rename', includeHidden: false, sniffAll: false, preset: 'by-type', ruleSet: presetRuleSet('by-type') },
@@ -21,11 +25,12 @@ const organizeMs = performance.now() - started;
 const executeMs = performance.now() - plannedAt;
 const organizeRssMiB = process.resourceUsage().maxRSS / 1024;
 const undoStarted = performance.now();
+stage = 'undo';
 const undone = await core.operations.undo(organized.operation_id, { onProgress });
 const undoMs = performance.now() - undoStarted;
 
 await core.close();
 process.stdout.write(`${JSON.stringify({
   operationId: organized.operation_id, status: organized.status, undoStatus: undone.status, moved: organized.moved,
-  organizeMs, executeMs, undoMs, executeFoldersMs: started + organizeMs - lastEvent.execute, undoFoldersMs: undoStarted + undoMs - lastEvent.rollback, organizeRssMiB, peakRssMiB: process.resourceUsage().maxRSS / 1024,
+  rssByStage, organizeMs, executeMs, undoMs, executeFoldersMs: started + organizeMs - lastEvent.execute, undoFoldersMs: undoStarted + undoMs - lastEvent.rollback, organizeRssMiB, peakRssMiB: process.resourceUsage().maxRSS / 1024,
 })}\n`);

@@ -83,6 +83,7 @@ for (let run = 1; run <= runs; run++) {
   figures.executeFolders.push(result.executeFoldersMs);
   figures.undoFolders.push(result.undoFoldersMs);
   figures.rss.push(result.peakRssMiB);
+  figures.rssByStage = result.rssByStage;
 
   // The baselines: the same moves with nothing but mkdir (once per folder) and renameSync.
   const database = new Database(path.join(dataDir, 'fileorganizer.db'), { readonly: true });
@@ -123,4 +124,5 @@ const without = (total, part) => total.map((value, index) => value - part[index]
 row('  execute, files only', without(figures.execute, figures.executeFolders), figures.renameLoop, 'renameSync loop');
 row('  undo, files only', without(figures.undo, figures.undoFolders), figures.reverseLoop, 'reverse renameSync loop');
 console.log(`peak RSS of the organize + undo process: ${Math.max(...figures.rss).toFixed(0)} MiB (highest of ${runs} runs)`);
+console.log(`  last run, highest RSS sampled by stage: ${Object.entries(figures.rssByStage).map(([stage, mib]) => `${stage} ${mib.toFixed(0)} MiB`).join(', ')}`);
 if (!values.keep) fs.rmSync(work, { recursive: true, force: true });

@@ -5,10 +5,14 @@ import { scanTree } from '../src-main/core/scan/scan-tree.js';
 import { createWalkerPool } from '../src-main/core/scan/walker-pool.js';
 import { tempDir, writeTree } from './helpers/temp-tree.js';
 
-async function scanPaths(root: string, threads: number): Promise<{ paths: string[]; folders: number; skipped: string[] }> {
-  const stream = scanTree({ roots: [root], excludedFolders: [], includeHidden: false, batchSize: 7 }, { threads });
+async function scanPaths(root: string, threads: number, slowReader = false): Promise<{ paths: string[]; folders: number; skipped: string[] }> {
+  // A slow reader with one file a batch holds the walkers back (backpressure) many times over.
+  const stream = scanTree({ roots: [root], excludedFolders: [], includeHidden: false, batchSize: slowReader ? 1 : 7 }, { threads });
   const paths: string[] = [];
-  for await (const batch of stream.batches) paths.push(...batch.paths);
+  for await (const batch of stream.batches) {
+    paths.push(...batch.paths);
+    if (slowReader) await new Promise((resolve) => setTimeout(resolve, 1));
+  }
   const summary = await stream.summary;
   return { paths, folders: summary.folders, skipped: summary.skipped.map((entry) => entry.path) };
 }
@@ -29,6 +33,7 @@ describe('the scanner', () => {
     // depth first, names in code-unit order
     expect(single.paths.slice(0, 2)).toEqual([path.join(root, 'top0.bin'), path.join(root, 'top1.bin')]);
     for (const threads of [2, 3]) expect(await scanPaths(root, threads)).toEqual(single);
+    expect(await scanPaths(root, 2, true)).toEqual(single);
   });
 
   it('reuses its walker threads across scans, and a scan abandoned halfway leaves the next one whole', async () => {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { type Platform } from '../rules/safe-names.js';
+import { NumberSet } from './number-set.js';
 import { hashPath } from './path-hash.js';
 
 /**
@@ -13,8 +14,8 @@ export function createDestinationView(platform: Platform) {
   const key = platform === 'linux' ? (value: string) => value : (value: string) => value.toLowerCase();
   const listings = new Map<string, Set<string> | null>();
   // Paths as 53-bit hashes (see path-hash.ts). A name is checked, then usually taken: hash it once.
-  const taken = new Set<number>();
-  const freed = new Set<number>();
+  const taken = new NumberSet();
+  const freed = new NumberSet();
   const created: string[] = [];
   let lastPath = '';
   let lastHash = 0;

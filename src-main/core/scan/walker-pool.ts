@@ -25,7 +25,9 @@ export function createWalkerPool(options: { idleMs?: number } = {}): WalkerPool 
   let closed = false;
 
   const start = (): Worker => {
-    const worker = new Worker(builtFile(import.meta.url, './scan-worker.js'));
+    // A walker keeps little alive (a batch, the folders still to visit); a low heap limit keeps a long scan's
+    // garbage (one Stats object per file) from growing the process.
+    const worker = new Worker(builtFile(import.meta.url, './scan-worker.js'), { resourceLimits: { maxOldGenerationSizeMb: 96 } });
     all.add(worker);
     // A walker that dies while idle is simply forgotten; one that dies mid-scan is reported by that scan.
     worker.on('error', () => undefined);
