@@ -59,9 +59,12 @@ const KILL_POINTS = [1, 3, 8, 20, 30, 36, 40, 45, 50, 55, 60, 66, 72, 80, 90];
 
 describe.each([
   { name: 'same device', crossDevice: false },
-  { name: 'cross-device (/dev/shm to disk; skipped only where /dev/shm is not a device of its own)', crossDevice: true },
+  { name: 'cross-device (/dev/shm to disk)', crossDevice: true },
 ])('crash matrix, $name', ({ crossDevice }) => {
-  const run = crossDevice && !crossDeviceAvailable ? it.skip : it;
+  // The cross-device half needs /dev/shm on a device of its own (it is here, and on CI); the reason is in its name.
+  const run = (name: string, test: () => Promise<void>): void => {
+    it.skipIf(crossDevice && !crossDeviceAvailable)(crossDevice ? `${name} (skipped only where /dev/shm is not a device of its own)` : name, test);
+  };
 
   run('kill organize after the k-th progress line, reopen, undo: the original tree, byte for byte', async () => {
     const outcomes = new Set<string>();

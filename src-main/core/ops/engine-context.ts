@@ -39,8 +39,4 @@ export const PAGES_IN_FLIGHT = 4;
 /** Chunks per file thread and page: a thread that finishes early takes the next chunk instead of waiting. */
 export const CHUNKS_PER_THREAD = 2;
 
-/** How paths compare on this platform's usual filesystems. */
-export const pathKey = (platform: Platform): ((file: string) => string) =>
-  (platform === 'linux' ? (file) => file : (file) => file.toLowerCase());
-
 export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

@@ -6,7 +6,7 @@ import { removeEmptiedFolders, vacatedFoldersFromJournal } from './folder-cleanu
 import { type CounterDelta } from './journal.js';
 import { type Operation } from './operation-store.js';
 import { runPages } from './page-runner.js';
-import { createProgressThrottle } from './progress-throttle.js';
+import { createRunProgress } from './run-progress.js';
 
 /**
  * Executes the planned rows (all of them, or what an interrupted run left), page by page. A page is carried
@@ -15,10 +15,8 @@ import { createProgressThrottle } from './progress-throttle.js';
  */
 export async function executeOperation(context: EngineContext, operation: Operation, hooks: RunHooks & { resuming: boolean }): Promise<{ stopped: boolean }> {
   const { journal } = context;
-  let filesDone = operation.filesDone;
-  let bytesDone = operation.bytesDone;
-  const progress = createProgressThrottle({ operationId: operation.id, listener: hooks.onProgress, everyFiles: context.progressEveryFiles, everyMs: context.progressEveryMs });
-  const snapshot = (current: string | null) => ({ files_done: filesDone, files_total: operation.filesTotal, bytes_done: bytesDone, bytes_total: operation.bytesTotal, current_path: current });
+  const progress = createRunProgress(context, operation.id, hooks.onProgress, 'execute',
+    { files: operation.filesDone, bytes: operation.bytesDone }, { files: operation.filesTotal, bytes: operation.bytesTotal });
   // A resumed run also cleans up after the files its interrupted first part moved.
   const vacated = hooks.resuming ? vacatedFoldersFromJournal(context, operation.id) : new Set<string>();
   const deviceOf = createFolderDevices();
@@ -61,18 +59,13 @@ export async function executeOperation(context: EngineContext, operation: Operat
         if (update.state === 'failed') delta.failed++;
         if (conflict) delta.conflicts++;
       }
-      const before = { files: filesDone, bytes: bytesDone };
-      for (const mark of chunk.marks) {
-        filesDone = before.files + mark.rows;
-        bytesDone = before.bytes + mark.bytes;
-        progress.tick('execute', snapshot(mark.path));
-      }
+      progress.chunk(chunk);
       delta.filesDone += chunk.rows;
       delta.bytesDone += chunk.bytes;
     }
     journal.commitPage(operation.id, { firstId: page.firstId, lastId: page.lastId, fromStates: ['planned'], plainState: 'done' }, exceptions, delta, context.clock());
   }, hooks.signal);
-  progress.flush('execute', snapshot(null));
+  progress.finish();
   if (stopped) return { stopped }; // folders are cleaned up when the run is resumed to its end
   await removeEmptiedFolders(context, operation, vacated);
   return { stopped };

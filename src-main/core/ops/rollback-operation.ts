@@ -3,7 +3,7 @@ import { type EngineContext, type RunHooks } from './engine-context.js';
 import { recreateRemovedFolders, removeCreatedFolders } from './folder-cleanup.js';
 import { runPages } from './page-runner.js';
 import { type Operation } from './operation-store.js';
-import { createProgressThrottle } from './progress-throttle.js';
+import { createRunProgress } from './run-progress.js';
 
 /**
  * Puts every file back, newest first. Never overwrites: a file changed since, gone, or whose old place is taken
@@ -12,12 +12,9 @@ import { createProgressThrottle } from './progress-throttle.js';
  */
 export async function rollbackOperation(context: EngineContext, operation: Operation, hooks: RunHooks): Promise<{ stopped: boolean }> {
   const { journal, store } = context;
-  const progress = createProgressThrottle({ operationId: operation.id, listener: hooks.onProgress, everyFiles: context.progressEveryFiles, everyMs: context.progressEveryMs });
   // What is left to put back, from the counters the run kept (no pass over the journal).
-  const totals = { files: operation.moved - operation.rolledBack, bytes: operation.movedBytes - operation.rolledBackBytes };
-  let filesDone = 0;
-  let bytesDone = 0;
-  const snapshot = (current: string | null) => ({ files_done: filesDone, files_total: totals.files, bytes_done: bytesDone, bytes_total: totals.bytes, current_path: current });
+  const progress = createRunProgress(context, operation.id, hooks.onProgress, 'rollback', { files: 0, bytes: 0 },
+    { files: operation.moved - operation.rolledBack, bytes: operation.movedBytes - operation.rolledBackBytes });
   // Rows in conflict last time are tried again, so their count starts afresh.
   store.update(operation.id, { rollbackConflicts: 0 });
 
@@ -40,17 +37,12 @@ export async function rollbackOperation(context: EngineContext, operation: Opera
         rolledBack--;
         rolledBackBytes -= row.size;
       }
-      const before = { files: filesDone, bytes: bytesDone };
-      for (const mark of chunk.marks) {
-        filesDone = before.files + mark.rows;
-        bytesDone = before.bytes + mark.bytes;
-        progress.tick('rollback', snapshot(mark.path));
-      }
+      progress.chunk(chunk);
     }
     journal.commitPage(operation.id, { firstId: page.firstId, lastId: page.lastId, fromStates: ['done', 'rollback_conflict'], plainState: 'rolled_back' },
       conflicts, { rolledBack, rollbackConflicts: conflicts.length, rolledBackBytes }, context.clock());
   }, hooks.signal);
-  progress.flush('rollback', snapshot(null));
+  progress.finish();
   if (!stopped) await removeCreatedFolders(context, operation.id);
   return { stopped };
 }
