@@ -30,17 +30,17 @@ function findMigrationsFolder(): string {
 const sleepSync = (ms: number): void => { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms); };
 
 /**
- * drizzle's migrator reads which migrations are applied before it takes the write lock, so two processes
- * opening a new data folder together (the app and the CLI, say) can both decide to create the tables, and
- * the second fails on "table already exists". Its transaction is rolled back; trying again finds the
- * migrations recorded by the first and has nothing to do. A real migration error fails every attempt.
+ * Two processes can open a new data folder at the same moment (the app and the CLI, say). Setting it up is
+ * not atomic: switching to WAL needs the file to itself and answers "database is locked" rather than wait
+ * when the other is mid-setup, and drizzle's migrator reads which migrations are applied before it takes the
+ * write lock, so both may decide to create the tables and the second fails on "table already exists" (its
+ * transaction is rolled back). Each setup step is idempotent, so it is tried again: the next attempt finds
+ * the first opener's work done. A real error fails every attempt and is thrown.
  */
-function migrateSharingTheFile(orm: BetterSQLite3Database<Schema>): void {
-  const migrationsFolder = findMigrationsFolder();
+function whileAnotherOpenerSetsUp<T>(step: () => T): T {
   for (let attempt = 1; ; attempt++) {
     try {
-      migrate(orm, { migrationsFolder });
-      return;
+      return step();
     } catch (error) {
       if (attempt === 5) throw error;
       sleepSync(20 * attempt);
@@ -51,17 +51,17 @@ function migrateSharingTheFile(orm: BetterSQLite3Database<Schema>): void {
 /** Opens (creating if needed) the database file, applies migrations and makes sure the local profile exists. */
 export function openDatabase(file: string, clock: () => number = Date.now): AppDatabase {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
-  const sqlite = new Database(file);
-  sqlite.pragma('journal_mode = WAL');
+  // The CLI, `serve` and the app share the file; wait for a writer rather than fail at once.
+  const sqlite = new Database(file, { timeout: 10_000 });
+  whileAnotherOpenerSetsUp(() => sqlite.pragma('journal_mode = WAL'));
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
   // A run inserts its whole journal and then rewrites it page by page; checkpointing every 64 MiB of WAL
   // instead of every 4 MiB copies each database page once per run instead of several times.
   sqlite.pragma('wal_autocheckpoint = 16384');
-  // The CLI, `serve` and the app share the file; wait for a writer rather than fail at once.
-  sqlite.pragma('busy_timeout = 10000');
   const orm = drizzle(sqlite, { schema });
-  migrateSharingTheFile(orm);
+  const migrationsFolder = findMigrationsFolder();
+  whileAnotherOpenerSetsUp(() => migrate(orm, { migrationsFolder }));
   orm.insert(schema.users).values({
     id: schema.LOCAL_USER_ID, username: 'local', displayName: 'Local profile', isLocalProfile: true, createdAt: clock(),
   }).onConflictDoNothing().run();
