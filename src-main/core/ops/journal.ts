@@ -40,8 +40,10 @@ export interface CounterDelta {
   bytesDone?: number;
 }
 
-const COLUMNS = `id, action, source, destination, state, reason, size, mtime_ms AS mtimeMs, dev, ino,
+const COLUMNS = `r.id, action, source, destination, state, reason, size, mtime_ms AS mtimeMs, dev, ino,
   destination_dev AS destinationDev, destination_ino AS destinationIno, content_hash AS contentHash`;
+/** A journal row is file_records (what was planned) joined with file_states (how it went so far). */
+const ROWS = 'file_records r JOIN file_states s ON s.id = r.id';
 
 /**
  * The journal's hot paths as prepared statements on the raw handle: bulk inserts in large transactions
@@ -50,29 +52,42 @@ const COLUMNS = `id, action, source, destination, state, reason, size, mtime_ms 
 export function createJournal(database: AppDatabase) {
   const { sqlite } = database;
   const insertRow = sqlite.prepare(`INSERT INTO file_records
-    (operation_id, action, source, destination, state, reason, error, rule_name, category, conflict_renamed, size, mtime_ms, dev, ino)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const updateRow = sqlite.prepare(`UPDATE file_records SET state = ?, reason = coalesce(?, reason), error = ?,
-    destination = coalesce(?, destination), destination_dev = coalesce(?, destination_dev),
-    destination_ino = coalesce(?, destination_ino), content_hash = coalesce(?, content_hash) WHERE id = ?`);
-  const pageForward = sqlite.prepare(`SELECT ${COLUMNS} FROM file_records
-    WHERE operation_id = ? AND id > ? AND state IN (SELECT value FROM json_each(?)) ORDER BY id LIMIT ?`);
-  const pageBackward = sqlite.prepare(`SELECT ${COLUMNS} FROM file_records
-    WHERE operation_id = ? AND id < ? AND state IN (SELECT value FROM json_each(?)) ORDER BY id DESC LIMIT ?`);
+    (operation_id, action, source, destination, rule_name, category, conflict_renamed, size, mtime_ms, dev, ino)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insertState = sqlite.prepare('INSERT INTO file_states (id, operation_id, state, reason, error) VALUES (?, ?, ?, ?, ?)');
+  const updateState = sqlite.prepare('UPDATE file_states SET state = ?, reason = coalesce(?, reason), error = ? WHERE id = ?');
+  const updatePlacement = sqlite.prepare(`UPDATE file_records SET destination = coalesce(?, destination),
+    destination_dev = coalesce(?, destination_dev), destination_ino = coalesce(?, destination_ino),
+    content_hash = coalesce(?, content_hash) WHERE id = ?`);
+  const pageForward = sqlite.prepare(`SELECT ${COLUMNS} FROM ${ROWS}
+    WHERE r.operation_id = ? AND r.id > ? AND s.state IN (SELECT value FROM json_each(?)) ORDER BY r.id LIMIT ?`);
+  const pageBackward = sqlite.prepare(`SELECT ${COLUMNS} FROM ${ROWS}
+    WHERE r.operation_id = ? AND r.id < ? AND s.state IN (SELECT value FROM json_each(?)) ORDER BY r.id DESC LIMIT ?`);
   const idBounds = sqlite.prepare('SELECT min(id) AS low, max(id) AS high FROM file_records WHERE operation_id = ?');
+  const discardStates = sqlite.prepare('DELETE FROM file_states WHERE id IN (SELECT id FROM file_records WHERE operation_id = ?)');
   const discardRows = sqlite.prepare('DELETE FROM file_records WHERE operation_id = ?');
   const discardFolders = sqlite.prepare('DELETE FROM folder_records WHERE operation_id = ?');
   const insertFolder = sqlite.prepare('INSERT INTO folder_records (operation_id, path, change) VALUES (?, ?, ?)');
   const deleteFolder = sqlite.prepare('DELETE FROM folder_records WHERE operation_id = ? AND change = ? AND path = ?');
   const foldersOf = sqlite.prepare('SELECT path FROM folder_records WHERE operation_id = ? AND change = ? ORDER BY id');
-  const markRange = sqlite.prepare(`UPDATE file_records SET state = ?, reason = NULL, error = NULL
-    WHERE operation_id = ? AND id BETWEEN ? AND ? AND state IN (SELECT value FROM json_each(?))`);
+  // The id range comes first so SQLite walks file_states by its primary key; operation_id filters out rows of
+  // another operation planned at the same time.
+  const markRange = sqlite.prepare(`UPDATE file_states SET state = ?, reason = NULL, error = NULL
+    WHERE id BETWEEN ? AND ? AND operation_id = ? AND state IN (SELECT value FROM json_each(?))`);
   const addCounters = sqlite.prepare(`UPDATE operations SET moved = moved + ?, skipped = skipped + ?, failed = failed + ?,
     conflicts = conflicts + ?, rolled_back = rolled_back + ?, rollback_conflicts = rollback_conflicts + ?,
     moved_bytes = moved_bytes + ?, rolled_back_bytes = rolled_back_bytes + ?,
     files_done = files_done + ?, bytes_done = bytes_done + ?, heartbeat_at = ? WHERE id = ?`);
   const countStates = sqlite.prepare(`SELECT state, reason, conflict_renamed AS conflictRenamed, count(*) AS files, coalesce(sum(size), 0) AS bytes
-    FROM file_records WHERE operation_id = ? GROUP BY state, reason, conflict_renamed`);
+    FROM ${ROWS} WHERE r.operation_id = ? GROUP BY state, reason, conflict_renamed`);
+
+  /** One row's outcome: its state always, where it went only when that is news (a late rename, a copy's identity). */
+  const writeUpdate = (update: JournalUpdate): void => {
+    updateState.run(update.state, update.reason ?? null, update.error ?? null, update.id);
+    if (update.destination || update.destinationDev || update.destinationIno || update.contentHash) {
+      updatePlacement.run(update.destination ?? null, update.destinationDev ?? null, update.destinationIno ?? null, update.contentHash ?? null, update.id);
+    }
+  };
 
   return {
     /**
@@ -81,12 +96,14 @@ export function createJournal(database: AppDatabase) {
      */
     insertRows: sqlite.transaction((operationId: string, rows: readonly NewJournalRow[]) => {
       for (const row of rows) {
-        insertRow.run(operationId, row.action, row.source, row.destination, row.state, row.reason, row.error, row.ruleName,
+        const { lastInsertRowid } = insertRow.run(operationId, row.action, row.source, row.destination, row.ruleName,
           row.category, row.conflictRenamed ? 1 : 0, row.size, row.mtimeMs, row.dev, row.ino);
+        insertState.run(lastInsertRowid, operationId, row.state, row.reason, row.error);
       }
     }),
     /** Forget a plan that was never completed (nothing of it ran). */
     discardPlan: sqlite.transaction((operationId: string) => {
+      discardStates.run(operationId);
       discardRows.run(operationId);
       discardFolders.run(operationId);
     }),
@@ -99,11 +116,8 @@ export function createJournal(database: AppDatabase) {
       exceptions: readonly JournalUpdate[], delta: CounterDelta, now: number) => {
       const low = Math.min(page.firstId, page.lastId);
       const high = Math.max(page.firstId, page.lastId);
-      markRange.run(page.plainState, operationId, low, high, JSON.stringify(page.fromStates));
-      for (const update of exceptions) {
-        updateRow.run(update.state, update.reason ?? null, update.error ?? null, update.destination ?? null,
-          update.destinationDev ?? null, update.destinationIno ?? null, update.contentHash ?? null, update.id);
-      }
+      markRange.run(page.plainState, low, high, operationId, JSON.stringify(page.fromStates));
+      for (const update of exceptions) writeUpdate(update);
       addCounters.run(delta.moved ?? 0, delta.skipped ?? 0, delta.failed ?? 0, delta.conflicts ?? 0, delta.rolledBack ?? 0,
         delta.rollbackConflicts ?? 0, delta.movedBytes ?? 0, delta.rolledBackBytes ?? 0, delta.filesDone ?? 0, delta.bytesDone ?? 0, now, operationId);
     }),
@@ -121,10 +135,7 @@ export function createJournal(database: AppDatabase) {
       return pageBackward.all(operationId, beforeId, JSON.stringify(states), limit) as JournalRow[];
     },
     applyUpdates: sqlite.transaction((updates: readonly JournalUpdate[]) => {
-      for (const update of updates) {
-        updateRow.run(update.state, update.reason ?? null, update.error ?? null, update.destination ?? null,
-          update.destinationDev ?? null, update.destinationIno ?? null, update.contentHash ?? null, update.id);
-      }
+      for (const update of updates) writeUpdate(update);
     }),
     recordFolders: sqlite.transaction((operationId: string, change: 'created' | 'removed', paths: Iterable<string>) => {
       for (const folder of paths) insertFolder.run(operationId, folder, change);
@@ -136,10 +147,7 @@ export function createJournal(database: AppDatabase) {
       return (foldersOf.all(operationId, change) as { path: string }[]).map((row) => row.path);
     },
     /** Journal one row's change now (a new destination, before the file goes there). */
-    updateRow(update: JournalUpdate): void {
-      updateRow.run(update.state, update.reason ?? null, update.error ?? null, update.destination ?? null,
-        update.destinationDev ?? null, update.destinationIno ?? null, update.contentHash ?? null, update.id);
-    },
+    updateRow: sqlite.transaction((update: JournalUpdate): void => writeUpdate(update)),
     stateCounts(operationId: string) {
       return countStates.all(operationId) as { state: FileState; reason: string | null; conflictRenamed: number; files: number; bytes: number | null }[];
     },
