@@ -60,7 +60,7 @@ function listFiles(root) {
 }
 const before = listFiles(tree);
 
-const figures = { scan: [], find: [], organize: [], execute: [], executeFolders: [], renameLoop: [], undo: [], undoFolders: [], reverseLoop: [], rss: [] };
+const figures = { scan: [], find: [], organize: [], execute: [], executeFolders: [], renameLoop: [], loopRmdir: [], undo: [], undoFolders: [], reverseLoop: [], rss: [] };
 // Scans first, find and ours alternating back to back, so both meet the same caches. (Measured: right after
 // ~15 s of idle or of heavy organizing, this VM runs the first two-thread scan up to 1.4x slower than the next.)
 let scannedFiles = 0;
@@ -88,6 +88,8 @@ for (let run = 1; run <= runs; run++) {
   // The baselines: the same moves with nothing but mkdir (once per folder) and renameSync.
   const database = new Database(path.join(dataDir, 'fileorganizer.db'), { readonly: true });
   const moves = database.prepare('SELECT source, destination FROM file_records WHERE operation_id = ? AND destination IS NOT NULL ORDER BY id').all(result.operationId);
+  // The folders organize emptied and removed, in the order it removed them (deepest first).
+  const emptied = database.prepare("SELECT path FROM folder_records WHERE operation_id = ? AND change = 'removed' ORDER BY id").all(result.operationId).map((folder) => folder.path);
   database.close();
   const made = new Set();
   const createdByLoop = [];
@@ -98,6 +100,9 @@ for (let run = 1; run <= runs; run++) {
       fs.renameSync(move.source, move.destination);
     }
   })).ms);
+  // Not part of the required baseline, but the same folder work organize does: removing what the moves emptied.
+  figures.loopRmdir.push((await time(() => { for (const folder of emptied) fs.rmdirSync(folder); })).ms);
+  for (const folder of emptied) fs.mkdirSync(folder, { recursive: true });
   figures.reverseLoop.push((await time(() => { for (let index = moves.length - 1; index >= 0; index--) fs.renameSync(moves[index].destination, moves[index].source); })).ms);
   for (const folder of createdByLoop.reverse()) fs.rmSync(folder, { recursive: true }); // empty again after the reverse loop
   fs.rmSync(dataDir, { recursive: true, force: true });
@@ -122,6 +127,9 @@ row('undo', figures.undo, figures.reverseLoop, 'reverse renameSync loop');
 console.log(`  folder work inside those: execute ${median(figures.executeFolders).toFixed(0)} ms (removing emptied folders), undo ${median(figures.undoFolders).toFixed(0)} ms (removing created folders)`);
 const without = (total, part) => total.map((value, index) => value - part[index]);
 row('  execute, files only', without(figures.execute, figures.executeFolders), figures.renameLoop, 'renameSync loop');
+const plus = (a, b) => a.map((value, index) => value + b[index]);
+console.log(`  the same folder work done plainly (rmdirSync of the folders organize emptied, after the loop): ${median(figures.loopRmdir).toFixed(0)} ms`);
+row('  execute vs both', figures.execute, plus(figures.renameLoop, figures.loopRmdir), 'renameSync loop + rmdir');
 row('  undo, files only', without(figures.undo, figures.undoFolders), figures.reverseLoop, 'reverse renameSync loop');
 console.log(`peak RSS of the organize + undo process: ${Math.max(...figures.rss).toFixed(0)} MiB (highest of ${runs} runs)`);
 console.log(`  last run, highest RSS sampled by stage: ${Object.entries(figures.rssByStage).map(([stage, mib]) => `${stage} ${mib.toFixed(0)} MiB`).join(', ')}`);
