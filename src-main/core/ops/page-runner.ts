@@ -17,7 +17,6 @@ export interface PageResult {
   chunks: ChunkResult[];
 }
 
-
 /**
  * Runs the journal page by page on the file-action threads, which read their rows themselves; the main
  * thread only cuts each page (a range of ids) into chunks and writes back what each page came to.
