@@ -3,6 +3,7 @@
 // printed is the engine's and not the benchmark's. Prints one JSON line.
 import { openAppCore } from '../dist/src-main/core/compose.js';
 import { presetRuleSet } from '../dist/src-main/core/rules/load-rule-set.js';
+import { nativeMovesAvailable } from '../dist/src-worker/native-moves.js';
 
 const [tree, dataDir] = process.argv.slice(2);
 const core = openAppCore({ dataDir });
@@ -31,6 +32,6 @@ const undoMs = performance.now() - undoStarted;
 
 await core.close();
 process.stdout.write(`${JSON.stringify({
-  operationId: organized.operation_id, status: organized.status, undoStatus: undone.status, moved: organized.moved,
+  operationId: organized.operation_id, nativeMoves: nativeMovesAvailable(), status: organized.status, undoStatus: undone.status, moved: organized.moved,
   rssByStage, organizeMs, executeMs, undoMs, executeFoldersMs: started + organizeMs - lastEvent.execute, undoFoldersMs: undoStarted + undoMs - lastEvent.rollback, organizeRssMiB, peakRssMiB: process.resourceUsage().maxRSS / 1024,
 })}\n`);

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// npm run bench:organize [-- --files 1000000 --runs 3 --keep]
+// npm run bench:organize [-- --files 1000000 --runs 3 --keep --js-moves]
 // Makes a tree with ../shared/bench/make-corpus.mjs, then reports, as the median of N runs:
 //   scan       our scanner (worker thread)         vs  find DIR -type f -printf '%s %T@ %D %i %p\n'
 //   organize   plan + execute, preset by-type      vs  a plain fs.renameSync loop over the same moves
 //   undo       rollback                            vs  the reverse renameSync loop
 // and the peak RSS of the process that organized and undid. Times are printed, never asserted.
+// --js-moves runs the engine with FILEORG_NATIVE=off: every move on the JavaScript path, no native fast path.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -18,6 +19,7 @@ import { createWalkerPool } from '../dist/src-main/core/scan/walker-pool.js';
 const { values } = parseArgs({ options: {
   files: { type: 'string', default: '100000' }, runs: { type: 'string', default: '3' }, seed: { type: 'string', default: '7' },
   work: { type: 'string', default: path.join(os.tmpdir(), 'fileorg-bench') }, keep: { type: 'boolean', default: false },
+  'js-moves': { type: 'boolean', default: false },
 } });
 const files = Number(values.files);
 const runs = Number(values.runs);
@@ -73,7 +75,8 @@ for (let run = 1; run <= runs; run++) {
 for (let run = 1; run <= runs; run++) {
   // Organize and undo run in a child process: its peak RSS is the engine's alone.
   const dataDir = fs.mkdtempSync(path.join(work, 'data-'));
-  const child = spawnSync(process.execPath, [path.join(here, 'organize-child.mjs'), tree, dataDir], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const env = { ...process.env, ...(values['js-moves'] ? { FILEORG_NATIVE: 'off' } : {}) };
+  const child = spawnSync(process.execPath, [path.join(here, 'organize-child.mjs'), tree, dataDir], { encoding: 'utf8', maxBuffer: 1 << 20, env });
   if (child.status !== 0) throw new Error(`organize child failed: ${child.stderr}`);
   const result = JSON.parse(child.stdout.trim().split('\n').at(-1));
   if (result.undoStatus !== 'rolled_back') throw new Error(`undo ended ${result.undoStatus}`);
@@ -84,6 +87,7 @@ for (let run = 1; run <= runs; run++) {
   figures.undoFolders.push(result.undoFoldersMs);
   figures.rss.push(result.peakRssMiB);
   figures.rssByStage = result.rssByStage;
+  figures.moves = result.nativeMoves ? 'native fast path' : 'JavaScript path';
 
   // The baselines: the same moves with nothing but mkdir (once per folder) and renameSync.
   const database = new Database(path.join(dataDir, 'fileorganizer.db'), { readonly: true });
@@ -116,7 +120,7 @@ const row = (label, ours, baseline, baselineLabel) => {
   const ratio = median(ours) / median(baseline);
   console.log(`${label.padEnd(20)} ${median(ours).toFixed(0).padStart(7)} ms   ${baselineLabel.padEnd(26)} ${median(baseline).toFixed(0).padStart(7)} ms   ratio ${ratio.toFixed(2)}x`);
 };
-console.log(`\n${files} files, median of ${runs} runs (${os.cpus().length} cores, Node ${process.version})`);
+console.log(`\n${files} files, median of ${runs} runs (${os.cpus().length} cores, Node ${process.version}; moves on the ${figures.moves})`);
 row('scan', figures.scan, figures.find, 'find -printf');
 console.log(`  (first scan, walker threads starting: ${figures.scan[0].toFixed(0)} ms, ${(figures.scan[0] / figures.find[0]).toFixed(2)}x its find)`);
 row('plan + execute', figures.organize, figures.renameLoop, 'renameSync loop');

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { readIdentity, sameIdentity } from './file-identity.js';
 import { hashFile, transferFile } from './file-transfer.js';
+import { fastMove } from './native-moves.js';
 
 /** A journal row as the file actions need it (plain data: it crosses to worker threads). */
 export interface ActionRow {
@@ -58,6 +59,12 @@ export type FolderDevices = ReturnType<typeof createFolderDevices>;
 /** Carry out one planned row: check the file is as planned, then put it in place without replacing anything. */
 export function executeRow(row: ActionRow, operationId: string, destination: string, deviceOf: FolderDevices): ExecuteOutcome {
   try {
+    if (row.action !== 'copy') {
+      // The plain case in one native call; it answers not-done (having changed nothing) for anything else.
+      const fast = fastMove(row.source, destination, row);
+      if (fast === 'moved') return { id: row.id, state: 'done', destination, destinationDev: row.dev, destinationIno: row.ino, contentHash: null };
+      if (fast === 'taken') return { id: row.id, state: 'destination-taken' };
+    }
     const current = readIdentity(row.source);
     if (!current) return { id: row.id, state: 'skipped', reason: 'source-missing', error: `${row.source} is gone` };
     if (!sameIdentity(current, row)) return { id: row.id, state: 'skipped', reason: 'changed-since-plan', error: `${row.source} changed after the plan was made; organize again to include it` };
@@ -91,6 +98,13 @@ const rollbackConflict = (row: ActionRow, reason: string, error: string): Journa
 export function rollbackRow(row: ActionRow, operationId: string, deviceOf: FolderDevices): JournalUpdate {
   try {
     const destination = row.destination as string;
+    if (row.action !== 'copy' && !row.contentHash) {
+      // The plain case in one native call: still the same inode, size and time where the run put it.
+      const expected = { size: row.size, mtimeMs: row.mtimeMs, dev: row.destinationDev ?? row.dev, ino: row.destinationIno ?? row.ino };
+      const fast = fastMove(destination, row.source, expected);
+      if (fast === 'moved') return { id: row.id, state: 'rolled_back' };
+      if (fast === 'taken') return rollbackConflict(row, 'original-place-taken', `${row.source} is taken by another file; ${destination} was left where it is`);
+    }
     const placed = readIdentity(destination);
     if (row.action === 'copy') {
       if (!placed) return { id: row.id, state: 'rolled_back' };

@@ -153,25 +153,31 @@ describe('fileorg scan and human output', () => {
   });
 });
 
-describe('permissions (the child runs as an unprivileged user, since root reads everything)', () => {
+// Both move paths: the native one links, finds it cannot unlink the source, takes the link back and leaves
+// the row to the JavaScript path, which must report it as the JavaScript-only run does.
+describe.each([
+  { moves: 'the native fast path', env: {} },
+  { moves: 'the JavaScript path', env: { FILEORG_NATIVE: 'off' } },
+])('permissions, moves on $moves (the child runs as an unprivileged user, since root reads everything)', ({ env }) => {
   it('skips an unreadable folder with a reason and reports a file it may not move as failed (exit 1)', async () => {
     const root = tempDir();
     const dataDir = tempDir('fileorg-data-');
-    writeTree(root, { 'ok.jpg': 'fine', 'locked/secret.pdf': 'hidden from us', 'readonly/stuck.txt': 'cannot move' });
+    // a-first.txt makes Documents/ before stuck.txt's turn, so the native path gets as far as the unlink.
+    writeTree(root, { 'a-first.txt': 'moves', 'ok.jpg': 'fine', 'locked/secret.pdf': 'hidden from us', 'readonly/stuck.txt': 'cannot move' });
     fs.chmodSync(path.join(root, 'locked'), 0o000);
     fs.chmodSync(path.join(root, 'readonly'), 0o555);
     if (runsAsRoot) {
-      for (const target of [root, dataDir, path.join(root, 'ok.jpg'), path.join(root, 'readonly/stuck.txt')]) fs.chownSync(target, NOBODY, NOBODY);
+      for (const target of [root, dataDir, path.join(root, 'a-first.txt'), path.join(root, 'ok.jpg'), path.join(root, 'readonly/stuck.txt')]) fs.chownSync(target, NOBODY, NOBODY);
     }
     try {
-      const dry = await runCli(['--data-dir', dataDir, 'organize', root, '--dry-run', '--json'], { asNobody: true });
+      const dry = await runCli(['--data-dir', dataDir, 'organize', root, '--dry-run', '--json'], { asNobody: true, env });
       expect(dry.stderr).toBe('');
       expect(dry.lines.filter((line) => line.type === 'plan' && line.action === 'skip')).toEqual([
         { type: 'plan', source: path.join(root, 'locked'), destination: null, action: 'skip', reason: 'unreadable' },
       ]);
-      const run = await runCli(['--data-dir', dataDir, 'organize', root, '--json'], { asNobody: true });
+      const run = await runCli(['--data-dir', dataDir, 'organize', root, '--json'], { asNobody: true, env });
       expect(run.code).toBe(1);
-      expect(run.lines.at(-1)).toMatchObject({ type: 'result', status: 'completed_with_failures', moved: 1, failed: 1, skipped: 1 });
+      expect(run.lines.at(-1)).toMatchObject({ type: 'result', status: 'completed_with_failures', moved: 2, failed: 1, skipped: 1 });
       const shown = await runCli(['--data-dir', dataDir, 'show', run.lines[0]?.operation_id as string, '--json'], { asNobody: true });
       expect(shown.lines.find((line) => line.type === 'file' && line.state === 'failed')).toMatchObject({ source: path.join(root, 'readonly/stuck.txt') });
       expect(fs.readFileSync(path.join(root, 'readonly/stuck.txt'), 'utf8')).toBe('cannot move');

@@ -9,7 +9,7 @@ import { snapshotTree, tempDir, writeTree } from './helpers/temp-tree.js';
  * tree must equal the original byte for byte, with no file lost or doubled and no temp file left behind.
  * Small journal pages and a progress line per file spread the kills over every stage of the run.
  */
-const KNOBS = { FILEORG_PROGRESS_EVERY: '1', FILEORG_PAGE_SIZE: '5' };
+const MATRIX_KNOBS = { FILEORG_PROGRESS_EVERY: '1', FILEORG_PAGE_SIZE: '5' };
 const shm = '/dev/shm';
 const crossDeviceAvailable = fs.existsSync(shm) && fs.statSync(shm).dev !== fs.statSync(tempDir()).dev;
 
@@ -43,8 +43,8 @@ function contentsOf(s: Scenario): string[] {
   return [...inRoot, ...inDestination].filter((value) => value !== 'dir').sort();
 }
 
-async function expectRestored(s: Scenario, operationId: string): Promise<void> {
-  const undo = await runCli(['--data-dir', s.dataDir, 'undo', operationId, '--json']);
+async function expectRestored(s: Scenario, operationId: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const undo = await runCli(['--data-dir', s.dataDir, 'undo', operationId, '--json'], { env });
   expect(undo.lines.at(-1), undo.stderr).toMatchObject({ type: 'result', status: 'rolled_back' });
   expect(snapshotTree(s.root)).toEqual(s.before);
   if (s.destination) expect(snapshotTree(s.destination)).toEqual({});
@@ -57,10 +57,14 @@ async function statusAfterReopen(s: Scenario, operationId: string): Promise<stri
 
 const KILL_POINTS = [1, 3, 8, 20, 30, 36, 40, 45, 50, 55, 60, 66, 72, 80, 90];
 
+// Same-device moves take the native fast path where it is built; the JavaScript path gets its own run.
+// Cross-device moves are always copies on the JavaScript path.
 describe.each([
-  { name: 'same device', crossDevice: false },
-  { name: 'cross-device (/dev/shm to disk)', crossDevice: true },
-])('crash matrix, $name', ({ crossDevice }) => {
+  { name: 'same device', crossDevice: false, moves: {} },
+  { name: 'same device, moves on the JavaScript path (FILEORG_NATIVE=off)', crossDevice: false, moves: { FILEORG_NATIVE: 'off' } },
+  { name: 'cross-device (/dev/shm to disk)', crossDevice: true, moves: {} },
+])('crash matrix, $name', ({ crossDevice, moves }) => {
+  const KNOBS = { ...MATRIX_KNOBS, ...moves };
   // The cross-device half needs /dev/shm on a device of its own (it is here, and on CI); the reason is in its name.
   const run = (name: string, test: () => Promise<void>): void => {
     if (crossDevice) it.skipIf(!crossDeviceAvailable)(`(needs /dev/shm on its own device) ${name}`, test);
@@ -78,7 +82,7 @@ describe.each([
       outcomes.add(status);
       expect(['interrupted', 'completed'], `k=${k}`).toContain(status);
       expect(contentsOf(s).length, `k=${k}: files lost or doubled`).toBe(Object.values(s.before).filter((value) => value !== 'dir').length);
-      await expectRestored(s, id);
+      await expectRestored(s, id, moves);
     }
     expect(outcomes).toContain('interrupted');
   });
@@ -93,13 +97,13 @@ describe.each([
       await runCli(['--data-dir', s.dataDir, 'resume', id, '--json'], { env: KNOBS, killWhen: killAfterProgress(second, 'execute') });
       const status = await statusAfterReopen(s, id);
       if (status === 'interrupted') {
-        const finished = await runCli(['--data-dir', s.dataDir, 'resume', id, '--json']);
+        const finished = await runCli(['--data-dir', s.dataDir, 'resume', id, '--json'], { env: moves });
         expect(finished.lines.at(-1), finished.stderr).toMatchObject({ type: 'result', status: 'completed', failed: 0 });
       }
       const sorted = { ...snapshotTree(s.destination ?? s.root) };
       expect(Object.keys(sorted).filter((key) => key.includes('.fileorg-'))).toEqual([]);
       expect(contentsOf(s)).toEqual(Object.values(s.before).filter((value) => value !== 'dir').sort());
-      await expectRestored(s, id);
+      await expectRestored(s, id, moves);
     }
   });
 
@@ -112,7 +116,7 @@ describe.each([
       await runCli(['--data-dir', s.dataDir, 'undo', id, '--json'], { env: KNOBS, killWhen: killAfterProgress(k) });
       expect(['interrupted', 'rolled_back'], `k=${k}`).toContain(await statusAfterReopen(s, id));
       expect(contentsOf(s).length, `k=${k}: files lost or doubled`).toBe(Object.values(s.before).filter((value) => value !== 'dir').length);
-      await expectRestored(s, id);
+      await expectRestored(s, id, moves);
     }
   });
 });

@@ -1,0 +1,67 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import util from 'node:util';
+import { type FileIdentity } from './file-identity.js';
+
+/**
+ * The optional native fast path for a same-device move (native/fast-move.c): the identity check, link and
+ * unlink in one call. On two cores the JavaScript around three sync fs calls a file (argument checks, Stats
+ * objects and their garbage) cost as much CPU as the kernel's work; see docs/architecture.md for figures.
+ *
+ * It only does the plain case. Whenever it answers `not-done`, nothing was changed and the caller does the
+ * row the JavaScript way, which decides and words every other outcome. Where the module was not built (no
+ * compiler at install, Windows) or FILEORG_NATIVE=off, every row goes the JavaScript way.
+ */
+export type FastMoveOutcome = 'moved' | 'taken' | 'not-done';
+
+interface NativeModule {
+  moveIfUnchanged?: (from: string, to: string, size: number, mtimeMs: number, dev: string, ino: string) => number;
+}
+
+const MODULE_FILE = path.join('native', 'build', 'Release', 'fileorg_native.node');
+
+/** The project root holds package.json; this file runs from dist/src-worker (or src-worker in tests). */
+function projectRoot(): string {
+  let folder = path.dirname(fileURLToPath(import.meta.url));
+  while (!fs.existsSync(path.join(folder, 'package.json'))) {
+    const parent = path.dirname(folder);
+    if (parent === folder) return folder;
+    folder = parent;
+  }
+  return folder;
+}
+
+let loaded: NativeModule['moveIfUnchanged'] | null | undefined;
+
+function load(): NativeModule['moveIfUnchanged'] | null {
+  if (loaded !== undefined) return loaded;
+  loaded = null;
+  if (process.env.FILEORG_NATIVE === 'off') return loaded;
+  const file = path.join(projectRoot(), MODULE_FILE);
+  if (!fs.existsSync(file)) return loaded;
+  loaded = (createRequire(import.meta.url)(file) as NativeModule).moveIfUnchanged ?? null;
+  return loaded;
+}
+
+/** Is the fast path in use in this thread? (Tests and the benchmark say which path they measured.) */
+export function nativeMovesAvailable(): boolean {
+  return load() !== null;
+}
+
+/**
+ * Move `from` to `to` if `from` is still exactly `expected` (a regular file), never replacing a file at `to`.
+ * Throws only when the source could not be removed after linking and the new name could not be taken back:
+ * the file then has both names, as the JavaScript path would leave it.
+ */
+export function fastMove(from: string, to: string, expected: FileIdentity): FastMoveOutcome {
+  const move = load();
+  if (!move) return 'not-done';
+  const code = move(from, to, expected.size, expected.mtimeMs, expected.dev, expected.ino);
+  if (code === 0) return 'moved';
+  if (code === 1) return 'taken';
+  if (code === 2) return 'not-done';
+  const errno = code >> 8;
+  throw new Error(`${from} could not be removed after it was linked to ${to} (${util.getSystemErrorName(-errno)}), and that new name could not be taken back either: the file now has both names`);
+}

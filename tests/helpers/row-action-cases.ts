@@ -1,0 +1,146 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, it } from 'vitest';
+import { readIdentity } from '../../src-worker/file-identity.js';
+import { nativeMovesAvailable } from '../../src-worker/native-moves.js';
+import { type ActionRow, createFolderDevices, executeRow, rollbackRow } from '../../src-worker/row-actions.js';
+import { tempDir, writeTree } from './temp-tree.js';
+
+const OPERATION = 'op-rowcases';
+const shm = '/dev/shm';
+const shmIsAnotherDevice = fs.existsSync(shm) && fs.statSync(shm).dev !== fs.statSync(os.tmpdir()).dev;
+
+/** A journal row for the file at `source` as it is now, planned to go to `destination`. */
+function planned(id: number, source: string, destination: string, action: ActionRow['action'] = 'move'): ActionRow {
+  const identity = readIdentity(source);
+  if (!identity) throw new Error(`no file at ${source}`);
+  return { id, action, source, destination, ...identity, destinationDev: null, destinationIno: null, contentHash: null };
+}
+
+/** The row as the journal holds it after a run that placed it (what execute reported). */
+function afterRun(row: ActionRow, outcome: ReturnType<typeof executeRow>): ActionRow {
+  if (outcome.state !== 'done') throw new Error(`expected done, got ${outcome.state}`);
+  return { ...row, destinationDev: outcome.destinationDev ?? null, destinationIno: outcome.destinationIno ?? null, contentHash: outcome.contentHash ?? null };
+}
+
+/**
+ * What a single file action does, for every outcome a user can meet. The same cases run once with the native
+ * fast path and once with FILEORG_NATIVE=off (each test file is its own process), so both paths must agree.
+ */
+export function rowActionCases(mode: 'native' | 'js'): void {
+  it(`uses the ${mode} path for plain moves`, () => {
+    expect(nativeMovesAvailable()).toBe(mode === 'native');
+  });
+
+  it('moves a file into a folder that exists and into one it creates: same inode under the new name, nothing at the old one', () => {
+    const root = tempDir();
+    writeTree(root, { 'in/a.txt': 'alpha', 'in/b.txt': 'beta', 'Documents/': '' });
+    const rows = [planned(1, path.join(root, 'in/a.txt'), path.join(root, 'Documents/a.txt')), planned(2, path.join(root, 'in/b.txt'), path.join(root, 'New/b.txt'))];
+    for (const row of rows) {
+      const outcome = executeRow(row, OPERATION, row.destination as string, createFolderDevices());
+      expect(outcome).toMatchObject({ id: row.id, state: 'done', destinationDev: row.dev, destinationIno: row.ino, contentHash: null });
+      expect(fs.existsSync(row.source)).toBe(false);
+      expect(readIdentity(row.destination as string)).toEqual({ size: row.size, mtimeMs: row.mtimeMs, dev: row.dev, ino: row.ino });
+    }
+  });
+
+  it('never replaces a file that took the destination name after planning', () => {
+    const root = tempDir();
+    writeTree(root, { 'a.txt': 'mine', 'Documents/a.txt': 'someone else' });
+    const row = planned(2, path.join(root, 'a.txt'), path.join(root, 'Documents/a.txt'));
+    expect(executeRow(row, OPERATION, row.destination as string, createFolderDevices())).toEqual({ id: 2, state: 'destination-taken' });
+    expect(fs.readFileSync(row.source, 'utf8')).toBe('mine');
+    expect(fs.readFileSync(row.destination as string, 'utf8')).toBe('someone else');
+  });
+
+  it('skips a file that changed after the plan: new size, new time, or another file under the same name', () => {
+    const root = tempDir();
+    // The destination folder exists, so nothing but the file itself stands in the way.
+    writeTree(root, { 'grew.txt': 'one', 'touched.txt': 'two', 'replaced.txt': 'three', 'Documents/': '' });
+    const second = new Date(2020, 5, 1, 12, 0, 0); // whole seconds, so a replacement can carry exactly the same time
+    fs.utimesSync(path.join(root, 'replaced.txt'), second, second);
+    const rows = ['grew', 'touched', 'replaced'].map((name, index) => planned(10 + index, path.join(root, `${name}.txt`), path.join(root, `Documents/${name}.txt`)));
+    fs.appendFileSync(path.join(root, 'grew.txt'), ' and more');
+    fs.utimesSync(path.join(root, 'touched.txt'), new Date(2001, 1, 1), new Date(2001, 1, 1));
+    // Same size and time, another inode: a different file, even if it looks the same.
+    const replaced = rows[2] as ActionRow;
+    fs.writeFileSync(`${replaced.source}.new`, 'three');
+    fs.utimesSync(`${replaced.source}.new`, second, second);
+    fs.renameSync(`${replaced.source}.new`, replaced.source);
+    expect(readIdentity(replaced.source)).toMatchObject({ size: replaced.size, mtimeMs: replaced.mtimeMs });
+    for (const row of rows) {
+      expect(executeRow(row, OPERATION, row.destination as string, createFolderDevices())).toMatchObject({ id: row.id, state: 'skipped', reason: 'changed-since-plan' });
+      expect(fs.existsSync(row.source)).toBe(true);
+      expect(fs.existsSync(row.destination as string)).toBe(false);
+    }
+  });
+
+  it('skips a file that is gone, and a name that is now a folder', () => {
+    const root = tempDir();
+    writeTree(root, { 'gone.txt': 'x', 'now-a-folder': 'y', 'Documents/': '', 'Other/': '' });
+    const gone = planned(20, path.join(root, 'gone.txt'), path.join(root, 'Documents/gone.txt'));
+    const folder = planned(21, path.join(root, 'now-a-folder'), path.join(root, 'Other/now-a-folder'));
+    fs.unlinkSync(gone.source);
+    fs.unlinkSync(folder.source);
+    fs.mkdirSync(folder.source);
+    expect(executeRow(gone, OPERATION, gone.destination as string, createFolderDevices())).toMatchObject({ state: 'skipped', reason: 'source-missing' });
+    expect(executeRow(folder, OPERATION, folder.destination as string, createFolderDevices())).toMatchObject({ state: 'skipped', reason: 'source-missing' });
+    expect(fs.statSync(folder.source).isDirectory()).toBe(true);
+  });
+
+  it('copies, keeping the original', () => {
+    const root = tempDir();
+    writeTree(root, { 'a.txt': 'kept' });
+    const row = planned(30, path.join(root, 'a.txt'), path.join(root, 'Copies/a.txt'), 'copy');
+    expect(executeRow(row, OPERATION, row.destination as string, createFolderDevices())).toMatchObject({ state: 'done' });
+    expect(fs.readFileSync(row.source, 'utf8')).toBe('kept');
+    expect(fs.readFileSync(row.destination as string, 'utf8')).toBe('kept');
+    expect(readIdentity(row.destination as string)?.ino).not.toBe(row.ino);
+  });
+
+  it.skipIf(!shmIsAnotherDevice)('(needs /dev/shm on its own device) moves across devices by a verified copy, then undoes it', () => {
+    const source = tempDir('fileorg-shm-', shm);
+    const target = tempDir();
+    writeTree(source, { 'far.txt': 'across' });
+    const row = planned(40, path.join(source, 'far.txt'), path.join(target, 'Documents/far.txt'));
+    const outcome = executeRow(row, OPERATION, row.destination as string, createFolderDevices());
+    expect(outcome).toMatchObject({ state: 'done', contentHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(fs.existsSync(row.source)).toBe(false);
+    expect(fs.readFileSync(row.destination as string, 'utf8')).toBe('across');
+    expect(rollbackRow(afterRun(row, outcome), OPERATION, createFolderDevices())).toEqual({ id: 40, state: 'rolled_back' });
+    expect(fs.readFileSync(row.source, 'utf8')).toBe('across');
+    expect(fs.readdirSync(path.join(target, 'Documents'))).toEqual([]);
+  });
+
+  it('puts a moved file back, recreating its old folder', () => {
+    const root = tempDir();
+    writeTree(root, { 'old/place/a.txt': 'back again' });
+    const row = planned(50, path.join(root, 'old/place/a.txt'), path.join(root, 'Documents/a.txt'));
+    const moved = afterRun(row, executeRow(row, OPERATION, row.destination as string, createFolderDevices()));
+    fs.rmSync(path.join(root, 'old'), { recursive: true });
+    expect(rollbackRow(moved, OPERATION, createFolderDevices())).toEqual({ id: 50, state: 'rolled_back' });
+    expect(readIdentity(row.source)).toEqual({ size: row.size, mtimeMs: row.mtimeMs, dev: row.dev, ino: row.ino });
+    expect(fs.existsSync(row.destination as string)).toBe(false);
+  });
+
+  it('leaves a moved file where it is when its old place is taken, changed, or when it is gone', () => {
+    const root = tempDir();
+    writeTree(root, { 'taken.txt': 'a', 'edited.txt': 'b', 'gone.txt': 'c' });
+    const rows = ['taken', 'edited', 'gone'].map((name, index) => {
+      const row = planned(60 + index, path.join(root, `${name}.txt`), path.join(root, `Documents/${name}.txt`));
+      return afterRun(row, executeRow(row, OPERATION, row.destination as string, createFolderDevices()));
+    });
+    const [taken, edited, gone] = rows as [ActionRow, ActionRow, ActionRow];
+    writeTree(root, { 'taken.txt': 'a newcomer' });
+    fs.appendFileSync(edited.destination as string, ' edited after organizing');
+    fs.unlinkSync(gone.destination as string);
+    const devices = createFolderDevices();
+    expect(rollbackRow(taken, OPERATION, devices)).toMatchObject({ state: 'rollback_conflict', reason: 'original-place-taken' });
+    expect(rollbackRow(edited, OPERATION, devices)).toMatchObject({ state: 'rollback_conflict', reason: 'changed-since-organize' });
+    expect(rollbackRow(gone, OPERATION, devices)).toMatchObject({ state: 'rollback_conflict', reason: 'missing' });
+    expect(fs.readFileSync(taken.source, 'utf8')).toBe('a newcomer');
+    expect(fs.readFileSync(taken.destination as string, 'utf8')).toBe('a');
+    expect(fs.existsSync(edited.source)).toBe(false);
+  });
+}
