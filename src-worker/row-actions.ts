@@ -93,6 +93,8 @@ export function placedFileUnchanged(row: ActionRow, destination: string, placed 
 }
 
 const rollbackConflict = (row: ActionRow, reason: string, error: string): JournalUpdate => ({ id: row.id, state: 'rollback_conflict', reason, error });
+const originalPlaceTaken = (row: ActionRow, destination: string): JournalUpdate =>
+  rollbackConflict(row, 'original-place-taken', `${row.source} is taken by another file; ${destination} was left where it is`);
 
 /** Put one file back where it was; never overwrite, and refuse (with a reason) when that is not safe. */
 export function rollbackRow(row: ActionRow, operationId: string, deviceOf: FolderDevices): JournalUpdate {
@@ -103,7 +105,7 @@ export function rollbackRow(row: ActionRow, operationId: string, deviceOf: Folde
       const expected = { size: row.size, mtimeMs: row.mtimeMs, dev: row.destinationDev ?? row.dev, ino: row.destinationIno ?? row.ino };
       const fast = fastMove(destination, row.source, expected);
       if (fast === 'moved') return { id: row.id, state: 'rolled_back' };
-      if (fast === 'taken') return rollbackConflict(row, 'original-place-taken', `${row.source} is taken by another file; ${destination} was left where it is`);
+      if (fast === 'taken') return originalPlaceTaken(row, destination);
     }
     const placed = readIdentity(destination);
     if (row.action === 'copy') {
@@ -119,10 +121,9 @@ export function rollbackRow(row: ActionRow, operationId: string, deviceOf: Folde
     }
     if (!placedFileUnchanged(row, destination, placed)) return rollbackConflict(row, 'changed-since-organize', `${destination} was changed after it was moved; it was left there`);
     // No separate "is the old place free?" check: the no-clobber link below is that check, atomically.
-    const taken = `${row.source} is taken by another file; ${destination} was left where it is`;
     const sameDevice = deviceOf(path.dirname(row.source)) === placed.dev;
     const outcome = transferFile(destination, row.source, { keepSource: false, sameDevice, temporaryTag: temporaryTag(operationId, row.id, 'rollback'), expected: placed });
-    return outcome.placed ? { id: row.id, state: 'rolled_back' } : rollbackConflict(row, 'original-place-taken', taken);
+    return outcome.placed ? { id: row.id, state: 'rolled_back' } : originalPlaceTaken(row, destination);
   } catch (error) {
     return rollbackConflict(row, 'error', describeError(error));
   }
