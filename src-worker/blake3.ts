@@ -1,0 +1,48 @@
+import { createRequire } from 'node:module';
+import { createBLAKE3 } from 'hash-wasm';
+
+/** BLAKE3 with the default 32-byte output, fed in pieces. One instance hashes one file at a time. */
+export interface Blake3 {
+  readonly backend: 'native' | 'wasm';
+  /** start a new hash (forgets what was fed before) */
+  reset(): void;
+  update(data: Uint8Array): void;
+  /** the 32-byte digest of everything fed since the last reset */
+  digest(): Uint8Array;
+}
+
+interface NativeHasher {
+  reset(): void;
+  update(input: Uint8Array): NativeHasher;
+  digestBuffer(): Buffer;
+}
+interface NativeModule { Blake3Hasher: new () => NativeHasher }
+
+/**
+ * @napi-rs/blake-hash is native (N-API: loads in Electron without a rebuild) and several times faster than
+ * the portable WASM of hash-wasm, which takes over wherever the native binary cannot load (a platform without a
+ * prebuilt package). FILEORG_BLAKE3=wasm forces the fallback (tests compare both).
+ */
+export async function createBlake3(): Promise<Blake3> {
+  if (process.env.FILEORG_BLAKE3 !== 'wasm') {
+    try {
+      const native = createRequire(import.meta.url)('@napi-rs/blake-hash') as NativeModule;
+      const hasher = new native.Blake3Hasher();
+      return {
+        backend: 'native',
+        reset: () => hasher.reset(),
+        update: (data) => { hasher.update(data); },
+        digest: () => hasher.digestBuffer(),
+      };
+    } catch {
+      // no binary for this platform: the WASM build below
+    }
+  }
+  const hasher = await createBLAKE3();
+  return {
+    backend: 'wasm',
+    reset: () => { hasher.init(); },
+    update: (data) => { hasher.update(data); },
+    digest: () => hasher.digest('binary'),
+  };
+}
