@@ -17,11 +17,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <node_api.h>
+#include "fileorg-native.h"
 
 enum { MOVED = 0, TAKEN = 1, NOT_DONE = 2, DOUBLED = 3 };
 
 /* mtimeMs exactly as Node computes it from a timespec: sec * 1e3 + nsec / 1e6, in doubles. */
-static double mtime_ms(const struct stat *st) {
+double fileorg_mtime_ms(const struct stat *st) {
 #ifdef __APPLE__
   return (double)st->st_mtimespec.tv_sec * 1e3 + (double)st->st_mtimespec.tv_nsec / 1e6;
 #else
@@ -60,7 +61,7 @@ static int move_if_unchanged(const char *from, const char *to, double size, doub
                              unsigned long long ino, int *error) {
   struct stat st;
   if (lstat(from, &st) != 0 || !S_ISREG(st.st_mode)) return NOT_DONE;
-  if ((double)st.st_size != size || mtime_ms(&st) != mtime || (unsigned long long)st.st_dev != dev
+  if ((double)st.st_size != size || fileorg_mtime_ms(&st) != mtime || (unsigned long long)st.st_dev != dev
       || (unsigned long long)st.st_ino != ino) return NOT_DONE;
   if (link(from, to) != 0) return errno == EEXIST ? TAKEN : NOT_DONE;
   if (unlink(from) == 0) return MOVED;
@@ -70,7 +71,7 @@ static int move_if_unchanged(const char *from, const char *to, double size, doub
 }
 
 /* moveIfUnchanged(from, to, size, mtimeMs, dev, ino) -> 0 moved, 1 taken, 2 not done (nothing changed), 3 doubled */
-static napi_value MoveIfUnchanged(napi_env env, napi_callback_info info) {
+napi_value MoveIfUnchanged(napi_env env, napi_callback_info info) {
   size_t argc = 6;
   napi_value argv[6], result;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 6) {
@@ -90,11 +91,4 @@ static napi_value MoveIfUnchanged(napi_env env, napi_callback_info info) {
   free_path(&to);
   napi_create_int32(env, code == DOUBLED ? DOUBLED + (error << 8) : code, &result);
   return result;
-}
-
-NAPI_MODULE_INIT() {
-  napi_value function;
-  napi_create_function(env, "moveIfUnchanged", NAPI_AUTO_LENGTH, MoveIfUnchanged, NULL, &function);
-  napi_set_named_property(env, exports, "moveIfUnchanged", function);
-  return exports;
 }

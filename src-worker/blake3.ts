@@ -1,5 +1,4 @@
 import { createRequire } from 'node:module';
-import { createBLAKE3 } from 'hash-wasm';
 
 /** BLAKE3 with the default 32-byte output, fed in pieces. One instance hashes one file at a time. */
 export interface Blake3 {
@@ -38,6 +37,7 @@ export async function createBlake3(): Promise<Blake3> {
       // no binary for this platform: the WASM build below
     }
   }
+  const { createBLAKE3 } = await import('hash-wasm'); // loaded only where it is needed
   const hasher = await createBLAKE3();
   return {
     backend: 'wasm',

@@ -1,9 +1,6 @@
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import util from 'node:util';
 import { type FileIdentity } from './file-identity.js';
+import { nativeModule } from './native-module.js';
 
 /**
  * The optional native fast path for a same-device move (native/fast-move.c): the identity check, link and
@@ -16,38 +13,9 @@ import { type FileIdentity } from './file-identity.js';
  */
 export type FastMoveOutcome = 'moved' | 'taken' | 'not-done';
 
-interface NativeModule {
-  moveIfUnchanged?: (from: string, to: string, size: number, mtimeMs: number, dev: string, ino: string) => number;
-}
-
-const MODULE_FILE = path.join('native', 'build', 'Release', 'fileorg_native.node');
-
-/** The project root holds package.json; this file runs from dist/src-worker (or src-worker in tests). */
-function projectRoot(): string {
-  let folder = path.dirname(fileURLToPath(import.meta.url));
-  while (!fs.existsSync(path.join(folder, 'package.json'))) {
-    const parent = path.dirname(folder);
-    if (parent === folder) return folder;
-    folder = parent;
-  }
-  return folder;
-}
-
-let loaded: NativeModule['moveIfUnchanged'] | null | undefined;
-
-function load(): NativeModule['moveIfUnchanged'] | null {
-  if (loaded !== undefined) return loaded;
-  loaded = null;
-  if (process.env.FILEORG_NATIVE === 'off') return loaded;
-  const file = path.join(projectRoot(), MODULE_FILE);
-  if (!fs.existsSync(file)) return loaded;
-  loaded = (createRequire(import.meta.url)(file) as NativeModule).moveIfUnchanged ?? null;
-  return loaded;
-}
-
 /** Is the fast path in use in this thread? (Tests and the benchmark say which path they measured.) */
 export function nativeMovesAvailable(): boolean {
-  return load() !== null;
+  return nativeModule().moveIfUnchanged !== undefined;
 }
 
 /**
@@ -56,7 +24,7 @@ export function nativeMovesAvailable(): boolean {
  * the file then has both names, as the JavaScript path would leave it.
  */
 export function fastMove(from: string, to: string, expected: FileIdentity): FastMoveOutcome {
-  const move = load();
+  const move = nativeModule().moveIfUnchanged;
   if (!move) return 'not-done';
   const code = move(from, to, expected.size, expected.mtimeMs, expected.dev, expected.ino);
   if (code === 0) return 'moved';

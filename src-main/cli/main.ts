@@ -6,7 +6,7 @@ import { resolveDataDir } from '../core/data-dir.js';
 import { loadRuleSetFile, presetRuleSet } from '../core/rules/load-rule-set.js';
 import { parseArguments, USAGE, type CommandArguments } from './parse-arguments.js';
 import { createProgressBar } from './progress-bar.js';
-import { printHistory, printPlanRows, printResult, printShow, printScan } from './print.js';
+import { printDuplicates, printHistory, printPlanRows, printResult, printShow, printScan } from './print.js';
 
 /** Exit codes: 0 done; 1 finished with failures or rollback conflicts; 2 bad usage, bad input or unknown id. */
 const EXIT_DONE = 0;
@@ -73,6 +73,13 @@ async function run(args: CommandArguments): Promise<number> {
       case 'show':
         printShow(core.operations.showStream(args.id), args.json);
         return EXIT_DONE;
+      case 'dupes': {
+        const result = await core.duplicates.find(args.dirs, { minSize: args.minSize, includeEmpty: args.includeEmpty, includeHidden: args.includeHidden },
+          (progress) => { if (args.json) writeLine(progress); else bar?.update(progress); });
+        bar?.clear();
+        printDuplicates(result, args.json);
+        return EXIT_DONE;
+      }
       case 'scan':
         printScan(await core.operations.scan(args.dirs, { includeHidden: args.includeHidden }), args.json);
         return EXIT_DONE;

@@ -21,6 +21,10 @@ commands:
   history              list past operations, newest first
   show <operation-id>  one operation and its files
   scan <dir...>        count what organize would look at
+  dupes <dir...>       find files with the same content (BLAKE3), biggest waste first
+      --min-size N               ignore files smaller than N bytes (K, M, G suffixes: 1K = 1024)
+      --include-empty            also group zero-byte files
+      --include-hidden           also look at dotfiles and system files
 
 global options:
   --data-dir DIR   where history is kept (default: $FILEORG_DATA_DIR, else the app's data folder)
@@ -42,8 +46,23 @@ const organizeSchema = z.object({
 const withIdSchema = z.object({ command: z.enum(['undo', 'resume', 'show']), id: z.string().min(1) });
 const scanSchema = z.object({ command: z.literal('scan'), dirs: z.array(z.string().min(1)).min(1, 'scan needs a folder'), includeHidden: z.boolean() });
 const historySchema = z.object({ command: z.literal('history') });
+const dupesSchema = z.object({
+  command: z.literal('dupes'),
+  dirs: z.array(z.string().min(1)).min(1, 'dupes needs at least one folder, e.g. fileorg dupes ~/Pictures'),
+  minSize: z.number().int().nonnegative(),
+  includeEmpty: z.boolean(),
+  includeHidden: z.boolean(),
+});
 
-export type CommandArguments = (z.infer<typeof organizeSchema> | z.infer<typeof withIdSchema> | z.infer<typeof scanSchema> | z.infer<typeof historySchema>) & {
+const SIZE_UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
+/** "4096", "64K", "1.5M", "2GiB" -> bytes (binary units, as du and the corpus tools use). */
+export function parseByteSize(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?$/i.exec(text.trim());
+  if (!match) throw new FileOrganizerError('E_USAGE', `--min-size takes a number of bytes with an optional K, M, G or T (got "${text}"), e.g. --min-size 1M`);
+  return Math.floor(Number(match[1]) * (SIZE_UNITS[(match[2] as string).toLowerCase()] as number));
+}
+
+export type CommandArguments = (z.infer<typeof organizeSchema> | z.infer<typeof withIdSchema> | z.infer<typeof scanSchema> | z.infer<typeof historySchema> | z.infer<typeof dupesSchema>) & {
   dataDir: string | undefined;
   json: boolean;
 };
@@ -60,6 +79,7 @@ export function parseArguments(argv: string[]): CommandArguments | 'help' {
         'data-dir': { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false },
         preset: { type: 'string' }, rules: { type: 'string' }, dest: { type: 'string' }, 'dry-run': { type: 'boolean', default: false },
         conflict: { type: 'string', default: 'rename' }, 'include-hidden': { type: 'boolean', default: false }, sniff: { type: 'string' },
+        'min-size': { type: 'string' }, 'include-empty': { type: 'boolean', default: false },
       },
     });
   } catch (error) {
@@ -87,12 +107,18 @@ export function parseArguments(argv: string[]): CommandArguments | 'help' {
     case 'scan':
       result = scanSchema.safeParse({ command, dirs: absolute(rest), includeHidden: values['include-hidden'] });
       break;
+    case 'dupes':
+      result = dupesSchema.safeParse({
+        command, dirs: absolute(rest), minSize: values['min-size'] === undefined ? 0 : parseByteSize(values['min-size']),
+        includeEmpty: values['include-empty'], includeHidden: values['include-hidden'],
+      });
+      break;
     case 'history':
       if (rest.length > 0) throw new FileOrganizerError('E_USAGE', 'history takes no arguments');
       result = historySchema.safeParse({ command });
       break;
     default:
-      throw new FileOrganizerError('E_USAGE', `unknown command "${command}"; commands: organize, undo, resume, history, show, scan`);
+      throw new FileOrganizerError('E_USAGE', `unknown command "${command}"; commands: organize, undo, resume, history, show, scan, dupes`);
   }
   if (!result.success) {
     const issue = result.error.issues[0];

@@ -1,3 +1,4 @@
+import { type DuplicateSearchResult } from '../../src-shared/duplicates.js';
 import { type OperationResult } from '../../src-shared/progress.js';
 import { type JournalRow, type NewJournalRow } from '../core/ops/journal.js';
 import { type Operation } from '../core/ops/operation-store.js';
@@ -86,4 +87,16 @@ export function printScan(summary: ScanSummary, json: boolean): void {
   if (json) { line(entry); return; }
   say(`${summary.files} files (${formatBytes(summary.bytes)}) in ${summary.folders} folders; ${summary.hidden} hidden and ${summary.symlinks} symlinks left alone`);
   for (const skipped of summary.skipped) say(`  skipped ${skipped.path}: ${skipped.reason} (${skipped.detail})`);
+}
+
+/** Duplicate groups, most space to win first, then what was left out and why. */
+export function printDuplicates(result: DuplicateSearchResult, json: boolean): void {
+  if (json) { line(result); return; }
+  for (const group of result.groups) {
+    say(`${group.files.length} x ${formatBytes(group.size)} (${formatBytes(group.size * (group.files.length - 1))} wasted), blake3 ${group.hash.slice(0, 16)}`);
+    for (const file of group.files) say(`  ${file}`);
+  }
+  for (const skipped of result.skipped) say(`skipped ${skipped.path}: ${skipped.reason} (${skipped.detail})`);
+  const files = result.groups.reduce((sum, group) => sum + group.files.length, 0);
+  say(`${result.groups.length} groups of duplicates (${files} files), ${formatBytes(result.wasted_bytes)} wasted; ${result.files_scanned} files scanned, ${formatBytes(result.hashed_bytes)} read to compare them`);
 }

@@ -1,4 +1,5 @@
-import { type OperationProgress } from '../../src-shared/progress.js';
+/** What the bar shows of an operation's or a duplicate search's progress. */
+interface StageProgress { stage: string; files_done: number; files_total: number }
 
 /** A one-line progress bar for a terminal, redrawn in place on stderr. */
 export function createProgressBar(stream: NodeJS.WriteStream) {
@@ -7,7 +8,7 @@ export function createProgressBar(stream: NodeJS.WriteStream) {
   // A pseudo-terminal may report 0 columns: fall back to 80.
   const columns = (): number => Math.max(20, stream.columns || 80);
   return {
-    update(progress: OperationProgress): void {
+    update(progress: StageProgress): void {
       // A terminal needs no more than about 20 frames a second.
       const now = performance.now();
       if (drawn && now - drawnAt < 50 && progress.files_done !== progress.files_total) return;

@@ -1,12 +1,14 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { databaseFileIn, openDatabase, type AppDatabase } from './db/open-database.js';
+import { createDuplicates, type Duplicates } from './dupes/duplicates.js';
 import { createOperations, type Operations } from './ops/operations.js';
 import { currentPlatform } from './rules/safe-names.js';
 
 export interface AppCore {
   database: AppDatabase;
   operations: Operations;
+  duplicates: Duplicates;
   /** ids of operations found interrupted (owner gone) and settled at open */
   recovered: string[];
   close(): Promise<void>;
@@ -27,11 +29,12 @@ export function openAppCore(options: { dataDir: string; clock?: () => number; ne
     ...(options.progressEveryFiles ? { progressEveryFiles: options.progressEveryFiles } : {}),
     ...(options.pageSize ? { pageSize: options.pageSize } : {}),
   });
+  const duplicates = createDuplicates({ protectedFolders: [path.resolve(options.dataDir)] });
   const recovered = operations.recoverInterrupted();
   return {
-    database, operations, recovered,
+    database, operations, duplicates, recovered,
     close: async () => {
-      await operations.close();
+      await Promise.all([operations.close(), duplicates.close()]);
       database.close();
     },
   };

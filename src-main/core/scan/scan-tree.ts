@@ -4,8 +4,8 @@ import { type ScanBatch, type ScanRequest, type ScanSummary, type WalkerMessage,
 import { emptySummary, type WalkTask } from './walk-tree.js';
 import { createWalkerPool, type WalkerPool } from './walker-pool.js';
 
-export interface ScanStream {
-  batches: AsyncIterable<ScanBatch>;
+export interface ScanStream<Batch = ScanBatch> {
+  batches: AsyncIterable<Batch>;
   /** resolves after the last batch */
   summary: Promise<ScanSummary>;
 }
@@ -73,7 +73,21 @@ function mergeSummary(into: ScanSummary, part: ScanSummary): void {
  * out strictly in depth-first order of sorted names, the order a single walk would give, so the plan is the
  * same however the threads were scheduled.
  */
-export function scanTree(request: ScanRequest, using: { threads?: number; walkers?: WalkerPool } = {}): ScanStream {
+export function scanTree(request: ScanRequest, using: ScanUsing = {}): ScanStream {
+  return scanTreeAs(request, using, unpack);
+}
+
+/**
+ * The same scan, its batches as they crossed from the walkers: one string of paths and number arrays. The
+ * duplicate search keeps a whole tree's metadata and wants it packed, not as strings per file.
+ */
+export function scanTreePacked(request: ScanRequest, using: ScanUsing = {}): ScanStream<WireBatch> {
+  return scanTreeAs(request, using, (wire) => wire);
+}
+
+export interface ScanUsing { threads?: number; walkers?: WalkerPool }
+
+function scanTreeAs<Batch>(request: ScanRequest, using: ScanUsing, convert: (wire: WireBatch) => Batch): ScanStream<Batch> {
   const threads = using.threads ?? Math.max(1, Math.min(2, os.availableParallelism()));
   // Without a pool of the caller's, walkers live for this scan alone.
   const pool = using.walkers ?? createWalkerPool({ idleMs: 0 });
@@ -193,14 +207,14 @@ export function scanTree(request: ScanRequest, using: { threads?: number; walker
   }
   dispatch();
 
-  async function* batches(): AsyncGenerator<ScanBatch> {
+  async function* batches(): AsyncGenerator<Batch> {
     try {
       for (;;) {
         const next = ready.shift();
         if (next) {
           buffered--;
           if (buffered === MAX_BUFFERED_BATCHES) dispatch();
-          yield unpack(next);
+          yield convert(next);
           continue;
         }
         if (failure) throw failure;

@@ -1,0 +1,256 @@
+import { type DuplicateGroup, type DuplicateProgress, type DuplicateSearchResult, type DuplicateSkip, type DuplicateStage } from '../../../src-shared/duplicates.js';
+import { CHANGED, DIGEST_BYTES, HASHED, type HashPart, PART_BYTES, UNREADABLE } from '../../../src-worker/content-protocol.js';
+import { scanTreePacked } from '../scan/scan-tree.js';
+import { type WalkerPool } from '../scan/walker-pool.js';
+import { type ContentPool } from './content-pool.js';
+import { createFileTableBuilder, type FileTable } from './file-table.js';
+
+export interface DuplicateSearchRequest {
+  roots: string[];
+  /** files smaller than this are never grouped */
+  minSize: number;
+  /** zero-byte files are all alike; they are grouped only when asked */
+  includeEmpty: boolean;
+  includeHidden: boolean;
+  /** folders never entered (the data folder) */
+  excludedFolders: string[];
+}
+
+/** Files above this size get a suffix stage before their full hash (fclones' choice too). */
+const SUFFIX_ABOVE = 64 * 1024;
+/** A hashing task: this many files, or fewer when their bytes add up to BYTES_PER_TASK (full stage). */
+const FILES_PER_TASK = 256;
+const BYTES_PER_TASK = 32 * 1024 * 1024;
+/** Tasks in flight per content thread: enough that no thread waits for the main thread. */
+const TASKS_IN_FLIGHT_PER_THREAD = 4;
+
+/**
+ * Groups as two packed arrays: the files of group g are members[bounds[g] .. bounds[g + 1]). A stage reads
+ * one Groups and makes a narrower one; nothing holds an object per file.
+ */
+interface Groups {
+  members: Uint32Array;
+  bounds: number[];
+  /** the content hash each group shares after the last stage it went through, DIGEST_BYTES a group */
+  digests: Uint8Array;
+}
+
+const groupCount = (groups: Groups): number => groups.bounds.length - 1;
+
+/**
+ * fclones' pipeline: group by size, drop second names of one file (hard links), then digest the first 4 KiB,
+ * the last 4 KiB (files over 64 KiB) and hash the whole file, dropping groups of one after each stage. A file
+ * that is unreadable, or that changed since the scan or while it was read, leaves its group and is reported
+ * as skipped.
+ */
+export async function findDuplicates(request: DuplicateSearchRequest, using: { walkers: WalkerPool; pool: ContentPool },
+  onProgress?: (progress: DuplicateProgress) => void): Promise<DuplicateSearchResult> {
+  const table = await scanAll(request, using.walkers, onProgress);
+  const smallest = Math.max(request.minSize, request.includeEmpty ? 0 : 1);
+  const sameSize = table.sameSize((size) => size >= smallest);
+  let groups = withoutSecondNames(table, { ...sameSize, digests: new Uint8Array((sameSize.bounds.length - 1) * DIGEST_BYTES) });
+
+  const skipped: DuplicateSkip[] = [];
+  const done: Array<{ group: Uint32Array; digest: Uint8Array }> = [];
+  const collect = (finished: Groups): void => {
+    for (let group = 0; group < groupCount(finished); group++) {
+      done.push({ group: finished.members.slice(finished.bounds[group], finished.bounds[group + 1]), digest: finished.digests.slice(group * DIGEST_BYTES, (group + 1) * DIGEST_BYTES) });
+    }
+  };
+  let hashedBytes = 0;
+  const stage = async (part: HashPart, needs: (size: number) => boolean, finalFor: (size: number) => boolean): Promise<void> => {
+    const [hashed, passing] = split(table, groups, needs);
+    const outcome = await hashStage(table, hashed, part, using.pool, skipped, onProgress);
+    hashedBytes += outcome.bytesRead;
+    const [finished, going] = split(table, regroup(hashed, outcome.digests, outcome.status), finalFor);
+    collect(finished);
+    groups = concat(going, passing);
+  };
+  // The empty file's content is nothing: its group needs no reading.
+  if (request.includeEmpty) {
+    const [empty, rest] = split(table, groups, (size) => size === 0);
+    for (let group = 0; group < groupCount(empty); group++) empty.digests.set(EMPTY_BLAKE3, group * DIGEST_BYTES);
+    collect(empty);
+    groups = rest;
+  }
+  // The narrowing digests are not BLAKE3 (see native/part-digests.c): every group is decided by the full hash,
+  // files of at most 4 KiB too (their second read is of the page cache, and only of the few left).
+  await stage('prefix', () => true, () => false);
+  await stage('suffix', (size) => size > SUFFIX_ABOVE, () => false);
+  await stage('full', () => true, () => true);
+
+  const found: DuplicateGroup[] = done.map(({ group, digest }) => ({
+    size: table.size(group[0] as number),
+    hash: Buffer.from(digest).toString('hex'),
+    files: Array.from(group, (file) => table.path(file)).sort(),
+  }));
+  // Most space to win first; then a stable order.
+  found.sort((a, b) => b.size * (b.files.length - 1) - a.size * (a.files.length - 1) || (a.files[0] as string).localeCompare(b.files[0] as string));
+  return {
+    type: 'result', groups: found,
+    wasted_bytes: found.reduce((sum, group) => sum + group.size * (group.files.length - 1), 0),
+    files_scanned: table.count, hashed_bytes: hashedBytes, cache_hits: 0, skipped,
+  };
+}
+
+/** BLAKE3 of no bytes (the first official test vector). */
+const EMPTY_BLAKE3 = Buffer.from('af1349b9f5f9a1a6a0404dea36dcc9499bcb25c9adc112b7cc9a93cae41f3262', 'hex');
+
+async function scanAll(request: DuplicateSearchRequest, walkers: WalkerPool, onProgress?: (progress: DuplicateProgress) => void): Promise<FileTable> {
+  const builder = createFileTableBuilder();
+  const stream = scanTreePacked({ roots: request.roots, excludedFolders: request.excludedFolders, includeHidden: request.includeHidden, batchSize: 512 }, { walkers });
+  let files = 0;
+  let bytes = 0;
+  let reported = 0;
+  for await (const batch of stream.batches) {
+    builder.add(batch);
+    files += batch.count;
+    for (let index = 0; index < batch.count; index++) bytes += batch.sizes[index] as number;
+    if (files - reported >= 10_000) { reported = files; onProgress?.({ type: 'progress', stage: 'scan', files_done: files, files_total: files, bytes_done: bytes, bytes_total: bytes }); }
+  }
+  await stream.summary;
+  onProgress?.({ type: 'progress', stage: 'scan', files_done: files, files_total: files, bytes_done: bytes, bytes_total: bytes });
+  return builder.finish();
+}
+
+/** Hard links are one file under two names: each group keeps one name per (device, inode). */
+function withoutSecondNames(table: FileTable, groups: Groups): Groups {
+  const members = new Uint32Array(groups.members.length);
+  const bounds: number[] = [0];
+  let kept = 0;
+  for (let group = 0; group < groupCount(groups); group++) {
+    const start = kept;
+    const seen = new Set<string>();
+    for (let index = groups.bounds[group] as number; index < (groups.bounds[group + 1] as number); index++) {
+      const file = groups.members[index] as number;
+      const identity = table.identity(file);
+      if (seen.has(identity)) continue;
+      seen.add(identity);
+      members[kept++] = file;
+    }
+    if (kept - start > 1) bounds.push(kept); else kept = start;
+  }
+  return { members: members.subarray(0, kept), bounds, digests: new Uint8Array((bounds.length - 1) * DIGEST_BYTES) };
+}
+
+/** The groups whose size passes `test`, and the others (a group's files all have one size). */
+function split(table: FileTable, groups: Groups, test: (size: number) => boolean): [Groups, Groups] {
+  const parts = [true, false].map(() => ({ members: new Uint32Array(groups.members.length), bounds: [0], digests: new Uint8Array(groups.digests.length) }));
+  for (let group = 0; group < groupCount(groups); group++) {
+    const start = groups.bounds[group] as number;
+    const end = groups.bounds[group + 1] as number;
+    const into = parts[test(table.size(groups.members[start] as number)) ? 0 : 1] as Groups;
+    const at = into.bounds[into.bounds.length - 1] as number;
+    into.members.set(groups.members.subarray(start, end), at);
+    into.digests.set(groups.digests.subarray(group * DIGEST_BYTES, (group + 1) * DIGEST_BYTES), (into.bounds.length - 1) * DIGEST_BYTES);
+    into.bounds.push(at + end - start);
+  }
+  const trim = (part: Groups): Groups => ({
+    members: part.members.subarray(0, part.bounds[part.bounds.length - 1]), bounds: part.bounds, digests: part.digests.subarray(0, (part.bounds.length - 1) * DIGEST_BYTES),
+  });
+  return [trim(parts[0] as Groups), trim(parts[1] as Groups)];
+}
+
+function concat(a: Groups, b: Groups): Groups {
+  const members = new Uint32Array(a.members.length + b.members.length);
+  members.set(a.members);
+  members.set(b.members, a.members.length);
+  const digests = new Uint8Array(a.digests.length + b.digests.length);
+  digests.set(a.digests);
+  digests.set(b.digests, a.digests.length);
+  return { members, bounds: [...a.bounds, ...b.bounds.slice(1).map((bound) => bound + a.members.length)], digests };
+}
+
+/** Hash `part` of every file in the groups on the content threads; digests and statuses by member position. */
+async function hashStage(table: FileTable, groups: Groups, part: HashPart, pool: ContentPool, skipped: DuplicateSkip[],
+  onProgress?: (progress: DuplicateProgress) => void): Promise<{ digests: Uint8Array; status: Uint8Array; bytesRead: number }> {
+  const count = groups.members.length;
+  const digests = new Uint8Array(count * DIGEST_BYTES);
+  const status = new Uint8Array(count);
+  const readOf = (size: number): number => (part === 'full' || size <= PART_BYTES ? size : PART_BYTES);
+  let bytesTotal = 0;
+  for (const file of groups.members) bytesTotal += readOf(table.size(file));
+  const progress = { type: 'progress', stage: part satisfies DuplicateStage, files_done: 0, files_total: count, bytes_done: 0, bytes_total: bytesTotal } satisfies DuplicateProgress;
+  if (count === 0) { onProgress?.(progress); return { digests, status, bytesRead: 0 }; }
+  let bytesRead = 0;
+  let next = 0;
+  // Files are read in scan order, not group by group: neighbours in a folder share the kernel's cached path
+  // lookups (measured: 15 us a file against 21 us in random order).
+  const order = positionsInScanOrder(groups.members, table.count);
+  const runOne = async (): Promise<void> => {
+    while (next < count) {
+      const start = next;
+      let bytes = 0;
+      while (next < count && next - start < FILES_PER_TASK && (next === start || bytes + readOf(table.size(groups.members[order[next] as number] as number)) <= BYTES_PER_TASK)) {
+        bytes += readOf(table.size(groups.members[order[next] as number] as number));
+        next++;
+      }
+      const positions = order.subarray(start, next);
+      const taskSize = positions.length;
+      const paths = new Array<string>(taskSize);
+      const sizes = new Float64Array(taskSize);
+      const mtimesMs = new Float64Array(taskSize);
+      for (let index = 0; index < taskSize; index++) {
+        const file = groups.members[positions[index] as number] as number;
+        paths[index] = table.path(file);
+        sizes[index] = table.size(file);
+        mtimesMs[index] = table.mtimeMs(file);
+      }
+      const result = await pool.hash({ part, paths: paths.join('\0'), sizes, mtimesMs });
+      for (let index = 0; index < taskSize; index++) {
+        const position = positions[index] as number;
+        digests.set(result.digests.subarray(index * DIGEST_BYTES, (index + 1) * DIGEST_BYTES), position * DIGEST_BYTES);
+        status[position] = result.status[index] as number;
+      }
+      bytesRead += result.bytesRead;
+      result.status.forEach((state, index) => {
+        if (state === CHANGED) skipped.push({ path: paths[index] as string, reason: 'changed', detail: 'it changed while the search ran; search again to include it' });
+      });
+      for (const error of result.errors) {
+        if (result.status[error.index] === UNREADABLE) skipped.push({ path: paths[error.index] as string, reason: 'unreadable', detail: error.message });
+      }
+      progress.files_done += taskSize;
+      progress.bytes_done += bytes;
+      onProgress?.({ ...progress });
+    }
+  };
+  await Promise.all(Array.from({ length: pool.threads * TASKS_IN_FLIGHT_PER_THREAD }, runOne));
+  return { digests, status, bytesRead };
+}
+
+/** The positions of `members` ordered by file number (scan order); every file is in one group at most. */
+function positionsInScanOrder(members: Uint32Array, files: number): Uint32Array {
+  const positionOf = new Int32Array(files).fill(-1);
+  members.forEach((file, position) => { positionOf[file] = position; });
+  const order = new Uint32Array(members.length);
+  let next = 0;
+  for (const position of positionOf) if (position >= 0) order[next++] = position;
+  return order;
+}
+
+/** Each group cut by digest; files not HASHED leave; groups of one are dropped. */
+function regroup(groups: Groups, digests: Uint8Array, status: Uint8Array): Groups {
+  const members = new Uint32Array(groups.members.length);
+  const bounds: number[] = [0];
+  const kept: number[] = []; // for each new group, the position of a member (its digest is the group's)
+  let count = 0;
+  const keyOf = (position: number): string => Buffer.from(digests.buffer, digests.byteOffset + position * DIGEST_BYTES, DIGEST_BYTES).toString('latin1');
+  for (let group = 0; group < groupCount(groups); group++) {
+    const byDigest = new Map<string, number[]>();
+    for (let position = groups.bounds[group] as number; position < (groups.bounds[group + 1] as number); position++) {
+      if (status[position] !== HASHED) continue;
+      const key = keyOf(position);
+      const same = byDigest.get(key);
+      if (same) same.push(position); else byDigest.set(key, [position]);
+    }
+    for (const same of byDigest.values()) {
+      if (same.length < 2) continue;
+      for (const position of same) members[count++] = groups.members[position] as number;
+      bounds.push(count);
+      kept.push(same[0] as number);
+    }
+  }
+  const groupDigests = new Uint8Array(kept.length * DIGEST_BYTES);
+  kept.forEach((position, group) => groupDigests.set(digests.subarray(position * DIGEST_BYTES, (position + 1) * DIGEST_BYTES), group * DIGEST_BYTES));
+  return { members: members.subarray(0, count), bounds, digests: groupDigests };
+}

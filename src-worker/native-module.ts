@@ -1,0 +1,38 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The optional native module (native/, built by node-gyp at install): fast paths for same-device moves and for
+ * the duplicate search's narrowing reads. Every caller has a JavaScript path for when it is absent (not built,
+ * Windows) or FILEORG_NATIVE=off; its functions are loaded once per thread.
+ */
+export interface NativeModule {
+  moveIfUnchanged?: (from: string, to: string, size: number, mtimeMs: number, dev: string, ino: string) => number;
+  partDigests?: (paths: string, sizes: Float64Array, mtimesMs: Float64Array, suffix: boolean, digests: Uint8Array, status: Uint8Array, errors: Int32Array) => number;
+}
+
+const MODULE_FILE = path.join('native', 'build', 'Release', 'fileorg_native.node');
+
+/** The project root holds package.json; this file runs from dist/src-worker (or src-worker in tests). */
+function projectRoot(): string {
+  let folder = path.dirname(fileURLToPath(import.meta.url));
+  while (!fs.existsSync(path.join(folder, 'package.json'))) {
+    const parent = path.dirname(folder);
+    if (parent === folder) return folder;
+    folder = parent;
+  }
+  return folder;
+}
+
+let loaded: NativeModule | undefined;
+
+export function nativeModule(): NativeModule {
+  if (loaded) return loaded;
+  loaded = {};
+  if (process.env.FILEORG_NATIVE === 'off') return loaded;
+  const file = path.join(projectRoot(), MODULE_FILE);
+  if (fs.existsSync(file)) loaded = createRequire(import.meta.url)(file) as NativeModule;
+  return loaded;
+}

@@ -1,0 +1,49 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CHANGED, DIGEST_BYTES, HASHED, type HashPart } from '../src-worker/content-protocol.js';
+import runContentTask from '../src-worker/content-task.js';
+import { nativeModule } from '../src-worker/native-module.js';
+import { tempDir, writeTree } from './helpers/temp-tree.js';
+
+/** One task over `files` as a scan saw them at `seen`. */
+async function digest(part: HashPart, files: string[], seen: fs.Stats[]) {
+  const result = await runContentTask({
+    kind: 'hash', part, paths: files.join('\0'),
+    sizes: Float64Array.from(seen, (stats) => stats.size), mtimesMs: Float64Array.from(seen, (stats) => stats.mtimeMs),
+  });
+  return { status: [...result.status], digest: (index: number) => Buffer.from(result.digests.subarray(index * DIGEST_BYTES, (index + 1) * DIGEST_BYTES)).toString('hex') };
+}
+
+// Prefix and suffix reads are native here (nativeModule().partDigests); full reads are JavaScript.
+describe.each(['prefix', 'suffix', 'full'] as const)('content task, %s', (part) => {
+  it('digests equal content alike and other content not', async () => {
+    const root = tempDir();
+    const big = 'y'.repeat(70_000);
+    writeTree(root, { 'a': big, 'b': big, 'c': `${big.slice(0, -1)}z`, 'd': `z${big.slice(1)}` });
+    const files = ['a', 'b', 'c', 'd'].map((name) => path.join(root, name));
+    const { status, digest: digestOf } = await digest(part, files, files.map((file) => fs.lstatSync(file)));
+    expect(status).toEqual([HASHED, HASHED, HASHED, HASHED]);
+    expect(digestOf(0)).toBe(digestOf(1));
+    // c differs in its last byte, d in its first: the part that reads it tells them apart.
+    expect(digestOf(2) === digestOf(0)).toBe(part === 'prefix');
+    expect(digestOf(3) === digestOf(0)).toBe(part === 'suffix');
+  });
+
+  it('drops a file that changed since the scan: other size, other time, gone, or a symlink now', async () => {
+    const root = tempDir();
+    writeTree(root, { grew: 'abc', touched: 'abc', gone: 'abc', swapped: 'abc', target: 'abc' });
+    const files = ['grew', 'touched', 'gone', 'swapped'].map((name) => path.join(root, name));
+    const seen = files.map((file) => fs.lstatSync(file));
+    fs.appendFileSync(files[0] as string, 'more');
+    fs.utimesSync(files[1] as string, new Date(2000, 0, 1), new Date(2000, 0, 1));
+    fs.unlinkSync(files[2] as string);
+    fs.unlinkSync(files[3] as string);
+    fs.symlinkSync(path.join(root, 'target'), files[3] as string);
+    expect((await digest(part, files, seen)).status).toEqual([CHANGED, CHANGED, CHANGED, CHANGED]);
+  });
+});
+
+it('the native narrowing reads are built here (not on Windows)', () => {
+  expect(typeof nativeModule().partDigests).toBe(process.platform === 'win32' ? 'undefined' : 'function');
+});
