@@ -4,7 +4,7 @@
       "target_name": "fileorg_native",
       "conditions": [
         ["OS!='win'", { "sources": ["module.c", "fast-move.c", "part-digests.c"] }],
-        ["OS=='win'", { "sources": ["no-fast-move.c"] }]
+        ["OS=='win'", { "sources": ["windows.c"] }]
       ],
       "cflags": ["-O2", "-Wall", "-Wextra"],
       "xcode_settings": { "OTHER_CFLAGS": ["-O2", "-Wall", "-Wextra"] }
