@@ -67,10 +67,12 @@ export default async function runContentTask(task: ContentTask): Promise<HashRes
   if (task.part !== 'full' && partDigests) {
     const errors = new Int32Array(count);
     result.bytesRead = partDigests(task.paths, task.sizes, task.mtimesMs, task.part === 'suffix', result.digests, result.status, errors);
-    const paths = task.paths.split('\0');
-    result.status.forEach((status, index) => {
-      if (status === UNREADABLE) result.errors.push({ index, message: `${util.getSystemErrorName(-(errors[index] as number))}: cannot read ${paths[index]}` });
-    });
+    if (result.status.includes(UNREADABLE)) {
+      const paths = task.paths.split('\0'); // only to word the rare error
+      result.status.forEach((status, index) => {
+        if (status === UNREADABLE) result.errors.push({ index, message: `${util.getSystemErrorName(-(errors[index] as number))}: cannot read ${paths[index]}` });
+      });
+    }
     return result;
   }
   hashInJavaScript(await (hasher ??= createBlake3()), task, task.paths.split('\0'), result);

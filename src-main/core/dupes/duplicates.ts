@@ -1,7 +1,7 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { FileOrganizerError } from '../../../src-shared/errors.js';
 import { type DuplicateProgress, type DuplicateSearchResult } from '../../../src-shared/duplicates.js';
+import { checkRootsApart } from '../scan/check-roots.js';
 import { createWalkerPool } from '../scan/walker-pool.js';
 import { createContentPool } from './content-pool.js';
 import { findDuplicates } from './find-duplicates.js';
@@ -18,11 +18,10 @@ export function createDuplicates(dependencies: { protectedFolders: string[] }) {
   const pool = createContentPool();
   return {
     async find(roots: string[], options: DuplicateSearchOptions, onProgress?: (progress: DuplicateProgress) => void): Promise<DuplicateSearchResult> {
-      roots.forEach((root, index) => {
+      for (const root of roots) {
         if (!fs.statSync(root, { throwIfNoEntry: false })?.isDirectory()) throw new FileOrganizerError('E_BAD_PATH', `${root} is not a folder; give folders to search for duplicates`);
-        const overlapping = roots.find((other, otherIndex) => otherIndex !== index && (other === root || root.startsWith(other.endsWith(path.sep) ? other : other + path.sep)));
-        if (overlapping) throw new FileOrganizerError('E_USAGE', `${root} is ${overlapping === root ? 'given twice' : `inside ${overlapping}`}; give each folder once`);
-      });
+      }
+      checkRootsApart(roots);
       return findDuplicates({ roots, ...options, excludedFolders: dependencies.protectedFolders }, { walkers, pool }, onProgress);
     },
     close: async (): Promise<void> => { await Promise.all([walkers.close(), pool.close()]); },

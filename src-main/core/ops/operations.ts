@@ -7,6 +7,7 @@ import { type OperationResult } from '../../../src-shared/progress.js';
 import { type AppDatabase } from '../db/open-database.js';
 import { type PlanSummary, planOrganize } from '../plan/plan-organize.js';
 import { type Platform } from '../rules/safe-names.js';
+import { checkRootsApart } from '../scan/check-roots.js';
 import { scanTree } from '../scan/scan-tree.js';
 import { type ScanSummary } from '../scan/scan-types.js';
 import { createWalkerPool } from '../scan/walker-pool.js';
@@ -45,10 +46,7 @@ export interface OrganizeHooks extends RunHooks {
 
 /** Check every root and the destination before anything is recorded, with messages that say what to fix. */
 function checkPaths(request: OrganizeRequest): void {
-  request.roots.forEach((root, index) => {
-    const overlapping = request.roots.find((other, otherIndex) => otherIndex !== index && (other === root || root.startsWith(other.endsWith(path.sep) ? other : other + path.sep)));
-    if (overlapping) throw new FileOrganizerError('E_USAGE', `${root} is ${overlapping === root ? 'given twice' : `inside ${overlapping}`}; give each folder once`);
-  });
+  checkRootsApart(request.roots);
   for (const root of request.roots) {
     const stats = fs.statSync(root, { throwIfNoEntry: false });
     if (!stats) throw new FileOrganizerError('E_BAD_PATH', `${root} does not exist; give a folder to organize`);
