@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { Piscina } from 'piscina';
 import { type ContentTask, type HashResult, type HashTask } from '../../../src-worker/content-protocol.js';
+import { holdNativeModule } from '../../../src-worker/native-module.js';
 import { builtFile } from '../built-file.js';
 
 /**
@@ -11,6 +12,7 @@ import { builtFile } from '../built-file.js';
 export function createContentPool(threads = Math.max(1, os.availableParallelism())) {
   let pool: Piscina | undefined;
   const getPool = (): Piscina => {
+    if (!pool) holdNativeModule();
     pool ??= new Piscina({
       filename: builtFile(import.meta.url, '../../../src-worker/content-task.js'),
       minThreads: threads,

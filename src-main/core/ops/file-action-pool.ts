@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { Piscina } from 'piscina';
 import { type ChunkResult, type FileActionsTask, type JournalChunkTask } from '../../../src-worker/file-actions-task.js';
+import { holdNativeModule } from '../../../src-worker/native-module.js';
 import { builtFile } from '../built-file.js';
 import { CHUNKS_PER_THREAD, PAGES_IN_FLIGHT } from './engine-context.js';
 
@@ -12,6 +13,7 @@ import { CHUNKS_PER_THREAD, PAGES_IN_FLIGHT } from './engine-context.js';
 export function createFileActionPool(threads = Math.max(1, Math.min(4, os.availableParallelism()))) {
   let pool: Piscina | undefined;
   const getPool = (): Piscina => {
+    if (!pool) holdNativeModule();
     pool ??= new Piscina({
       filename: builtFile(import.meta.url, '../../../src-worker/file-actions-task.js'),
       minThreads: threads,
