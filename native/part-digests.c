@@ -54,7 +54,18 @@ static void digest_bytes(const unsigned char *bytes, size_t length, unsigned cha
   }
 }
 
-static int read_part(const char *path, double size, double mtime, int suffix, unsigned char *buffer, size_t *got, int *error) {
+/* The change and modification times of the file read, as (seconds, nanoseconds) pairs: the hash cache's key. */
+static void record_times(const struct stat *st, double *times) {
+#ifdef __APPLE__
+  times[0] = (double)st->st_mtimespec.tv_sec; times[1] = (double)st->st_mtimespec.tv_nsec;
+  times[2] = (double)st->st_ctimespec.tv_sec; times[3] = (double)st->st_ctimespec.tv_nsec;
+#else
+  times[0] = (double)st->st_mtim.tv_sec; times[1] = (double)st->st_mtim.tv_nsec;
+  times[2] = (double)st->st_ctim.tv_sec; times[3] = (double)st->st_ctim.tv_nsec;
+#endif
+}
+
+static int read_part(const char *path, double size, double mtime, int suffix, unsigned char *buffer, size_t *got, int *error, double *times) {
   int descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
   if (descriptor < 0) {
     *error = errno;
@@ -65,6 +76,7 @@ static int read_part(const char *path, double size, double mtime, int suffix, un
   if (fstat(descriptor, &st) != 0) { *error = errno; status = UNREADABLE; }
   else if (!S_ISREG(st.st_mode) || (double)st.st_size != size || fileorg_mtime_ms(&st) != mtime) status = CHANGED;
   else {
+    record_times(&st, times);
     size_t want = st.st_size < PART_BYTES ? (size_t)st.st_size : PART_BYTES;
     off_t position = suffix ? st.st_size - (off_t)want : 0;
     size_t have = 0;
@@ -91,23 +103,25 @@ static int typed_array(napi_env env, napi_value value, napi_typedarray_type type
 
 /*
  * partDigests(paths joined with NUL, sizes Float64Array, mtimesMs Float64Array, suffix boolean,
- *             digests Uint8Array(n * 32), status Uint8Array(n), errors Int32Array(n)) -> bytes read
+ *             digests Uint8Array(n * 32), status Uint8Array(n), errors Int32Array(n),
+ *             times Float64Array(n * 4): mtime s, ns, ctime s, ns of each file read) -> bytes read
  */
 napi_value PartDigests(napi_env env, napi_callback_info info) {
-  size_t argc = 7;
-  napi_value argv[7], result;
-  void *sizes, *mtimes, *digests, *statuses, *errors;
+  size_t argc = 8;
+  napi_value argv[8], result;
+  void *sizes, *mtimes, *digests, *statuses, *errors, *times;
   size_t count, length;
   bool suffix;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 7
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 8
       || !typed_array(env, argv[1], napi_float64_array, &sizes, &count)
       || !typed_array(env, argv[2], napi_float64_array, &mtimes, &length) || length != count
       || napi_get_value_bool(env, argv[3], &suffix) != napi_ok
       || !typed_array(env, argv[4], napi_uint8_array, &digests, &length) || length != count * DIGEST_BYTES
       || !typed_array(env, argv[5], napi_uint8_array, &statuses, &length) || length != count
       || !typed_array(env, argv[6], napi_int32_array, &errors, &length) || length != count
+      || !typed_array(env, argv[7], napi_float64_array, &times, &length) || length != count * 4
       || napi_get_value_string_utf8(env, argv[0], NULL, 0, &length) != napi_ok) {
-    napi_throw_type_error(env, NULL, "partDigests(paths, sizes, mtimesMs, suffix, digests, status, errors): arrays of one length");
+    napi_throw_type_error(env, NULL, "partDigests(paths, sizes, mtimesMs, suffix, digests, status, errors, times): arrays of one length");
     return NULL;
   }
   char *paths = malloc(length + 1);
@@ -121,7 +135,7 @@ napi_value PartDigests(napi_env env, napi_callback_info info) {
     if (!stop) stop = end;
     size_t got = 0;
     int error = 0;
-    int status = path < end ? read_part(path, ((double *)sizes)[index], ((double *)mtimes)[index], suffix, buffer, &got, &error) : UNREADABLE;
+    int status = path < end ? read_part(path, ((double *)sizes)[index], ((double *)mtimes)[index], suffix, buffer, &got, &error, (double *)times + index * 4) : UNREADABLE;
     ((unsigned char *)statuses)[index] = (unsigned char)status;
     ((int32_t *)errors)[index] = error;
     if (status == HASHED) digest_bytes(buffer, got, (unsigned char *)digests + index * DIGEST_BYTES);

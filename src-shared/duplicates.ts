@@ -1,5 +1,5 @@
 /** The stages of a duplicate search, in order: each narrows the groups the one before left. */
-export const DUPLICATE_STAGES = ['scan', 'prefix', 'suffix', 'full'] as const;
+export const DUPLICATE_STAGES = ['scan', 'cache', 'prefix', 'suffix', 'full'] as const;
 export type DuplicateStage = (typeof DUPLICATE_STAGES)[number];
 
 export interface DuplicateProgress {

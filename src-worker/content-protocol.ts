@@ -32,6 +32,43 @@ export interface HashResult {
   /** why, for the files that were UNREADABLE */
   errors: Array<{ index: number; message: string }>;
   bytesRead: number;
+  /**
+   * per file, 4 numbers: mtime seconds and nanoseconds, ctime seconds and nanoseconds, as fstat saw the file
+   * that was read (the hash cache's key; exact, unlike mtimeMs)
+   */
+  times: Float64Array;
 }
 
-export type ContentTask = HashTask;
+/** The narrowing digests' function: the native one, or BLAKE3 of the part when the native module is absent. */
+export const PART_KINDS = { native: 'mix256-1', javascript: 'blake3' } as const;
+export type PartKind = (typeof PART_KINDS)[keyof typeof PART_KINDS];
+
+/** Bits of CachedResult.parts: which digests the cache held for a file. */
+export const CACHED_PREFIX = 1;
+export const CACHED_SUFFIX = 2;
+export const CACHED_FULL = 4;
+export const PART_BITS: Record<HashPart, number> = { prefix: CACHED_PREFIX, suffix: CACHED_SUFFIX, full: CACHED_FULL };
+
+/**
+ * Look files up in the hash cache (no file is opened): lstat each, and answer the digests cached for it if
+ * it is still the file scanned and its size, mtime and ctime are what they were when it was hashed.
+ */
+export interface CacheTask {
+  kind: 'cached';
+  databaseFile: string;
+  partKind: PartKind;
+  paths: string;
+  /** as scanned, NUL-joined "device:inode" */
+  identities: string;
+  sizes: Float64Array;
+  mtimesMs: Float64Array;
+}
+
+export interface CachedResult {
+  /** per file: the CACHED_* bits of the digests found (0: none, or the file changed) */
+  parts: Uint8Array;
+  /** 3 * DIGEST_BYTES per file: prefix, suffix, full */
+  digests: Uint8Array;
+}
+
+export type ContentTask = HashTask | CacheTask;

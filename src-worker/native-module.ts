@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
  */
 export interface NativeModule {
   moveIfUnchanged?: (from: string, to: string, size: number, mtimeMs: number, dev: string, ino: string) => number;
-  partDigests?: (paths: string, sizes: Float64Array, mtimesMs: Float64Array, suffix: boolean, digests: Uint8Array, status: Uint8Array, errors: Int32Array) => number;
+  partDigests?: (paths: string, sizes: Float64Array, mtimesMs: Float64Array, suffix: boolean, digests: Uint8Array, status: Uint8Array, errors: Int32Array, times: Float64Array) => number;
 }
 
 const MODULE_FILE = path.join('native', 'build', 'Release', 'fileorg_native.node');

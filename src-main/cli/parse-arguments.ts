@@ -91,6 +91,9 @@ export function parseArguments(argv: string[]): CommandArguments | 'help' {
   const global = { dataDir: values['data-dir'], json: values.json ?? false };
   // Paths are made absolute against the working directory, never realpath'd, so they print as given.
   const absolute = (paths: string[]) => paths.map((given) => path.resolve(given));
+  // dupes prints the paths it finds under each root exactly as that root was typed (only a relative root is
+  // made absolute), the way jdupes and fclones do: no "..", "./" or trailing-slash clean-up.
+  const asTyped = (paths: string[]) => paths.map((given) => (path.isAbsolute(given) ? given : path.resolve(given)));
   let result;
   if (values.sniff !== undefined && values.sniff !== 'all') throw new FileOrganizerError('E_USAGE', `--sniff takes "all" (got "${values.sniff}")`);
   switch (command) {
@@ -109,7 +112,7 @@ export function parseArguments(argv: string[]): CommandArguments | 'help' {
       break;
     case 'dupes':
       result = dupesSchema.safeParse({
-        command, dirs: absolute(rest), minSize: values['min-size'] === undefined ? 0 : parseByteSize(values['min-size']),
+        command, dirs: asTyped(rest), minSize: values['min-size'] === undefined ? 0 : parseByteSize(values['min-size']),
         includeEmpty: values['include-empty'], includeHidden: values['include-hidden'],
       });
       break;

@@ -29,7 +29,7 @@ export function openAppCore(options: { dataDir: string; clock?: () => number; ne
     ...(options.progressEveryFiles ? { progressEveryFiles: options.progressEveryFiles } : {}),
     ...(options.pageSize ? { pageSize: options.pageSize } : {}),
   });
-  const duplicates = createDuplicates({ protectedFolders: [path.resolve(options.dataDir)] });
+  const duplicates = createDuplicates({ database, clock, protectedFolders: [path.resolve(options.dataDir)] });
   const recovered = operations.recoverInterrupted();
   return {
     database, operations, duplicates, recovered,

@@ -1,5 +1,5 @@
 
-import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { blob, index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /**
  * The one database of a data folder, shared by the CLI, `fileorg serve` and the app.
@@ -61,7 +61,7 @@ export const watchedFolders = sqliteTable('watched_folders', {
 export const operations = sqliteTable('operations', {
   id: text('id').primaryKey(),
   userId: text('user_id').notNull().default(LOCAL_USER_ID).references(() => users.id),
-  kind: text('kind', { enum: ['organize'] }).notNull(),
+  kind: text('kind', { enum: ['organize', 'dedupe'] }).notNull(),
   status: text('status').notNull(),
   /** Which phase ran last: an interrupted operation resumes it. */
   phase: text('phase', { enum: ['execute', 'rollback'] }).notNull().default('execute'),
@@ -104,7 +104,7 @@ export const operations = sqliteTable('operations', {
 export const fileRecords = sqliteTable('file_records', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   operationId: text('operation_id').notNull().references(() => operations.id, { onDelete: 'cascade' }),
-  action: text('action', { enum: ['move', 'copy', 'rename'] }).notNull(),
+  action: text('action', { enum: ['move', 'copy', 'rename', 'hardlink'] }).notNull(),
   source: text('source').notNull(),
   destination: text('destination'),
   ruleName: text('rule_name'),
@@ -119,6 +119,13 @@ export const fileRecords = sqliteTable('file_records', {
   destinationIno: text('destination_ino'),
   /** Content hash, recorded for copies so undo can prove a copy is unchanged before deleting it. */
   contentHash: text('content_hash'),
+  /**
+   * Duplicate resolution: the file kept in this one's group (a quarantined file's original), and that kept
+   * file's mtime when it was hashed. A `hardlink` row replaces `source` with a link to `kept_path`, whose
+   * identity (destination_dev, destination_ino, kept_mtime_ms) must still be as hashed when the row runs.
+   */
+  keptPath: text('kept_path'),
+  keptMtimeMs: real('kept_mtime_ms'),
 }, (table) => [index('file_records_operation').on(table.operationId, table.id)]);
 
 /**
@@ -143,3 +150,24 @@ export const folderRecords = sqliteTable('folder_records', {
   change: text('change', { enum: ['created', 'removed'] }).notNull(),
 }, (table) => [index('folder_records_operation').on(table.operationId)]);
 
+
+/**
+ * Digests from earlier duplicate searches, so an unchanged file is never read twice. Keyed by the file
+ * (device:inode) and valid while its size, mtime and ctime (nanoseconds, from bigint stats) are as they were
+ * when it was read: restoring an edited file's mtime does not restore its ctime. A row holds the digests its
+ * file got as far as: the first 4 KiB (`prefix`), the last 4 KiB (`suffix`), the whole file (`full`, BLAKE3).
+ * `part_kind` names the function of the two narrowing digests (native or JavaScript), which differ.
+ */
+export const hashCache = sqliteTable('hash_cache', {
+  identity: text('identity').primaryKey(),
+  size: integer('size').notNull(),
+  /** nanoseconds since 1970 (int64): read and written as BigInt through the raw handle (hash-cache.ts) */
+  mtimeNs: integer('mtime_ns').notNull(),
+  ctimeNs: integer('ctime_ns').notNull(),
+  partKind: text('part_kind').notNull(),
+  prefix: blob('prefix', { mode: 'buffer' }),
+  suffix: blob('suffix', { mode: 'buffer' }),
+  full: blob('full', { mode: 'buffer' }),
+  /** when the row was last written; rows not refreshed for a long time are pruned */
+  writtenAt: integer('written_at').notNull(),
+}, (table) => [index('hash_cache_written').on(table.writtenAt)]);

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { Piscina } from 'piscina';
-import { type ContentTask, type HashResult, type HashTask } from '../../../src-worker/content-protocol.js';
+import { type CachedResult, type CacheTask, type ContentTask, type HashResult, type HashTask } from '../../../src-worker/content-protocol.js';
 import { holdNativeModule } from '../../../src-worker/native-module.js';
 import { builtFile } from '../built-file.js';
 
@@ -29,6 +29,9 @@ export function createContentPool(threads = Math.max(1, os.availableParallelism(
     threads,
     hash(task: Omit<HashTask, 'kind'>): Promise<HashResult> {
       return getPool().run({ kind: 'hash', ...task } satisfies ContentTask) as Promise<HashResult>;
+    },
+    cached(task: Omit<CacheTask, 'kind'>): Promise<CachedResult> {
+      return getPool().run({ kind: 'cached', ...task } satisfies ContentTask) as Promise<CachedResult>;
     },
     async close(): Promise<void> {
       await pool?.destroy();

@@ -1,9 +1,10 @@
 import { type DuplicateGroup, type DuplicateProgress, type DuplicateSearchResult, type DuplicateSkip, type DuplicateStage } from '../../../src-shared/duplicates.js';
-import { CHANGED, DIGEST_BYTES, HASHED, type HashPart, PART_BYTES, UNREADABLE } from '../../../src-worker/content-protocol.js';
+import { CHANGED, DIGEST_BYTES, HASHED, type HashPart, PART_BITS, PART_BYTES, UNREADABLE } from '../../../src-worker/content-protocol.js';
 import { scanTreePacked } from '../scan/scan-tree.js';
 import { type WalkerPool } from '../scan/walker-pool.js';
 import { type ContentPool } from './content-pool.js';
 import { createFileTableBuilder, type FileTable } from './file-table.js';
+import { type CacheEntry, type HashCache } from './hash-cache.js';
 
 export interface DuplicateSearchRequest {
   roots: string[];
@@ -43,12 +44,14 @@ const groupCount = (groups: Groups): number => groups.bounds.length - 1;
  * that is unreadable, or that changed since the scan or while it was read, leaves its group and is reported
  * as skipped.
  */
-export async function findDuplicates(request: DuplicateSearchRequest, using: { walkers: WalkerPool; pool: ContentPool },
+export async function findDuplicates(request: DuplicateSearchRequest, using: { walkers: WalkerPool; pool: ContentPool; cache?: HashCache },
   onProgress?: (progress: DuplicateProgress) => void): Promise<DuplicateSearchResult> {
   const table = await scanAll(request, using.walkers, onProgress);
   const smallest = Math.max(request.minSize, request.includeEmpty ? 0 : 1);
   const sameSize = table.sameSize((size) => size >= smallest);
   let groups = withoutSecondNames(table, { ...sameSize, digests: new Uint8Array((sameSize.bounds.length - 1) * DIGEST_BYTES) });
+  // A first search (empty cache) looks nothing up; later ones look up every candidate before reading any.
+  const cached = using.cache && !using.cache.isEmpty() ? await lookUpCached(table, groups, using.pool, using.cache, onProgress) : undefined;
 
   const skipped: DuplicateSkip[] = [];
   const done: Array<{ group: Uint32Array; digest: Uint8Array }> = [];
@@ -60,7 +63,7 @@ export async function findDuplicates(request: DuplicateSearchRequest, using: { w
   let hashedBytes = 0;
   const stage = async (part: HashPart, needs: (size: number) => boolean, finalFor: (size: number) => boolean): Promise<void> => {
     const [hashed, passing] = split(table, groups, needs);
-    const outcome = await hashStage(table, hashed, part, using.pool, skipped, onProgress);
+    const outcome = await hashStage(table, hashed, part, { pool: using.pool, cache: using.cache, cached }, skipped, onProgress);
     hashedBytes += outcome.bytesRead;
     const [finished, going] = split(table, regroup(hashed, outcome.digests, outcome.status), finalFor);
     collect(finished);
@@ -89,9 +92,52 @@ export async function findDuplicates(request: DuplicateSearchRequest, using: { w
   return {
     type: 'result', groups: found,
     wasted_bytes: found.reduce((sum, group) => sum + group.size * (group.files.length - 1), 0),
-    files_scanned: table.count, hashed_bytes: hashedBytes, cache_hits: 0, skipped,
+    files_scanned: table.count, hashed_bytes: hashedBytes, cache_hits: cached?.hits ?? 0, skipped,
   };
 }
+
+/** Digests the hash cache holds for files as they are now: slot per file number (-1: none), 3 digests a slot. */
+interface CachedDigests {
+  slotOf: Int32Array;
+  parts: Uint8Array;
+  digests: Uint8Array;
+  hits: number;
+}
+
+async function lookUpCached(table: FileTable, groups: Groups, pool: ContentPool, cache: HashCache, onProgress?: (progress: DuplicateProgress) => void): Promise<CachedDigests> {
+  const count = groups.members.length;
+  const order = Uint32Array.from(groups.members).sort(); // scan order: neighbours share cached path lookups
+  const found: CachedDigests = { slotOf: new Int32Array(table.count).fill(-1), parts: new Uint8Array(count), digests: new Uint8Array(count * 3 * DIGEST_BYTES), hits: 0 };
+  const progress = { type: 'progress', stage: 'cache', files_done: 0, files_total: count, bytes_done: 0, bytes_total: 0 } satisfies DuplicateProgress;
+  let next = 0;
+  const runOne = async (): Promise<void> => {
+    while (next < count) {
+      const files = order.subarray(next, Math.min(count, next + FILES_PER_TASK));
+      next += files.length;
+      const result = await pool.cached({
+        databaseFile: cache.databaseFile, partKind: cache.partKind,
+        paths: Array.from(files, (file) => table.path(file)).join('\0'),
+        identities: Array.from(files, (file) => table.identity(file)).join('\0'),
+        sizes: Float64Array.from(files, (file) => table.size(file)),
+        mtimesMs: Float64Array.from(files, (file) => table.mtimeMs(file)),
+      });
+      files.forEach((file, index) => {
+        if (result.parts[index] === 0) return;
+        const slot = found.hits++;
+        found.slotOf[file] = slot;
+        found.parts[slot] = result.parts[index] as number;
+        found.digests.set(result.digests.subarray(index * 3 * DIGEST_BYTES, (index + 1) * 3 * DIGEST_BYTES), slot * 3 * DIGEST_BYTES);
+      });
+      progress.files_done += files.length;
+      onProgress?.({ ...progress });
+    }
+  };
+  await Promise.all(Array.from({ length: pool.threads * TASKS_IN_FLIGHT_PER_THREAD }, runOne));
+  if (count === 0) onProgress?.(progress);
+  return found;
+}
+
+const PART_INDEX: Record<HashPart, number> = { prefix: 0, suffix: 1, full: 2 };
 
 /** BLAKE3 of no bytes (the first official test vector). */
 const EMPTY_BLAKE3 = Buffer.from('af1349b9f5f9a1a6a0404dea36dcc9499bcb25c9adc112b7cc9a93cae41f3262', 'hex');
@@ -162,21 +208,23 @@ function concat(a: Groups, b: Groups): Groups {
 }
 
 /** Hash `part` of every file in the groups on the content threads; digests and statuses by member position. */
-async function hashStage(table: FileTable, groups: Groups, part: HashPart, pool: ContentPool, skipped: DuplicateSkip[],
-  onProgress?: (progress: DuplicateProgress) => void): Promise<{ digests: Uint8Array; status: Uint8Array; bytesRead: number }> {
-  const count = groups.members.length;
-  const digests = new Uint8Array(count * DIGEST_BYTES);
-  const status = new Uint8Array(count);
+async function hashStage(table: FileTable, groups: Groups, part: HashPart, using: { pool: ContentPool; cache: HashCache | undefined; cached: CachedDigests | undefined },
+  skipped: DuplicateSkip[], onProgress?: (progress: DuplicateProgress) => void): Promise<{ digests: Uint8Array; status: Uint8Array; bytesRead: number }> {
+  const { pool, cache, cached } = using;
+  const digests = new Uint8Array(groups.members.length * DIGEST_BYTES);
+  const status = new Uint8Array(groups.members.length);
+  // Files are read in scan order, not group by group: neighbours in a folder share the kernel's cached path
+  // lookups (measured: 15 us a file against 21 us in random order).
+  let order = positionsInScanOrder(groups.members, table.count);
+  if (cached) order = takeCached(groups, order, part, cached, digests);
+  const count = order.length;
   const readOf = (size: number): number => (part === 'full' || size <= PART_BYTES ? size : PART_BYTES);
   let bytesTotal = 0;
-  for (const file of groups.members) bytesTotal += readOf(table.size(file));
+  for (const position of order) bytesTotal += readOf(table.size(groups.members[position] as number));
   const progress = { type: 'progress', stage: part satisfies DuplicateStage, files_done: 0, files_total: count, bytes_done: 0, bytes_total: bytesTotal } satisfies DuplicateProgress;
   if (count === 0) { onProgress?.(progress); return { digests, status, bytesRead: 0 }; }
   let bytesRead = 0;
   let next = 0;
-  // Files are read in scan order, not group by group: neighbours in a folder share the kernel's cached path
-  // lookups (measured: 15 us a file against 21 us in random order).
-  const order = positionsInScanOrder(groups.members, table.count);
   const runOne = async (): Promise<void> => {
     while (next < count) {
       const start = next;
@@ -197,11 +245,18 @@ async function hashStage(table: FileTable, groups: Groups, part: HashPart, pool:
         mtimesMs[index] = table.mtimeMs(file);
       }
       const result = await pool.hash({ part, paths: paths.join('\0'), sizes, mtimesMs });
+      const entries: CacheEntry[] = [];
       for (let index = 0; index < taskSize; index++) {
         const position = positions[index] as number;
-        digests.set(result.digests.subarray(index * DIGEST_BYTES, (index + 1) * DIGEST_BYTES), position * DIGEST_BYTES);
+        const digest = result.digests.subarray(index * DIGEST_BYTES, (index + 1) * DIGEST_BYTES);
+        digests.set(digest, position * DIGEST_BYTES);
         status[position] = result.status[index] as number;
+        if (result.status[index] === HASHED) {
+          const file = groups.members[position] as number;
+          entries.push({ identity: table.identity(file), size: sizes[index] as number, times: result.times.subarray(index * 4, (index + 1) * 4), part, digest });
+        }
       }
+      cache?.record(entries);
       bytesRead += result.bytesRead;
       result.status.forEach((state, index) => {
         if (state === CHANGED) skipped.push({ path: paths[index] as string, reason: 'changed', detail: 'it changed while the search ran; search again to include it' });
@@ -216,6 +271,26 @@ async function hashStage(table: FileTable, groups: Groups, part: HashPart, pool:
   };
   await Promise.all(Array.from({ length: pool.threads * TASKS_IN_FLIGHT_PER_THREAD }, runOne));
   return { digests, status, bytesRead };
+}
+
+/**
+ * Fill in the digests of `part` the cache holds (those files count as hashed) and answer the positions left
+ * to read, still in scan order.
+ */
+function takeCached(groups: Groups, order: Uint32Array, part: HashPart, cached: CachedDigests, digests: Uint8Array): Uint32Array {
+  const left = new Uint32Array(order.length);
+  let count = 0;
+  const offset = PART_INDEX[part] * DIGEST_BYTES;
+  for (const position of order) {
+    const slot = cached.slotOf[groups.members[position] as number] as number;
+    if (slot >= 0 && ((cached.parts[slot] as number) & PART_BITS[part]) !== 0) {
+      const at = slot * 3 * DIGEST_BYTES + offset;
+      digests.set(cached.digests.subarray(at, at + DIGEST_BYTES), position * DIGEST_BYTES);
+    } else {
+      left[count++] = position;
+    }
+  }
+  return left.subarray(0, count);
 }
 
 /** The positions of `members` ordered by file number (scan order); every file is in one group at most. */

@@ -113,6 +113,9 @@ export function walkFolder(task: WalkTask, options: WalkOptions, emit: (batch: W
   const separator = path.sep;
   const rootIndex = task.rootIndex;
   const handedBack: string[] = [];
+  // A root typed with "./", ".." or a trailing slash is walked as typed (dupes prints paths so); the
+  // excluded folders are clean absolute paths, so its subfolders are cleaned up before that one check.
+  const typedAsGiven = path.resolve(task.folder) !== task.folder;
 
   const stack: string[] = [task.folder];
   while (stack.length > 0) {
@@ -135,7 +138,7 @@ export function walkFolder(task: WalkTask, options: WalkOptions, emit: (batch: W
       if (entry.isSymbolicLink()) { summary.symlinks++; continue; }
       if (!options.includeHidden && isHiddenName(name)) { summary.hidden++; continue; }
       if (entry.isDirectory()) {
-        if (!ALWAYS_EXCLUDED_FOLDERS.has(name) && !excluded.has(full)) subfolders.push(full);
+        if (!ALWAYS_EXCLUDED_FOLDERS.has(name) && !excluded.has(full) && !(typedAsGiven && excluded.has(path.resolve(full)))) subfolders.push(full);
         continue;
       }
       if (!entry.isFile()) { summary.special++; continue; }
