@@ -13,13 +13,18 @@ export const FILE_STATES = ['planned', 'done', 'skipped', 'failed', 'rolled_back
 export const fileStateSchema = z.enum(FILE_STATES);
 export type FileState = z.infer<typeof fileStateSchema>;
 
-export const FILE_ACTIONS = ['move', 'copy', 'rename'] as const;
+/** `hardlink`: a duplicate's name made a hard link to the file kept in its group (duplicate resolution). */
+export const FILE_ACTIONS = ['move', 'copy', 'rename', 'hardlink'] as const;
 export const fileActionSchema = z.enum(FILE_ACTIONS);
 export type FileAction = z.infer<typeof fileActionSchema>;
 
 export const CONFLICT_POLICIES = ['rename', 'skip'] as const;
 export const conflictPolicySchema = z.enum(CONFLICT_POLICIES);
 export type ConflictPolicy = z.infer<typeof conflictPolicySchema>;
+
+/** organize sorts files by rules; dedupe resolves duplicates (quarantine or hard links). Both undo alike. */
+export const OPERATION_KINDS = ['organize', 'dedupe'] as const;
+export type OperationKind = (typeof OPERATION_KINDS)[number];
 
 /** The phase an operation was in; an interrupted operation resumes the phase it was in. */
 export const OPERATION_PHASES = ['execute', 'rollback'] as const;

@@ -69,6 +69,8 @@ export interface CachedResult {
   parts: Uint8Array;
   /** 3 * DIGEST_BYTES per file: prefix, suffix, full */
   digests: Uint8Array;
+  /** 4 per file, as in HashResult.times: the key the digests were found under */
+  times: Float64Array;
 }
 
 export type ContentTask = HashTask | CacheTask;

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
-import { millisecondsOf } from './stat-times.js';
+import { millisecondsOf, recordTimes } from './stat-times.js';
 import { type CachedResult, type CacheTask, CACHED_FULL, CACHED_PREFIX, CACHED_SUFFIX, DIGEST_BYTES } from './content-protocol.js';
 
 /**
@@ -25,7 +25,7 @@ type CacheRow = [bigint, bigint, bigint, string, Buffer | null, Buffer | null, B
 /** piscina task body: the cached digests of each file still as it was when they were computed. */
 export function lookUpCached(task: CacheTask): CachedResult {
   const count = task.sizes.length;
-  const result: CachedResult = { parts: new Uint8Array(count), digests: new Uint8Array(count * 3 * DIGEST_BYTES) };
+  const result: CachedResult = { parts: new Uint8Array(count), digests: new Uint8Array(count * 3 * DIGEST_BYTES), times: new Float64Array(count * 4) };
   const lookup = lookupStatement(task.databaseFile);
   const paths = task.paths.split('\0');
   const identities = task.identities.split('\0');
@@ -43,6 +43,7 @@ export function lookUpCached(task: CacheTask): CachedResult {
     if (row[3] === task.partKind && row[5]?.length === DIGEST_BYTES) { result.digests.set(row[5], at + DIGEST_BYTES); parts |= CACHED_SUFFIX; }
     if (row[6]?.length === DIGEST_BYTES) { result.digests.set(row[6], at + 2 * DIGEST_BYTES); parts |= CACHED_FULL; }
     result.parts[index] = parts;
+    recordTimes(stats, result.times.subarray(index * 4, (index + 1) * 4));
   }
   return result;
 }

@@ -19,7 +19,7 @@ function connection(file: string): Database.Database {
   return database;
 }
 
-type RawRow = [number, ActionRow['action'], string, string | null, number, number, string, string, string | null, string | null, string | null];
+type RawRow = [number, ActionRow['action'], string, string | null, number, number, string, string, string | null, string | null, string | null, number | null, string | null, string | null];
 
 /** Rows of one operation with ids in [lowId, highId] and a state among `states`, in journal order or reversed. */
 export function readJournalRows(file: string, operationId: string, lowId: number, highId: number, states: readonly string[], newestFirst: boolean): ActionRow[] {
@@ -28,7 +28,8 @@ export function readJournalRows(file: string, operationId: string, lowId: number
   if (!statement) {
     // Walks file_states by its primary key over the id range (a third faster than the operation index of
     // file_records), then fetches each row's plan by rowid.
-    statement = connection(file).prepare(`SELECT r.id, action, source, destination, size, mtime_ms, dev, ino, destination_dev, destination_ino, content_hash
+    statement = connection(file).prepare(`SELECT r.id, action, source, destination, size, mtime_ms, dev, ino, destination_dev, destination_ino, content_hash,
+      kept_mtime_ms, ctime_ns, reason
       FROM file_states s JOIN file_records r ON r.id = s.id
       WHERE s.id BETWEEN ? AND ? AND s.operation_id = ? AND s.state IN (SELECT value FROM json_each(?))
       ORDER BY s.id ${newestFirst ? 'DESC' : 'ASC'}`).raw();
@@ -36,6 +37,6 @@ export function readJournalRows(file: string, operationId: string, lowId: number
   }
   return (statement.all(lowId, highId, operationId, JSON.stringify(states)) as RawRow[]).map((raw) => ({
     id: raw[0], action: raw[1], source: raw[2], destination: raw[3], size: raw[4], mtimeMs: raw[5], dev: raw[6], ino: raw[7],
-    destinationDev: raw[8], destinationIno: raw[9], contentHash: raw[10],
+    destinationDev: raw[8], destinationIno: raw[9], contentHash: raw[10], keptMtimeMs: raw[11], ctimeNs: raw[12], reason: raw[13],
   }));
 }

@@ -2,12 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { readIdentity, sameIdentity } from './file-identity.js';
 import { hashFile, transferFile } from './file-transfer.js';
+import { executeHardlink, rollbackHardlink } from './hardlink-actions.js';
 import { fastMove } from './native-moves.js';
 
 /** A journal row as the file actions need it (plain data: it crosses to worker threads). */
 export interface ActionRow {
   id: number;
-  action: 'move' | 'copy' | 'rename';
+  action: 'move' | 'copy' | 'rename' | 'hardlink';
   source: string;
   destination: string | null;
   size: number;
@@ -17,6 +18,12 @@ export interface ActionRow {
   destinationDev: string | null;
   destinationIno: string | null;
   contentHash: string | null;
+  /** hardlink rows: the kept file's mtime when hashed (its device and inode are destinationDev/destinationIno) */
+  keptMtimeMs?: number | null;
+  /** hardlink rows: the source's ctime (ns) when hashed */
+  ctimeNs?: string | null;
+  /** why the row is as it is: 'trashed' once the quarantine was emptied of this file */
+  reason?: string | null;
 }
 
 /** What happened to one row; written back to the journal. */
@@ -59,6 +66,7 @@ export type FolderDevices = ReturnType<typeof createFolderDevices>;
 /** Carry out one planned row: check the file is as planned, then put it in place without replacing anything. */
 export function executeRow(row: ActionRow, operationId: string, destination: string, deviceOf: FolderDevices): ExecuteOutcome {
   try {
+    if (row.action === 'hardlink') return executeHardlink(row, operationId);
     if (row.action !== 'copy') {
       // The plain case in one native call; it answers not-done (having changed nothing) for anything else.
       const fast = fastMove(row.source, destination, row);
@@ -99,6 +107,8 @@ const originalPlaceTaken = (row: ActionRow, destination: string): JournalUpdate 
 /** Put one file back where it was; never overwrite, and refuse (with a reason) when that is not safe. */
 export function rollbackRow(row: ActionRow, operationId: string, deviceOf: FolderDevices): JournalUpdate {
   try {
+    if (row.reason === 'trashed') return rollbackConflict(row, 'quarantine-emptied', `${row.destination} was sent to the trash when the quarantine was emptied; restore it from the trash`);
+    if (row.action === 'hardlink') return rollbackHardlink(row, operationId);
     const destination = row.destination as string;
     if (row.action !== 'copy' && !row.contentHash) {
       // The plain case in one native call: still the same inode, size and time where the run put it.

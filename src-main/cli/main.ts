@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 import { FileOrganizerError, isFileOrganizerError } from '../../src-shared/errors.js';
+import { type DuplicateProgress } from '../../src-shared/duplicates.js';
 import { type OperationProgress } from '../../src-shared/progress.js';
 import { openAppCore } from '../core/compose.js';
 import { resolveDataDir } from '../core/data-dir.js';
 import { loadRuleSetFile, presetRuleSet } from '../core/rules/load-rule-set.js';
 import { parseArguments, USAGE, type CommandArguments } from './parse-arguments.js';
 import { createProgressBar } from './progress-bar.js';
-import { printDuplicates, printHistory, printPlanRows, printResult, printShow, printScan } from './print.js';
+import { printDedupe, printDuplicates, printHistory, printPlanRows, printQuarantine, printQuarantineEmptied, printResult, printShow, printScan } from './print.js';
 
 /** Exit codes: 0 done; 1 finished with failures or rollback conflicts; 2 bad usage, bad input or unknown id. */
 const EXIT_DONE = 0;
@@ -74,12 +75,27 @@ async function run(args: CommandArguments): Promise<number> {
         printShow(core.operations.showStream(args.id), args.json);
         return EXIT_DONE;
       case 'dupes': {
-        const result = await core.duplicates.find(args.dirs, { minSize: args.minSize, includeEmpty: args.includeEmpty, includeHidden: args.includeHidden },
-          (progress) => { if (args.json) writeLine(progress); else bar?.update(progress); });
+        const searchProgress = (progress: DuplicateProgress): void => { if (args.json) writeLine(progress); else bar?.update(progress); };
+        const options = { minSize: args.minSize, includeEmpty: args.includeEmpty, includeHidden: args.includeHidden };
+        if (args.resolution === null) {
+          const result = await core.duplicates.find(args.dirs, options, searchProgress);
+          bar?.clear();
+          printDuplicates(result, args.json);
+          return EXIT_DONE;
+        }
+        const result = await core.duplicates.resolve(args.dirs, { ...options, resolution: args.resolution, keep: args.keep, reference: args.reference, keepPaths: args.keepPaths }, {
+          onSearchProgress: searchProgress, onProgress, signal,
+          onStarted: (id) => { if (args.json) writeLine({ type: 'started', operation_id: id }); },
+        });
         bar?.clear();
-        printDuplicates(result, args.json);
-        return EXIT_DONE;
+        printDedupe(result, args.json);
+        if (result.status === 'interrupted') return EXIT_STOPPED;
+        return result.failed > 0 ? EXIT_PARTIAL : EXIT_DONE;
       }
+      case 'quarantine':
+        if (args.action === 'list') printQuarantine(core.duplicates.quarantine.list(args.id), args.json);
+        else printQuarantineEmptied(await core.duplicates.quarantine.empty(args.id), args.json);
+        return EXIT_DONE;
       case 'scan':
         printScan(await core.operations.scan(args.dirs, { includeHidden: args.includeHidden }), args.json);
         return EXIT_DONE;
@@ -91,6 +107,9 @@ async function run(args: CommandArguments): Promise<number> {
     await core.close();
   }
 }
+
+// A reader that stops early (fileorg history | head) is not an error: stop writing, quietly.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => { if (error.code === 'EPIPE') process.exit(process.exitCode ?? EXIT_DONE); else throw error; });
 
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);

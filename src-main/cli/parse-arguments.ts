@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { FileOrganizerError } from '../../src-shared/errors.js';
 import { conflictPolicySchema } from '../../src-shared/operation-status.js';
+import { keepPolicySchema, resolutionSchema } from '../../src-shared/duplicates.js';
 import { presetNameSchema } from '../../src-shared/rules.js';
 
 export const USAGE = `usage: fileorg <command> [options]
@@ -25,6 +26,13 @@ commands:
       --min-size N               ignore files smaller than N bytes (K, M, G suffixes: 1K = 1024)
       --include-empty            also group zero-byte files
       --include-hidden           also look at dotfiles and system files
+      --quarantine               act: keep one file of each group, move the others to the quarantine
+      --hardlink                 with --quarantine: replace the others by hard links to the kept file instead
+      --keep oldest|newest|shortest   which file to keep (default oldest; ties: shortest path, then name)
+      --reference DIR            keep the files inside DIR; only groups with a file there are touched
+      --keep-path FILE           keep this file in its group (repeat for more)
+  quarantine list [ID]  files in the quarantine (of one operation, or all)
+  quarantine empty [ID] send the quarantined files to the OS trash (undo can no longer bring them back)
 
 global options:
   --data-dir DIR   where history is kept (default: $FILEORG_DATA_DIR, else the app's data folder)
@@ -52,7 +60,12 @@ const dupesSchema = z.object({
   minSize: z.number().int().nonnegative(),
   includeEmpty: z.boolean(),
   includeHidden: z.boolean(),
+  resolution: resolutionSchema.nullable(),
+  keep: keepPolicySchema,
+  reference: z.string().min(1).nullable(),
+  keepPaths: z.array(z.string().min(1)),
 });
+const quarantineSchema = z.object({ command: z.literal('quarantine'), action: z.enum(['list', 'empty'], { error: 'quarantine takes list or empty, e.g. fileorg quarantine list' }), id: z.string().min(1).nullable() });
 
 const SIZE_UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
 /** "4096", "64K", "1.5M", "2GiB" -> bytes (binary units, as du and the corpus tools use). */
@@ -62,7 +75,7 @@ export function parseByteSize(text: string): number {
   return Math.floor(Number(match[1]) * (SIZE_UNITS[(match[2] as string).toLowerCase()] as number));
 }
 
-export type CommandArguments = (z.infer<typeof organizeSchema> | z.infer<typeof withIdSchema> | z.infer<typeof scanSchema> | z.infer<typeof historySchema> | z.infer<typeof dupesSchema>) & {
+export type CommandArguments = (z.infer<typeof organizeSchema> | z.infer<typeof withIdSchema> | z.infer<typeof scanSchema> | z.infer<typeof historySchema> | z.infer<typeof dupesSchema> | z.infer<typeof quarantineSchema>) & {
   dataDir: string | undefined;
   json: boolean;
 };
@@ -80,6 +93,8 @@ export function parseArguments(argv: string[]): CommandArguments | 'help' {
         preset: { type: 'string' }, rules: { type: 'string' }, dest: { type: 'string' }, 'dry-run': { type: 'boolean', default: false },
         conflict: { type: 'string', default: 'rename' }, 'include-hidden': { type: 'boolean', default: false }, sniff: { type: 'string' },
         'min-size': { type: 'string' }, 'include-empty': { type: 'boolean', default: false },
+        quarantine: { type: 'boolean', default: false }, hardlink: { type: 'boolean', default: false }, keep: { type: 'string' },
+        reference: { type: 'string' }, 'keep-path': { type: 'string', multiple: true },
       },
     });
   } catch (error) {
@@ -110,18 +125,30 @@ export function parseArguments(argv: string[]): CommandArguments | 'help' {
     case 'scan':
       result = scanSchema.safeParse({ command, dirs: absolute(rest), includeHidden: values['include-hidden'] });
       break;
-    case 'dupes':
+    case 'dupes': {
+      const acting = values.quarantine || values.hardlink;
+      if (!acting && (values.keep !== undefined || values.reference !== undefined || values['keep-path'] !== undefined)) {
+        throw new FileOrganizerError('E_USAGE', '--keep, --reference and --keep-path choose what to keep when acting; add --quarantine (or --hardlink)');
+      }
       result = dupesSchema.safeParse({
         command, dirs: asTyped(rest), minSize: values['min-size'] === undefined ? 0 : parseByteSize(values['min-size']),
         includeEmpty: values['include-empty'], includeHidden: values['include-hidden'],
+        resolution: values.hardlink ? 'hardlink' : values.quarantine ? 'quarantine' : null,
+        keep: values.keep ?? 'oldest', reference: values.reference === undefined ? null : path.resolve(values.reference),
+        keepPaths: (values['keep-path'] ?? []).map((given) => (path.isAbsolute(given) ? given : path.resolve(given))),
       });
+      break;
+    }
+    case 'quarantine':
+      if (rest.length < 1 || rest.length > 2 || !['list', 'empty'].includes(rest[0] as string)) throw new FileOrganizerError('E_USAGE', 'quarantine takes list or empty, and optionally an operation id: fileorg quarantine list');
+      result = quarantineSchema.safeParse({ command, action: rest[0], id: rest[1] ?? null });
       break;
     case 'history':
       if (rest.length > 0) throw new FileOrganizerError('E_USAGE', 'history takes no arguments');
       result = historySchema.safeParse({ command });
       break;
     default:
-      throw new FileOrganizerError('E_USAGE', `unknown command "${command}"; commands: organize, undo, resume, history, show, scan, dupes`);
+      throw new FileOrganizerError('E_USAGE', `unknown command "${command}"; commands: organize, undo, resume, history, show, scan, dupes, quarantine`);
   }
   if (!result.success) {
     const issue = result.error.issues[0];

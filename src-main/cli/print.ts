@@ -1,4 +1,4 @@
-import { type DuplicateSearchResult } from '../../src-shared/duplicates.js';
+import { type DedupeResult, type DuplicateSearchResult, type QuarantinedFile } from '../../src-shared/duplicates.js';
 import { type OperationResult } from '../../src-shared/progress.js';
 import { type JournalRow, type NewJournalRow } from '../core/ops/journal.js';
 import { type Operation } from '../core/ops/operation-store.js';
@@ -99,4 +99,27 @@ export function printDuplicates(result: DuplicateSearchResult, json: boolean): v
   for (const skipped of result.skipped) say(`skipped ${skipped.path}: ${skipped.reason} (${skipped.detail})`);
   const files = result.groups.reduce((sum, group) => sum + group.files.length, 0);
   say(`${result.groups.length} groups of duplicates (${files} files), ${formatBytes(result.wasted_bytes)} wasted; ${result.files_scanned} files scanned, ${formatBytes(result.hashed_bytes)} read to compare them`);
+}
+
+export function printDedupe(result: DedupeResult, json: boolean): void {
+  if (json) { line(result); return; }
+  const done = result.linked > 0 ? `${result.linked} duplicates replaced by hard links` : `${result.quarantined} duplicates moved to the quarantine`;
+  say(`Operation ${result.operation_id}: ${result.status}. ${done} (${formatBytes(result.freed_bytes)}${result.quarantined > 0 ? ' to free when the quarantine is emptied' : ' freed'}), ${result.skipped} skipped, ${result.failed} failed.`);
+  if (result.skipped > 0 || result.failed > 0) say(`See why with: fileorg show ${result.operation_id}`);
+  say(`Undo it any time with: fileorg undo ${result.operation_id}${result.quarantined > 0 ? '   Free the space with: fileorg quarantine empty' : ''}`);
+}
+
+export function printQuarantine(files: QuarantinedFile[], json: boolean): void {
+  for (const file of files) {
+    if (json) line({ type: 'quarantined', ...file });
+    else say(`${file.original}  (${formatBytes(file.size)}, operation ${file.operation_id}${file.kept ? `, kept: ${file.kept}` : ''})`);
+  }
+  const bytes = files.reduce((sum, file) => sum + file.size, 0);
+  if (json) line({ type: 'result', files: files.length, bytes });
+  else say(`${files.length} files in the quarantine, ${formatBytes(bytes)}. Put them back with fileorg undo ID, or send them to the trash with fileorg quarantine empty.`);
+}
+
+export function printQuarantineEmptied(result: { type: 'result'; trashed: number; trashed_bytes: number; missing: number }, json: boolean): void {
+  if (json) { line(result); return; }
+  say(`${result.trashed} files (${formatBytes(result.trashed_bytes)}) sent to the trash${result.missing > 0 ? `; ${result.missing} were no longer in the quarantine` : ''}.`);
 }

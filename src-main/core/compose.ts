@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import { databaseFileIn, openDatabase, type AppDatabase } from './db/open-database.js';
 import { createDuplicates, type Duplicates } from './dupes/duplicates.js';
+import { type TrashFiles } from './dupes/quarantine.js';
 import { createOperations, type Operations } from './ops/operations.js';
 import { currentPlatform } from './rules/safe-names.js';
 
@@ -20,7 +21,7 @@ export function newOperationId(clock: () => number = Date.now): string {
 }
 
 /** Wires the headless services once, over one data folder. The CLI, `serve` and the app all start here. */
-export function openAppCore(options: { dataDir: string; clock?: () => number; newId?: () => string; progressEveryFiles?: number; pageSize?: number }): AppCore {
+export function openAppCore(options: { dataDir: string; clock?: () => number; newId?: () => string; progressEveryFiles?: number; pageSize?: number; trash?: TrashFiles }): AppCore {
   const clock = options.clock ?? Date.now;
   const database = openDatabase(databaseFileIn(options.dataDir), clock);
   const operations = createOperations({
@@ -29,7 +30,7 @@ export function openAppCore(options: { dataDir: string; clock?: () => number; ne
     ...(options.progressEveryFiles ? { progressEveryFiles: options.progressEveryFiles } : {}),
     ...(options.pageSize ? { pageSize: options.pageSize } : {}),
   });
-  const duplicates = createDuplicates({ database, clock, protectedFolders: [path.resolve(options.dataDir)] });
+  const duplicates = createDuplicates({ database, dataDir: options.dataDir, clock, operations, ...(options.trash ? { trash: options.trash } : {}) });
   const recovered = operations.recoverInterrupted();
   return {
     database, operations, duplicates, recovered,

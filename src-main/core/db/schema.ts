@@ -126,6 +126,11 @@ export const fileRecords = sqliteTable('file_records', {
    */
   keptPath: text('kept_path'),
   keptMtimeMs: real('kept_mtime_ms'),
+  /**
+   * The source's ctime in nanoseconds (decimal) when it was hashed: a file about to be replaced by a hard link
+   * must not have been touched since, even if its mtime was put back.
+   */
+  ctimeNs: text('ctime_ns'),
 }, (table) => [index('file_records_operation').on(table.operationId, table.id)]);
 
 /**

@@ -1,14 +1,19 @@
 import fs from 'node:fs';
+import path from 'node:path';
+import { type DedupeResult, type DuplicateProgress, type DuplicateSearchResult, type KeepPolicy, type Resolution } from '../../../src-shared/duplicates.js';
 import { FileOrganizerError } from '../../../src-shared/errors.js';
-import { type DuplicateProgress, type DuplicateSearchResult } from '../../../src-shared/duplicates.js';
-import { checkRootsApart } from '../scan/check-roots.js';
-import { createWalkerPool } from '../scan/walker-pool.js';
 import { PART_KINDS } from '../../../src-worker/content-protocol.js';
 import { nativeModule } from '../../../src-worker/native-module.js';
 import { type AppDatabase } from '../db/open-database.js';
+import { type OrganizeHooks, type Operations } from '../ops/operations.js';
+import { checkRootsApart } from '../scan/check-roots.js';
+import { createWalkerPool } from '../scan/walker-pool.js';
 import { createContentPool } from './content-pool.js';
+import { type DuplicateSearch, findDuplicates } from './find-duplicates.js';
 import { createHashCache } from './hash-cache.js';
-import { findDuplicates } from './find-duplicates.js';
+import { planDedupe } from './plan-dedupe.js';
+import { createQuarantine, type TrashFiles, trashWithPackage } from './quarantine.js';
+import { createQuarantinePlacer, quarantineIn } from './quarantine-paths.js';
 
 export interface DuplicateSearchOptions {
   minSize: number;
@@ -16,22 +21,75 @@ export interface DuplicateSearchOptions {
   includeHidden: boolean;
 }
 
+export interface ResolveOptions {
+  resolution: Resolution;
+  keep: KeepPolicy;
+  /** files inside it are kept; groups without a file inside it are left alone */
+  reference: string | null;
+  /** explicit choice: these files are kept in their groups */
+  keepPaths?: readonly string[];
+}
+
 /** The duplicate search service: its own walker threads and content threads, started on first use. */
-export function createDuplicates(dependencies: { database: AppDatabase; clock: () => number; protectedFolders: string[] }) {
+export function createDuplicates(dependencies: { database: AppDatabase; dataDir: string; clock: () => number; operations: Operations; trash?: TrashFiles }) {
+  const dataDir = path.resolve(dependencies.dataDir);
+  const protectedFolders = [dataDir];
   const walkers = createWalkerPool();
   const pool = createContentPool();
   // The content threads compute the narrowing digests natively when the module loads there, as it does here.
   const cache = createHashCache(dependencies.database, nativeModule().partDigests ? PART_KINDS.native : PART_KINDS.javascript, dependencies.clock);
+  const quarantine = createQuarantine(dependencies.database, { clock: dependencies.clock, trash: dependencies.trash ?? trashWithPackage });
+
+  const checkFolders = (roots: readonly string[], what: string): void => {
+    for (const root of roots) {
+      if (!fs.statSync(root, { throwIfNoEntry: false })?.isDirectory()) throw new FileOrganizerError('E_BAD_PATH', `${root} is not a folder; give folders ${what}`);
+    }
+    checkRootsApart(roots);
+  };
+
+  const search = async (roots: string[], options: DuplicateSearchOptions, onProgress?: (progress: DuplicateProgress) => void): Promise<DuplicateSearch> => {
+    const found = await findDuplicates({ roots, ...options, excludedFolders: protectedFolders }, { walkers, pool, cache }, onProgress);
+    cache.forgetOld();
+    return found;
+  };
+
   return {
+    quarantine,
+
     async find(roots: string[], options: DuplicateSearchOptions, onProgress?: (progress: DuplicateProgress) => void): Promise<DuplicateSearchResult> {
-      for (const root of roots) {
-        if (!fs.statSync(root, { throwIfNoEntry: false })?.isDirectory()) throw new FileOrganizerError('E_BAD_PATH', `${root} is not a folder; give folders to search for duplicates`);
-      }
-      checkRootsApart(roots);
-      const result = await findDuplicates({ roots, ...options, excludedFolders: dependencies.protectedFolders }, { walkers, pool, cache }, onProgress);
-      cache.forgetOld();
-      return result;
+      checkFolders(roots, 'to search for duplicates');
+      return (await search(roots, options, onProgress)).result;
     },
+
+    /**
+     * Search, then resolve every group: keep one file (or the reference folder's) and quarantine the others or
+     * replace them by hard links, as one journaled operation that `undo` reverses. `beforeActing` runs between
+     * the search and the first file action (tests use it to change a file in that gap).
+     */
+    async resolve(roots: string[], options: DuplicateSearchOptions & ResolveOptions, hooks: OrganizeHooks & {
+      onSearchProgress?: (progress: DuplicateProgress) => void; beforeActing?: (search: DuplicateSearch) => void;
+    } = {}): Promise<DedupeResult> {
+      checkFolders(roots, 'to resolve duplicates in');
+      if (options.reference !== null && !fs.statSync(options.reference, { throwIfNoEntry: false })?.isDirectory()) {
+        throw new FileOrganizerError('E_BAD_PATH', `the reference folder ${options.reference} is not a folder; give one of the searched folders or a folder inside one`);
+      }
+      const found = await search(roots, options, hooks.onSearchProgress);
+      hooks.beforeActing?.(found);
+      const choice = { policy: options.keep, reference: options.reference, keepPaths: new Set(options.keepPaths ?? []) };
+      const result = await dependencies.operations.runPrepared({
+        kind: 'dedupe', roots, destination: options.resolution === 'quarantine' ? quarantineIn(dataDir) : null, conflict: 'rename',
+        resolution: options.resolution, keep: options.keep, reference: options.reference,
+        minSize: options.minSize, includeEmpty: options.includeEmpty, includeHidden: options.includeHidden,
+      }, (operationId) => planDedupe(found, choice, options.resolution,
+        options.resolution === 'quarantine' ? createQuarantinePlacer(dataDir, roots, operationId) : undefined), hooks);
+      const operation = dependencies.operations.get(result.operation_id);
+      return {
+        type: 'result', operation_id: result.operation_id, status: result.status,
+        quarantined: options.resolution === 'quarantine' ? result.moved : 0, linked: options.resolution === 'hardlink' ? result.moved : 0,
+        freed_bytes: operation.movedBytes, skipped: result.skipped, failed: result.failed,
+      };
+    },
+
     close: async (): Promise<void> => { await Promise.all([walkers.close(), pool.close()]); },
   };
 }

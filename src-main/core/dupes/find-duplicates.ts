@@ -5,6 +5,7 @@ import { type WalkerPool } from '../scan/walker-pool.js';
 import { type ContentPool } from './content-pool.js';
 import { createFileTableBuilder, type FileTable } from './file-table.js';
 import { type CacheEntry, type HashCache } from './hash-cache.js';
+import { nanosecondsOf } from '../../../src-worker/stat-times.js';
 
 export interface DuplicateSearchRequest {
   roots: string[];
@@ -19,6 +20,22 @@ export interface DuplicateSearchRequest {
 
 /** Files above this size get a suffix stage before their full hash (fclones' choice too). */
 const SUFFIX_ABOVE = 64 * 1024;
+/** What resolving a group needs to know of each of its files, as it was when it was hashed. */
+export interface HashedFile {
+  path: string;
+  mtimeMs: number;
+  dev: string;
+  ino: string;
+  /** ctime in nanoseconds, decimal */
+  ctimeNs: string;
+}
+
+/** A search's result, and beside each of its groups (same order, same file order) the files' facts. */
+export interface DuplicateSearch {
+  result: DuplicateSearchResult;
+  details: HashedFile[][];
+}
+
 /** A hashing task: this many files, or fewer when their bytes add up to BYTES_PER_TASK (full stage). */
 const FILES_PER_TASK = 256;
 const BYTES_PER_TASK = 32 * 1024 * 1024;
@@ -45,13 +62,15 @@ const groupCount = (groups: Groups): number => groups.bounds.length - 1;
  * as skipped.
  */
 export async function findDuplicates(request: DuplicateSearchRequest, using: { walkers: WalkerPool; pool: ContentPool; cache?: HashCache },
-  onProgress?: (progress: DuplicateProgress) => void): Promise<DuplicateSearchResult> {
+  onProgress?: (progress: DuplicateProgress) => void): Promise<DuplicateSearch> {
   const table = await scanAll(request, using.walkers, onProgress);
   const smallest = Math.max(request.minSize, request.includeEmpty ? 0 : 1);
   const sameSize = table.sameSize((size) => size >= smallest);
   let groups = withoutSecondNames(table, { ...sameSize, digests: new Uint8Array((sameSize.bounds.length - 1) * DIGEST_BYTES) });
   // A first search (empty cache) looks nothing up; later ones look up every candidate before reading any.
-  const cached = using.cache && !using.cache.isEmpty() ? await lookUpCached(table, groups, using.pool, using.cache, onProgress) : undefined;
+  // ctime of the files whose whole content was hashed (or found in the cache): only those can end in a group.
+  const ctimes = new Map<number, string>();
+  const cached = using.cache && !using.cache.isEmpty() ? await lookUpCached(table, groups, using.pool, using.cache, ctimes, onProgress) : undefined;
 
   const skipped: DuplicateSkip[] = [];
   const done: Array<{ group: Uint32Array; digest: Uint8Array }> = [];
@@ -63,7 +82,7 @@ export async function findDuplicates(request: DuplicateSearchRequest, using: { w
   let hashedBytes = 0;
   const stage = async (part: HashPart, needs: (size: number) => boolean, finalFor: (size: number) => boolean): Promise<void> => {
     const [hashed, passing] = split(table, groups, needs);
-    const outcome = await hashStage(table, hashed, part, { pool: using.pool, cache: using.cache, cached }, skipped, onProgress);
+    const outcome = await hashStage(table, hashed, part, { pool: using.pool, cache: using.cache, cached, ctimes }, skipped, onProgress);
     hashedBytes += outcome.bytesRead;
     const [finished, going] = split(table, regroup(hashed, outcome.digests, outcome.status), finalFor);
     collect(finished);
@@ -82,19 +101,29 @@ export async function findDuplicates(request: DuplicateSearchRequest, using: { w
   await stage('suffix', (size) => size > SUFFIX_ABOVE, () => false);
   await stage('full', () => true, () => true);
 
-  const found: DuplicateGroup[] = done.map(({ group, digest }) => ({
-    size: table.size(group[0] as number),
-    hash: Buffer.from(digest).toString('hex'),
-    files: Array.from(group, (file) => table.path(file)).sort(),
-  }));
+  const found = done.map(({ group, digest }) => {
+    const files = Array.from(group, (file): HashedFile => {
+      const [dev, ino] = table.identity(file).split(':') as [string, string];
+      return { path: table.path(file), mtimeMs: table.mtimeMs(file), dev, ino, ctimeNs: ctimes.get(file) ?? '' };
+    }).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return { group: { size: table.size(group[0] as number), hash: Buffer.from(digest).toString('hex'), files: files.map((file) => file.path) } satisfies DuplicateGroup, files };
+  });
   // Most space to win first; then a stable order.
-  found.sort((a, b) => b.size * (b.files.length - 1) - a.size * (a.files.length - 1) || (a.files[0] as string).localeCompare(b.files[0] as string));
+  const wasted = (group: DuplicateGroup): number => group.size * (group.files.length - 1);
+  found.sort((a, b) => wasted(b.group) - wasted(a.group) || (a.group.files[0] as string).localeCompare(b.group.files[0] as string));
+  const reported = found.map((entry) => entry.group);
   return {
-    type: 'result', groups: found,
-    wasted_bytes: found.reduce((sum, group) => sum + group.size * (group.files.length - 1), 0),
-    files_scanned: table.count, hashed_bytes: hashedBytes, cache_hits: cached?.hits ?? 0, skipped,
+    result: {
+      type: 'result', groups: reported,
+      wasted_bytes: reported.reduce((sum, group) => sum + wasted(group), 0),
+      files_scanned: table.count, hashed_bytes: hashedBytes, cache_hits: cached?.hits ?? 0, skipped,
+    },
+    details: found.map((entry) => entry.files),
   };
 }
+
+/** ctime (ns, decimal) from a task's times array (mtime s, ns, ctime s, ns per file). */
+const ctimeAt = (times: Float64Array, index: number): string => String(nanosecondsOf(times[index * 4 + 2] as number, times[index * 4 + 3] as number));
 
 /** Digests the hash cache holds for files as they are now: slot per file number (-1: none), 3 digests a slot. */
 interface CachedDigests {
@@ -104,7 +133,8 @@ interface CachedDigests {
   hits: number;
 }
 
-async function lookUpCached(table: FileTable, groups: Groups, pool: ContentPool, cache: HashCache, onProgress?: (progress: DuplicateProgress) => void): Promise<CachedDigests> {
+async function lookUpCached(table: FileTable, groups: Groups, pool: ContentPool, cache: HashCache, ctimes: Map<number, string>,
+  onProgress?: (progress: DuplicateProgress) => void): Promise<CachedDigests> {
   const count = groups.members.length;
   const order = Uint32Array.from(groups.members).sort(); // scan order: neighbours share cached path lookups
   const found: CachedDigests = { slotOf: new Int32Array(table.count).fill(-1), parts: new Uint8Array(count), digests: new Uint8Array(count * 3 * DIGEST_BYTES), hits: 0 };
@@ -126,6 +156,7 @@ async function lookUpCached(table: FileTable, groups: Groups, pool: ContentPool,
         const slot = found.hits++;
         found.slotOf[file] = slot;
         found.parts[slot] = result.parts[index] as number;
+        if (((result.parts[index] as number) & PART_BITS.full) !== 0) ctimes.set(file, ctimeAt(result.times, index));
         found.digests.set(result.digests.subarray(index * 3 * DIGEST_BYTES, (index + 1) * 3 * DIGEST_BYTES), slot * 3 * DIGEST_BYTES);
       });
       progress.files_done += files.length;
@@ -208,7 +239,8 @@ function concat(a: Groups, b: Groups): Groups {
 }
 
 /** Hash `part` of every file in the groups on the content threads; digests and statuses by member position. */
-async function hashStage(table: FileTable, groups: Groups, part: HashPart, using: { pool: ContentPool; cache: HashCache | undefined; cached: CachedDigests | undefined },
+async function hashStage(table: FileTable, groups: Groups, part: HashPart,
+  using: { pool: ContentPool; cache: HashCache | undefined; cached: CachedDigests | undefined; ctimes: Map<number, string> },
   skipped: DuplicateSkip[], onProgress?: (progress: DuplicateProgress) => void): Promise<{ digests: Uint8Array; status: Uint8Array; bytesRead: number }> {
   const { pool, cache, cached } = using;
   const digests = new Uint8Array(groups.members.length * DIGEST_BYTES);
@@ -254,6 +286,7 @@ async function hashStage(table: FileTable, groups: Groups, part: HashPart, using
         if (result.status[index] === HASHED) {
           const file = groups.members[position] as number;
           entries.push({ identity: table.identity(file), size: sizes[index] as number, times: result.times.subarray(index * 4, (index + 1) * 4), part, digest });
+          if (part === 'full') using.ctimes.set(file, ctimeAt(result.times, index));
         }
       }
       cache?.record(entries);

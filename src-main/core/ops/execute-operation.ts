@@ -67,6 +67,8 @@ export async function executeOperation(context: EngineContext, operation: Operat
   }, hooks.signal);
   progress.finish();
   if (stopped) return { stopped }; // folders are cleaned up when the run is resumed to its end
-  await removeEmptiedFolders(context, operation, vacated);
+  // Resolving duplicates leaves the folder structure alone (as jdupes and fclones do): an album folder that
+  // held only copies stays, empty, where the user expects it.
+  if (operation.kind !== 'dedupe') await removeEmptiedFolders(context, operation, vacated);
   return { stopped };
 }

@@ -1,11 +1,8 @@
 import path from 'node:path';
+import { isInside } from '../scan/is-inside.js';
 import { type EngineContext } from './engine-context.js';
 import { type Operation } from './operation-store.js';
 
-function isInside(folder: string, root: string): boolean {
-  const relative = path.relative(root, folder);
-  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
-}
 
 /** Folders that files were moved out of, read back from the journal (used when resuming a run). */
 export function vacatedFoldersFromJournal(context: EngineContext, operationId: string): Set<string> {

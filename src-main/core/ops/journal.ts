@@ -10,6 +10,16 @@ export interface JournalRow extends ActionRow {
   reason: string | null;
 }
 
+/** Duplicate resolution's extra plan facts (see schema.ts file_records). */
+export interface DedupeFacts {
+  keptPath: string;
+  keptMtimeMs: number | null;
+  ctimeNs: string | null;
+  /** hardlink rows: the kept file's identity, the one the duplicate's name will point to */
+  destinationDev: string | null;
+  destinationIno: string | null;
+}
+
 export interface NewJournalRow {
   action: FileAction;
   source: string;
@@ -24,6 +34,7 @@ export interface NewJournalRow {
   mtimeMs: number;
   dev: string;
   ino: string;
+  dedupe?: DedupeFacts;
 }
 
 /** How a committed page changes the operation's counters (the journal is the truth; these are its running sums). */
@@ -41,7 +52,7 @@ export interface CounterDelta {
 }
 
 const COLUMNS = `r.id, action, source, destination, state, reason, size, mtime_ms AS mtimeMs, dev, ino,
-  destination_dev AS destinationDev, destination_ino AS destinationIno, content_hash AS contentHash`;
+  destination_dev AS destinationDev, destination_ino AS destinationIno, content_hash AS contentHash, kept_mtime_ms AS keptMtimeMs, ctime_ns AS ctimeNs`;
 /** A journal row is file_records (what was planned) joined with file_states (how it went so far). */
 const ROWS = 'file_records r JOIN file_states s ON s.id = r.id';
 
@@ -54,6 +65,10 @@ export function createJournal(database: AppDatabase) {
   const insertRow = sqlite.prepare(`INSERT INTO file_records
     (operation_id, action, source, destination, rule_name, category, conflict_renamed, size, mtime_ms, dev, ino)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insertDedupeRow = sqlite.prepare(`INSERT INTO file_records
+    (operation_id, action, source, destination, rule_name, category, conflict_renamed, size, mtime_ms, dev, ino,
+     kept_path, kept_mtime_ms, ctime_ns, destination_dev, destination_ino)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const insertState = sqlite.prepare('INSERT INTO file_states (id, operation_id, state, reason, error) VALUES (?, ?, ?, ?, ?)');
   const updateState = sqlite.prepare('UPDATE file_states SET state = ?, reason = coalesce(?, reason), error = ? WHERE id = ?');
   const updatePlacement = sqlite.prepare(`UPDATE file_records SET destination = coalesce(?, destination),
@@ -96,8 +111,10 @@ export function createJournal(database: AppDatabase) {
      */
     insertRows: sqlite.transaction((operationId: string, rows: readonly NewJournalRow[]) => {
       for (const row of rows) {
-        const { lastInsertRowid } = insertRow.run(operationId, row.action, row.source, row.destination, row.ruleName,
-          row.category, row.conflictRenamed ? 1 : 0, row.size, row.mtimeMs, row.dev, row.ino);
+        const plain = [operationId, row.action, row.source, row.destination, row.ruleName, row.category, row.conflictRenamed ? 1 : 0, row.size, row.mtimeMs, row.dev, row.ino];
+        const { lastInsertRowid } = row.dedupe
+          ? insertDedupeRow.run(...plain, row.dedupe.keptPath, row.dedupe.keptMtimeMs, row.dedupe.ctimeNs, row.dedupe.destinationDev, row.dedupe.destinationIno)
+          : insertRow.run(...plain);
         insertState.run(lastInsertRowid, operationId, row.state, row.reason, row.error);
       }
     }),

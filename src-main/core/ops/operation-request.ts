@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { conflictPolicySchema } from '../../../src-shared/operation-status.js';
+import { keepPolicySchema, resolutionSchema } from '../../../src-shared/duplicates.js';
 import { presetNameSchema, ruleSetSchema } from '../../../src-shared/rules.js';
 
 /** What an organize run was asked to do; stored as JSON on the operation row and validated when read. */
@@ -13,3 +14,23 @@ export const organizeRequestSchema = z.object({
   ruleSet: ruleSetSchema,
 });
 export type OrganizeRequest = z.infer<typeof organizeRequestSchema>;
+
+/**
+ * What a dedupe run was asked to do. Its plan comes from a duplicate search, not rules: each group's files but
+ * the kept one go to `destination` (this operation's quarantine folder) or become hard links to the kept one.
+ * `conflict` is always rename: a quarantine name is new to the folder, and never replaces anything.
+ */
+export const dedupeRequestSchema = z.object({
+  kind: z.literal('dedupe'),
+  roots: z.array(z.string().min(1)).min(1),
+  destination: z.string().min(1).nullable(),
+  conflict: z.literal('rename'),
+  resolution: resolutionSchema,
+  keep: keepPolicySchema,
+  reference: z.string().min(1).nullable(),
+  minSize: z.number().int().nonnegative(),
+  includeEmpty: z.boolean(),
+  includeHidden: z.boolean(),
+});
+export type DedupeRequest = z.infer<typeof dedupeRequestSchema>;
+export type OperationRequest = OrganizeRequest | DedupeRequest;

@@ -4,20 +4,20 @@ import { FileOrganizerError } from '../../../src-shared/errors.js';
 import { type OperationPhase, type OperationStatus, operationStatusSchema } from '../../../src-shared/operation-status.js';
 import { type AppDatabase } from '../db/open-database.js';
 import { operations } from '../db/schema.js';
-import { organizeRequestSchema, type OrganizeRequest } from './operation-request.js';
+import { dedupeRequestSchema, type OperationRequest, organizeRequestSchema } from './operation-request.js';
 
 export type OperationRow = typeof operations.$inferSelect;
 export interface Operation extends Omit<OperationRow, 'request' | 'status' | 'phase'> {
   status: OperationStatus;
   phase: OperationPhase;
-  request: OrganizeRequest;
+  request: OperationRequest;
 }
 
 /** A lease whose heartbeat is older than this belongs to a process that is gone (or hung past saving). */
 export const LEASE_STALE_MS = 60_000;
 
 function parseOperation(row: OperationRow): Operation {
-  const request = organizeRequestSchema.safeParse(JSON.parse(row.request));
+  const request = (row.kind === 'dedupe' ? dedupeRequestSchema : organizeRequestSchema).safeParse(JSON.parse(row.request));
   if (!request.success) throw new FileOrganizerError('E_INTERNAL', `operation ${row.id} has an unreadable request in the database`);
   return { ...row, status: operationStatusSchema.parse(row.status), phase: row.phase, request: request.data };
 }

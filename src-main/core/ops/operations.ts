@@ -15,7 +15,7 @@ import { DEFAULT_PAGE_SIZE, type EngineContext, type RunHooks } from './engine-c
 import { createFileActionPool } from './file-action-pool.js';
 import { executeOperation } from './execute-operation.js';
 import { createJournal, type JournalRow, type NewJournalRow } from './journal.js';
-import { type OrganizeRequest } from './operation-request.js';
+import { type DedupeRequest, type OrganizeRequest } from './operation-request.js';
 import { createOperationStore, type Operation } from './operation-store.js';
 import { createProgressThrottle } from './progress-throttle.js';
 import { reconcileOperation } from './reconcile-operation.js';
@@ -160,6 +160,37 @@ export function createOperations(dependencies: OperationsDependencies) {
       });
     },
 
+    /**
+     * Run a plan made elsewhere (duplicate resolution): recorded whole in the journal first, then carried out
+     * by the same engine as organize, so resume, recovery and undo treat it alike. The plan is made inside,
+     * once the operation's id (which names its quarantine folder) exists.
+     */
+    async runPrepared(request: DedupeRequest, makePlan: (operationId: string) => { rows: readonly NewJournalRow[]; createdFolders: Iterable<string> },
+      hooks: OrganizeHooks = {}): Promise<OperationResult> {
+      const id = newId();
+      store.insert({
+        id, kind: request.kind, status: 'planned', phase: 'execute', dryRun: false, request: JSON.stringify(request),
+        createdAt: clock(), startedAt: clock(), ownerPid: process.pid, ownerHost: os.hostname(), heartbeatAt: clock(),
+      });
+      hooks.onStarted?.(id);
+      pool.warm();
+      return holdLease(id, async () => {
+        const plan = makePlan(id);
+        const planned = plan.rows.filter((row) => row.state === 'planned');
+        database.sqlite.transaction(() => {
+          for (let start = 0; start < plan.rows.length; start += 5000) journal.insertRows(id, plan.rows.slice(start, start + 5000));
+          journal.recordFolders(id, 'created', plan.createdFolders);
+          store.update(id, {
+            filesTotal: planned.length, bytesTotal: planned.reduce((sum, row) => sum + row.size, 0), skipped: plan.rows.length - planned.length,
+            planRecordedAt: clock(), heartbeatAt: clock(),
+          });
+        })();
+        if (!store.acquire(id, ['planned'], 'running', 'execute')) throw new FileOrganizerError('E_BUSY', `operation ${id} was taken over by another process`);
+        const { stopped } = await executeOperation(context, store.get(id) as Operation, { ...hooks, resuming: false });
+        return stopped ? stopHere(id, 'execute') : finish(id, 'execute');
+      });
+    },
+
     /** Finish an interrupted operation: the rest of its run, or the rest of its undo. */
     async resume(idOrPrefix: string, hooks: RunHooks = {}): Promise<OperationResult> {
       const operation = store.resolve(idOrPrefix);
@@ -192,6 +223,10 @@ export function createOperations(dependencies: OperationsDependencies) {
         const after = store.get(operation.id) as Operation;
         return { ...result, rolled_back: after.rolledBack, rollback_conflicts: after.rollbackConflicts };
       });
+    },
+
+    get(idOrPrefix: string): Operation {
+      return store.resolve(idOrPrefix);
     },
 
     history(limit = 1000): Operation[] {

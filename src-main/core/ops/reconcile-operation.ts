@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { type FileIdentity, readIdentity, sameIdentity } from '../../../src-worker/file-identity.js';
 import { hashFile, temporaryPathFor } from '../../../src-worker/file-transfer.js';
+import { settleHardlink } from '../../../src-worker/hardlink-actions.js';
 import { temporaryTag } from '../../../src-worker/row-actions.js';
 import { DEFAULT_PAGE_SIZE, type EngineContext, PAGES_IN_FLIGHT } from './engine-context.js';
 import { type JournalRow, type JournalUpdate } from './journal.js';
@@ -26,6 +27,7 @@ function clearTemporary(target: string, tag: string): FileIdentity | undefined {
 
 /** What a `planned` row actually reached before the crash. undefined: untouched, still to do. */
 function settleExecuteRow(operation: Operation, row: JournalRow): JournalUpdate | undefined {
+  if (row.action === 'hardlink') return settleHardlink(row, operation.id, 'execute');
   const destination = row.destination as string;
   const temporary = clearTemporary(destination, temporaryTag(operation.id, row.id, 'execute'));
   const source = readIdentity(row.source);
@@ -64,6 +66,7 @@ function settleExecuteRow(operation: Operation, row: JournalRow): JournalUpdate 
 
 /** What a `done` row of an interrupted rollback actually reached. undefined: untouched, still to roll back. */
 function settleRollbackRow(operation: Operation, row: JournalRow): JournalUpdate | undefined {
+  if (row.action === 'hardlink') return settleHardlink(row, operation.id, 'rollback');
   const destination = row.destination as string;
   const temporary = clearTemporary(row.source, temporaryTag(operation.id, row.id, 'rollback'));
   const placed = readIdentity(destination);

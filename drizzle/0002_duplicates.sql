@@ -12,4 +12,5 @@ CREATE TABLE `hash_cache` (
 --> statement-breakpoint
 CREATE INDEX `hash_cache_written` ON `hash_cache` (`written_at`);--> statement-breakpoint
 ALTER TABLE `file_records` ADD `kept_path` text;--> statement-breakpoint
-ALTER TABLE `file_records` ADD `kept_mtime_ms` real;
+ALTER TABLE `file_records` ADD `kept_mtime_ms` real;--> statement-breakpoint
+ALTER TABLE `file_records` ADD `ctime_ns` text;

@@ -1,0 +1,85 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { type QuarantinedFile } from '../../../src-shared/duplicates.js';
+import { FileOrganizerError } from '../../../src-shared/errors.js';
+import { type AppDatabase } from '../db/open-database.js';
+import { QUARANTINE_FOLDER_NAME } from '../scan/hidden-names.js';
+
+/** Sends files to the OS trash; the `trash` package headless (the app may pass Electron's shell.trashItem). */
+export type TrashFiles = (files: string[]) => Promise<void>;
+
+export const trashWithPackage: TrashFiles = async (files) => {
+  const { default: trash } = await import('trash');
+  await trash(files, { glob: false });
+};
+
+/** Rows whose file was sent (or was being sent) to the trash: `trashing` is journaled first, `trashed` after. */
+const EMPTIED = ['trashing', 'trashed'];
+
+/**
+ * The quarantine as the journal knows it: the files that dedupe operations moved there and that are still
+ * there (state done, not emptied). Emptying sends them to the OS trash, never unlinks them, and marks their
+ * rows so an undo of the operation says where they went instead of failing to find them.
+ */
+export function createQuarantine(database: AppDatabase, dependencies: { clock: () => number; trash: TrashFiles }) {
+  const { sqlite } = database;
+  const listed = sqlite.prepare(`SELECT r.id, r.operation_id AS operationId, r.source, r.destination, r.kept_path AS keptPath, r.size,
+      coalesce(o.finished_at, o.started_at, o.created_at) AS at, s.reason
+    FROM operations o JOIN file_records r ON r.operation_id = o.id JOIN file_states s ON s.id = r.id
+    WHERE o.kind = 'dedupe' AND r.action = 'move' AND s.state = 'done' AND coalesce(s.reason, '') <> 'trashed'
+      AND (? IS NULL OR o.id = ?)
+    ORDER BY r.id`);
+  const mark = sqlite.prepare('UPDATE file_states SET reason = ?, error = ? WHERE id = ?');
+  const operationExists = sqlite.prepare("SELECT 1 FROM operations WHERE id = ? AND kind = 'dedupe'").pluck();
+
+  type Row = { id: number; operationId: string; source: string; destination: string; keptPath: string | null; size: number; at: number; reason: string | null };
+  const rows = (operationId: string | null): Row[] => listed.all(operationId, operationId) as Row[];
+
+  return {
+    list(operationId: string | null = null): QuarantinedFile[] {
+      if (operationId !== null && !operationExists.get(operationId)) throw new FileOrganizerError('E_UNKNOWN_OPERATION', `no duplicate resolution has the id ${operationId}; see fileorg quarantine list`);
+      return rows(operationId).map((row) => ({
+        operation_id: row.operationId, original: row.source, quarantined: row.destination, kept: row.keptPath, size: row.size, quarantined_at: row.at,
+      }));
+    },
+
+    /** Send the quarantined files (of one operation, or all) to the OS trash. */
+    async empty(operationId: string | null = null): Promise<{ type: 'result'; trashed: number; trashed_bytes: number; missing: number }> {
+      if (operationId !== null && !operationExists.get(operationId)) throw new FileOrganizerError('E_UNKNOWN_OPERATION', `no duplicate resolution has the id ${operationId}; see fileorg quarantine list`);
+      const all = rows(operationId);
+      const present = all.filter((row) => fs.lstatSync(row.destination, { throwIfNoEntry: false })?.isFile());
+      const when = new Date(dependencies.clock()).toISOString();
+      // Journaled before the files go: a crash in between leaves rows that a second `empty` settles.
+      sqlite.transaction(() => { for (const row of all) mark.run('trashing', `being sent to the trash (${when})`, row.id); })();
+      for (let start = 0; start < present.length; start += 500) await dependencies.trash(present.slice(start, start + 500).map((row) => row.destination));
+      sqlite.transaction(() => {
+        for (const row of all) mark.run('trashed', `sent to the trash when the quarantine was emptied (${when})`, row.id);
+      })();
+      for (const folder of new Set(all.map((row) => operationFolderOf(row.destination, row.operationId)))) if (folder) removeEmptyFolders(folder);
+      return { type: 'result', trashed: present.length, trashed_bytes: present.reduce((sum, row) => sum + row.size, 0), missing: all.length - present.length };
+    },
+  };
+}
+export type Quarantine = ReturnType<typeof createQuarantine>;
+
+/** The operation's own quarantine folder that holds `file` (…/quarantine/<id> or …/.fileorg-quarantine/<id>). */
+function operationFolderOf(file: string, operationId: string): string | undefined {
+  for (let folder = path.dirname(file); path.dirname(folder) !== folder; folder = path.dirname(folder)) {
+    const parent = path.basename(path.dirname(folder));
+    if (path.basename(folder) === operationId && (parent === 'quarantine' || parent === QUARANTINE_FOLDER_NAME)) return folder;
+  }
+  return undefined;
+}
+
+/** Remove `top` and the folders below it that are empty (deepest first); anything holding a file stays. */
+function removeEmptyFolders(top: string): void {
+  const visit = (folder: string): void => {
+    let entries: fs.Dirent[];
+    try { entries = fs.readdirSync(folder, { withFileTypes: true }); } catch { return; }
+    for (const entry of entries) if (entry.isDirectory()) visit(path.join(folder, entry.name));
+    try { fs.rmdirSync(folder); } catch { /* not empty: something else lives here */ }
+  };
+  visit(top);
+  const parent = path.dirname(top);
+  if (path.basename(parent) === QUARANTINE_FOLDER_NAME) { try { fs.rmdirSync(parent); } catch { /* other operations' files */ } }
+}
