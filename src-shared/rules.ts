@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CATEGORIES } from './categories.js';
+import { type KeepPolicy, keepPolicySchema } from './duplicates.js';
 
 /**
  * Rule sets are data: an ordered list of rules, each a condition and an action. For each file the first
@@ -21,6 +22,11 @@ export type Condition =
   | { size: { min?: number | string; max?: number | string } }
   | { date: { after?: string; before?: string } }
   | { age: { min_days?: number; max_days?: number } }
+  /**
+   * true: the file has the same content as another file in the organized folders and is not the one kept of
+   * its group (by `keep`, default oldest); false: it is not such a copy. Rules can then move copies aside.
+   */
+  | { duplicate: boolean | { keep: KeepPolicy } }
   | { all: Condition[] }
   | { any: Condition[] }
   | { not: Condition };
@@ -40,6 +46,7 @@ export const conditionSchema: z.ZodType<Condition> = z.lazy(() => z.union([
   z.strictObject({ size: z.strictObject({ min: sizeValue.optional(), max: sizeValue.optional() }) }),
   z.strictObject({ date: z.strictObject({ after: dateValue.optional(), before: dateValue.optional() }) }),
   z.strictObject({ age: z.strictObject({ min_days: z.number().nonnegative().optional(), max_days: z.number().nonnegative().optional() }) }),
+  z.strictObject({ duplicate: z.union([z.boolean(), z.strictObject({ keep: keepPolicySchema })]) }),
   z.strictObject({ all: z.array(conditionSchema).min(1) }),
   z.strictObject({ any: z.array(conditionSchema).min(1) }),
   z.strictObject({ not: conditionSchema }),

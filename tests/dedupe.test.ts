@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type JsonLine, runCli } from './helpers/cli.js';
-import { openTestCore } from './helpers/core.js';
+import { openTestCore, organizeRequest } from './helpers/core.js';
 import { plantDuplicates } from './helpers/planted-duplicates.js';
 import { listFiles, snapshotTree, tempDir, writeTree } from './helpers/temp-tree.js';
 
@@ -171,5 +171,42 @@ describe('fileorg dupes --hardlink', () => {
     expect(result).toMatchObject({ linked: 0, skipped: 1 });
     expect(fs.readFileSync(path.join(root, 'b.txt'), 'utf8')).toBe('SAME TEXT');
     expect(inode(path.join(root, 'b.txt'))).not.toBe(inode(path.join(root, 'a.txt')));
+  });
+});
+
+describe('the duplicate rule condition', () => {
+  it('moves the copies aside and leaves the kept file and unique files alone; undo puts them back', async () => {
+    const root = tempDir();
+    writeTree(root, { 'a/report.pdf': 'quarterly', 'b/report copy.pdf': 'quarterly', 'c/report (2).pdf': 'quarterly', 'notes.txt': 'mine', 'same-size.txt': 'MINE' });
+    age(path.join(root, 'b/report copy.pdf'), 1_600_000_000); // the oldest: kept by default
+    age(path.join(root, 'c/report (2).pdf'), 1_700_000_000); // the newest
+    age(path.join(root, 'a/report.pdf'), 1_650_000_000);
+    const before = snapshotTree(root);
+    const core = openTestCore();
+    const rules = { rules: [{ name: 'copies aside', when: { duplicate: true }, action: { type: 'move' as const, to: 'Copies/{relative_dir}/{name}' } }] };
+    const run = await core.operations.organize(organizeRequest([root], { rules }), { dryRun: false });
+    expect(run).toMatchObject({ status: 'completed', moved: 2 });
+    expect(listFiles(root)).toEqual(['Copies/a/report.pdf', 'Copies/c/report (2).pdf', 'b/report copy.pdf', 'notes.txt', 'same-size.txt']);
+    await core.operations.undo(run.operation_id);
+    expect(snapshotTree(root)).toEqual(before);
+
+    // keep newest; the files that are not its copies go elsewhere ({ duplicate: false } would ask of the default, oldest).
+    const newest = { rules: [
+      { name: 'copies', when: { duplicate: { keep: 'newest' as const } }, action: { type: 'move' as const, to: 'Copies/{name}' } },
+      { name: 'the rest', when: { not: { duplicate: { keep: 'newest' as const } } }, action: { type: 'move' as const, to: 'Kept/{name}' } },
+    ] };
+    await core.operations.organize(organizeRequest([root], { rules: newest }), { dryRun: false });
+    expect(listFiles(root)).toEqual(['Copies/report copy.pdf', 'Copies/report.pdf', 'Kept/notes.txt', 'Kept/report (2).pdf', 'Kept/same-size.txt']);
+  });
+
+  it('a rule file with a bad duplicate condition is refused with the field named', async () => {
+    const dataDir = tempDir('fileorg-data-');
+    const root = tempDir();
+    writeTree(root, { 'a.txt': 'x' });
+    const rulesFile = path.join(dataDir, 'rules.json');
+    fs.writeFileSync(rulesFile, JSON.stringify({ rules: [{ name: 'bad', when: { duplicate: { keep: 'largest' } }, action: { type: 'move', to: 'x/{name}' } }] }));
+    const run = await cli(dataDir, ['organize', root, '--rules', rulesFile]);
+    expect(run.code).toBe(2);
+    expect(last(run.lines)).toMatchObject({ code: 'E_BAD_RULES', message: expect.stringContaining('when') });
   });
 });

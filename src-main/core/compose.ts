@@ -29,6 +29,8 @@ export function openAppCore(options: { dataDir: string; clock?: () => number; ne
     protectedFolders: [path.resolve(options.dataDir)],
     ...(options.progressEveryFiles ? { progressEveryFiles: options.progressEveryFiles } : {}),
     ...(options.pageSize ? { pageSize: options.pageSize } : {}),
+    // Bound late: the duplicate service needs the operations to act, and operations need its search for rules.
+    searchDuplicates: (roots, includeHidden) => duplicates.search(roots, { minSize: 0, includeEmpty: false, includeHidden }),
   });
   const duplicates = createDuplicates({ database, dataDir: options.dataDir, clock, operations, ...(options.trash ? { trash: options.trash } : {}) });
   const recovered = operations.recoverInterrupted();

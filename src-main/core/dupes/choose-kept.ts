@@ -1,6 +1,6 @@
 import { type KeepPolicy } from '../../../src-shared/duplicates.js';
 import { isInside } from '../scan/is-inside.js';
-import { type HashedFile } from './find-duplicates.js';
+import { type DuplicateSearch, type HashedFile } from './find-duplicates.js';
 
 export interface KeepChoice {
   policy: KeepPolicy;
@@ -32,4 +32,15 @@ export function chooseKept(files: readonly HashedFile[], choice: KeepChoice): Se
   }
   if (chosen.length > 0) return new Set(chosen);
   return new Set([[...files].sort(ORDER[choice.policy])[0] as HashedFile]);
+}
+
+/** Every file of the search's groups that `policy` does not keep: the copies a `duplicate` rule condition matches. */
+export function copiesNotKept(search: DuplicateSearch, policy: KeepPolicy): Set<string> {
+  const copies = new Set<string>();
+  const choice: KeepChoice = { policy, reference: null, keepPaths: new Set() };
+  for (const files of search.details) {
+    const kept = chooseKept(files, choice);
+    for (const file of files) if (!kept.has(file)) copies.add(file.path);
+  }
+  return copies;
 }

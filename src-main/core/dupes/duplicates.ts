@@ -55,6 +55,8 @@ export function createDuplicates(dependencies: { database: AppDatabase; dataDir:
 
   return {
     quarantine,
+    /** the search with each group's file facts, for other services (the `duplicate` rule condition) */
+    search,
 
     async find(roots: string[], options: DuplicateSearchOptions, onProgress?: (progress: DuplicateProgress) => void): Promise<DuplicateSearchResult> {
       checkFolders(roots, 'to search for duplicates');

@@ -4,7 +4,11 @@ import path from 'node:path';
 import { FileOrganizerError } from '../../../src-shared/errors.js';
 import { type OperationStatus } from '../../../src-shared/operation-status.js';
 import { type OperationResult } from '../../../src-shared/progress.js';
+import { type KeepPolicy } from '../../../src-shared/duplicates.js';
 import { type AppDatabase } from '../db/open-database.js';
+import { copiesNotKept } from '../dupes/choose-kept.js';
+import { type DuplicateSearch } from '../dupes/find-duplicates.js';
+import { policiesOf } from '../rules/compile-rules.js';
 import { type PlanSummary, planOrganize } from '../plan/plan-organize.js';
 import { type Platform } from '../rules/safe-names.js';
 import { checkRootsApart } from '../scan/check-roots.js';
@@ -33,6 +37,8 @@ export interface OperationsDependencies {
   pageSize?: number;
   /** folders never scanned or moved, whatever the request: the data folder itself */
   protectedFolders?: string[];
+  /** the duplicate search, for rule sets with a `duplicate` condition (run over the roots before planning) */
+  searchDuplicates?: (roots: string[], includeHidden: boolean) => Promise<DuplicateSearch>;
 }
 
 export interface OrganizeHooks extends RunHooks {
@@ -102,6 +108,15 @@ export function createOperations(dependencies: OperationsDependencies) {
     moved: operation.moved, skipped: operation.skipped, failed: operation.failed, conflicts: operation.conflicts,
   });
 
+  /** For a rule set that asks whether a file is a `duplicate`: the copies each named keep policy would not keep. */
+  const findCopies = async (request: OrganizeRequest): Promise<Map<KeepPolicy, Set<string>> | undefined> => {
+    const policies = policiesOf(request.ruleSet);
+    if (policies.size === 0) return undefined;
+    if (!dependencies.searchDuplicates) throw new FileOrganizerError('E_INTERNAL', 'this rule set uses "duplicate", but no duplicate search was wired in');
+    const search = await dependencies.searchDuplicates(request.roots, request.includeHidden);
+    return new Map([...policies].map((policy) => [policy, copiesNotKept(search, policy)]));
+  };
+
   const guardNotBusy = (operation: Operation): void => {
     if (store.heldByOther(operation)) throw new FileOrganizerError('E_BUSY', `operation ${operation.id} is being worked on by process ${operation.ownerPid}; wait for it to finish`);
   };
@@ -130,7 +145,8 @@ export function createOperations(dependencies: OperationsDependencies) {
         const progress = createProgressThrottle({ operationId: id, listener: hooks.onProgress, everyFiles: context.progressEveryFiles, everyMs: context.progressEveryMs });
         let plan: PlanSummary;
         try {
-          plan = await planOrganize(request, { now: clock, platform, progress, signal: hooks.signal, protectedFolders: dependencies.protectedFolders ?? [], walkers }, (rows) => {
+          const copies = await findCopies(request);
+          plan = await planOrganize(request, { now: clock, platform, progress, signal: hooks.signal, protectedFolders: dependencies.protectedFolders ?? [], walkers, copies }, (rows) => {
             journal.insertRows(id, rows);
             hooks.onPlannedRows?.(rows);
           });

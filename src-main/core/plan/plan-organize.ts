@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { FileOrganizerError } from '../../../src-shared/errors.js';
 import { type ConflictPolicy } from '../../../src-shared/operation-status.js';
+import { type KeepPolicy } from '../../../src-shared/duplicates.js';
 import { type Rule, type RuleSet } from '../../../src-shared/rules.js';
 import { readCaptureDate, mayHaveCaptureDate } from '../categorize/capture-date.js';
 import { categorize, needsSniff } from '../categorize/categorize.js';
@@ -78,6 +79,8 @@ export async function planOrganize(request: PlanRequest, dependencies: {
   /** never scanned: the data folder, should it sit inside a folder being organized */
   protectedFolders: readonly string[];
   walkers?: WalkerPool;
+  /** for rule sets with a `duplicate` condition: the copies each keep policy does not keep, found before planning */
+  copies?: ReadonlyMap<KeepPolicy, ReadonlySet<string>>;
 }, record: (rows: NewJournalRow[]) => void): Promise<PlanSummary> {
   const { now, platform, progress } = dependencies;
   const rules = compileRuleSet(request.ruleSet, now);
@@ -144,6 +147,7 @@ export async function planOrganize(request: PlanRequest, dependencies: {
       const facts: FileFacts = {
         path: source, name, stem, extension, extensionAsWritten, relativeDir, size, mtimeMs, category,
         mime: extra?.sniff?.mime, date: extra?.captureDate ?? new Date(mtimeMs),
+        isDuplicate: (policy) => dependencies.copies?.get(policy)?.has(source) ?? false,
       };
       const rule = rules.firstMatch(facts);
       if (!rule) { unmatched++; continue; }

@@ -1,4 +1,5 @@
 import picomatch from 'picomatch';
+import { type KeepPolicy } from '../../../src-shared/duplicates.js';
 import { type Condition, type Rule, type RuleSet } from '../../../src-shared/rules.js';
 import { type FileFacts } from './file-facts.js';
 
@@ -61,6 +62,11 @@ function compileCondition(condition: Condition, now: () => number): Predicate {
       return ageDays >= minDays && ageDays <= maxDays;
     };
   }
+  if ('duplicate' in condition) {
+    const wanted = condition.duplicate !== false;
+    const policy = typeof condition.duplicate === 'object' ? condition.duplicate.keep : 'oldest';
+    return (facts) => facts.isDuplicate(policy) === wanted;
+  }
   if ('all' in condition) {
     const parts = condition.all.map((part) => compileCondition(part, now));
     return (facts) => parts.every((part) => part(facts));
@@ -82,6 +88,15 @@ function usesField(condition: Condition | undefined, field: 'mime' | 'date' | 'a
   return false;
 }
 
+/** The keep policies the rule set's `duplicate` conditions name (a search runs before planning when any do). */
+function duplicatePolicies(condition: Condition | undefined, into: Set<KeepPolicy>): void {
+  if (!condition) return;
+  if ('duplicate' in condition) into.add(typeof condition.duplicate === 'object' ? condition.duplicate.keep : 'oldest');
+  if ('all' in condition) for (const part of condition.all) duplicatePolicies(part, into);
+  if ('any' in condition) for (const part of condition.any) duplicatePolicies(part, into);
+  if ('not' in condition) duplicatePolicies(condition.not, into);
+}
+
 export interface CompiledRuleSet {
   /** the first rule whose condition holds, or undefined */
   firstMatch(facts: FileFacts): Rule | undefined;
@@ -89,6 +104,14 @@ export interface CompiledRuleSet {
   needsMime: boolean;
   /** whether any rule reads the file date (then photos' EXIF is read) */
   needsDate: boolean;
+  /** keep policies of the `duplicate` conditions: empty when no rule asks */
+  duplicatePolicies: ReadonlySet<KeepPolicy>;
+}
+
+export function policiesOf(ruleSet: RuleSet): Set<KeepPolicy> {
+  const policies = new Set<KeepPolicy>();
+  for (const rule of ruleSet.rules) duplicatePolicies(rule.when, policies);
+  return policies;
 }
 
 export function compileRuleSet(ruleSet: RuleSet, now: () => number): CompiledRuleSet {
@@ -99,5 +122,6 @@ export function compileRuleSet(ruleSet: RuleSet, now: () => number): CompiledRul
     needsMime: ruleSet.rules.some((rule) => usesField(rule.when, 'mime')),
     needsDate: ruleSet.rules.some((rule) => usesField(rule.when, 'date') || usesField(rule.when, 'age'))
       || templates.some((template) => /\{(year|month|day)\}/.test(template)),
+    duplicatePolicies: policiesOf(ruleSet),
   };
 }

@@ -1,3 +1,4 @@
+import { type KeepPolicy } from '../../../src-shared/duplicates.js';
 import { type Category } from '../../../src-shared/categories.js';
 
 /** What rules may look at for one file. `mime` and `date` are filled only when the rule set uses them. */
@@ -17,6 +18,8 @@ export interface FileFacts {
   mime: string | undefined;
   /** EXIF capture date for photos, else mtime */
   date: Date;
+  /** is it a copy of another file in the organized folders, and not the one `policy` keeps? (rule sets using `duplicate`) */
+  isDuplicate: (policy: KeepPolicy) => boolean;
 }
 
 export function splitName(name: string): { stem: string; extension: string } {
