@@ -73,4 +73,24 @@ export interface CachedResult {
   times: Float64Array;
 }
 
-export type ContentTask = HashTask | CacheTask;
+/** Bits of SniffTask.wants. */
+export const SNIFF_CONTENT = 1;
+export const SNIFF_DATE = 2;
+
+/** The categorizer's content reads: each file's type by signature, and a photo's EXIF capture date. */
+export interface SniffTask {
+  kind: 'sniff';
+  paths: string;
+  /** per file: SNIFF_CONTENT and/or SNIFF_DATE */
+  wants: Uint8Array;
+}
+
+export interface SniffResult {
+  /** e.g. "image/png"; null when the content has no known signature (plain text, most likely) or was not asked */
+  mimes: Array<string | null>;
+  extensions: Array<string | null>;
+  /** capture date in ms, NaN when none */
+  dates: Float64Array;
+}
+
+export type ContentTask = HashTask | CacheTask | SniffTask;

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import util from 'node:util';
 import { type Blake3, createBlake3 } from './blake3.js';
-import { type CachedResult, CHANGED, type ContentTask, DIGEST_BYTES, HASHED, type HashPart, type HashResult, type HashTask, PART_BYTES, UNREADABLE } from './content-protocol.js';
+import { type CachedResult, CHANGED, type ContentTask, DIGEST_BYTES, HASHED, type HashPart, type HashResult, type HashTask, PART_BYTES, type SniffResult, UNREADABLE } from './content-protocol.js';
 import { lookUpCached } from './hash-cache-reader.js';
+import { sniffFiles } from './sniff-task.js';
 import { nativeModule } from './native-module.js';
 import { millisecondsOf, recordTimes } from './stat-times.js';
 
@@ -67,8 +68,9 @@ function hashInJavaScript(blake3: Blake3, task: HashTask, paths: string[], resul
 }
 
 /** piscina task: a digest of a part of each file of the task. */
-export default async function runContentTask(task: ContentTask): Promise<HashResult | CachedResult> {
+export default async function runContentTask(task: ContentTask): Promise<HashResult | CachedResult | SniffResult> {
   if (task.kind === 'cached') return lookUpCached(task);
+  if (task.kind === 'sniff') return sniffFiles(task);
   const count = task.sizes.length;
   const result: HashResult = { digests: new Uint8Array(count * DIGEST_BYTES), status: new Uint8Array(count), errors: [], bytesRead: 0, times: new Float64Array(count * 4) };
   const partDigests = nativeModule().partDigests;

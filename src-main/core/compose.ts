@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { databaseFileIn, openDatabase, type AppDatabase } from './db/open-database.js';
+import { createContentPool } from './dupes/content-pool.js';
 import { createDuplicates, type Duplicates } from './dupes/duplicates.js';
 import { type TrashFiles } from './dupes/quarantine.js';
 import { createOperations, type Operations } from './ops/operations.js';
@@ -24,7 +25,9 @@ export function newOperationId(clock: () => number = Date.now): string {
 export function openAppCore(options: { dataDir: string; clock?: () => number; newId?: () => string; progressEveryFiles?: number; pageSize?: number; trash?: TrashFiles }): AppCore {
   const clock = options.clock ?? Date.now;
   const database = openDatabase(databaseFileIn(options.dataDir), clock);
+  const contentPool = createContentPool();
   const operations = createOperations({
+    contentPool,
     database, clock, newId: options.newId ?? (() => newOperationId(clock)), platform: currentPlatform(),
     protectedFolders: [path.resolve(options.dataDir)],
     ...(options.progressEveryFiles ? { progressEveryFiles: options.progressEveryFiles } : {}),
@@ -32,12 +35,12 @@ export function openAppCore(options: { dataDir: string; clock?: () => number; ne
     // Bound late: the duplicate service needs the operations to act, and operations need its search for rules.
     searchDuplicates: (roots, includeHidden) => duplicates.search(roots, { minSize: 0, includeEmpty: false, includeHidden }),
   });
-  const duplicates = createDuplicates({ database, dataDir: options.dataDir, clock, operations, ...(options.trash ? { trash: options.trash } : {}) });
+  const duplicates = createDuplicates({ database, dataDir: options.dataDir, clock, operations, pool: contentPool, ...(options.trash ? { trash: options.trash } : {}) });
   const recovered = operations.recoverInterrupted();
   return {
     database, operations, duplicates, recovered,
     close: async () => {
-      await Promise.all([operations.close(), duplicates.close()]);
+      await Promise.all([operations.close(), duplicates.close(), contentPool.close()]);
       database.close();
     },
   };

@@ -1,13 +1,13 @@
 import os from 'node:os';
 import { Piscina } from 'piscina';
-import { type CachedResult, type CacheTask, type ContentTask, type HashResult, type HashTask } from '../../../src-worker/content-protocol.js';
+import { type CachedResult, type CacheTask, type ContentTask, type HashResult, type HashTask, type SniffResult, type SniffTask } from '../../../src-worker/content-protocol.js';
 import { holdNativeModule } from '../../../src-worker/native-module.js';
 import { builtFile } from '../built-file.js';
 
 /**
- * Threads that read file contents (hashing for the duplicate search), one per core: reading the first 4 KiB of
- * many small files is syscalls, and hashing whole files is CPU, and both spread over cores. The queue is
- * bounded; callers keep at most a few tasks per thread in flight.
+ * Threads that read file contents, one per core: hashing for the duplicate search (reading the first 4 KiB of
+ * many small files is syscalls, hashing whole files is CPU; both spread over cores) and the categorizer's
+ * sniffing of types and photo dates. The queue is bounded; callers keep a few tasks per thread in flight.
  */
 export function createContentPool(threads = Math.max(1, os.availableParallelism())) {
   let pool: Piscina | undefined;
@@ -32,6 +32,9 @@ export function createContentPool(threads = Math.max(1, os.availableParallelism(
     },
     cached(task: Omit<CacheTask, 'kind'>): Promise<CachedResult> {
       return getPool().run({ kind: 'cached', ...task } satisfies ContentTask) as Promise<CachedResult>;
+    },
+    sniff(task: Omit<SniffTask, 'kind'>): Promise<SniffResult> {
+      return getPool().run({ kind: 'sniff', ...task } satisfies ContentTask) as Promise<SniffResult>;
     },
     async close(): Promise<void> {
       await pool?.destroy();

@@ -8,7 +8,7 @@ import { type AppDatabase } from '../db/open-database.js';
 import { type OrganizeHooks, type Operations } from '../ops/operations.js';
 import { checkRootsApart } from '../scan/check-roots.js';
 import { createWalkerPool } from '../scan/walker-pool.js';
-import { createContentPool } from './content-pool.js';
+import { type ContentPool } from './content-pool.js';
 import { type DuplicateSearch, findDuplicates } from './find-duplicates.js';
 import { createHashCache } from './hash-cache.js';
 import { planDedupe } from './plan-dedupe.js';
@@ -30,12 +30,12 @@ export interface ResolveOptions {
   keepPaths?: readonly string[];
 }
 
-/** The duplicate search service: its own walker threads and content threads, started on first use. */
-export function createDuplicates(dependencies: { database: AppDatabase; dataDir: string; clock: () => number; operations: Operations; trash?: TrashFiles }) {
+/** The duplicate search service: its own walker threads, and the content threads it shares with organize. */
+export function createDuplicates(dependencies: { database: AppDatabase; dataDir: string; clock: () => number; operations: Operations; pool: ContentPool; trash?: TrashFiles }) {
   const dataDir = path.resolve(dependencies.dataDir);
   const protectedFolders = [dataDir];
   const walkers = createWalkerPool();
-  const pool = createContentPool();
+  const { pool } = dependencies;
   // The content threads compute the narrowing digests natively when the module loads there, as it does here.
   const cache = createHashCache(dependencies.database, nativeModule().partDigests ? PART_KINDS.native : PART_KINDS.javascript, dependencies.clock);
   const quarantine = createQuarantine(dependencies.database, { clock: dependencies.clock, trash: dependencies.trash ?? trashWithPackage });
@@ -92,7 +92,7 @@ export function createDuplicates(dependencies: { database: AppDatabase; dataDir:
       };
     },
 
-    close: async (): Promise<void> => { await Promise.all([walkers.close(), pool.close()]); },
+    close: async (): Promise<void> => { await walkers.close(); },
   };
 }
 export type Duplicates = ReturnType<typeof createDuplicates>;

@@ -7,6 +7,7 @@ import { type OperationResult } from '../../../src-shared/progress.js';
 import { type KeepPolicy } from '../../../src-shared/duplicates.js';
 import { type AppDatabase } from '../db/open-database.js';
 import { copiesNotKept } from '../dupes/choose-kept.js';
+import { type ContentPool } from '../dupes/content-pool.js';
 import { type DuplicateSearch } from '../dupes/find-duplicates.js';
 import { policiesOf } from '../rules/compile-rules.js';
 import { type PlanSummary, planOrganize } from '../plan/plan-organize.js';
@@ -37,6 +38,8 @@ export interface OperationsDependencies {
   pageSize?: number;
   /** folders never scanned or moved, whatever the request: the data folder itself */
   protectedFolders?: string[];
+  /** the content threads (shared with the duplicate search): the planner's type and photo-date reads */
+  contentPool: ContentPool;
   /** the duplicate search, for rule sets with a `duplicate` condition (run over the roots before planning) */
   searchDuplicates?: (roots: string[], includeHidden: boolean) => Promise<DuplicateSearch>;
 }
@@ -146,7 +149,7 @@ export function createOperations(dependencies: OperationsDependencies) {
         let plan: PlanSummary;
         try {
           const copies = await findCopies(request);
-          plan = await planOrganize(request, { now: clock, platform, progress, signal: hooks.signal, protectedFolders: dependencies.protectedFolders ?? [], walkers, copies }, (rows) => {
+          plan = await planOrganize(request, { now: clock, platform, progress, signal: hooks.signal, protectedFolders: dependencies.protectedFolders ?? [], walkers, contentPool: dependencies.contentPool, copies }, (rows) => {
             journal.insertRows(id, rows);
             hooks.onPlannedRows?.(rows);
           });

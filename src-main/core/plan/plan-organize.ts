@@ -3,9 +3,10 @@ import { FileOrganizerError } from '../../../src-shared/errors.js';
 import { type ConflictPolicy } from '../../../src-shared/operation-status.js';
 import { type KeepPolicy } from '../../../src-shared/duplicates.js';
 import { type Rule, type RuleSet } from '../../../src-shared/rules.js';
-import { readCaptureDate, mayHaveCaptureDate } from '../categorize/capture-date.js';
+import { mayHaveCaptureDate } from '../categorize/capture-date.js';
 import { categorize, needsSniff } from '../categorize/categorize.js';
-import { sniffFile, type SniffResult } from '../categorize/sniff-file.js';
+import { type SniffResult } from '../categorize/sniff-file.js';
+import { type ContentPool } from '../dupes/content-pool.js';
 import { compileRuleSet } from '../rules/compile-rules.js';
 import { type FileFacts, splitName } from '../rules/file-facts.js';
 import { compileTemplate, type CompiledTemplate } from '../rules/render-destination.js';
@@ -14,6 +15,7 @@ import { type ScanBatch, type ScanSummary } from '../scan/scan-types.js';
 import { scanTree } from '../scan/scan-tree.js';
 import { type WalkerPool } from '../scan/walker-pool.js';
 import { type NewJournalRow } from '../ops/journal.js';
+import { SNIFF_CONTENT, SNIFF_DATE } from '../../../src-worker/content-protocol.js';
 import { type ProgressThrottle } from '../ops/progress-throttle.js';
 import { createDestinationView, type DestinationView } from './destination-view.js';
 
@@ -49,20 +51,8 @@ export interface PlanSummary {
 const SCAN_BATCH = 512;
 /** Plan rows go to the journal in transactions of about this many. */
 const RECORD_ROWS = 4096;
-const FACT_CONCURRENCY = 16;
-
-async function mapInOrder<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index] as T);
-    }
-  });
-  await Promise.all(lanes);
-  return results;
-}
+/** Files a sniffing task takes: a scan batch's worth spreads over the content threads in a few tasks. */
+const SNIFF_TASK_FILES = 64;
 
 interface Extras { sniff: SniffResult | undefined; captureDate: Date | undefined }
 
@@ -79,6 +69,8 @@ export async function planOrganize(request: PlanRequest, dependencies: {
   /** never scanned: the data folder, should it sit inside a folder being organized */
   protectedFolders: readonly string[];
   walkers?: WalkerPool;
+  /** the content threads, which read files' types and photo dates */
+  contentPool: ContentPool;
   /** for rule sets with a `duplicate` condition: the copies each keep policy does not keep, found before planning */
   copies?: ReadonlyMap<KeepPolicy, ReadonlySet<string>>;
 }, record: (rows: NewJournalRow[]) => void): Promise<PlanSummary> {
@@ -120,11 +112,18 @@ export async function planOrganize(request: PlanRequest, dependencies: {
     const indexes: number[] = [];
     for (let index = 0; index < count; index++) if (wantsContent(index) || wantsDate(index)) indexes.push(index);
     const extras = new Map<number, Extras>();
-    const found = await mapInOrder(indexes, FACT_CONCURRENCY, async (index): Promise<Extras> => ({
-      sniff: wantsContent(index) ? await sniffFile(batch.paths[index] as string) : undefined,
-      captureDate: wantsDate(index) ? await readCaptureDate(batch.paths[index] as string) : undefined,
-    }));
-    indexes.forEach((index, position) => extras.set(index, found[position] as Extras));
+    const tasks: Array<Promise<void>> = [];
+    for (let start = 0; start < indexes.length; start += SNIFF_TASK_FILES) {
+      const chosen = indexes.slice(start, start + SNIFF_TASK_FILES);
+      const wants = Uint8Array.from(chosen, (index) => (wantsContent(index) ? SNIFF_CONTENT : 0) | (wantsDate(index) ? SNIFF_DATE : 0));
+      tasks.push(dependencies.contentPool.sniff({ paths: chosen.map((index) => batch.paths[index] as string).join('\0'), wants }).then((found) => {
+        chosen.forEach((index, position) => extras.set(index, {
+          sniff: ((wants[position] as number) & SNIFF_CONTENT) !== 0 ? { mime: found.mimes[position] ?? undefined, extension: found.extensions[position] ?? undefined } : undefined,
+          captureDate: Number.isNaN(found.dates[position]) ? undefined : new Date(found.dates[position] as number),
+        }));
+      }));
+    }
+    await Promise.all(tasks);
 
     for (let index = 0; index < count; index++) {
       const source = batch.paths[index] as string;
