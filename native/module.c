@@ -11,5 +11,6 @@ static void export_function(napi_env env, napi_value exports, const char *name, 
 NAPI_MODULE_INIT() {
   export_function(env, exports, "moveIfUnchanged", MoveIfUnchanged);
   export_function(env, exports, "partDigests", PartDigests);
+  export_function(env, exports, "blake3", Blake3);
   return exports;
 }

@@ -1,14 +1,15 @@
 /*
- * The duplicate search's narrowing stages, a batch of files in one call: for each file, open it (never
+ * The duplicate search's reading stages, a batch of files in one call: for each file, open it (never
  * through a symlink), check it is still the regular file the scan saw (size and mtime), read its first or
- * last 4 KiB, close it, and write a 32-byte digest of those bytes.
+ * last 4 KiB (or all of it: the full stage, BLAKE3), close it, and write a 32-byte digest.
  *
  * Why native: reading 4 KiB of 80k small files from JavaScript cost ~38 us a file on a thread (four sync fs
  * calls with their Stats objects, and a BLAKE3 call whose result Buffer costs more than the hashing); here
  * it is the syscalls alone.
  *
- * The digest is NOT cryptographic: it only sorts files into candidate groups. Two different prefixes that
- * happened to collide would only cost a needless full hash: every group is decided by the full BLAKE3.
+ * The prefix and suffix digests are NOT cryptographic: they only sort files into candidate groups. Two
+ * different prefixes that happened to collide would only cost a needless full hash: every group is decided
+ * by the full BLAKE3. The full stage comes here for small files only (see blake3-portable.c).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -19,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <node_api.h>
+#include "blake3-portable.h"
 #include "fileorg-native.h"
 
 #ifndef O_NOFOLLOW
@@ -29,7 +31,8 @@
 #endif
 
 enum { HASHED = 0, CHANGED = 1, UNREADABLE = 2 };
-enum { PART_BYTES = 4096, DIGEST_BYTES = 32, LANES = 4 };
+enum { PART_BYTES = 4096, DIGEST_BYTES = 32, LANES = 4, READ_BYTES = 65536 };
+enum { PART_PREFIX = 0, PART_SUFFIX = 1, PART_FULL = 2 };
 
 static inline uint64_t rotate(uint64_t value, int bits) { return (value << bits) | (value >> (64 - bits)); }
 
@@ -65,8 +68,79 @@ static void record_times(const struct stat *st, double *times) {
 #endif
 }
 
-static int read_part(const char *path, double size, double mtime, int suffix, unsigned char *buffer, size_t *got, int *error, double *times) {
-  int descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+static int same_ctime(const struct stat *a, const struct stat *b) {
+#ifdef __APPLE__
+  return a->st_ctimespec.tv_sec == b->st_ctimespec.tv_sec && a->st_ctimespec.tv_nsec == b->st_ctimespec.tv_nsec;
+#else
+  return a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+#endif
+}
+
+/* pread until `want` bytes or the end of the file; -1 on an error (errno set). */
+static ssize_t read_fully(int descriptor, unsigned char *buffer, size_t want, off_t position) {
+  size_t have = 0;
+  while (have < want) {
+    ssize_t count = pread(descriptor, buffer + have, want - have, position + (off_t)have);
+    if (count < 0 && errno == EINTR) continue;
+    if (count < 0) return -1;
+    if (count == 0) break;
+    have += (size_t)count;
+  }
+  return (ssize_t)have;
+}
+
+/* Every byte, BLAKE3, then the file checked again: changed while it was read (size, mtime or ctime) is CHANGED. */
+static int hash_whole(int descriptor, const struct stat *before, unsigned char *buffer, unsigned char *out, size_t *got, int *error) {
+  blake3_state hasher;
+  blake3_init(&hasher);
+  off_t position = 0;
+  for (;;) {
+    ssize_t count = read_fully(descriptor, buffer, READ_BYTES, position);
+    if (count < 0) { *error = errno; return UNREADABLE; }
+    if (count == 0) break;
+    blake3_update(&hasher, buffer, (size_t)count);
+    position += count;
+    if ((size_t)count < READ_BYTES) break;
+  }
+  *got = (size_t)position;
+  struct stat after;
+  if (fstat(descriptor, &after) != 0) { *error = errno; return UNREADABLE; }
+  if (position != before->st_size || after.st_size != before->st_size || fileorg_mtime_ms(&after) != fileorg_mtime_ms(before) || !same_ctime(&after, before)) return CHANGED;
+  blake3_final(&hasher, out);
+  return HASHED;
+}
+
+/*
+ * The folder of the last file opened, kept open: files come in scan order, so most share their folder with
+ * the file before, and openat() from it looks up one name instead of every component of a deep path.
+ */
+typedef struct { int descriptor; size_t length; size_t capacity; char *path; } folder_cache;
+
+static int open_file(folder_cache *folder, char *path) {
+  const int flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC;
+  char *slash = strrchr(path, '/');
+  if (!slash || slash == path) return open(path, flags);
+  size_t length = (size_t)(slash - path);
+  if (folder->descriptor < 0 || folder->length != length || memcmp(folder->path, path, length) != 0) {
+    if (folder->descriptor >= 0) close(folder->descriptor);
+    folder->descriptor = -1;
+    if (length + 1 > folder->capacity) {
+      char *grown = realloc(folder->path, length + 1);
+      if (!grown) return open(path, flags);
+      folder->path = grown;
+      folder->capacity = length + 1;
+    }
+    memcpy(folder->path, path, length);
+    folder->path[length] = '\0';
+    folder->length = length;
+    folder->descriptor = open(folder->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (folder->descriptor < 0) return open(path, flags); /* words the error as for the whole path */
+  }
+  return openat(folder->descriptor, slash + 1, flags);
+}
+
+static int read_part(folder_cache *folder, char *path, double size, double mtime, int part, unsigned char *buffer, unsigned char *out, size_t *got, int *error, double *times) {
+  int descriptor = open_file(folder, path);
   if (descriptor < 0) {
     *error = errno;
     return errno == ENOENT || errno == ELOOP || errno == ENOTDIR ? CHANGED : UNREADABLE;
@@ -75,20 +149,19 @@ static int read_part(const char *path, double size, double mtime, int suffix, un
   int status = HASHED;
   if (fstat(descriptor, &st) != 0) { *error = errno; status = UNREADABLE; }
   else if (!S_ISREG(st.st_mode) || (double)st.st_size != size || fileorg_mtime_ms(&st) != mtime) status = CHANGED;
-  else {
+  else if (part == PART_FULL) {
+    record_times(&st, times);
+    status = hash_whole(descriptor, &st, buffer, out, got, error);
+  } else {
     record_times(&st, times);
     size_t want = st.st_size < PART_BYTES ? (size_t)st.st_size : PART_BYTES;
-    off_t position = suffix ? st.st_size - (off_t)want : 0;
-    size_t have = 0;
-    while (have < want) {
-      ssize_t count = pread(descriptor, buffer + have, want - have, position + (off_t)have);
-      if (count < 0 && errno == EINTR) continue;
-      if (count < 0) { *error = errno; status = UNREADABLE; break; }
-      if (count == 0) break;
-      have += (size_t)count;
+    ssize_t have = read_fully(descriptor, buffer, want, part == PART_SUFFIX ? st.st_size - (off_t)want : 0);
+    if (have < 0) { *error = errno; status = UNREADABLE; }
+    else {
+      *got = (size_t)have;
+      if ((size_t)have != want) status = CHANGED; /* shorter than at the scan */
+      else digest_bytes(buffer, want, out);
     }
-    *got = have;
-    if (status == HASHED && have != want) status = CHANGED; /* shorter than at the scan */
   }
   close(descriptor);
   return status;
@@ -102,7 +175,7 @@ static int typed_array(napi_env env, napi_value value, napi_typedarray_type type
 }
 
 /*
- * partDigests(paths joined with NUL, sizes Float64Array, mtimesMs Float64Array, suffix boolean,
+ * partDigests(paths joined with NUL, sizes Float64Array, mtimesMs Float64Array, part 0 prefix | 1 suffix | 2 full,
  *             digests Uint8Array(n * 32), status Uint8Array(n), errors Int32Array(n),
  *             times Float64Array(n * 4): mtime s, ns, ctime s, ns of each file read) -> bytes read
  */
@@ -111,38 +184,61 @@ napi_value PartDigests(napi_env env, napi_callback_info info) {
   napi_value argv[8], result;
   void *sizes, *mtimes, *digests, *statuses, *errors, *times;
   size_t count, length;
-  bool suffix;
+  int32_t part;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 8
       || !typed_array(env, argv[1], napi_float64_array, &sizes, &count)
       || !typed_array(env, argv[2], napi_float64_array, &mtimes, &length) || length != count
-      || napi_get_value_bool(env, argv[3], &suffix) != napi_ok
+      || napi_get_value_int32(env, argv[3], &part) != napi_ok || part < PART_PREFIX || part > PART_FULL
       || !typed_array(env, argv[4], napi_uint8_array, &digests, &length) || length != count * DIGEST_BYTES
       || !typed_array(env, argv[5], napi_uint8_array, &statuses, &length) || length != count
       || !typed_array(env, argv[6], napi_int32_array, &errors, &length) || length != count
       || !typed_array(env, argv[7], napi_float64_array, &times, &length) || length != count * 4
       || napi_get_value_string_utf8(env, argv[0], NULL, 0, &length) != napi_ok) {
-    napi_throw_type_error(env, NULL, "partDigests(paths, sizes, mtimesMs, suffix, digests, status, errors, times): arrays of one length");
+    napi_throw_type_error(env, NULL, "partDigests(paths, sizes, mtimesMs, part 0|1|2, digests, status, errors, times): arrays of one length");
     return NULL;
   }
   char *paths = malloc(length + 1);
   if (!paths) { napi_throw_error(env, NULL, "out of memory"); return NULL; }
   napi_get_value_string_utf8(env, argv[0], paths, length + 1, &length);
-  unsigned char buffer[PART_BYTES];
+  unsigned char *buffer = malloc(READ_BYTES);
+  if (!buffer) { free(paths); napi_throw_error(env, NULL, "out of memory"); return NULL; }
   double bytes = 0;
   char *path = paths, *end = paths + length;
+  folder_cache folder = { -1, 0, 0, NULL };
   for (size_t index = 0; index < count; index++) {
     char *stop = memchr(path, '\0', (size_t)(end - path));
     if (!stop) stop = end;
     size_t got = 0;
     int error = 0;
-    int status = path < end ? read_part(path, ((double *)sizes)[index], ((double *)mtimes)[index], suffix, buffer, &got, &error, (double *)times + index * 4) : UNREADABLE;
+    int status = path < end ? read_part(&folder, path, ((double *)sizes)[index], ((double *)mtimes)[index], part, buffer,
+      (unsigned char *)digests + index * DIGEST_BYTES, &got, &error, (double *)times + index * 4) : UNREADABLE;
     ((unsigned char *)statuses)[index] = (unsigned char)status;
     ((int32_t *)errors)[index] = error;
-    if (status == HASHED) digest_bytes(buffer, got, (unsigned char *)digests + index * DIGEST_BYTES);
     bytes += (double)got;
     path = stop + 1;
   }
+  if (folder.descriptor >= 0) close(folder.descriptor);
+  free(folder.path);
   free(paths);
+  free(buffer);
   napi_create_double(env, bytes, &result);
   return result;
+}
+
+/* blake3(input Uint8Array, out Uint8Array(32)): the portable BLAKE3, for the test vectors. */
+napi_value Blake3(napi_env env, napi_callback_info info) {
+  size_t argc = 2, length, out_length;
+  napi_value argv[2];
+  void *input, *out;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 2
+      || !typed_array(env, argv[0], napi_uint8_array, &input, &length)
+      || !typed_array(env, argv[1], napi_uint8_array, &out, &out_length) || out_length != DIGEST_BYTES) {
+    napi_throw_type_error(env, NULL, "blake3(input, out): Uint8Arrays, out of 32 bytes");
+    return NULL;
+  }
+  blake3_state hasher;
+  blake3_init(&hasher);
+  blake3_update(&hasher, (const uint8_t *)input, length);
+  blake3_final(&hasher, (uint8_t *)out);
+  return NULL;
 }

@@ -10,7 +10,10 @@ import { fileURLToPath } from 'node:url';
  */
 export interface NativeModule {
   moveIfUnchanged?: (from: string, to: string, size: number, mtimeMs: number, dev: string, ino: string) => number;
-  partDigests?: (paths: string, sizes: Float64Array, mtimesMs: Float64Array, suffix: boolean, digests: Uint8Array, status: Uint8Array, errors: Int32Array, times: Float64Array) => number;
+  /** part: 0 the first 4 KiB, 1 the last 4 KiB (non-cryptographic digests), 2 the whole file (BLAKE3) */
+  partDigests?: (paths: string, sizes: Float64Array, mtimesMs: Float64Array, part: 0 | 1 | 2, digests: Uint8Array, status: Uint8Array, errors: Int32Array, times: Float64Array) => number;
+  /** the portable BLAKE3 the full stage uses for small files */
+  blake3?: (input: Uint8Array, out: Uint8Array) => void;
 }
 
 const MODULE_FILE = path.join('native', 'build', 'Release', 'fileorg_native.node');

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { createBLAKE3 } from 'hash-wasm';
 import { describe, expect, it } from 'vitest';
 import { createBlake3 } from '../src-worker/blake3.js';
+import { nativeModule } from '../src-worker/native-module.js';
 
 // The official vectors (tests/fixtures, from the BLAKE3 repository): input i % 251 for each length.
 const vectors = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, 'fixtures', 'blake3-test-vectors.json'), 'utf8')) as { cases: { input_len: number; hash: string }[] };
@@ -50,6 +51,24 @@ describe('BLAKE3', () => {
       native.reset(); native.update(data);
       wasm.reset(); wasm.update(data);
       expect(hex(native.digest())).toBe(hex(wasm.digest()));
+    }
+  });
+});
+
+// The native module's own portable BLAKE3 hashes whole small files in the full stage (native/blake3-portable.c).
+describe('the native module\'s portable BLAKE3', () => {
+  const portable = nativeModule().blake3;
+  it.skipIf(process.platform === 'win32')('is built here (not on Windows)', () => {
+    expect(typeof portable).toBe('function');
+  });
+  it.skipIf(!portable)('(not built on Windows) gives the official test vectors and agrees with @napi-rs/blake-hash on random data', async () => {
+    const digest = (input: Uint8Array): string => { const out = new Uint8Array(32); portable?.(input, out); return hex(out); };
+    for (const { input_len: length, hash } of vectors.cases) expect(digest(inputOf(length)), `length ${length}`).toBe(hash.slice(0, 64));
+    const reference = await backend('native');
+    for (const length of [0, 1, 1023, 1024, 1025, 2048, 3072, 3073, 8192, 65535, 65537, 300_000, (1 << 20) + 7]) {
+      const data = new Uint8Array(length).map(() => Math.floor(Math.random() * 256));
+      reference.reset(); reference.update(data);
+      expect(digest(data), `length ${length}`).toBe(hex(reference.digest()));
     }
   });
 });

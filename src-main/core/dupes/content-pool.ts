@@ -27,6 +27,8 @@ export function createContentPool(threads = Math.max(1, os.availableParallelism(
   };
   return {
     threads,
+    /** Start the threads now (piscina starts minThreads at once), so their start-up overlaps the scan. */
+    warm(): void { getPool(); },
     hash(task: Omit<HashTask, 'kind'>): Promise<HashResult> {
       return getPool().run({ kind: 'hash', ...task } satisfies ContentTask) as Promise<HashResult>;
     },

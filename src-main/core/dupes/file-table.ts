@@ -11,6 +11,8 @@ export interface FileTable {
   mtimeMs(file: number): number;
   /** device and inode as one key: two names of one file (hard links) have the same */
   identity(file: number): string;
+  /** are the two one file under two names (same device and inode)? */
+  sameFile(a: number, b: number): boolean;
   path(file: number): string;
   /**
    * The files whose size passes `keep` and is shared with another such file, grouped by size: group g is
@@ -69,6 +71,8 @@ export function createFileTableBuilder() {
         size: (file) => sizes[file] as number,
         mtimeMs: (file) => mtimes[file] as number,
         identity: (file) => wideIds.get(file) ?? `${devs[file]}:${inos[file]}`,
+        // Wide identities are NaN in the arrays (never equal): those few compare as text.
+        sameFile: (a, b) => (devs[a] === devs[b] && inos[a] === inos[b]) || (wideIds.size > 0 && wideIds.has(a) && wideIds.get(a) === wideIds.get(b)),
         path(file) {
           const batch = batchOf[file] as number;
           const text = batchPaths[batch] as string;

@@ -4,7 +4,7 @@ import { scanTreePacked } from '../scan/scan-tree.js';
 import { type WalkerPool } from '../scan/walker-pool.js';
 import { type ContentPool } from './content-pool.js';
 import { createFileTableBuilder, type FileTable } from './file-table.js';
-import { type CacheEntry, type HashCache } from './hash-cache.js';
+import { type CacheRecorder, createCacheRecorder, type HashCache } from './hash-cache.js';
 import { nanosecondsOf } from '../../../src-worker/stat-times.js';
 
 export interface DuplicateSearchRequest {
@@ -70,7 +70,8 @@ export async function findDuplicates(request: DuplicateSearchRequest, using: { w
   // A first search (empty cache) looks nothing up; later ones look up every candidate before reading any.
   // ctime of the files whose whole content was hashed (or found in the cache): only those can end in a group.
   const ctimes = new Map<number, string>();
-  const cached = using.cache && !using.cache.isEmpty() ? await lookUpCached(table, groups, using.pool, using.cache, ctimes, onProgress) : undefined;
+  const recorder = createCacheRecorder(table.count, groups.members.length);
+  const cached = using.cache && !using.cache.isEmpty() ? await lookUpCached(table, groups, using.pool, using.cache, { ctimes, recorder }, onProgress) : undefined;
 
   const skipped: DuplicateSkip[] = [];
   const done: Array<{ group: Uint32Array; digest: Uint8Array }> = [];
@@ -82,7 +83,7 @@ export async function findDuplicates(request: DuplicateSearchRequest, using: { w
   let hashedBytes = 0;
   const stage = async (part: HashPart, needs: (size: number) => boolean, finalFor: (size: number) => boolean): Promise<void> => {
     const [hashed, passing] = split(table, groups, needs);
-    const outcome = await hashStage(table, hashed, part, { pool: using.pool, cache: using.cache, cached, ctimes }, skipped, onProgress);
+    const outcome = await hashStage(table, hashed, part, { pool: using.pool, cached, ctimes, recorder }, skipped, onProgress);
     hashedBytes += outcome.bytesRead;
     const [finished, going] = split(table, regroup(hashed, outcome.digests, outcome.status), finalFor);
     collect(finished);
@@ -101,6 +102,7 @@ export async function findDuplicates(request: DuplicateSearchRequest, using: { w
   await stage('suffix', (size) => size > SUFFIX_ABOVE, () => false);
   await stage('full', () => true, () => true);
 
+  using.cache?.save(recorder, (file) => table.identity(file), (file) => table.size(file));
   const found = done.map(({ group, digest }) => {
     const files = Array.from(group, (file): HashedFile => {
       const [dev, ino] = table.identity(file).split(':') as [string, string];
@@ -133,7 +135,7 @@ interface CachedDigests {
   hits: number;
 }
 
-async function lookUpCached(table: FileTable, groups: Groups, pool: ContentPool, cache: HashCache, ctimes: Map<number, string>,
+async function lookUpCached(table: FileTable, groups: Groups, pool: ContentPool, cache: HashCache, into: { ctimes: Map<number, string>; recorder: CacheRecorder },
   onProgress?: (progress: DuplicateProgress) => void): Promise<CachedDigests> {
   const count = groups.members.length;
   const order = Uint32Array.from(groups.members).sort(); // scan order: neighbours share cached path lookups
@@ -156,7 +158,8 @@ async function lookUpCached(table: FileTable, groups: Groups, pool: ContentPool,
         const slot = found.hits++;
         found.slotOf[file] = slot;
         found.parts[slot] = result.parts[index] as number;
-        if (((result.parts[index] as number) & PART_BITS.full) !== 0) ctimes.set(file, ctimeAt(result.times, index));
+        if (((result.parts[index] as number) & PART_BITS.full) !== 0) into.ctimes.set(file, ctimeAt(result.times, index));
+        into.recorder.seed(file, result.parts[index] as number, result.digests.subarray(index * 3 * DIGEST_BYTES, (index + 1) * 3 * DIGEST_BYTES), result.times.subarray(index * 4, (index + 1) * 4));
         found.digests.set(result.digests.subarray(index * 3 * DIGEST_BYTES, (index + 1) * 3 * DIGEST_BYTES), slot * 3 * DIGEST_BYTES);
       });
       progress.files_done += files.length;
@@ -197,17 +200,23 @@ function withoutSecondNames(table: FileTable, groups: Groups): Groups {
   let kept = 0;
   for (let group = 0; group < groupCount(groups); group++) {
     const start = kept;
-    const seen = new Set<string>();
     for (let index = groups.bounds[group] as number; index < (groups.bounds[group + 1] as number); index++) {
       const file = groups.members[index] as number;
-      const identity = table.identity(file);
-      if (seen.has(identity)) continue;
-      seen.add(identity);
-      members[kept++] = file;
+      // Groups are small (two or three files, mostly): comparing numbers beats building identity strings.
+      let second = false;
+      for (let earlier = start; earlier < kept && !second; earlier++) second = table.sameFile(members[earlier] as number, file);
+      if (!second) members[kept++] = file;
     }
     if (kept - start > 1) bounds.push(kept); else kept = start;
   }
   return { members: members.subarray(0, kept), bounds, digests: new Uint8Array((bounds.length - 1) * DIGEST_BYTES) };
+}
+
+/** 32 bytes from one digest array to another, without making a view of either (a stage copies ~100k). */
+function copyDigest(from: Uint8Array, fromIndex: number, to: Uint8Array, toIndex: number): void {
+  const source = fromIndex * DIGEST_BYTES;
+  const target = toIndex * DIGEST_BYTES;
+  for (let byte = 0; byte < DIGEST_BYTES; byte++) to[target + byte] = from[source + byte] as number;
 }
 
 /** The groups whose size passes `test`, and the others (a group's files all have one size). */
@@ -240,9 +249,9 @@ function concat(a: Groups, b: Groups): Groups {
 
 /** Hash `part` of every file in the groups on the content threads; digests and statuses by member position. */
 async function hashStage(table: FileTable, groups: Groups, part: HashPart,
-  using: { pool: ContentPool; cache: HashCache | undefined; cached: CachedDigests | undefined; ctimes: Map<number, string> },
+  using: { pool: ContentPool; cached: CachedDigests | undefined; ctimes: Map<number, string>; recorder: CacheRecorder },
   skipped: DuplicateSkip[], onProgress?: (progress: DuplicateProgress) => void): Promise<{ digests: Uint8Array; status: Uint8Array; bytesRead: number }> {
-  const { pool, cache, cached } = using;
+  const { pool, cached, recorder } = using;
   const digests = new Uint8Array(groups.members.length * DIGEST_BYTES);
   const status = new Uint8Array(groups.members.length);
   // Files are read in scan order, not group by group: neighbours in a folder share the kernel's cached path
@@ -277,19 +286,16 @@ async function hashStage(table: FileTable, groups: Groups, part: HashPart,
         mtimesMs[index] = table.mtimeMs(file);
       }
       const result = await pool.hash({ part, paths: paths.join('\0'), sizes, mtimesMs });
-      const entries: CacheEntry[] = [];
       for (let index = 0; index < taskSize; index++) {
         const position = positions[index] as number;
-        const digest = result.digests.subarray(index * DIGEST_BYTES, (index + 1) * DIGEST_BYTES);
-        digests.set(digest, position * DIGEST_BYTES);
+        copyDigest(result.digests, index, digests, position);
         status[position] = result.status[index] as number;
         if (result.status[index] === HASHED) {
           const file = groups.members[position] as number;
-          entries.push({ identity: table.identity(file), size: sizes[index] as number, times: result.times.subarray(index * 4, (index + 1) * 4), part, digest });
+          recorder.note(file, part, result.digests, result.times, index);
           if (part === 'full') using.ctimes.set(file, ctimeAt(result.times, index));
         }
       }
-      cache?.record(entries);
       bytesRead += result.bytesRead;
       result.status.forEach((state, index) => {
         if (state === CHANGED) skipped.push({ path: paths[index] as string, reason: 'changed', detail: 'it changed while the search ran; search again to include it' });
