@@ -10,5 +10,6 @@ double fileorg_mtime_ms(const struct stat *st);
 napi_value MoveIfUnchanged(napi_env env, napi_callback_info info);
 napi_value PartDigests(napi_env env, napi_callback_info info);
 napi_value Blake3(napi_env env, napi_callback_info info);
+napi_value ReadFolder(napi_env env, napi_callback_info info);
 
 #endif

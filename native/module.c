@@ -12,5 +12,6 @@ NAPI_MODULE_INIT() {
   export_function(env, exports, "moveIfUnchanged", MoveIfUnchanged);
   export_function(env, exports, "partDigests", PartDigests);
   export_function(env, exports, "blake3", Blake3);
+  export_function(env, exports, "readFolder", ReadFolder);
   return exports;
 }

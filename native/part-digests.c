@@ -32,7 +32,7 @@
 
 enum { HASHED = 0, CHANGED = 1, UNREADABLE = 2 };
 enum { PART_BYTES = 4096, DIGEST_BYTES = 32, LANES = 4, READ_BYTES = 65536 };
-enum { PART_PREFIX = 0, PART_SUFFIX = 1, PART_FULL = 2 };
+enum { PART_PREFIX = 0, PART_SUFFIX = 1, PART_FULL = 2, PART_CONTENT = 3 };
 
 static inline uint64_t rotate(uint64_t value, int bits) { return (value << bits) | (value >> (64 - bits)); }
 
@@ -110,6 +110,17 @@ static int hash_whole(int descriptor, const struct stat *before, unsigned char *
   return HASHED;
 }
 
+/* The whole file into `out` (its size, as scanned, is what the caller made room for), then checked again. */
+static int read_whole(int descriptor, const struct stat *before, unsigned char *out, size_t *got, int *error) {
+  ssize_t have = read_fully(descriptor, out, (size_t)before->st_size, 0);
+  if (have < 0) { *error = errno; return UNREADABLE; }
+  *got = (size_t)have;
+  struct stat after;
+  if (fstat(descriptor, &after) != 0) { *error = errno; return UNREADABLE; }
+  if (have != before->st_size || after.st_size != before->st_size || fileorg_mtime_ms(&after) != fileorg_mtime_ms(before) || !same_ctime(&after, before)) return CHANGED;
+  return HASHED;
+}
+
 /*
  * The folder of the last file opened, kept open: files come in scan order, so most share their folder with
  * the file before, and openat() from it looks up one name instead of every component of a deep path.
@@ -152,6 +163,9 @@ static int read_part(folder_cache *folder, char *path, double size, double mtime
   else if (part == PART_FULL) {
     record_times(&st, times);
     status = hash_whole(descriptor, &st, buffer, out, got, error);
+  } else if (part == PART_CONTENT) {
+    record_times(&st, times);
+    status = read_whole(descriptor, &st, out, got, error);
   } else {
     record_times(&st, times);
     size_t want = st.st_size < PART_BYTES ? (size_t)st.st_size : PART_BYTES;
@@ -175,21 +189,21 @@ static int typed_array(napi_env env, napi_value value, napi_typedarray_type type
 }
 
 /*
- * partDigests(paths joined with NUL, sizes Float64Array, mtimesMs Float64Array, part 0 prefix | 1 suffix | 2 full,
- *             digests Uint8Array(n * 32), status Uint8Array(n), errors Int32Array(n),
+ * partDigests(paths joined with NUL, sizes Float64Array, mtimesMs Float64Array, part 0 prefix | 1 suffix | 2 full | 3 content,
+ *             digests Uint8Array(n * 32) (part 3: the sum of the sizes), status Uint8Array(n), errors Int32Array(n),
  *             times Float64Array(n * 4): mtime s, ns, ctime s, ns of each file read) -> bytes read
  */
 napi_value PartDigests(napi_env env, napi_callback_info info) {
   size_t argc = 8;
   napi_value argv[8], result;
   void *sizes, *mtimes, *digests, *statuses, *errors, *times;
-  size_t count, length;
+  size_t count, length, digests_length;
   int32_t part;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 8
       || !typed_array(env, argv[1], napi_float64_array, &sizes, &count)
       || !typed_array(env, argv[2], napi_float64_array, &mtimes, &length) || length != count
-      || napi_get_value_int32(env, argv[3], &part) != napi_ok || part < PART_PREFIX || part > PART_FULL
-      || !typed_array(env, argv[4], napi_uint8_array, &digests, &length) || length != count * DIGEST_BYTES
+      || napi_get_value_int32(env, argv[3], &part) != napi_ok || part < PART_PREFIX || part > PART_CONTENT
+      || !typed_array(env, argv[4], napi_uint8_array, &digests, &digests_length) || (part != PART_CONTENT && digests_length != count * DIGEST_BYTES)
       || !typed_array(env, argv[5], napi_uint8_array, &statuses, &length) || length != count
       || !typed_array(env, argv[6], napi_int32_array, &errors, &length) || length != count
       || !typed_array(env, argv[7], napi_float64_array, &times, &length) || length != count * 4
@@ -205,13 +219,18 @@ napi_value PartDigests(napi_env env, napi_callback_info info) {
   double bytes = 0;
   char *path = paths, *end = paths + length;
   folder_cache folder = { -1, 0, 0, NULL };
+  size_t content_at = 0;
   for (size_t index = 0; index < count; index++) {
     char *stop = memchr(path, '\0', (size_t)(end - path));
     if (!stop) stop = end;
     size_t got = 0;
     int error = 0;
-    int status = path < end ? read_part(&folder, path, ((double *)sizes)[index], ((double *)mtimes)[index], part, buffer,
-      (unsigned char *)digests + index * DIGEST_BYTES, &got, &error, (double *)times + index * 4) : UNREADABLE;
+    /* PART_CONTENT: the files' bytes one after another in `digests` (the caller sized it to their sum) */
+    double size = ((double *)sizes)[index];
+    unsigned char *out = part == PART_CONTENT ? (unsigned char *)digests + content_at : (unsigned char *)digests + index * DIGEST_BYTES;
+    int status = path >= end || (part == PART_CONTENT && (double)content_at + size > (double)digests_length) ? UNREADABLE
+      : read_part(&folder, path, size, ((double *)mtimes)[index], part, buffer, out, &got, &error, (double *)times + index * 4);
+    content_at += part == PART_CONTENT ? (size_t)size : 0;
     ((unsigned char *)statuses)[index] = (unsigned char)status;
     ((int32_t *)errors)[index] = error;
     bytes += (double)got;

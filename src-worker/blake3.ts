@@ -8,6 +8,8 @@ export interface Blake3 {
   update(data: Uint8Array): void;
   /** the 32-byte digest of everything fed since the last reset */
   digest(): Uint8Array;
+  /** the digest of `data` alone, in one call (the hasher's own state is left alone) */
+  hashOf(data: Uint8Array): Uint8Array;
 }
 
 interface NativeHasher {
@@ -15,7 +17,7 @@ interface NativeHasher {
   update(input: Uint8Array): NativeHasher;
   digestBuffer(): Buffer;
 }
-interface NativeModule { Blake3Hasher: new () => NativeHasher }
+interface NativeModule { Blake3Hasher: new () => NativeHasher; blake3(input: Uint8Array): Buffer }
 
 /**
  * @napi-rs/blake-hash is native (N-API: loads in Electron without a rebuild) and several times faster than
@@ -32,6 +34,7 @@ export async function createBlake3(): Promise<Blake3> {
         reset: () => hasher.reset(),
         update: (data) => { hasher.update(data); },
         digest: () => hasher.digestBuffer(),
+        hashOf: (data) => native.blake3(data),
       };
     } catch {
       // no binary for this platform: the WASM build below
@@ -39,10 +42,12 @@ export async function createBlake3(): Promise<Blake3> {
   }
   const { createBLAKE3 } = await import('hash-wasm'); // loaded only where it is needed
   const hasher = await createBLAKE3();
+  const single = await createBLAKE3();
   return {
     backend: 'wasm',
     reset: () => { hasher.init(); },
     update: (data) => { hasher.update(data); },
     digest: () => hasher.digest('binary'),
+    hashOf: (data) => { single.init(); single.update(data); return single.digest('binary'); },
   };
 }

@@ -10,10 +10,15 @@ import { fileURLToPath } from 'node:url';
  */
 export interface NativeModule {
   moveIfUnchanged?: (from: string, to: string, size: number, mtimeMs: number, dev: string, ino: string) => number;
-  /** part: 0 the first 4 KiB, 1 the last 4 KiB (non-cryptographic digests), 2 the whole file (BLAKE3) */
-  partDigests?: (paths: string, sizes: Float64Array, mtimesMs: Float64Array, part: 0 | 1 | 2, digests: Uint8Array, status: Uint8Array, errors: Int32Array, times: Float64Array) => number;
+  /**
+   * part: 0 the first 4 KiB, 1 the last 4 KiB (non-cryptographic digests), 2 the whole file (BLAKE3), 3 the
+   * whole files' bytes one after another into `digests` (sized to the sum of their sizes)
+   */
+  partDigests?: (paths: string, sizes: Float64Array, mtimesMs: Float64Array, part: 0 | 1 | 2 | 3, digests: Uint8Array, status: Uint8Array, errors: Int32Array, times: Float64Array) => number;
   /** the portable BLAKE3 the full stage uses for small files */
   blake3?: (input: Uint8Array, out: Uint8Array) => void;
+  /** a folder's entries, sorted as JavaScript sorts names: [names NUL-joined, kinds, sizes, mtimesMs, devs, inos, errnos], or -errno */
+  readFolder?: (folder: string) => [string, Uint8Array, Float64Array, Float64Array, Float64Array, Float64Array, Int32Array] | number;
 }
 
 const MODULE_FILE = path.join('native', 'build', 'Release', 'fileorg_native.node');

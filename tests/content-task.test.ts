@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { blake3 } from '@napi-rs/blake-hash';
 import { describe, expect, it } from 'vitest';
 import { CHANGED, DIGEST_BYTES, HASHED, type HashPart } from '../src-worker/content-protocol.js';
 import runContentTask from '../src-worker/content-task.js';
@@ -30,17 +31,21 @@ describe.each(['prefix', 'suffix', 'full'] as const)('content task, %s', (part) 
     expect(digestOf(3) === digestOf(0)).toBe(part === 'suffix');
   });
 
-  it('drops a file that changed since the scan: other size, other time, gone, or a symlink now', async () => {
+  // The full stage reads small, medium and large files three ways (portable BLAKE3, one buffer, streamed).
+  it.each([['3 bytes', 3], ['70 KB', 70_000], ['9 MB', 9 * 1024 * 1024]])('drops a file of %s that changed since the scan: other size, other time, gone, or a symlink now', async (_label, size) => {
     const root = tempDir();
-    writeTree(root, { grew: 'abc', touched: 'abc', gone: 'abc', swapped: 'abc', target: 'abc' });
-    const files = ['grew', 'touched', 'gone', 'swapped'].map((name) => path.join(root, name));
+    const body = Buffer.alloc(size as number, 'a');
+    writeTree(root, { grew: body, touched: body, gone: body, swapped: body, target: body, kept: body });
+    const files = ['grew', 'touched', 'gone', 'swapped', 'kept'].map((name) => path.join(root, name));
     const seen = files.map((file) => fs.lstatSync(file));
     fs.appendFileSync(files[0] as string, 'more');
     fs.utimesSync(files[1] as string, new Date(2000, 0, 1), new Date(2000, 0, 1));
     fs.unlinkSync(files[2] as string);
     fs.unlinkSync(files[3] as string);
     fs.symlinkSync(path.join(root, 'target'), files[3] as string);
-    expect((await digest(part, files, seen)).status).toEqual([CHANGED, CHANGED, CHANGED, CHANGED]);
+    const { status, digest: digestOf } = await digest(part, files, seen);
+    expect(status).toEqual([CHANGED, CHANGED, CHANGED, CHANGED, HASHED]);
+    if (part === 'full') expect(digestOf(4)).toBe(blake3(body).toString('hex'));
   });
 });
 

@@ -200,11 +200,21 @@ function withoutSecondNames(table: FileTable, groups: Groups): Groups {
   let kept = 0;
   for (let group = 0; group < groupCount(groups); group++) {
     const start = kept;
-    for (let index = groups.bounds[group] as number; index < (groups.bounds[group + 1] as number); index++) {
+    const from = groups.bounds[group] as number;
+    const to = groups.bounds[group + 1] as number;
+    // Most groups hold two or three files: comparing numbers beats building identity strings. A big group
+    // (thousands of small files share a size in a large tree) takes a set instead of comparing every pair.
+    const seen = to - from > 8 ? new Set<string>() : undefined;
+    for (let index = from; index < to; index++) {
       const file = groups.members[index] as number;
-      // Groups are small (two or three files, mostly): comparing numbers beats building identity strings.
       let second = false;
-      for (let earlier = start; earlier < kept && !second; earlier++) second = table.sameFile(members[earlier] as number, file);
+      if (seen) {
+        const identity = table.identity(file);
+        second = seen.has(identity);
+        seen.add(identity);
+      } else {
+        for (let earlier = start; earlier < kept && !second; earlier++) second = table.sameFile(members[earlier] as number, file);
+      }
       if (!second) members[kept++] = file;
     }
     if (kept - start > 1) bounds.push(kept); else kept = start;

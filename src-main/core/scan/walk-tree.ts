@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import util from 'node:util';
+import { type NativeModule, nativeModule } from '../../../src-worker/native-module.js';
 import { ALWAYS_EXCLUDED_FOLDERS, isHiddenName } from './hidden-names.js';
 import { type ScanSkip, type ScanSummary, type WireBatch } from './scan-types.js';
 
@@ -19,6 +21,61 @@ function invalidNamesIn(folder: string): Set<string> {
     if (!isValidUtf8(raw)) invalid.add(raw.toString('utf8'));
   }
   return invalid;
+}
+
+/** Entry kinds, as native/read-folder.c reports them. */
+const FILE = 0;
+const FOLDER = 1;
+const SYMLINK = 2;
+const SPECIAL = 3;
+const VANISHED = 4;
+const UNREADABLE = 5;
+const BAD_NAME = 6;
+type Visit = (folder: string, name: string, kind: number, size: number, mtimeMs: number, dev: number, ino: number, error: string) => void;
+
+/** One folder through the native module: one call lists it, sorted, with each file's lstat facts. */
+function listNatively(readFolder: NonNullable<NativeModule['readFolder']>, folder: string, visit: Visit): true | string {
+  const listed = readFolder(folder);
+  if (typeof listed === 'number') return util.getSystemErrorName(listed);
+  const [names, kinds, sizes, mtimesMs, devs, inos, errors] = listed;
+  if (kinds.length === 0) return true;
+  const split = names.split('\0');
+  for (let index = 0; index < kinds.length; index++) {
+    const kind = kinds[index] as number;
+    visit(folder, split[index] as string, kind, sizes[index] as number, mtimesMs[index] as number, devs[index] as number, inos[index] as number,
+      kind === UNREADABLE ? util.getSystemErrorName(-(errors[index] as number)) : '');
+  }
+  return true;
+}
+
+/** One folder through fs: a Dirent per entry, an lstat per file (the path when the native module is absent). */
+function listInJavaScript(folder: string, visit: Visit): true | string {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(folder, { withFileTypes: true });
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code ?? String(error);
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const invalid = entries.some((entry) => entry.name.includes('\uFFFD')) ? invalidNamesIn(folder) : undefined;
+  for (const entry of entries) {
+    const name = entry.name;
+    if (invalid?.has(name)) { visit(folder, name, BAD_NAME, 0, 0, 0, 0, ''); continue; }
+    if (entry.isSymbolicLink()) { visit(folder, name, SYMLINK, 0, 0, 0, 0, ''); continue; }
+    if (entry.isDirectory()) { visit(folder, name, FOLDER, 0, 0, 0, 0, ''); continue; }
+    if (!entry.isFile()) { visit(folder, name, SPECIAL, 0, 0, 0, 0, ''); continue; }
+    let stats: fs.Stats | undefined;
+    try {
+      stats = fs.lstatSync(folder.endsWith(path.sep) ? folder + name : folder + path.sep + name, { throwIfNoEntry: false });
+    } catch (error) {
+      visit(folder, name, UNREADABLE, 0, 0, 0, 0, (error as NodeJS.ErrnoException).code ?? String(error));
+      continue;
+    }
+    if (!stats) visit(folder, name, VANISHED, 0, 0, 0, 0, '');
+    else if (!stats.isFile()) visit(folder, name, stats.isDirectory() ? FOLDER : stats.isSymbolicLink() ? SYMLINK : SPECIAL, 0, 0, 0, 0, '');
+    else visit(folder, name, FILE, stats.size, stats.mtimeMs, stats.dev, stats.ino, '');
+  }
+  return true;
 }
 
 /** A batch being filled: paths gathered as strings, numbers written straight into the arrays sent. */
@@ -46,15 +103,15 @@ class BatchBuilder {
 
   get count(): number { return this.paths.length; }
 
-  add(file: string, stats: fs.Stats, rootIndex: number): void {
+  add(file: string, size: number, mtimeMs: number, dev: number, ino: number, rootIndex: number): void {
     const at = this.paths.length;
     this.paths.push(file);
-    this.sizes[at] = stats.size;
-    this.mtimesMs[at] = stats.mtimeMs;
+    this.sizes[at] = size;
+    this.mtimesMs[at] = mtimeMs;
     this.roots[at] = rootIndex;
-    if (Number.isSafeInteger(stats.ino) && Number.isSafeInteger(stats.dev)) {
-      this.devs[at] = stats.dev;
-      this.inos[at] = stats.ino;
+    if (Number.isSafeInteger(ino) && Number.isSafeInteger(dev)) {
+      this.devs[at] = dev;
+      this.inos[at] = ino;
     } else {
       // Number stats are lossy past 2^53 (inodes are 64-bit): only then are bigint stats read.
       const exact = fs.lstatSync(file, { bigint: true });
@@ -118,44 +175,32 @@ export function walkFolder(task: WalkTask, options: WalkOptions, emit: (batch: W
   const typedAsGiven = path.resolve(task.folder) !== task.folder;
 
   const stack: string[] = [task.folder];
+  const subfolders: string[] = [];
+  /** One entry of the folder being walked, whichever way it was listed. */
+  const visit = (folder: string, name: string, kind: number, size: number, mtimeMs: number, dev: number, ino: number, error: string): void => {
+    const full = folder.endsWith(separator) ? folder + name : folder + separator + name;
+    if (kind === BAD_NAME) { skip({ path: full, reason: 'unsupported-name', detail: 'the name is not valid UTF-8; rename it to organize it' }); return; }
+    if (kind === SYMLINK) { summary.symlinks++; return; }
+    if (!options.includeHidden && isHiddenName(name)) { summary.hidden++; return; }
+    if (kind === FOLDER) {
+      if (!ALWAYS_EXCLUDED_FOLDERS.has(name) && !excluded.has(full) && !(typedAsGiven && excluded.has(path.resolve(full)))) subfolders.push(full);
+      return;
+    }
+    if (kind === SPECIAL) { summary.special++; return; }
+    if (kind === VANISHED) { skip({ path: full, reason: 'vanished', detail: 'deleted while the scan ran' }); return; }
+    if (kind === UNREADABLE) { skip({ path: full, reason: 'unreadable', detail: error }); return; }
+    batch.add(full, size, mtimeMs, dev, ino, rootIndex);
+    summary.files++;
+    summary.bytes += size;
+    if (batch.count === options.batchSize) flush();
+  };
+  const readFolder = nativeModule().readFolder;
   while (stack.length > 0) {
     const folder = stack.pop() as string;
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(folder, { withFileTypes: true });
-    } catch (error) {
-      skip({ path: folder, reason: 'unreadable', detail: (error as NodeJS.ErrnoException).code ?? String(error) });
-      continue;
-    }
+    subfolders.length = 0;
+    const listed = readFolder ? listNatively(readFolder, folder, visit) : listInJavaScript(folder, visit);
+    if (listed !== true) { skip({ path: folder, reason: 'unreadable', detail: listed }); continue; }
     summary.folders++;
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const invalid = entries.some((entry) => entry.name.includes('\uFFFD')) ? invalidNamesIn(folder) : undefined;
-    const subfolders: string[] = [];
-    for (const entry of entries) {
-      const name = entry.name;
-      const full = folder.endsWith(separator) ? folder + name : folder + separator + name;
-      if (invalid?.has(name)) { skip({ path: full, reason: 'unsupported-name', detail: 'the name is not valid UTF-8; rename it to organize it' }); continue; }
-      if (entry.isSymbolicLink()) { summary.symlinks++; continue; }
-      if (!options.includeHidden && isHiddenName(name)) { summary.hidden++; continue; }
-      if (entry.isDirectory()) {
-        if (!ALWAYS_EXCLUDED_FOLDERS.has(name) && !excluded.has(full) && !(typedAsGiven && excluded.has(path.resolve(full)))) subfolders.push(full);
-        continue;
-      }
-      if (!entry.isFile()) { summary.special++; continue; }
-      let stats: fs.Stats | undefined;
-      try {
-        stats = fs.lstatSync(full, { throwIfNoEntry: false });
-      } catch (error) {
-        skip({ path: full, reason: 'unreadable', detail: (error as NodeJS.ErrnoException).code ?? String(error) });
-        continue;
-      }
-      if (!stats) { skip({ path: full, reason: 'vanished', detail: 'deleted while the scan ran' }); continue; }
-      if (!stats.isFile()) { summary.special++; continue; }
-      batch.add(full, stats, rootIndex);
-      summary.files++;
-      summary.bytes += stats.size;
-      if (batch.count === options.batchSize) flush();
-    }
     if (task.kind === 'shallow') handedBack.push(...subfolders);
     else for (let index = subfolders.length - 1; index >= 0; index--) stack.push(subfolders[index] as string);
   }
