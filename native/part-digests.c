@@ -7,7 +7,8 @@
  * calls with their Stats objects, and a BLAKE3 call whose result Buffer costs more than the hashing); here
  * it is the syscalls alone.
  *
- * The prefix and suffix digests are NOT cryptographic: they only sort files into candidate groups. Two
+ * A file of at most 4 KiB is whole after its prefix read: its prefix digest is its BLAKE3, final.
+ * The other prefix and suffix digests are NOT cryptographic: they only sort files into candidate groups. Two
  * different prefixes that happened to collide would only cost a needless full hash: every group is decided
  * by the full BLAKE3. The full stage comes here for small files only (see blake3-portable.c).
  */
@@ -173,7 +174,14 @@ static int read_part(folder_cache *folder, char *path, double size, double mtime
     if (have < 0) { *error = errno; status = UNREADABLE; }
     else {
       *got = (size_t)have;
+      struct stat after;
       if ((size_t)have != want) status = CHANGED; /* shorter than at the scan */
+      else if (part == PART_PREFIX && st.st_size <= PART_BYTES) {
+        /* The whole file was read: its BLAKE3 decides its group now, once it proves unchanged by the read. */
+        if (fstat(descriptor, &after) != 0) { *error = errno; status = UNREADABLE; }
+        else if (after.st_size != st.st_size || fileorg_mtime_ms(&after) != fileorg_mtime_ms(&st) || !same_ctime(&after, &st)) status = CHANGED;
+        else { blake3_state hasher; blake3_init(&hasher); blake3_update(&hasher, buffer, want); blake3_final(&hasher, out); }
+      }
       else digest_bytes(buffer, want, out);
     }
   }

@@ -1,7 +1,7 @@
 /**
  * What the main thread and the content threads exchange (kept apart from the task code, so that the main
  * thread loads no hashing code). What a stage reads of each file:
- * - prefix: the first PART_BYTES (all of a smaller file);
+ * - prefix: the first PART_BYTES; a file no bigger is read whole, and its prefix digest is its BLAKE3 (final);
  * - suffix: the last PART_BYTES;
  * - full: every byte, hashed with BLAKE3 (the only digest a group is decided by).
  * Prefix and suffix digests only sort files into candidate groups.

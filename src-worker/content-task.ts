@@ -27,7 +27,8 @@ function hashOne(blake3: Blake3, file: string, size: number, mtimeMs: number, pa
     const read = buffer ??= Buffer.allocUnsafe(READ_BUFFER_BYTES);
     blake3.reset();
     let bytes = 0;
-    if (part === 'full') {
+    // A file of at most PART_BYTES is whole after its prefix read: that digest is final, so it is checked as one.
+    if (part === 'full' || (part === 'prefix' && size <= PART_BYTES)) {
       for (;;) {
         const got = fs.readSync(descriptor, read, 0, read.length, bytes);
         if (got === 0) break;

@@ -96,9 +96,9 @@ export async function findDuplicates(request: DuplicateSearchRequest, using: { w
     collect(empty);
     groups = rest;
   }
-  // The narrowing digests are not BLAKE3 (see native/part-digests.c): every group is decided by the full hash,
-  // files of at most 4 KiB too (their second read is of the page cache, and only of the few left).
-  await stage('prefix', () => true, () => false);
+  // Files of at most 4 KiB are read whole by the prefix stage, whose digest of them is their BLAKE3: decided
+  // there. The other narrowing digests are not BLAKE3 (see native/part-digests.c): the full hash decides.
+  await stage('prefix', () => true, (size) => size <= PART_BYTES);
   await stage('suffix', (size) => size > SUFFIX_ABOVE, () => false);
   await stage('full', () => true, () => true);
 
@@ -302,8 +302,13 @@ async function hashStage(table: FileTable, groups: Groups, part: HashPart,
         status[position] = result.status[index] as number;
         if (result.status[index] === HASHED) {
           const file = groups.members[position] as number;
+          // A whole small file's prefix digest is its full hash too (see the prefix stage).
+          const whole = part === 'full' || (part === 'prefix' && table.size(file) <= PART_BYTES);
           recorder.note(file, part, result.digests, result.times, index);
-          if (part === 'full') using.ctimes.set(file, ctimeAt(result.times, index));
+          if (whole) {
+            if (part !== 'full') recorder.note(file, 'full', result.digests, result.times, index);
+            using.ctimes.set(file, ctimeAt(result.times, index));
+          }
         }
       }
       bytesRead += result.bytesRead;
