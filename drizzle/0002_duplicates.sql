@@ -5,15 +5,11 @@ CREATE TABLE `app_state` (
 --> statement-breakpoint
 -- Hand-edited: WITHOUT ROWID (see schema.ts hash_cache).
 CREATE TABLE `hash_cache` (
-	`identity` text PRIMARY KEY NOT NULL,
-	`size` integer NOT NULL,
-	`mtime_ns` integer NOT NULL,
-	`ctime_ns` integer NOT NULL,
-	`part_kind` text NOT NULL,
-	`prefix` blob,
-	`suffix` blob,
-	`full` blob,
-	`written_at` integer NOT NULL
+	`dev` text NOT NULL,
+	`bucket` integer NOT NULL,
+	`entries` blob NOT NULL,
+	`written_at` integer NOT NULL,
+	PRIMARY KEY(`dev`, `bucket`)
 ) WITHOUT ROWID;
 --> statement-breakpoint
 ALTER TABLE `file_records` ADD `kept_path` text;--> statement-breakpoint

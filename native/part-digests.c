@@ -49,13 +49,16 @@ static void digest_bytes(const unsigned char *bytes, size_t length, unsigned cha
     memcpy(&word, bytes + offset, 8);
     for (int lane = 0; lane < LANES; lane++) lanes[lane] = rotate(lanes[lane] ^ (word * multipliers[lane]), 31 - lane * 4) * seeds[lane];
   }
-  uint64_t tail = 0;
+  uint64_t tail = 0, folded = 0;
   memcpy(&tail, bytes + offset, length - offset);
   for (int lane = 0; lane < LANES; lane++) {
     uint64_t value = rotate(lanes[lane] ^ (tail * multipliers[lane]), 27) * seeds[lane];
     value ^= value >> 33; value *= multipliers[(lane + 1) % LANES]; value ^= value >> 29; value *= seeds[(lane + 2) % LANES]; value ^= value >> 32;
-    memcpy(out + lane * 8, &value, 8);
+    folded ^= rotate(value, lane * 16);
   }
+  /* 64 bits: the hash cache keeps narrowing digests at that width (content-protocol.ts NARROW_BYTES). */
+  memset(out, 0, DIGEST_BYTES);
+  memcpy(out, &folded, 8);
 }
 
 /* The change and modification times of the file read, as (seconds, nanoseconds) pairs: the hash cache's key. */

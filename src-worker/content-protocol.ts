@@ -9,6 +9,12 @@
 export type HashPart = 'prefix' | 'suffix' | 'full';
 export const PART_BYTES = 4096;
 export const DIGEST_BYTES = 32;
+/**
+ * The narrowing (prefix and suffix) digests of files over PART_BYTES carry 64 bits, the rest of their
+ * DIGEST_BYTES zero: plenty to sort files into candidate groups (a collision costs one needless full read),
+ * and a quarter of the room in the hash cache.
+ */
+export const NARROW_BYTES = 8;
 
 export interface HashTask {
   kind: 'hash';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import util from 'node:util';
 import { type Blake3, createBlake3 } from './blake3.js';
-import { type CachedResult, CHANGED, type ContentTask, DIGEST_BYTES, HASHED, type HashPart, type HashResult, type HashTask, PART_BYTES, type SniffResult, UNREADABLE } from './content-protocol.js';
+import { type CachedResult, CHANGED, type ContentTask, DIGEST_BYTES, HASHED, type HashPart, type HashResult, type HashTask, NARROW_BYTES, PART_BYTES, type SniffResult, UNREADABLE } from './content-protocol.js';
 import { lookUpCached } from './hash-cache-reader.js';
 import { sniffFiles } from './sniff-task.js';
 import { type NativeModule, nativeModule } from './native-module.js';
@@ -45,7 +45,9 @@ function hashOne(blake3: Blake3, file: string, size: number, mtimeMs: number, pa
       if (bytes !== length) return { status: CHANGED, bytes };
       blake3.update(read.subarray(0, length));
     }
-    out.set(blake3.digest());
+    const digest = blake3.digest();
+    // A narrowing digest keeps 64 bits, like the native one (see NARROW_BYTES); a whole file's keeps all.
+    out.set(part === 'full' || size <= PART_BYTES ? digest : digest.subarray(0, NARROW_BYTES));
     return { status: HASHED, bytes };
   } finally {
     fs.closeSync(descriptor);

@@ -71,7 +71,8 @@ export async function findDuplicates(request: DuplicateSearchRequest, using: { w
   // ctime of the files whose whole content was hashed (or found in the cache): only those can end in a group.
   const ctimes = new Map<number, string>();
   const recorder = createCacheRecorder(table.count, groups.members.length);
-  const cached = using.cache && !using.cache.isEmpty() ? await lookUpCached(table, groups, using.pool, using.cache, { ctimes, recorder }, onProgress) : undefined;
+  const cacheHasRows = using.cache !== undefined && !using.cache.isEmpty();
+  const cached = using.cache && cacheHasRows ? await lookUpCached(table, groups, using.pool, using.cache, { ctimes, recorder }, onProgress) : undefined;
 
   const skipped: DuplicateSkip[] = [];
   const done: Array<{ group: Uint32Array; digest: Uint8Array }> = [];
@@ -102,7 +103,7 @@ export async function findDuplicates(request: DuplicateSearchRequest, using: { w
   await stage('suffix', (size) => size > SUFFIX_ABOVE, () => false);
   await stage('full', () => true, () => true);
 
-  using.cache?.save(recorder, (file) => table.identity(file), (file) => table.size(file));
+  using.cache?.save(recorder, table, cacheHasRows);
   const found = done.map(({ group, digest }) => {
     const files = Array.from(group, (file): HashedFile => {
       const [dev, ino] = table.identity(file).split(':') as [string, string];
@@ -159,7 +160,7 @@ async function lookUpCached(table: FileTable, groups: Groups, pool: ContentPool,
         found.slotOf[file] = slot;
         found.parts[slot] = result.parts[index] as number;
         if (((result.parts[index] as number) & PART_BITS.full) !== 0) into.ctimes.set(file, ctimeAt(result.times, index));
-        into.recorder.seed(file, result.parts[index] as number, result.digests.subarray(index * 3 * DIGEST_BYTES, (index + 1) * 3 * DIGEST_BYTES), result.times.subarray(index * 4, (index + 1) * 4));
+        into.recorder.seed(file, result.parts[index] as number, result.digests, index, result.times, index);
         found.digests.set(result.digests.subarray(index * 3 * DIGEST_BYTES, (index + 1) * 3 * DIGEST_BYTES), slot * 3 * DIGEST_BYTES);
       });
       progress.files_done += files.length;

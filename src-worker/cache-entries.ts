@@ -1,0 +1,85 @@
+import { DIGEST_BYTES, NARROW_BYTES } from './content-protocol.js';
+
+/**
+ * The hash cache's packed entries (one blob per device and inode bucket, schema.ts `hash_cache`), sorted by
+ * inode. An entry, little-endian:
+ *   inode f64 | size f64 | mtime seconds f64 | ctime seconds f64 | mtime ns u32 | ctime ns u32 | flags u8
+ *   then, as the flags say: prefix (8 bytes), suffix (8 bytes), full BLAKE3 (32 bytes).
+ * Inodes and devices past 2^53 (not exact as doubles) are never cached: those rare files are always read.
+ */
+export const BUCKET_INODES = 256;
+const HEADER_BYTES = 41;
+export const ENTRY_PREFIX = 1;
+export const ENTRY_SUFFIX = 2;
+export const ENTRY_FULL = 4;
+/** the narrowing digests were made natively (else by the JavaScript path: another function) */
+export const ENTRY_NATIVE_PARTS = 8;
+
+export interface CacheEntry {
+  ino: number;
+  size: number;
+  /** mtime s, ns, ctime s, ns */
+  times: ArrayLike<number>;
+  flags: number;
+  /** DIGEST_BYTES each; only the parts the flags name are read */
+  prefix: Uint8Array;
+  suffix: Uint8Array;
+  full: Uint8Array;
+}
+
+export const entryBytes = (flags: number): number => HEADER_BYTES + (flags & ENTRY_PREFIX ? NARROW_BYTES : 0) + (flags & ENTRY_SUFFIX ? NARROW_BYTES : 0) + (flags & ENTRY_FULL ? DIGEST_BYTES : 0);
+
+/**
+ * Write one entry at `at` of `blob` (sized with entryBytes); answers where the next one starts. The times are
+ * 4 numbers from `times` at `timesAt`; each digest is read from its array at its offset (the flags say which).
+ */
+export function writeEntry(blob: Buffer, at: number, ino: number, size: number, times: ArrayLike<number>, timesAt: number, flags: number,
+  digests: { prefix: Uint8Array; prefixAt: number; suffix: Uint8Array; suffixAt: number; full: Uint8Array; fullAt: number }): number {
+  blob.writeDoubleLE(ino, at);
+  blob.writeDoubleLE(size, at + 8);
+  blob.writeDoubleLE(times[timesAt] as number, at + 16);
+  blob.writeDoubleLE(times[timesAt + 2] as number, at + 24);
+  blob.writeUInt32LE(times[timesAt + 1] as number, at + 32);
+  blob.writeUInt32LE(times[timesAt + 3] as number, at + 36);
+  blob[at + 40] = flags;
+  let next = at + HEADER_BYTES;
+  const copy = (from: Uint8Array, fromAt: number, width: number): void => {
+    for (let byte = 0; byte < width; byte++) blob[next + byte] = from[fromAt + byte] as number;
+    next += width;
+  };
+  if (flags & ENTRY_PREFIX) copy(digests.prefix, digests.prefixAt, NARROW_BYTES);
+  if (flags & ENTRY_SUFFIX) copy(digests.suffix, digests.suffixAt, NARROW_BYTES);
+  if (flags & ENTRY_FULL) copy(digests.full, digests.fullAt, DIGEST_BYTES);
+  return next;
+}
+
+/** Pack entries (any order) into one bucket's blob, sorted by inode. */
+export function packEntries(entries: CacheEntry[]): Buffer {
+  entries.sort((a, b) => a.ino - b.ino);
+  const blob = Buffer.allocUnsafe(entries.reduce((sum, entry) => sum + entryBytes(entry.flags), 0));
+  let at = 0;
+  for (const entry of entries) {
+    at = writeEntry(blob, at, entry.ino, entry.size, entry.times, 0, entry.flags, { prefix: entry.prefix, prefixAt: 0, suffix: entry.suffix, suffixAt: 0, full: entry.full, fullAt: 0 });
+  }
+  return blob;
+}
+
+/** Every entry of a bucket's blob; digests are copied out at full width (narrow ones zero-padded). */
+export function unpackEntries(blob: Uint8Array): CacheEntry[] {
+  const view = Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
+  const entries: CacheEntry[] = [];
+  for (let at = 0; at + HEADER_BYTES <= view.length;) {
+    const flags = view[at + 40] as number;
+    const entry: CacheEntry = {
+      ino: view.readDoubleLE(at), size: view.readDoubleLE(at + 8),
+      times: [view.readDoubleLE(at + 16), view.readUInt32LE(at + 32), view.readDoubleLE(at + 24), view.readUInt32LE(at + 36)],
+      flags, prefix: new Uint8Array(DIGEST_BYTES), suffix: new Uint8Array(DIGEST_BYTES), full: new Uint8Array(DIGEST_BYTES),
+    };
+    at += HEADER_BYTES;
+    if (flags & ENTRY_PREFIX) { entry.prefix.set(view.subarray(at, at + NARROW_BYTES)); at += NARROW_BYTES; }
+    if (flags & ENTRY_SUFFIX) { entry.suffix.set(view.subarray(at, at + NARROW_BYTES)); at += NARROW_BYTES; }
+    if (flags & ENTRY_FULL) { entry.full.set(view.subarray(at, at + DIGEST_BYTES)); at += DIGEST_BYTES; }
+    entries.push(entry);
+  }
+  return entries;
+}
