@@ -38,7 +38,7 @@ export function chooseKept(files: readonly HashedFile[], choice: KeepChoice): Se
 export function copiesNotKept(search: DuplicateSearch, policy: KeepPolicy): Set<string> {
   const copies = new Set<string>();
   const choice: KeepChoice = { policy, reference: null, keepPaths: new Set() };
-  for (const files of search.details) {
+  for (const files of search.details()) {
     const kept = chooseKept(files, choice);
     for (const file of files) if (!kept.has(file)) copies.add(file.path);
   }

@@ -1,9 +1,10 @@
+import { joinPath } from '../scan/join-path.js';
 import { type WireBatch } from '../scan/scan-types.js';
 
 /**
- * Every scanned file of a duplicate search, packed: numbers in typed arrays indexed by file number, and paths
- * left in the strings the walkers sent (one per batch of 512, NUL-joined) with each file's offset into its
- * batch. A million files cost about 40 MiB of arrays plus the path text itself, and no object per file.
+ * Every scanned file of a duplicate search, packed: numbers in typed arrays indexed by file number, each folder
+ * once, and the names left in the strings the walkers sent (one per batch of 512, NUL-joined) with each file's
+ * offset into its batch. A million files cost about 45 MiB of arrays plus the names, and no object per file.
  */
 export interface FileTable {
   readonly count: number;
@@ -31,8 +32,11 @@ export function createFileTableBuilder() {
   let devs = new Float64Array(capacity);
   let inos = new Float64Array(capacity);
   let batchOf = new Uint32Array(capacity);
-  let pathStart = new Uint32Array(capacity);
-  const batchPaths: string[] = [];
+  let nameStart = new Uint32Array(capacity);
+  let folderOf = new Uint32Array(capacity);
+  const batchNames: string[] = [];
+  const folders: string[] = [];
+  const folderIndex = new Map<string, number>();
   const wideIds = new Map<number, string>();
 
   const grow = (needed: number): void => {
@@ -44,15 +48,22 @@ export function createFileTableBuilder() {
     devs = widen(devs, (length) => new Float64Array(length));
     inos = widen(inos, (length) => new Float64Array(length));
     batchOf = widen(batchOf, (length) => new Uint32Array(length));
-    pathStart = widen(pathStart, (length) => new Uint32Array(length));
+    nameStart = widen(nameStart, (length) => new Uint32Array(length));
+    folderOf = widen(folderOf, (length) => new Uint32Array(length));
   };
 
   return {
     add(batch: WireBatch): void {
       if (batch.count === 0) return;
       grow(count + batch.count);
-      const batchNumber = batchPaths.length;
-      batchPaths.push(batch.paths);
+      const batchNumber = batchNames.length;
+      batchNames.push(batch.names);
+      // The batch's folders as indexes into the table's own list (a folder can span batches).
+      const local = batch.folders.map((folder) => {
+        let index = folderIndex.get(folder);
+        if (index === undefined) { index = folders.length; folders.push(folder); folderIndex.set(folder, index); }
+        return index;
+      });
       sizes.set(batch.sizes.subarray(0, batch.count), count);
       mtimes.set(batch.mtimesMs.subarray(0, batch.count), count);
       devs.set(batch.devs.subarray(0, batch.count), count);
@@ -60,8 +71,9 @@ export function createFileTableBuilder() {
       let offset = 0;
       for (let index = 0; index < batch.count; index++) {
         batchOf[count + index] = batchNumber;
-        pathStart[count + index] = offset;
-        offset = batch.paths.indexOf('\0', offset) + 1;
+        nameStart[count + index] = offset;
+        folderOf[count + index] = local[batch.folderOf[index] as number] as number;
+        offset = batch.names.indexOf('\0', offset) + 1;
       }
       for (const wide of batch.wideIds) wideIds.set(count + wide.index, `${wide.dev}:${wide.ino}`);
       count += batch.count;
@@ -78,10 +90,10 @@ export function createFileTableBuilder() {
         sameFile: (a, b) => (devs[a] === devs[b] && inos[a] === inos[b]) || (wideIds.size > 0 && wideIds.has(a) && wideIds.get(a) === wideIds.get(b)),
         path(file) {
           const batch = batchOf[file] as number;
-          const text = batchPaths[batch] as string;
-          const start = pathStart[file] as number;
-          const end = file + 1 < total && batchOf[file + 1] === batch ? (pathStart[file + 1] as number) - 1 : text.length;
-          return text.slice(start, end);
+          const text = batchNames[batch] as string;
+          const start = nameStart[file] as number;
+          const end = file + 1 < total && batchOf[file + 1] === batch ? (nameStart[file + 1] as number) - 1 : text.length;
+          return joinPath(folders[folderOf[file] as number] as string, text.slice(start, end));
         },
         sameSize(keep) {
           // Linear, not a sort of file numbers by size (a comparator sort of a million numbers cost ~0.3 s): sort

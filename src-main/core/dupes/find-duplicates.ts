@@ -5,7 +5,6 @@ import { type WalkerPool } from '../scan/walker-pool.js';
 import { type ContentPool } from './content-pool.js';
 import { createFileTableBuilder, type FileTable } from './file-table.js';
 import { type CacheRecorder, createCacheRecorder, type HashCache } from './hash-cache.js';
-import { nanosecondsOf } from '../../../src-worker/stat-times.js';
 
 export interface DuplicateSearchRequest {
   roots: string[];
@@ -33,7 +32,7 @@ export interface HashedFile {
 /** A search's result, and beside each of its groups (same order, same file order) the files' facts. */
 export interface DuplicateSearch {
   result: DuplicateSearchResult;
-  details: HashedFile[][];
+  details: () => HashedFile[][];
 }
 
 /** A hashing task: this many files, or fewer when their bytes add up to BYTES_PER_TASK (full stage). */
@@ -64,15 +63,15 @@ const groupCount = (groups: Groups): number => groups.bounds.length - 1;
 export async function findDuplicates(request: DuplicateSearchRequest, using: { walkers: WalkerPool; pool: ContentPool; cache?: HashCache },
   onProgress?: (progress: DuplicateProgress) => void): Promise<DuplicateSearch> {
   const table = await scanAll(request, using.walkers, onProgress);
+  // A search of a million files is long after its scan: the walkers' memory is better given back now.
+  using.walkers.trim();
   const smallest = Math.max(request.minSize, request.includeEmpty ? 0 : 1);
   const sameSize = table.sameSize((size) => size >= smallest);
   let groups = withoutSecondNames(table, { ...sameSize, digests: new Uint8Array((sameSize.bounds.length - 1) * DIGEST_BYTES) });
   // A first search (empty cache) looks nothing up; later ones look up every candidate before reading any.
-  // ctime of the files whose whole content was hashed (or found in the cache): only those can end in a group.
-  const ctimes = new Map<number, string>();
   const recorder = createCacheRecorder(table.count, groups.members.length);
   const cacheHasRows = using.cache !== undefined && !using.cache.isEmpty();
-  const cached = using.cache && cacheHasRows ? await lookUpCached(table, groups, using.pool, using.cache, { ctimes, recorder }, onProgress) : undefined;
+  const cached = using.cache && cacheHasRows ? await lookUpCached(table, groups, using.pool, using.cache, recorder, onProgress) : undefined;
 
   const skipped: DuplicateSkip[] = [];
   const done: Array<{ group: Uint32Array; digest: Uint8Array }> = [];
@@ -84,7 +83,7 @@ export async function findDuplicates(request: DuplicateSearchRequest, using: { w
   let hashedBytes = 0;
   const stage = async (part: HashPart, needs: (size: number) => boolean, finalFor: (size: number) => boolean): Promise<void> => {
     const [hashed, passing] = split(table, groups, needs);
-    const outcome = await hashStage(table, hashed, part, { pool: using.pool, cached, ctimes, recorder }, skipped, onProgress);
+    const outcome = await hashStage(table, hashed, part, { pool: using.pool, cached, recorder }, skipped, onProgress);
     hashedBytes += outcome.bytesRead;
     const [finished, going] = split(table, regroup(hashed, outcome.digests, outcome.status), finalFor);
     collect(finished);
@@ -105,11 +104,12 @@ export async function findDuplicates(request: DuplicateSearchRequest, using: { w
 
   using.cache?.save(recorder, table, cacheHasRows);
   const found = done.map(({ group, digest }) => {
-    const files = Array.from(group, (file): HashedFile => {
-      const [dev, ino] = table.identity(file).split(':') as [string, string];
-      return { path: table.path(file), mtimeMs: table.mtimeMs(file), dev, ino, ctimeNs: ctimes.get(file) ?? '' };
-    }).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    return { group: { size: table.size(group[0] as number), hash: Buffer.from(digest).toString('hex'), files: files.map((file) => file.path) } satisfies DuplicateGroup, files };
+    const paths = Array.from(group, (file) => table.path(file));
+    const order = paths.map((_, index) => index).sort((a, b) => (paths[a] as string) < (paths[b] as string) ? -1 : (paths[a] as string) > (paths[b] as string) ? 1 : 0);
+    return {
+      group: { size: table.size(group[0] as number), hash: Buffer.from(digest).toString('hex'), files: order.map((index) => paths[index] as string) } satisfies DuplicateGroup,
+      members: Uint32Array.from(order, (index) => group[index] as number),
+    };
   });
   // Most space to win first; then a stable order.
   const wasted = (group: DuplicateGroup): number => group.size * (group.files.length - 1);
@@ -121,12 +121,16 @@ export async function findDuplicates(request: DuplicateSearchRequest, using: { w
       wasted_bytes: reported.reduce((sum, group) => sum + wasted(group), 0),
       files_scanned: table.count, hashed_bytes: hashedBytes, cache_hits: cached?.hits ?? 0, skipped,
     },
-    details: found.map((entry) => entry.files),
+    // Made when asked (resolving needs them; a plain search does not): at 1M files they are ~50 MB of objects.
+    details: () => found.map(({ group, members }) => Array.from(members, (file, index): HashedFile => {
+      const [dev, ino] = table.identity(file).split(':') as [string, string];
+      // The ctime its digests were made under (the recorder has it for every file read or found in the cache).
+      return { path: group.files[index] as string, mtimeMs: table.mtimeMs(file), dev, ino, ctimeNs: recorder.ctimeNs(file) ?? '' };
+    })),
   };
 }
 
-/** ctime (ns, decimal) from a task's times array (mtime s, ns, ctime s, ns per file). */
-const ctimeAt = (times: Float64Array, index: number): string => String(nanosecondsOf(times[index * 4 + 2] as number, times[index * 4 + 3] as number));
+
 
 /** Digests the hash cache holds for files as they are now: slot per file number (-1: none), 3 digests a slot. */
 interface CachedDigests {
@@ -136,7 +140,7 @@ interface CachedDigests {
   hits: number;
 }
 
-async function lookUpCached(table: FileTable, groups: Groups, pool: ContentPool, cache: HashCache, into: { ctimes: Map<number, string>; recorder: CacheRecorder },
+async function lookUpCached(table: FileTable, groups: Groups, pool: ContentPool, cache: HashCache, recorder: CacheRecorder,
   onProgress?: (progress: DuplicateProgress) => void): Promise<CachedDigests> {
   const count = groups.members.length;
   const order = Uint32Array.from(groups.members).sort(); // scan order: neighbours share cached path lookups
@@ -159,8 +163,7 @@ async function lookUpCached(table: FileTable, groups: Groups, pool: ContentPool,
         const slot = found.hits++;
         found.slotOf[file] = slot;
         found.parts[slot] = result.parts[index] as number;
-        if (((result.parts[index] as number) & PART_BITS.full) !== 0) into.ctimes.set(file, ctimeAt(result.times, index));
-        into.recorder.seed(file, result.parts[index] as number, result.digests, index, result.times, index);
+        recorder.seed(file, result.parts[index] as number, result.digests, index, result.times, index);
         found.digests.set(result.digests.subarray(index * 3 * DIGEST_BYTES, (index + 1) * 3 * DIGEST_BYTES), slot * 3 * DIGEST_BYTES);
       });
       progress.files_done += files.length;
@@ -260,7 +263,7 @@ function concat(a: Groups, b: Groups): Groups {
 
 /** Hash `part` of every file in the groups on the content threads; digests and statuses by member position. */
 async function hashStage(table: FileTable, groups: Groups, part: HashPart,
-  using: { pool: ContentPool; cached: CachedDigests | undefined; ctimes: Map<number, string>; recorder: CacheRecorder },
+  using: { pool: ContentPool; cached: CachedDigests | undefined; recorder: CacheRecorder },
   skipped: DuplicateSkip[], onProgress?: (progress: DuplicateProgress) => void): Promise<{ digests: Uint8Array; status: Uint8Array; bytesRead: number }> {
   const { pool, cached, recorder } = using;
   const digests = new Uint8Array(groups.members.length * DIGEST_BYTES);
@@ -303,13 +306,9 @@ async function hashStage(table: FileTable, groups: Groups, part: HashPart,
         status[position] = result.status[index] as number;
         if (result.status[index] === HASHED) {
           const file = groups.members[position] as number;
-          // A whole small file's prefix digest is its full hash too (see the prefix stage).
-          const whole = part === 'full' || (part === 'prefix' && table.size(file) <= PART_BYTES);
           recorder.note(file, part, result.digests, result.times, index);
-          if (whole) {
-            if (part !== 'full') recorder.note(file, 'full', result.digests, result.times, index);
-            using.ctimes.set(file, ctimeAt(result.times, index));
-          }
+          // A whole small file's prefix digest is its full hash too (see the prefix stage).
+          if (part === 'prefix' && table.size(file) <= PART_BYTES) recorder.note(file, 'full', result.digests, result.times, index);
         }
       }
       bytesRead += result.bytesRead;

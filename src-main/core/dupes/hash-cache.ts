@@ -1,20 +1,22 @@
 import { BUCKET_INODES, ENTRY_FULL, ENTRY_NATIVE_PARTS, ENTRY_PREFIX, ENTRY_SUFFIX, entryBytes, packEntries, unpackEntries, writeEntry } from '../../../src-worker/cache-entries.js';
 import { DIGEST_BYTES, NARROW_BYTES, PART_BITS, PART_BYTES, PART_KINDS, type HashPart, type PartKind } from '../../../src-worker/content-protocol.js';
+import { nanosecondsOf } from '../../../src-worker/stat-times.js';
 import { type AppDatabase } from '../db/open-database.js';
 
 /** A row not written for this long belongs, most likely, to files long gone: pruned, at most once a day. */
 const FORGET_AFTER_MS = 180 * 24 * 3600 * 1000;
 const PRUNE_EVERY_MS = 24 * 3600 * 1000;
-/** Per slot: prefix and suffix (NARROW_BYTES each) and full (DIGEST_BYTES). */
-const SLOT_BYTES = 2 * NARROW_BYTES + DIGEST_BYTES;
-const PART_OFFSET: Record<HashPart, number> = { prefix: 0, suffix: NARROW_BYTES, full: 2 * NARROW_BYTES };
-const PART_WIDTH: Record<HashPart, number> = { prefix: NARROW_BYTES, suffix: NARROW_BYTES, full: DIGEST_BYTES };
+/** Per slot: prefix and suffix digests (NARROW_BYTES each); whole-file digests live apart (few files get one). */
+const NARROW_SLOT_BYTES = 2 * NARROW_BYTES;
+const NARROW_OFFSET = { prefix: 0, suffix: NARROW_BYTES } as const;
+/** Seconds are kept as 32-bit unsigned (to 2106); a file with a time outside that is simply not cached. */
+const SECONDS_LIMIT = 2 ** 32;
 
 /**
  * What one search learned, kept packed until the end of the search and then written in one transaction.
  * Measured at 100k files: a transaction per hashing task cost the main thread ~0.7 s while the content
- * threads waited for it. A slot per file that got a digest: the digests it has (from the cache or read now)
- * and the key (mtime and ctime) they hold for.
+ * threads waited for it. A slot per file that got a digest (~40 bytes): the digests it has (from the cache or
+ * read now) and the key (mtime and ctime, seconds and nanoseconds) they hold for.
  */
 export function createCacheRecorder(fileCount: number, expected: number) {
   const slotOf = new Int32Array(fileCount).fill(-1);
@@ -22,39 +24,62 @@ export function createCacheRecorder(fileCount: number, expected: number) {
   let files = new Uint32Array(capacity);
   let parts = new Uint8Array(capacity);
   let dirty = new Uint8Array(capacity);
-  let digests = new Uint8Array(capacity * SLOT_BYTES);
-  let times = new Float64Array(capacity * 4);
+  let narrow = new Uint8Array(capacity * NARROW_SLOT_BYTES);
+  let times = new Uint32Array(capacity * 4);
+  let fullAt = new Int32Array(capacity).fill(-1);
+  let full = new Uint8Array(1024 * DIGEST_BYTES);
+  let fullUsed = 0;
   let used = 0;
+  const grow = <T extends Uint8Array | Uint32Array | Int32Array>(old: T, make: (length: number) => T, length: number): T => { const next = make(length); next.set(old); return next; };
   const slotFor = (file: number): number => {
     let slot = slotOf[file] as number;
     if (slot >= 0) return slot;
     if (used === capacity) {
       capacity *= 2;
-      const grow = <T extends Uint8Array | Uint32Array | Float64Array>(old: T, make: (length: number) => T, width: number): T => { const next = make(capacity * width); next.set(old); return next; };
-      files = grow(files, (length) => new Uint32Array(length), 1);
-      parts = grow(parts, (length) => new Uint8Array(length), 1);
-      dirty = grow(dirty, (length) => new Uint8Array(length), 1);
-      digests = grow(digests, (length) => new Uint8Array(length), SLOT_BYTES);
-      times = grow(times, (length) => new Float64Array(length), 4);
+      files = grow(files, (length) => new Uint32Array(length), capacity);
+      parts = grow(parts, (length) => new Uint8Array(length), capacity);
+      dirty = grow(dirty, (length) => new Uint8Array(length), capacity);
+      narrow = grow(narrow, (length) => new Uint8Array(length), capacity * NARROW_SLOT_BYTES);
+      times = grow(times, (length) => new Uint32Array(length), capacity * 4);
+      fullAt = grow(fullAt, (length) => new Int32Array(length).fill(-1), capacity);
     }
     slot = used++;
     slotOf[file] = slot;
     files[slot] = file;
     return slot;
   };
-  /** Copy `width` bytes of digest `index` (DIGEST_BYTES apart) of `from` into the slot's `part`. */
+  /** Copy the digest at `index` (DIGEST_BYTES apart) of `from` into the slot's `part`. */
   const keep = (slot: number, part: HashPart, from: Uint8Array, index: number): void => {
-    const target = slot * SLOT_BYTES + PART_OFFSET[part];
     const source = index * DIGEST_BYTES;
-    for (let byte = 0; byte < PART_WIDTH[part]; byte++) digests[target + byte] = from[source + byte] as number;
+    if (part === 'full') {
+      let at = fullAt[slot] as number;
+      if (at < 0) {
+        if ((fullUsed + 1) * DIGEST_BYTES > full.length) full = grow(full, (length) => new Uint8Array(length), full.length * 2);
+        at = fullUsed++;
+        fullAt[slot] = at;
+      }
+      for (let byte = 0; byte < DIGEST_BYTES; byte++) full[at * DIGEST_BYTES + byte] = from[source + byte] as number;
+      return;
+    }
+    const target = slot * NARROW_SLOT_BYTES + NARROW_OFFSET[part];
+    for (let byte = 0; byte < NARROW_BYTES; byte++) narrow[target + byte] = from[source + byte] as number;
   };
+  /** The key from a times array (4 numbers a file at `index`); false when a second count does not fit. */
+  const setKey = (slot: number, key: ArrayLike<number>, index: number): boolean => {
+    const seconds = [key[index * 4] as number, key[index * 4 + 2] as number];
+    if (seconds.some((value) => value < 0 || value >= SECONDS_LIMIT)) return false;
+    for (let word = 0; word < 4; word++) times[slot * 4 + word] = key[index * 4 + word] as number;
+    return true;
+  };
+  const sameKey = (slot: number, key: ArrayLike<number>, index: number): boolean =>
+    times[slot * 4] === key[index * 4] && times[slot * 4 + 1] === key[index * 4 + 1] && times[slot * 4 + 2] === key[index * 4 + 2] && times[slot * 4 + 3] === key[index * 4 + 3];
   return {
     /** Digests the cache already held (`found` bits; 3 digests at `index` of `from`): kept, not written again alone. */
     seed(file: number, found: number, from: Uint8Array, index: number, key: Float64Array, keyIndex: number): void {
       const slot = slotFor(file);
+      if (!setKey(slot, key, keyIndex)) return;
       parts[slot] = found;
-      for (const part of ['prefix', 'suffix', 'full'] as const) if (found & PART_BITS[part]) keep(slot, part, from.subarray((index * 3 + PART_OFFSET_INDEX[part]) * DIGEST_BYTES), 0);
-      for (let word = 0; word < 4; word++) times[slot * 4 + word] = key[keyIndex * 4 + word] as number;
+      for (const part of ['prefix', 'suffix', 'full'] as const) if (found & PART_BITS[part]) keep(slot, part, from, index * 3 + PART_OFFSET_INDEX[part]);
     },
     /**
      * A digest read now: the `index`-th of a task's digests and times (passed whole: no view per file). Under
@@ -62,16 +87,19 @@ export function createCacheRecorder(fileCount: number, expected: number) {
      */
     note(file: number, part: HashPart, taskDigests: Uint8Array, taskTimes: Float64Array, index: number): void {
       const slot = slotFor(file);
-      const at = slot * 4;
-      const from = index * 4;
-      if (parts[slot] !== 0 && (times[at] !== taskTimes[from] || times[at + 1] !== taskTimes[from + 1] || times[at + 2] !== taskTimes[from + 2] || times[at + 3] !== taskTimes[from + 3])) parts[slot] = 0;
-      for (let word = 0; word < 4; word++) times[at + word] = taskTimes[from + word] as number;
+      if (parts[slot] !== 0 && !sameKey(slot, taskTimes, index)) parts[slot] = 0;
+      if (!setKey(slot, taskTimes, index)) { parts[slot] = 0; dirty[slot] = 0; return; }
       keep(slot, part, taskDigests, index);
       parts[slot] = (parts[slot] as number) | PART_BITS[part];
       dirty[slot] = 1;
     },
+    /** The ctime (ns, decimal) a file's digests were made under, if it has any. */
+    ctimeNs(file: number): string | undefined {
+      const slot = slotOf[file] as number;
+      return slot >= 0 && parts[slot] !== 0 ? String(nanosecondsOf(times[slot * 4 + 2] as number, times[slot * 4 + 3] as number)) : undefined;
+    },
     /** The packed slots as they are (read by save, which walks them without making an object per file). */
-    slots: () => ({ used, files, parts, dirty, digests, times }),
+    slots: () => ({ used, files, parts, dirty, narrow, times, fullAt, full }),
   };
 }
 export type CacheRecorder = ReturnType<typeof createCacheRecorder>;
@@ -104,7 +132,7 @@ export function createHashCache(database: AppDatabase, partKind: PartKind, clock
     isEmpty: (): boolean => anyRow.get() === undefined,
     /** Write what the search learned, in one transaction, a row per bucket; prune old rows once a day. */
     save: sqlite.transaction((recorder: CacheRecorder, table: CachedFileFacts, mergeWithStored: boolean) => {
-      const { used, files, parts, dirty, digests, times } = recorder.slots();
+      const { used, files, parts, dirty, narrow, times, fullAt, full } = recorder.slots();
       // Slots by device, then by inode bucket: numbers all the way (a first search of 1M files has ~1M slots).
       const byDevice = new Map<number, Map<number, number[]>>();
       const inos = new Float64Array(used);
@@ -126,7 +154,13 @@ export function createHashCache(database: AppDatabase, partKind: PartKind, clock
         const whole = table.size(files[slot] as number) <= PART_BYTES;
         return (bits & PART_BITS.prefix && !whole ? ENTRY_PREFIX : 0) | (bits & PART_BITS.suffix ? ENTRY_SUFFIX : 0) | (bits & PART_BITS.full ? ENTRY_FULL : 0) | nativeFlag;
       };
-      const source = { prefix: digests, prefixAt: 0, suffix: digests, suffixAt: 0, full: digests, fullAt: 0 };
+      const source = { prefix: narrow, prefixAt: 0, suffix: narrow, suffixAt: 0, full, fullAt: 0 };
+      const digestsOf = (slot: number) => {
+        source.prefixAt = slot * NARROW_SLOT_BYTES + NARROW_OFFSET.prefix;
+        source.suffixAt = slot * NARROW_SLOT_BYTES + NARROW_OFFSET.suffix;
+        source.fullAt = Math.max(0, fullAt[slot] as number) * DIGEST_BYTES;
+        return source;
+      };
       for (const [dev, buckets] of byDevice) {
         const device = String(dev);
         for (const [bucket, slots] of buckets) {
@@ -137,9 +171,9 @@ export function createHashCache(database: AppDatabase, partKind: PartKind, clock
             const fresh = new Set(slots.map((slot) => inos[slot] as number));
             const entries = unpackEntries(stored).filter((old) => !fresh.has(old.ino));
             for (const slot of slots) {
-              const at = slot * SLOT_BYTES;
-              entries.push({ ino: inos[slot] as number, size: table.size(files[slot] as number), times: times.subarray(slot * 4, slot * 4 + 4), flags: flagsOf(slot),
-                prefix: digests.subarray(at + PART_OFFSET.prefix), suffix: digests.subarray(at + PART_OFFSET.suffix), full: digests.subarray(at + PART_OFFSET.full) });
+              const from = digestsOf(slot);
+              entries.push({ ino: inos[slot] as number, size: table.size(files[slot] as number), times: [...times.subarray(slot * 4, slot * 4 + 4)], flags: flagsOf(slot),
+                prefix: narrow.subarray(from.prefixAt), suffix: narrow.subarray(from.suffixAt), full: full.subarray(from.fullAt) });
             }
             write.run(device, bucket, packEntries(entries), now);
             continue;
@@ -149,13 +183,7 @@ export function createHashCache(database: AppDatabase, partKind: PartKind, clock
           for (const slot of slots) bytes += entryBytes(flagsOf(slot));
           const blob = Buffer.allocUnsafe(bytes);
           let at = 0;
-          for (const slot of slots) {
-            const base = slot * SLOT_BYTES;
-            source.prefixAt = base + PART_OFFSET.prefix;
-            source.suffixAt = base + PART_OFFSET.suffix;
-            source.fullAt = base + PART_OFFSET.full;
-            at = writeEntry(blob, at, inos[slot] as number, table.size(files[slot] as number), times, slot * 4, flagsOf(slot), source);
-          }
+          for (const slot of slots) at = writeEntry(blob, at, inos[slot] as number, table.size(files[slot] as number), times, slot * 4, flagsOf(slot), digestsOf(slot));
           write.run(device, bucket, blob, now);
         }
       }

@@ -27,8 +27,9 @@ export function planDedupe(search: DuplicateSearch, choice: KeepChoice, resoluti
       if (tops.includes(folder) || path.dirname(folder) === folder) break;
     }
   };
+  const details = search.details();
   search.result.groups.forEach((group, index) => {
-    const files = search.details[index] as HashedFile[];
+    const files = details[index] as HashedFile[];
     const kept = chooseKept(files, choice);
     if (kept.size === 0) { plan.groupsLeftAlone++; return; }
     const keeper = files.find((file) => kept.has(file)) as HashedFile;

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { type Worker } from 'node:worker_threads';
 import { type ScanBatch, type ScanRequest, type ScanSummary, type WalkerMessage, type WalkerTask, type WireBatch } from './scan-types.js';
+import { joinPath } from './join-path.js';
 import { emptySummary, type WalkTask } from './walk-tree.js';
 import { createWalkerPool, type WalkerPool } from './walker-pool.js';
 
@@ -41,7 +42,8 @@ interface Slot {
 /** Strings for the planner, made one batch at a time as it reads them (so few are alive at once). */
 function unpack(wire: WireBatch): ScanBatch {
   const { count } = wire;
-  const paths = count === 0 ? [] : wire.paths.split('\0');
+  const names = count === 0 ? [] : wire.names.split('\0');
+  const paths = names.map((name, index) => joinPath(wire.folders[wire.folderOf[index] as number] as string, name));
   const devs = new Array<string>(count);
   const inos = new Array<string>(count);
   let lastDev = Number.NaN;

@@ -41,8 +41,12 @@ export interface ScanRequest {
  */
 export interface WireBatch {
   count: number;
-  /** joined with NUL, the one character no path can hold */
-  paths: string;
+  /** the folders of the batch's files, each once, in walk order */
+  folders: string[];
+  /** per file, its folder's index in `folders` */
+  folderOf: Uint32Array;
+  /** the files' names joined with NUL, the one character no name can hold (path = joinPath(folder, name)) */
+  names: string;
   sizes: Float64Array;
   mtimesMs: Float64Array;
   devs: Float64Array;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import util from 'node:util';
 import { type NativeModule, nativeModule } from '../../../src-worker/native-module.js';
 import { ALWAYS_EXCLUDED_FOLDERS, isHiddenName } from './hidden-names.js';
+import { joinPath } from './join-path.js';
 import { type ScanSkip, type ScanSummary, type WireBatch } from './scan-types.js';
 
 const utf8Strict = new TextDecoder('utf-8', { fatal: true });
@@ -66,7 +67,7 @@ function listInJavaScript(folder: string, visit: Visit): true | string {
     if (!entry.isFile()) { visit(folder, name, SPECIAL, 0, 0, 0, 0, ''); continue; }
     let stats: fs.Stats | undefined;
     try {
-      stats = fs.lstatSync(folder.endsWith(path.sep) ? folder + name : folder + path.sep + name, { throwIfNoEntry: false });
+      stats = fs.lstatSync(joinPath(folder, name), { throwIfNoEntry: false });
     } catch (error) {
       visit(folder, name, UNREADABLE, 0, 0, 0, 0, (error as NodeJS.ErrnoException).code ?? String(error));
       continue;
@@ -78,9 +79,14 @@ function listInJavaScript(folder: string, visit: Visit): true | string {
   return true;
 }
 
-/** A batch being filled: paths gathered as strings, numbers written straight into the arrays sent. */
+/**
+ * A batch being filled: each folder once and the files' names (a million paths repeat a few thousand folders:
+ * sent and kept whole they cost the duplicate search over 100 MB), numbers written straight into the arrays sent.
+ */
 class BatchBuilder {
-  private paths: string[] = [];
+  private names: string[] = [];
+  private folders: string[] = [];
+  private folderOf!: Uint32Array;
   private sizes!: Float64Array;
   private mtimesMs!: Float64Array;
   private devs!: Float64Array;
@@ -92,7 +98,9 @@ class BatchBuilder {
 
   /** New arrays each time: the last ones were handed to the other thread. */
   private reset(): void {
-    this.paths = [];
+    this.names = [];
+    this.folders = [];
+    this.folderOf = new Uint32Array(this.capacity);
     this.wideIds = [];
     this.sizes = new Float64Array(this.capacity);
     this.mtimesMs = new Float64Array(this.capacity);
@@ -101,11 +109,13 @@ class BatchBuilder {
     this.roots = new Uint16Array(this.capacity);
   }
 
-  get count(): number { return this.paths.length; }
+  get count(): number { return this.names.length; }
 
-  add(file: string, size: number, mtimeMs: number, dev: number, ino: number, rootIndex: number): void {
-    const at = this.paths.length;
-    this.paths.push(file);
+  add(folder: string, name: string, size: number, mtimeMs: number, dev: number, ino: number, rootIndex: number): void {
+    const at = this.names.length;
+    if (this.folders[this.folders.length - 1] !== folder) this.folders.push(folder);
+    this.folderOf[at] = this.folders.length - 1;
+    this.names.push(name);
     this.sizes[at] = size;
     this.mtimesMs[at] = mtimeMs;
     this.roots[at] = rootIndex;
@@ -114,7 +124,7 @@ class BatchBuilder {
       this.inos[at] = ino;
     } else {
       // Number stats are lossy past 2^53 (inodes are 64-bit): only then are bigint stats read.
-      const exact = fs.lstatSync(file, { bigint: true });
+      const exact = fs.lstatSync(joinPath(folder, name), { bigint: true });
       this.devs[at] = Number.NaN;
       this.inos[at] = Number.NaN;
       this.wideIds.push({ index: at, dev: String(exact.dev), ino: String(exact.ino) });
@@ -123,13 +133,13 @@ class BatchBuilder {
 
   /** The batch and the buffers to transfer with it; the builder starts over. */
   take(): { batch: WireBatch; transfer: ArrayBuffer[] } {
-    const count = this.paths.length;
+    const count = this.names.length;
     const batch: WireBatch = {
-      count, paths: this.paths.join('\0'), wideIds: this.wideIds,
+      count, folders: this.folders, folderOf: this.folderOf.subarray(0, count), names: this.names.join('\0'), wideIds: this.wideIds,
       sizes: this.sizes.subarray(0, count), mtimesMs: this.mtimesMs.subarray(0, count),
       devs: this.devs.subarray(0, count), inos: this.inos.subarray(0, count), roots: this.roots.subarray(0, count),
     };
-    const transfer = [this.sizes.buffer, this.mtimesMs.buffer, this.devs.buffer, this.inos.buffer, this.roots.buffer] as ArrayBuffer[];
+    const transfer = [this.folderOf.buffer, this.sizes.buffer, this.mtimesMs.buffer, this.devs.buffer, this.inos.buffer, this.roots.buffer] as ArrayBuffer[];
     this.reset();
     return { batch, transfer };
   }
@@ -178,7 +188,15 @@ export function walkFolder(task: WalkTask, options: WalkOptions, emit: (batch: W
   const subfolders: string[] = [];
   /** One entry of the folder being walked, whichever way it was listed. */
   const visit = (folder: string, name: string, kind: number, size: number, mtimeMs: number, dev: number, ino: number, error: string): void => {
-    const full = folder.endsWith(separator) ? folder + name : folder + separator + name;
+    if (kind === FILE) { // most entries: no path is built for them here
+      if (!options.includeHidden && isHiddenName(name)) { summary.hidden++; return; }
+      batch.add(folder, name, size, mtimeMs, dev, ino, rootIndex);
+      summary.files++;
+      summary.bytes += size;
+      if (batch.count === options.batchSize) flush();
+      return;
+    }
+    const full = joinPath(folder, name, separator);
     if (kind === BAD_NAME) { skip({ path: full, reason: 'unsupported-name', detail: 'the name is not valid UTF-8; rename it to organize it' }); return; }
     if (kind === SYMLINK) { summary.symlinks++; return; }
     if (!options.includeHidden && isHiddenName(name)) { summary.hidden++; return; }
@@ -188,11 +206,7 @@ export function walkFolder(task: WalkTask, options: WalkOptions, emit: (batch: W
     }
     if (kind === SPECIAL) { summary.special++; return; }
     if (kind === VANISHED) { skip({ path: full, reason: 'vanished', detail: 'deleted while the scan ran' }); return; }
-    if (kind === UNREADABLE) { skip({ path: full, reason: 'unreadable', detail: error }); return; }
-    batch.add(full, size, mtimeMs, dev, ino, rootIndex);
-    summary.files++;
-    summary.bytes += size;
-    if (batch.count === options.batchSize) flush();
+    if (kind === UNREADABLE) skip({ path: full, reason: 'unreadable', detail: error });
   };
   const readFolder = nativeModule().readFolder;
   while (stack.length > 0) {
