@@ -131,17 +131,18 @@ static int read_whole(int descriptor, const struct stat *before, unsigned char *
  */
 typedef struct { int descriptor; size_t length; size_t capacity; char *path; } folder_cache;
 
-static int open_file(folder_cache *folder, char *path) {
-  const int flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC;
+/* The descriptor of `path`'s folder (opened if it is not the cached one), or -1; `name` is set to the file's name. */
+static int folder_of(folder_cache *folder, char *path, char **name) {
   char *slash = strrchr(path, '/');
-  if (!slash || slash == path) return open(path, flags);
+  *name = path;
+  if (!slash || slash == path) return -1;
   size_t length = (size_t)(slash - path);
   if (folder->descriptor < 0 || folder->length != length || memcmp(folder->path, path, length) != 0) {
     if (folder->descriptor >= 0) close(folder->descriptor);
     folder->descriptor = -1;
     if (length + 1 > folder->capacity) {
       char *grown = realloc(folder->path, length + 1);
-      if (!grown) return open(path, flags);
+      if (!grown) return -1;
       folder->path = grown;
       folder->capacity = length + 1;
     }
@@ -149,9 +150,17 @@ static int open_file(folder_cache *folder, char *path) {
     folder->path[length] = '\0';
     folder->length = length;
     folder->descriptor = open(folder->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (folder->descriptor < 0) return open(path, flags); /* words the error as for the whole path */
+    if (folder->descriptor < 0) return -1; /* the whole path is used then, and words the error */
   }
-  return openat(folder->descriptor, slash + 1, flags);
+  *name = slash + 1;
+  return folder->descriptor;
+}
+
+static int open_file(folder_cache *folder, char *path) {
+  const int flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC;
+  char *name;
+  int descriptor = folder_of(folder, path, &name);
+  return descriptor < 0 ? open(path, flags) : openat(descriptor, name, flags);
 }
 
 static int read_part(folder_cache *folder, char *path, double size, double mtime, int part, unsigned char *buffer, unsigned char *out, size_t *got, int *error, double *times) {
@@ -270,5 +279,54 @@ napi_value Blake3(napi_env env, napi_callback_info info) {
   blake3_init(&hasher);
   blake3_update(&hasher, (const uint8_t *)input, length);
   blake3_final(&hasher, (uint8_t *)out);
+  return NULL;
+}
+
+/*
+ * statFiles(paths joined with NUL, sizes, mtimesMs Float64Array(n), status Uint8Array(n), times Float64Array(n * 4),
+ * ids Float64Array(n * 2)) -> nothing. lstat each file (no file is opened): status HASHED when it is the regular
+ * file the scan saw (size, mtime), else CHANGED; its times as partDigests gives them; device and inode (NaN past
+ * 2^53). The hash cache's lookups start from these: a second search must not read a file to know it is unchanged.
+ */
+napi_value StatFiles(napi_env env, napi_callback_info info) {
+  size_t argc = 6, count, length;
+  napi_value argv[6];
+  void *sizes, *mtimes, *statuses, *times, *ids;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 6
+      || !typed_array(env, argv[1], napi_float64_array, &sizes, &count)
+      || !typed_array(env, argv[2], napi_float64_array, &mtimes, &length) || length != count
+      || !typed_array(env, argv[3], napi_uint8_array, &statuses, &length) || length != count
+      || !typed_array(env, argv[4], napi_float64_array, &times, &length) || length != count * 4
+      || !typed_array(env, argv[5], napi_float64_array, &ids, &length) || length != count * 2
+      || napi_get_value_string_utf8(env, argv[0], NULL, 0, &length) != napi_ok) {
+    napi_throw_type_error(env, NULL, "statFiles(paths, sizes, mtimesMs, status, times, ids): arrays of one length");
+    return NULL;
+  }
+  char *paths = malloc(length + 1);
+  if (!paths) { napi_throw_error(env, NULL, "out of memory"); return NULL; }
+  napi_get_value_string_utf8(env, argv[0], paths, length + 1, &length);
+  folder_cache folder = { -1, 0, 0, NULL };
+  const double limit = 9007199254740992.0;
+  char *path = paths, *end = paths + length;
+  for (size_t index = 0; index < count; index++) {
+    char *stop = memchr(path, '\0', (size_t)(end - path));
+    if (!stop) stop = end;
+    *stop = '\0';
+    char *name;
+    int descriptor = path < end ? folder_of(&folder, path, &name) : -1;
+    struct stat st;
+    int found = path < end && (descriptor >= 0 ? fstatat(descriptor, name, &st, AT_SYMLINK_NOFOLLOW) : lstat(path, &st)) == 0;
+    int same = found && S_ISREG(st.st_mode) && (double)st.st_size == ((double *)sizes)[index] && fileorg_mtime_ms(&st) == ((double *)mtimes)[index];
+    ((unsigned char *)statuses)[index] = same ? HASHED : CHANGED;
+    if (same) {
+      record_times(&st, (double *)times + index * 4);
+      ((double *)ids)[index * 2] = (double)st.st_dev < limit ? (double)st.st_dev : 0.0 / 0.0;
+      ((double *)ids)[index * 2 + 1] = (double)st.st_ino < limit ? (double)st.st_ino : 0.0 / 0.0;
+    }
+    path = stop + 1;
+  }
+  if (folder.descriptor >= 0) close(folder.descriptor);
+  free(folder.path);
+  free(paths);
   return NULL;
 }

@@ -83,3 +83,30 @@ export function unpackEntries(blob: Uint8Array): CacheEntry[] {
   }
   return entries;
 }
+
+/**
+ * Where each entry of a bucket's blob starts, by inode: a lookup then reads only the entry it needs
+ * (readEntry), instead of copying out every entry of the bucket.
+ */
+export function indexEntries(blob: Buffer): Map<number, number> {
+  const offsets = new Map<number, number>();
+  for (let at = 0; at + HEADER_BYTES <= blob.length;) {
+    offsets.set(blob.readDoubleLE(at), at);
+    at += entryBytes(blob[at + 40] as number);
+  }
+  return offsets;
+}
+
+/** The entry at `at`: its key and flags, and where its digests start in the blob (as the flags say). */
+export function readEntry(blob: Buffer, at: number): { size: number; times: [number, number, number, number]; flags: number; prefixAt: number; suffixAt: number; fullAt: number } {
+  const flags = blob[at + 40] as number;
+  let next = at + HEADER_BYTES;
+  const prefixAt = next;
+  if (flags & ENTRY_PREFIX) next += NARROW_BYTES;
+  const suffixAt = next;
+  if (flags & ENTRY_SUFFIX) next += NARROW_BYTES;
+  return {
+    size: blob.readDoubleLE(at + 8), times: [blob.readDoubleLE(at + 16), blob.readUInt32LE(at + 32), blob.readDoubleLE(at + 24), blob.readUInt32LE(at + 36)],
+    flags, prefixAt, suffixAt, fullAt: next,
+  };
+}

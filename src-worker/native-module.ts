@@ -18,6 +18,8 @@ export interface NativeModule {
   /** the portable BLAKE3 the full stage uses for small files */
   blake3?: (input: Uint8Array, out: Uint8Array) => void;
   /** a folder's entries, sorted as JavaScript sorts names: [names NUL-joined, kinds, sizes, mtimesMs, devs, inos, errnos], or -errno */
+  /** lstat each file: HASHED (0) if still as scanned, else CHANGED (1); its times (4 a file) and device, inode (2 a file) */
+  statFiles?: (paths: string, sizes: Float64Array, mtimesMs: Float64Array, status: Uint8Array, times: Float64Array, ids: Float64Array) => void;
   readFolder?: (folder: string) => [string, Uint8Array, Float64Array, Float64Array, Float64Array, Float64Array, Int32Array] | number;
 }
 
