@@ -74,6 +74,8 @@ function hashInJavaScript(blake3: Blake3, task: HashTask, paths: string[], index
 
 type PartDigests = NonNullable<NativeModule['partDigests']>;
 const NATIVE_PART = { prefix: 0, suffix: 1, full: 2 } as const;
+/** partDigests' mode that reads whole files into the caller's buffer instead of digesting them */
+const NATIVE_CONTENT = 3;
 
 /** The files at `indexes` (all of the task when omitted) in one native call; results land at their task index. */
 function hashNatively(partDigests: PartDigests, task: HashTask, result: HashResult, indexes?: number[]): void {
@@ -112,19 +114,19 @@ async function hashFromContent(partDigests: PartDigests, task: HashTask, result:
   let total = 0;
   for (const index of indexes) total += task.sizes[index] as number;
   if (!content || content.length < total) content = Buffer.allocUnsafe(Math.max(total, 1 << 20));
+  const whole = content;
   const blake3 = await (hasher ??= createBlake3());
-  const own = { digests: content.subarray(0, total) };
   const sub = subsetOf(task, indexes);
   const status = new Uint8Array(indexes.length);
   const times = new Float64Array(indexes.length * 4);
   const errors = new Int32Array(indexes.length);
-  result.bytesRead += partDigests(sub.paths, sub.sizes, sub.mtimesMs, 3, own.digests, status, errors, times);
+  result.bytesRead += partDigests(sub.paths, sub.sizes, sub.mtimesMs, NATIVE_CONTENT, whole.subarray(0, total), status, errors, times);
   let at = 0;
   indexes.forEach((index, position) => {
     const size = task.sizes[index] as number;
     result.status[index] = status[position] as number;
     result.times.set(times.subarray(position * 4, position * 4 + 4), index * 4);
-    if (status[position] === HASHED) result.digests.set(blake3.hashOf(content!.subarray(at, at + size)), index * DIGEST_BYTES);
+    if (status[position] === HASHED) result.digests.set(blake3.hashOf(whole.subarray(at, at + size)), index * DIGEST_BYTES);
     if (status[position] === UNREADABLE) result.errors.push({ index, message: `${util.getSystemErrorName(-(errors[position] as number))}: cannot read ${sub.paths.split('\0')[position]}` });
     at += size;
   });
