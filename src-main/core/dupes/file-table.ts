@@ -12,8 +12,9 @@ export interface FileTable {
   mtimeMs(file: number): number;
   /** device and inode as one key: two names of one file (hard links) have the same */
   identity(file: number): string;
-  /** device and inode as exact numbers; undefined when either passes 2^53 (kept as text only) */
-  numericIdentity(file: number): { dev: number; ino: number } | undefined;
+  /** device and inode as exact numbers; NaN when either passes 2^53 (kept as text only) */
+  devNumber(file: number): number;
+  inoNumber(file: number): number;
   /** are the two one file under two names (same device and inode)? */
   sameFile(a: number, b: number): boolean;
   path(file: number): string;
@@ -85,7 +86,9 @@ export function createFileTableBuilder() {
         size: (file) => sizes[file] as number,
         mtimeMs: (file) => mtimes[file] as number,
         identity: (file) => wideIds.get(file) ?? `${devs[file]}:${inos[file]}`,
-        numericIdentity: (file) => (wideIds.has(file) ? undefined : { dev: devs[file] as number, ino: inos[file] as number }),
+        // Wide identities are NaN in the arrays (the walker sends them as text).
+        devNumber: (file) => devs[file] as number,
+        inoNumber: (file) => inos[file] as number,
         // Wide identities are NaN in the arrays (never equal): those few compare as text.
         sameFile: (a, b) => (devs[a] === devs[b] && inos[a] === inos[b]) || (wideIds.size > 0 && wideIds.has(a) && wideIds.get(a) === wideIds.get(b)),
         path(file) {

@@ -1,6 +1,5 @@
 import { BUCKET_INODES, ENTRY_FULL, ENTRY_NATIVE_PARTS, ENTRY_PREFIX, ENTRY_SUFFIX, entryBytes, packEntries, unpackEntries, writeEntry } from '../../../src-worker/cache-entries.js';
 import { DIGEST_BYTES, NARROW_BYTES, PART_BITS, PART_BYTES, PART_KINDS, type HashPart, type PartKind } from '../../../src-worker/content-protocol.js';
-import { nanosecondsOf } from '../../../src-worker/stat-times.js';
 import { type AppDatabase } from '../db/open-database.js';
 
 /** A row not written for this long belongs, most likely, to files long gone: pruned, at most once a day. */
@@ -93,10 +92,10 @@ export function createCacheRecorder(fileCount: number, expected: number) {
       parts[slot] = (parts[slot] as number) | PART_BITS[part];
       dirty[slot] = 1;
     },
-    /** The ctime (ns, decimal) a file's digests were made under, if it has any. */
-    ctimeNs(file: number): string | undefined {
+    /** The ctime a file's digests were made under, as (seconds, nanoseconds), or undefined when it has none. */
+    ctime(file: number): [number, number] | undefined {
       const slot = slotOf[file] as number;
-      return slot >= 0 && parts[slot] !== 0 ? String(nanosecondsOf(times[slot * 4 + 2] as number, times[slot * 4 + 3] as number)) : undefined;
+      return slot >= 0 && parts[slot] !== 0 ? [times[slot * 4 + 2] as number, times[slot * 4 + 3] as number] : undefined;
     },
     /** The packed slots as they are (read by save, which walks them without making an object per file). */
     slots: () => ({ used, files, parts, dirty, narrow, times, fullAt, full }),
@@ -107,9 +106,52 @@ const PART_OFFSET_INDEX: Record<HashPart, number> = { prefix: 0, suffix: 1, full
 
 /** The file facts the cache needs from the search's file table. */
 export interface CachedFileFacts {
-  /** device and inode as exact numbers, or undefined past 2^53 (never cached) */
-  numericIdentity(file: number): { dev: number; ino: number } | undefined;
+  /** device and inode as exact numbers; NaN past 2^53 (such a file is never cached) */
+  devNumber(file: number): number;
+  inoNumber(file: number): number;
   size(file: number): number;
+}
+
+/**
+ * The slots to write, by device, each device's ordered by inode (so each inode bucket is one run). The sort
+ * is a native numeric sort of keys packing inode and slot into one double; only inodes too big to share a
+ * double with a slot number take a comparator sort. Measured at 1M files: Maps of per-slot arrays, an
+ * identity object per slot and a comparator sort per bucket cost the main thread ~1.3 s.
+ */
+function slotsByInode(used: number, dirty: Uint8Array, files: Uint32Array, table: CachedFileFacts): Array<{ dev: number; slots: Uint32Array; inos: Float64Array }> {
+  const devs = new Float64Array(used);
+  const inos = new Float64Array(used);
+  const perDevice = new Map<number, number>();
+  for (let slot = 0; slot < used; slot++) {
+    if (dirty[slot] === 0) { devs[slot] = Number.NaN; continue; }
+    const file = files[slot] as number;
+    const dev = table.devNumber(file);
+    const ino = table.inoNumber(file);
+    if (Number.isNaN(dev) || Number.isNaN(ino)) { devs[slot] = Number.NaN; continue; }
+    devs[slot] = dev;
+    inos[slot] = ino;
+    perDevice.set(dev, (perDevice.get(dev) ?? 0) + 1);
+  }
+  const slotBits = Math.max(1, Math.ceil(Math.log2(used + 1)));
+  const scale = 2 ** slotBits;
+  const packable = 2 ** (53 - slotBits);
+  return [...perDevice].map(([dev, count]) => {
+    const slots = new Uint32Array(count);
+    let next = 0;
+    let widest = 0;
+    for (let slot = 0; slot < used; slot++) {
+      if (devs[slot] !== dev) continue;
+      slots[next++] = slot;
+      if ((inos[slot] as number) > widest) widest = inos[slot] as number;
+    }
+    if (widest < packable) {
+      const keys = Float64Array.from(slots, (slot) => (inos[slot] as number) * scale + slot).sort();
+      keys.forEach((key, index) => { slots[index] = key - Math.floor(key / scale) * scale; });
+    } else {
+      slots.sort((a, b) => (inos[a] as number) - (inos[b] as number));
+    }
+    return { dev, slots, inos };
+  });
 }
 
 /**
@@ -133,20 +175,6 @@ export function createHashCache(database: AppDatabase, partKind: PartKind, clock
     /** Write what the search learned, in one transaction, a row per bucket; prune old rows once a day. */
     save: sqlite.transaction((recorder: CacheRecorder, table: CachedFileFacts, mergeWithStored: boolean) => {
       const { used, files, parts, dirty, narrow, times, fullAt, full } = recorder.slots();
-      // Slots by device, then by inode bucket: numbers all the way (a first search of 1M files has ~1M slots).
-      const byDevice = new Map<number, Map<number, number[]>>();
-      const inos = new Float64Array(used);
-      for (let slot = 0; slot < used; slot++) {
-        if (dirty[slot] === 0) continue;
-        const identity = table.numericIdentity(files[slot] as number);
-        if (!identity) continue;
-        inos[slot] = identity.ino;
-        let buckets = byDevice.get(identity.dev);
-        if (!buckets) { buckets = new Map(); byDevice.set(identity.dev, buckets); }
-        const bucket = Math.floor(identity.ino / BUCKET_INODES);
-        const members = buckets.get(bucket);
-        if (members) members.push(slot); else buckets.set(bucket, [slot]);
-      }
       const now = clock();
       const flagsOf = (slot: number): number => {
         const bits = parts[slot] as number;
@@ -161,14 +189,18 @@ export function createHashCache(database: AppDatabase, partKind: PartKind, clock
         source.fullAt = Math.max(0, fullAt[slot] as number) * DIGEST_BYTES;
         return source;
       };
-      for (const [dev, buckets] of byDevice) {
+      for (const { dev, slots: ordered, inos } of slotsByInode(used, dirty, files, table)) {
         const device = String(dev);
-        for (const [bucket, slots] of buckets) {
-          slots.sort((a, b) => (inos[a] as number) - (inos[b] as number));
+        for (let start = 0; start < ordered.length;) {
+          const bucket = Math.floor((inos[ordered[start] as number] as number) / BUCKET_INODES);
+          let end = start + 1;
+          while (end < ordered.length && Math.floor((inos[ordered[end] as number] as number) / BUCKET_INODES) === bucket) end++;
+          const slots = ordered.subarray(start, end);
+          start = end;
           const stored = mergeWithStored ? read.get(device, bucket) as Buffer | undefined : undefined;
           if (stored) {
             // Entries of this bucket from earlier searches stay, unless this search read their file anew.
-            const fresh = new Set(slots.map((slot) => inos[slot] as number));
+            const fresh = new Set(Array.from(slots, (slot) => inos[slot] as number));
             const entries = unpackEntries(stored).filter((old) => !fresh.has(old.ino));
             for (const slot of slots) {
               const from = digestsOf(slot);
