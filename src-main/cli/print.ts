@@ -90,8 +90,26 @@ export function printScan(summary: ScanSummary, json: boolean): void {
 }
 
 /** Duplicate groups, most space to win first, then what was left out and why. */
+/**
+ * The search's result line in pieces, a slice of groups at a time: together the same bytes as
+ * JSON.stringify(result) and a newline, without a second copy of a million-file tree's groups as one string.
+ */
+export function* resultLinePieces(result: DuplicateSearchResult, groupsPerPiece = 2048): Generator<string> {
+  const { type, groups, ...rest } = result;
+  yield `{"type":${JSON.stringify(type)},"groups":[`;
+  for (let start = 0; start < groups.length; start += groupsPerPiece) {
+    const slice = JSON.stringify(groups.slice(start, start + groupsPerPiece));
+    yield `${start > 0 ? ',' : ''}${slice.slice(1, -1)}`;
+  }
+  const tail = JSON.stringify(rest);
+  yield `]${tail === '{}' ? '' : `,${tail.slice(1, -1)}`}}\n`;
+}
+
 export function printDuplicates(result: DuplicateSearchResult, json: boolean): void {
-  if (json) { line(result); return; }
+  if (json) {
+    for (const piece of resultLinePieces(result)) process.stdout.write(piece);
+    return;
+  }
   for (const group of result.groups) {
     say(`${group.files.length} x ${formatBytes(group.size)} (${formatBytes(group.size * (group.files.length - 1))} wasted), blake3 ${group.hash.slice(0, 16)}`);
     for (const file of group.files) say(`  ${file}`);
