@@ -20,8 +20,9 @@ export function createContentPool(threads = Math.max(1, os.availableParallelism(
       maxQueue: threads * 16,
       concurrentTasksPerWorker: 1,
       idleTimeout: 30_000,
-      // A thread holds one 1 MiB read buffer and a task's digests; nothing grows with the tree.
-      resourceLimits: { maxOldGenerationSizeMb: 64 },
+      // A thread holds one 1 MiB read buffer, a task's files (BYTES_PER_TASK) and its digests; nothing grows
+      // with the tree. Its garbage is small and short-lived: a small young generation keeps its RSS down.
+      resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 4 },
     });
     return pool;
   };
