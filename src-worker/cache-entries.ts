@@ -29,22 +29,31 @@ export interface CacheEntry {
 
 export const entryBytes = (flags: number): number => HEADER_BYTES + (flags & ENTRY_PREFIX ? NARROW_BYTES : 0) + (flags & ENTRY_SUFFIX ? NARROW_BYTES : 0) + (flags & ENTRY_FULL ? DIGEST_BYTES : 0);
 
+/** A blob being written, with a DataView over it (its setters are inlined by V8; Buffer's writeDoubleLE is not). */
+export interface EntryWriter {
+  bytes: Uint8Array;
+  view: DataView;
+}
+export const entryWriter = (blob: Uint8Array): EntryWriter => ({ bytes: blob, view: new DataView(blob.buffer, blob.byteOffset, blob.byteLength) });
+
 /**
- * Write one entry at `at` of `blob` (sized with entryBytes); answers where the next one starts. The times are
- * 4 numbers from `times` at `timesAt`; each digest is read from its array at its offset (the flags say which).
+ * Write one entry at `at` of the blob (sized with entryBytes); answers where the next one starts. The times
+ * are 4 numbers from `times` at `timesAt`; each digest is read from its array at its offset (the flags say
+ * which).
  */
-export function writeEntry(blob: Buffer, at: number, ino: number, size: number, times: ArrayLike<number>, timesAt: number, flags: number,
+export function writeEntry(blob: EntryWriter, at: number, ino: number, size: number, times: ArrayLike<number>, timesAt: number, flags: number,
   digests: { prefix: Uint8Array; prefixAt: number; suffix: Uint8Array; suffixAt: number; full: Uint8Array; fullAt: number }): number {
-  blob.writeDoubleLE(ino, at);
-  blob.writeDoubleLE(size, at + 8);
-  blob.writeDoubleLE(times[timesAt] as number, at + 16);
-  blob.writeDoubleLE(times[timesAt + 2] as number, at + 24);
-  blob.writeUInt32LE(times[timesAt + 1] as number, at + 32);
-  blob.writeUInt32LE(times[timesAt + 3] as number, at + 36);
-  blob[at + 40] = flags;
+  const { bytes, view } = blob;
+  view.setFloat64(at, ino, true);
+  view.setFloat64(at + 8, size, true);
+  view.setFloat64(at + 16, times[timesAt] as number, true);
+  view.setFloat64(at + 24, times[timesAt + 2] as number, true);
+  view.setUint32(at + 32, times[timesAt + 1] as number, true);
+  view.setUint32(at + 36, times[timesAt + 3] as number, true);
+  bytes[at + 40] = flags;
   let next = at + HEADER_BYTES;
   const copy = (from: Uint8Array, fromAt: number, width: number): void => {
-    for (let byte = 0; byte < width; byte++) blob[next + byte] = from[fromAt + byte] as number;
+    for (let byte = 0; byte < width; byte++) bytes[next + byte] = from[fromAt + byte] as number;
     next += width;
   };
   if (flags & ENTRY_PREFIX) copy(digests.prefix, digests.prefixAt, NARROW_BYTES);
@@ -57,9 +66,10 @@ export function writeEntry(blob: Buffer, at: number, ino: number, size: number, 
 export function packEntries(entries: CacheEntry[]): Buffer {
   entries.sort((a, b) => a.ino - b.ino);
   const blob = Buffer.allocUnsafe(entries.reduce((sum, entry) => sum + entryBytes(entry.flags), 0));
+  const writer = entryWriter(blob);
   let at = 0;
   for (const entry of entries) {
-    at = writeEntry(blob, at, entry.ino, entry.size, entry.times, 0, entry.flags, { prefix: entry.prefix, prefixAt: 0, suffix: entry.suffix, suffixAt: 0, full: entry.full, fullAt: 0 });
+    at = writeEntry(writer, at, entry.ino, entry.size, entry.times, 0, entry.flags, { prefix: entry.prefix, prefixAt: 0, suffix: entry.suffix, suffixAt: 0, full: entry.full, fullAt: 0 });
   }
   return blob;
 }

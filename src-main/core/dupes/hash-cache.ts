@@ -1,4 +1,4 @@
-import { BUCKET_INODES, ENTRY_FULL, ENTRY_NATIVE_PARTS, ENTRY_PREFIX, ENTRY_SUFFIX, entryBytes, packEntries, unpackEntries, writeEntry } from '../../../src-worker/cache-entries.js';
+import { BUCKET_INODES, ENTRY_FULL, ENTRY_NATIVE_PARTS, ENTRY_PREFIX, ENTRY_SUFFIX, entryBytes, entryWriter, packEntries, unpackEntries, writeEntry } from '../../../src-worker/cache-entries.js';
 import { DIGEST_BYTES, NARROW_BYTES, PART_BITS, PART_BYTES, PART_KINDS, type HashPart, type PartKind } from '../../../src-worker/content-protocol.js';
 import { type AppDatabase } from '../db/open-database.js';
 
@@ -145,8 +145,10 @@ function slotsByInode(used: number, dirty: Uint8Array, files: Uint32Array, table
       if ((inos[slot] as number) > widest) widest = inos[slot] as number;
     }
     if (widest < packable) {
-      const keys = Float64Array.from(slots, (slot) => (inos[slot] as number) * scale + slot).sort();
-      keys.forEach((key, index) => { slots[index] = key - Math.floor(key / scale) * scale; });
+      const keys = new Float64Array(count);
+      for (let index = 0; index < count; index++) keys[index] = (inos[slots[index] as number] as number) * scale + (slots[index] as number);
+      keys.sort();
+      for (let index = 0; index < count; index++) slots[index] = (keys[index] as number) % scale;
     } else {
       slots.sort((a, b) => (inos[a] as number) - (inos[b] as number));
     }
@@ -214,8 +216,9 @@ export function createHashCache(database: AppDatabase, partKind: PartKind, clock
           let bytes = 0;
           for (const slot of slots) bytes += entryBytes(flagsOf(slot));
           const blob = Buffer.allocUnsafe(bytes);
+          const writer = entryWriter(blob);
           let at = 0;
-          for (const slot of slots) at = writeEntry(blob, at, inos[slot] as number, table.size(files[slot] as number), times, slot * 4, flagsOf(slot), digestsOf(slot));
+          for (const slot of slots) at = writeEntry(writer, at, inos[slot] as number, table.size(files[slot] as number), times, slot * 4, flagsOf(slot), digestsOf(slot));
           write.run(device, bucket, blob, now);
         }
       }
