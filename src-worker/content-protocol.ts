@@ -79,6 +79,48 @@ export interface CachedResult {
   times: Float64Array;
 }
 
+/**
+ * Write what a search learned into the hash cache (src-worker/hash-cache-writer.ts), on a content thread while
+ * the main thread reports the groups. The arrays are transferred, not copied: the search's cache recorder
+ * (slots) and its file table's number columns (indexed by file number) are given up to this task.
+ */
+export interface SaveCacheTask {
+  kind: 'save-cache';
+  databaseFile: string;
+  /** ENTRY_NATIVE_PARTS when the narrowing digests were made natively, else 0 */
+  nativeFlag: number;
+  /** a later search merges with the rows already stored; a first search (empty cache) just writes */
+  mergeWithStored: boolean;
+  /** the clock's time (ms) to stamp rows with and prune by */
+  now: number;
+  slots: RecordedSlots;
+  table: { sizes: Float64Array; devs: Float64Array; inos: Float64Array };
+}
+
+/**
+ * A search's recorder slots (src-main/core/dupes/hash-cache.ts createCacheRecorder), a slot per file that got a
+ * digest: its file number, the CACHED_* parts it has, whether any was read now (dirty), its narrow digests
+ * (NARROW_SLOT_BYTES), its key times (4 a slot, as in HashResult.times) and where its full digest sits in
+ * `full` (-1: none).
+ */
+export interface RecordedSlots {
+  used: number;
+  files: Uint32Array;
+  parts: Uint8Array;
+  dirty: Uint8Array;
+  narrow: Uint8Array;
+  times: Uint32Array;
+  fullAt: Int32Array;
+  full: Uint8Array;
+}
+/** A slot's narrow digests: prefix then suffix, NARROW_BYTES each. */
+export const NARROW_SLOT_BYTES = 2 * NARROW_BYTES;
+export const NARROW_OFFSET = { prefix: 0, suffix: NARROW_BYTES } as const;
+
+export interface SaveCacheResult {
+  rows: number;
+}
+
 /** Bits of SniffTask.wants. */
 export const SNIFF_CONTENT = 1;
 export const SNIFF_DATE = 2;
@@ -99,4 +141,4 @@ export interface SniffResult {
   dates: Float64Array;
 }
 
-export type ContentTask = HashTask | CacheTask | SniffTask;
+export type ContentTask = HashTask | CacheTask | SniffTask | SaveCacheTask;

@@ -40,7 +40,9 @@ export function openAppCore(options: { dataDir: string; clock?: () => number; ne
   return {
     database, operations, duplicates, recovered,
     close: async () => {
-      await Promise.all([operations.close(), duplicates.close(), contentPool.close()]);
+      // The duplicate search's last cache write runs on the content pool: it ends before the pool closes.
+      await Promise.all([operations.close(), duplicates.close()]);
+      await contentPool.close();
       database.close();
     },
   };

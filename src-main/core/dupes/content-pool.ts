@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { Piscina } from 'piscina';
-import { type CachedResult, type CacheTask, type ContentTask, type HashResult, type HashTask, type SniffResult, type SniffTask } from '../../../src-worker/content-protocol.js';
+import { type CachedResult, type CacheTask, type ContentTask, type HashResult, type HashTask, type SaveCacheResult, type SaveCacheTask, type SniffResult, type SniffTask } from '../../../src-worker/content-protocol.js';
 import { holdNativeModule } from '../../../src-worker/native-module.js';
 import { builtFile } from '../built-file.js';
 
@@ -35,6 +35,10 @@ export function createContentPool(threads = Math.max(1, os.availableParallelism(
     },
     cached(task: Omit<CacheTask, 'kind'>): Promise<CachedResult> {
       return getPool().run({ kind: 'cached', ...task } satisfies ContentTask) as Promise<CachedResult>;
+    },
+    /** `transfer`: the buffers of the task's arrays, moved to the thread (the caller gives them up) */
+    saveCache(task: Omit<SaveCacheTask, 'kind'>, transfer: ArrayBuffer[]): Promise<SaveCacheResult> {
+      return getPool().run({ kind: 'save-cache', ...task } satisfies ContentTask, { transferList: transfer }) as Promise<SaveCacheResult>;
     },
     sniff(task: Omit<SniffTask, 'kind'>): Promise<SniffResult> {
       return getPool().run({ kind: 'sniff', ...task } satisfies ContentTask) as Promise<SniffResult>;

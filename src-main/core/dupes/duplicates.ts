@@ -47,9 +47,21 @@ export function createDuplicates(dependencies: { database: AppDatabase; dataDir:
     checkRootsApart(roots);
   };
 
-  const search = async (roots: string[], options: DuplicateSearchOptions, onProgress?: (progress: DuplicateProgress) => void): Promise<DuplicateSearch> => {
+  // The last search's hash cache write (on a content thread): the next search waits for it, so that it reads
+  // a whole cache, and so does closing.
+  let saving: Promise<void> = Promise.resolve();
+  const searchAnd = async (roots: string[], options: DuplicateSearchOptions, onProgress?: (progress: DuplicateProgress) => void): Promise<DuplicateSearch> => {
     pool.warm(); // ~130 ms of thread start-up, hidden behind the scan
-    return findDuplicates({ roots, ...options, excludedFolders: protectedFolders }, { walkers, pool, cache }, onProgress);
+    await saving;
+    const found = await findDuplicates({ roots, ...options, excludedFolders: protectedFolders }, { walkers, pool, cache }, onProgress);
+    saving = found.saved;
+    return found;
+  };
+  /** A search whose cache write has ended: what comes next may write to the database (an operation's journal). */
+  const search = async (roots: string[], options: DuplicateSearchOptions, onProgress?: (progress: DuplicateProgress) => void): Promise<DuplicateSearch> => {
+    const found = await searchAnd(roots, options, onProgress);
+    await found.saved;
+    return found;
   };
 
   return {
@@ -57,9 +69,10 @@ export function createDuplicates(dependencies: { database: AppDatabase; dataDir:
     /** the search with each group's file facts, for other services (the `duplicate` rule condition) */
     search,
 
+    /** The groups, answered while the cache write still runs (reporting them overlaps it). */
     async find(roots: string[], options: DuplicateSearchOptions, onProgress?: (progress: DuplicateProgress) => void): Promise<DuplicateSearchResult> {
       checkFolders(roots, 'to search for duplicates');
-      return (await search(roots, options, onProgress)).result;
+      return (await searchAnd(roots, options, onProgress)).result;
     },
 
     /**
@@ -91,7 +104,8 @@ export function createDuplicates(dependencies: { database: AppDatabase; dataDir:
       };
     },
 
-    close: async (): Promise<void> => { await walkers.close(); },
+    /** after the last cache write; before the content pool closes (the write runs on it) */
+    close: async (): Promise<void> => { await saving; await walkers.close(); },
   };
 }
 export type Duplicates = ReturnType<typeof createDuplicates>;

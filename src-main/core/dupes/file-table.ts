@@ -19,6 +19,11 @@ export interface FileTable {
   sameFile(a: number, b: number): boolean;
   path(file: number): string;
   /**
+   * Sizes, devices and inodes by file number, for the thread that saves the hash cache: their buffers are
+   * transferred there, so the table must not be used after this (it is the search's last use of it).
+   */
+  giveUpColumns(): { sizes: Float64Array; devs: Float64Array; inos: Float64Array };
+  /**
    * The files whose size passes `keep` and is shared with another such file, grouped by size: group g is
    * members[bounds[g] .. bounds[g + 1]), groups by ascending size, files in scan order within a group.
    */
@@ -98,6 +103,7 @@ export function createFileTableBuilder() {
           const end = file + 1 < total && batchOf[file + 1] === batch ? (nameStart[file + 1] as number) - 1 : text.length;
           return joinPath(folders[folderOf[file] as number] as string, text.slice(start, end));
         },
+        giveUpColumns: () => ({ sizes, devs, inos }),
         sameSize(keep) {
           // Linear, not a sort of file numbers by size (a comparator sort of a million numbers cost ~0.3 s): sort
           // the sizes alone natively, number each size that occurs twice or more, then place files by count.

@@ -34,6 +34,8 @@ export interface HashedFile {
 export interface DuplicateSearch {
   result: DuplicateSearchResult;
   details: () => HashedFile[][];
+  /** the hash cache's write of what this search learned, running on a content thread (failures are dropped) */
+  saved: Promise<void>;
 }
 
 /**
@@ -106,7 +108,6 @@ export async function findDuplicates(request: DuplicateSearchRequest, using: { w
   await stage('suffix', (size) => size > SUFFIX_ABOVE, () => false);
   await stage('full', () => true, () => true);
 
-  using.cache?.save(recorder, table, cacheHasRows);
   const found = done.map(({ group, digest }) => {
     const paths = Array.from(group, (file) => table.path(file));
     const order = paths.map((_, index) => index).sort((a, b) => byCodeUnits(paths[a] as string, paths[b] as string));
@@ -121,20 +122,25 @@ export async function findDuplicates(request: DuplicateSearchRequest, using: { w
   const wasted = (group: DuplicateGroup): number => group.size * (group.files.length - 1);
   found.sort((a, b) => wasted(b.group) - wasted(a.group) || byCodeUnits(a.group.files[0] as string, b.group.files[0] as string));
   const reported = found.map((entry) => entry.group);
-  // What resolving needs of the grouped files, copied out: the file table and the recorder (at 1M files
-  // ~100 MB with the names) are garbage once this returns, before the caller prints or acts.
+  // What resolving needs of the grouped files, copied out in result order: the file table and the recorder
+  // (at 1M files ~100 MB with the names) are garbage, or given to the cache writer, once this returns.
   const facts = groupedFileFacts(found.map((entry) => entry.members), table, recorder);
+  const filesScanned = table.count;
+  // The cache is written on a content thread while the caller reports the groups (at 1M files the writing
+  // is ~1.6 s, mostly SQLite's). A failed write costs the next search its reads, nothing else.
+  const saved = using.cache ? using.cache.save(using.pool, recorder, table.giveUpColumns(), cacheHasRows).then(() => undefined, () => undefined) : Promise.resolve();
   return {
     result: {
       type: 'result', groups: reported,
       wasted_bytes: reported.reduce((sum, group) => sum + wasted(group), 0),
-      files_scanned: table.count, hashed_bytes: hashedBytes, cache_hits: cached?.hits ?? 0, skipped,
+      files_scanned: filesScanned, hashed_bytes: hashedBytes, cache_hits: cached?.hits ?? 0, skipped,
     },
     // Objects made when asked (resolving needs them; a plain search does not).
     details: () => {
       let flat = 0;
       return reported.map((group) => group.files.map((path): HashedFile => facts(flat++, path)));
     },
+    saved,
   };
 }
 
