@@ -19,6 +19,8 @@ export function createContentPool(threads = Math.max(1, os.availableParallelism(
       maxThreads: threads,
       maxQueue: threads * 16,
       concurrentTasksPerWorker: 1,
+      // No run and wait time histograms: nothing reads them, and a search posts thousands of tasks.
+      recordTiming: false,
       idleTimeout: 30_000,
       // A thread holds one 1 MiB read buffer, a task's files (BYTES_PER_TASK) and its digests; nothing grows
       // with the tree. Its garbage is small and short-lived: a small young generation keeps its RSS down.

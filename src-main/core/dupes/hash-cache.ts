@@ -61,8 +61,9 @@ export function createCacheRecorder(fileCount: number, expected: number) {
   };
   /** The key from a times array (4 numbers a file at `index`); false when a second count does not fit. */
   const setKey = (slot: number, key: ArrayLike<number>, index: number): boolean => {
-    const seconds = [key[index * 4] as number, key[index * 4 + 2] as number];
-    if (seconds.some((value) => value < 0 || value >= SECONDS_LIMIT)) return false;
+    const mtimeSeconds = key[index * 4] as number;
+    const ctimeSeconds = key[index * 4 + 2] as number;
+    if (!(mtimeSeconds >= 0 && mtimeSeconds < SECONDS_LIMIT && ctimeSeconds >= 0 && ctimeSeconds < SECONDS_LIMIT)) return false;
     for (let word = 0; word < 4; word++) times[slot * 4 + word] = key[index * 4 + word] as number;
     return true;
   };
