@@ -18,7 +18,7 @@ const { values } = parseArgs({ options: {
 const files = Number(values.files);
 const runs = Number(values.runs);
 const here = path.dirname(fileURLToPath(import.meta.url));
-const cli = path.resolve(here, '..', 'dist', 'src-main', 'cli', 'main.js');
+const cli = path.resolve(here, '..', 'dist', 'fileorg.js'); // the `fileorg` bin
 const generator = path.resolve(here, '..', '..', 'shared', 'bench', 'make-corpus.mjs');
 if (!fs.existsSync(generator)) { console.error(`needs ${generator} (the shared corpus generator)`); process.exit(2); }
 

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 
-export const CLI = path.resolve(import.meta.dirname, '..', '..', 'dist', 'src-main', 'cli', 'main.js');
+/** The `fileorg` bin as installed: the bundle build/bundle-cli.mjs makes of the built CLI. */
+export const CLI = path.resolve(import.meta.dirname, '..', '..', 'dist', 'fileorg.js');
 export type JsonLine = Record<string, unknown> & { type: string };
 
 export interface CliRun {
