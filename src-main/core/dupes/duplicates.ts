@@ -51,7 +51,6 @@ export function createDuplicates(dependencies: { database: AppDatabase; dataDir:
   // a whole cache, and so does closing.
   let saving: Promise<void> = Promise.resolve();
   const searchAnd = async (roots: string[], options: DuplicateSearchOptions, onProgress?: (progress: DuplicateProgress) => void): Promise<DuplicateSearch> => {
-    pool.warm(); // ~130 ms of thread start-up, hidden behind the scan
     await saving;
     const found = await findDuplicates({ roots, ...options, excludedFolders: protectedFolders }, { walkers, pool, cache }, onProgress);
     saving = found.saved;
