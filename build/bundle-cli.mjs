@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Bundles the built CLI (dist/src-main/cli/main.js, emitted by tsc) with its pure-JavaScript dependencies into
-// one file, dist/fileorg.js, the `fileorg` bin. Why: Node loads an ES module graph file by file, and zod and
+// Bundles the built CLI (dist/src-main/cli/fileorg.js, emitted by tsc) with its pure-JavaScript dependencies
+// into one file, dist/fileorg.js, the `fileorg` bin. Why: Node loads an ES module graph file by file, and zod and
 // drizzle-orm alone are a few hundred files. Measured here: `fileorg --help` 0.47 s unbundled, 0.32 s bundled,
 // and a 100k-file `fileorg dupes` ~0.2 s sooner.
 //
@@ -34,7 +34,7 @@ const moduleUrls = {
 };
 
 await build({
-  entryPoints: [path.join(dist, 'src-main', 'cli', 'main.js')],
+  entryPoints: [path.join(dist, 'src-main', 'cli', 'fileorg.js')],
   outfile,
   bundle: true,
   platform: 'node',

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { FileOrganizerError, isFileOrganizerError } from '../../src-shared/errors.js';
 import { type DuplicateProgress } from '../../src-shared/duplicates.js';
 import { type OperationProgress } from '../../src-shared/progress.js';

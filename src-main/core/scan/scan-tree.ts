@@ -1,9 +1,8 @@
-import os from 'node:os';
 import { type Worker } from 'node:worker_threads';
 import { type ScanBatch, type ScanRequest, type ScanSummary, type WalkerMessage, type WalkerTask, type WireBatch } from './scan-types.js';
 import { joinPath } from './join-path.js';
 import { emptySummary, type WalkTask } from './walk-tree.js';
-import { createWalkerPool, type WalkerPool } from './walker-pool.js';
+import { createWalkerPool, scanThreads, type WalkerPool } from './walker-pool.js';
 
 export interface ScanStream<Batch = ScanBatch> {
   batches: AsyncIterable<Batch>;
@@ -90,7 +89,7 @@ export function scanTreePacked(request: ScanRequest, using: ScanUsing = {}): Sca
 export interface ScanUsing { threads?: number; walkers?: WalkerPool }
 
 function scanTreeAs<Batch>(request: ScanRequest, using: ScanUsing, convert: (wire: WireBatch) => Batch): ScanStream<Batch> {
-  const threads = using.threads ?? Math.max(1, Math.min(2, os.availableParallelism()));
+  const threads = using.threads ?? scanThreads();
   // Without a pool of the caller's, walkers live for this scan alone.
   const pool = using.walkers ?? createWalkerPool({ idleMs: 0 });
   const options = { excludedFolders: request.excludedFolders, includeHidden: request.includeHidden, batchSize: request.batchSize };

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { builtFile } from '../built-file.js';
 
@@ -20,6 +21,43 @@ export interface WalkerPool {
 
 const DEFAULT_IDLE_MS = 60_000;
 
+/** Walker threads a scan uses: one per core, two at most (measured: `lstat` is the cost, and the kernel runs two at once). */
+export const scanThreads = (): number => Math.max(1, Math.min(2, os.availableParallelism()));
+
+// A walker keeps little alive (a batch, the folders still to visit); a low heap limit keeps a long scan's
+// garbage (one Stats object per file) from growing the process.
+const newWalker = (): Worker => new Worker(builtFile(import.meta.url, './scan-worker.js'), { resourceLimits: { maxOldGenerationSizeMb: 96 } });
+
+/** Walkers started before any pool asked for them (prestartWalkers), not yet taken by one: each with its stop timer. */
+const spares = new Map<Worker, NodeJS.Timeout>();
+
+/**
+ * Start walker threads now, for the first pool that needs threads to take. The CLI calls this first thing
+ * when its command scans a tree: the threads load while the rest of the CLI does, on a core that is idle then
+ * (measured at 100k files, `fileorg dupes` 3.29 s against 3.43 s, mean of 5 alternating runs). They keep no
+ * process alive, and stop after a while unused.
+ */
+export function prestartWalkers(count = scanThreads()): void {
+  for (let started = 0; started < count; started++) {
+    const worker = newWalker();
+    worker.unref();
+    worker.on('error', () => undefined); // a spare that fails is simply not taken
+    worker.once('exit', () => { clearTimeout(spares.get(worker)); spares.delete(worker); });
+    const timer = setTimeout(() => { void worker.terminate(); }, DEFAULT_IDLE_MS);
+    timer.unref();
+    spares.set(worker, timer);
+  }
+}
+
+function takeSpare(): Worker | undefined {
+  const [spare] = spares;
+  if (!spare) return undefined;
+  const [worker, timer] = spare;
+  clearTimeout(timer);
+  spares.delete(worker);
+  return worker;
+}
+
 export function createWalkerPool(options: { idleMs?: number } = {}): WalkerPool {
   const idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
   const idle = new Map<Worker, NodeJS.Timeout>();
@@ -27,9 +65,7 @@ export function createWalkerPool(options: { idleMs?: number } = {}): WalkerPool 
   let closed = false;
 
   const start = (): Worker => {
-    // A walker keeps little alive (a batch, the folders still to visit); a low heap limit keeps a long scan's
-    // garbage (one Stats object per file) from growing the process.
-    const worker = new Worker(builtFile(import.meta.url, './scan-worker.js'), { resourceLimits: { maxOldGenerationSizeMb: 96 } });
+    const worker = takeSpare() ?? newWalker();
     all.add(worker);
     // A walker that dies while idle is simply forgotten; one that dies mid-scan is reported by that scan.
     worker.on('error', () => undefined);
