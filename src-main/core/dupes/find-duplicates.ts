@@ -84,12 +84,10 @@ export async function findDuplicates(request: DuplicateSearchRequest, using: { w
   const cached = using.cache && cacheHasRows ? await lookUpCached(table, groups, using.pool, using.cache, recorder, onProgress) : undefined;
 
   const skipped: DuplicateSkip[] = [];
-  const done: Array<{ group: Uint32Array; digest: Uint8Array }> = [];
-  const collect = (finished: Groups): void => {
-    for (let group = 0; group < groupCount(finished); group++) {
-      done.push({ group: finished.members.slice(finished.bounds[group], finished.bounds[group + 1]), digest: finished.digests.slice(group * DIGEST_BYTES, (group + 1) * DIGEST_BYTES) });
-    }
-  };
+  // The decided groups, as each stage's packed Groups (a few per search), not a pair of typed arrays per group
+  // (at 1M files, 64k groups: 128k small typed arrays, each with its own buffer object).
+  const done: Groups[] = [];
+  const collect = (finished: Groups): void => { if (groupCount(finished) > 0) done.push(finished); };
   let hashedBytes = 0;
   const stage = async (part: HashPart, needs: (size: number) => boolean, finalFor: (size: number) => boolean): Promise<void> => {
     const [hashed, passing] = split(table, groups, needs);
@@ -112,14 +110,19 @@ export async function findDuplicates(request: DuplicateSearchRequest, using: { w
   await stage('suffix', (size) => size > SUFFIX_ABOVE, () => false);
   await stage('full', () => true, () => true);
 
-  const found = done.map(({ group, digest }) => {
-    const paths = Array.from(group, (file) => table.path(file));
-    const order = paths.map((_, index) => index).sort((a, b) => byCodeUnits(paths[a] as string, paths[b] as string));
-    return {
-      group: { size: table.size(group[0] as number), hash: Buffer.from(digest).toString('hex'), files: order.map((index) => paths[index] as string) } satisfies DuplicateGroup,
-      members: Uint32Array.from(order, (index) => group[index] as number),
-    };
-  });
+  const found: Array<{ group: DuplicateGroup; members: number[] }> = [];
+  for (const part of done) {
+    for (let index = 0; index < groupCount(part); index++) {
+      const group = part.members.subarray(part.bounds[index], part.bounds[index + 1]);
+      const paths = Array.from(group, (file) => table.path(file));
+      const order = paths.map((_, at) => at).sort((a, b) => byCodeUnits(paths[a] as string, paths[b] as string));
+      const hash = Buffer.from(part.digests.buffer, part.digests.byteOffset + index * DIGEST_BYTES, DIGEST_BYTES).toString('hex');
+      found.push({
+        group: { size: table.size(group[0] as number), hash, files: order.map((at) => paths[at] as string) } satisfies DuplicateGroup,
+        members: order.map((at) => group[at] as number),
+      });
+    }
+  }
   done.length = 0;
   // Most space to win first; then by first path, compared as code units like the paths within a group (the
   // ICU collation of localeCompare showed in profiles of a 1M-file search, and no locale is wanted here).
@@ -152,7 +155,7 @@ export async function findDuplicates(request: DuplicateSearchRequest, using: { w
  * The grouped files' mtime, device, inode and the ctime their digests were made under, packed by position in
  * the result (groups in order, files in order); answers a function making one file's HashedFile.
  */
-function groupedFileFacts(members: Uint32Array[], table: FileTable, recorder: CacheRecorder): (flat: number, path: string) => HashedFile {
+function groupedFileFacts(members: number[][], table: FileTable, recorder: CacheRecorder): (flat: number, path: string) => HashedFile {
   const total = members.reduce((sum, files) => sum + files.length, 0);
   const mtimes = new Float64Array(total);
   const devs = new Float64Array(total);
@@ -427,26 +430,40 @@ function positionsInScanOrder(members: Uint32Array, files: number): Uint32Array 
   return order;
 }
 
-/** Each group cut by digest; files not HASHED leave; groups of one are dropped. */
+/**
+ * Each group cut by digest; files not HASHED leave; groups of one are dropped. The digests are compared in
+ * place (a group's hashed positions sorted by digest, stably, so files keep their scan order): no key string
+ * or Map per group, which at 1M files was ~1M short-lived Buffer views and strings a stage.
+ */
 function regroup(groups: Groups, digests: Uint8Array, status: Uint8Array): Groups {
   const members = new Uint32Array(groups.members.length);
   const bounds: number[] = [0];
   const kept: number[] = []; // for each new group, the position of a member (its digest is the group's)
   let count = 0;
-  const keyOf = (position: number): string => Buffer.from(digests.buffer, digests.byteOffset + position * DIGEST_BYTES, DIGEST_BYTES).toString('latin1');
-  for (let group = 0; group < groupCount(groups); group++) {
-    const byDigest = new Map<string, number[]>();
-    for (let position = groups.bounds[group] as number; position < (groups.bounds[group + 1] as number); position++) {
-      if (status[position] !== HASHED) continue;
-      const key = keyOf(position);
-      const same = byDigest.get(key);
-      if (same) same.push(position); else byDigest.set(key, [position]);
+  const compare = (a: number, b: number): number => {
+    for (let byte = 0; byte < DIGEST_BYTES; byte++) {
+      const difference = (digests[a * DIGEST_BYTES + byte] as number) - (digests[b * DIGEST_BYTES + byte] as number);
+      if (difference !== 0) return difference;
     }
-    for (const same of byDigest.values()) {
-      if (same.length < 2) continue;
-      for (const position of same) members[count++] = groups.members[position] as number;
-      bounds.push(count);
-      kept.push(same[0] as number);
+    return 0;
+  };
+  const hashed: number[] = [];
+  for (let group = 0; group < groupCount(groups); group++) {
+    hashed.length = 0;
+    for (let position = groups.bounds[group] as number; position < (groups.bounds[group + 1] as number); position++) {
+      if (status[position] === HASHED) hashed.push(position);
+    }
+    if (hashed.length < 2) continue;
+    if (hashed.length > 2) hashed.sort(compare);
+    for (let start = 0; start < hashed.length;) {
+      let end = start + 1;
+      while (end < hashed.length && compare(hashed[start] as number, hashed[end] as number) === 0) end++;
+      if (end - start > 1) {
+        for (let at = start; at < end; at++) members[count++] = groups.members[hashed[at] as number] as number;
+        bounds.push(count);
+        kept.push(hashed[start] as number);
+      }
+      start = end;
     }
   }
   const groupDigests = new Uint8Array(kept.length * DIGEST_BYTES);
