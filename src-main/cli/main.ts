@@ -79,7 +79,7 @@ async function run(args: CommandArguments): Promise<number> {
         if (args.resolution === null) {
           const result = await core.duplicates.find(args.dirs, options, searchProgress);
           bar?.clear();
-          printDuplicates(result, args.json);
+          await printDuplicates(result, args.json);
           return EXIT_DONE;
         }
         const result = await core.duplicates.resolve(args.dirs, { ...options, resolution: args.resolution, keep: args.keep, reference: args.reference, keepPaths: args.keepPaths }, {
