@@ -14,16 +14,15 @@ const PRUNE_EVERY_MS = 24 * 3600 * 1000;
  */
 function slotsByInode(task: SaveCacheTask): Array<{ dev: number; slots: Uint32Array; inos: Float64Array }> {
   const { used, dirty, files } = task.slots;
-  const devs = new Float64Array(used);
-  const inos = new Float64Array(used);
+  const { devs } = task.table; // by file number
+  const inos = new Float64Array(used); // by slot; NaN: not written
   const perDevice = new Map<number, number>();
   for (let slot = 0; slot < used; slot++) {
     const file = files[slot] as number;
-    const dev = task.table.devs[file] as number;
+    const dev = devs[file] as number;
     const ino = task.table.inos[file] as number;
     // Not read now (found in the cache as it was), or an identity past 2^53 (NaN: never cached).
-    if (dirty[slot] === 0 || Number.isNaN(dev) || Number.isNaN(ino)) { devs[slot] = Number.NaN; continue; }
-    devs[slot] = dev;
+    if (dirty[slot] === 0 || Number.isNaN(dev) || Number.isNaN(ino)) { inos[slot] = Number.NaN; continue; }
     inos[slot] = ino;
     perDevice.set(dev, (perDevice.get(dev) ?? 0) + 1);
   }
@@ -35,7 +34,7 @@ function slotsByInode(task: SaveCacheTask): Array<{ dev: number; slots: Uint32Ar
     let next = 0;
     let widest = 0;
     for (let slot = 0; slot < used; slot++) {
-      if (devs[slot] !== dev) continue;
+      if (Number.isNaN(inos[slot]) || devs[files[slot] as number] !== dev) continue;
       slots[next++] = slot;
       if ((inos[slot] as number) > widest) widest = inos[slot] as number;
     }

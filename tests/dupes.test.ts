@@ -60,6 +60,22 @@ describe('fileorg dupes', () => {
     });
   });
 
+  it('counts hard links as one file in a big same-size group too (sets, not pairwise compares)', async () => {
+    const root = tempDir();
+    // Twelve files of one size: two copies of one content, one of them with three more names, the rest unique.
+    const tree: Record<string, string> = { 'a/copy-1.txt': 'content-AA', 'b/copy-2.txt': 'content-AA' };
+    for (let index = 0; index < 10; index++) tree[`unique/u-${index}.txt`] = `content-${String(index).padStart(2, '0')}`;
+    writeTree(root, tree);
+    for (const name of ['x.txt', 'y.txt', 'z.txt']) fs.linkSync(path.join(root, 'a/copy-1.txt'), path.join(root, name));
+
+    const result = resultOf((await dupes([root])).lines);
+    expect(result.groups).toHaveLength(1);
+    const files = result.groups[0]?.files ?? [];
+    expect(files).toHaveLength(2); // one name of the linked file, and the other copy
+    expect(files).toContain(path.join(root, 'b/copy-2.txt'));
+    expect(files.filter((file) => ['a/copy-1.txt', 'x.txt', 'y.txt', 'z.txt'].some((name) => file === path.join(root, name)))).toHaveLength(1);
+  });
+
   it('--min-size leaves smaller files out; paths print as given across several roots', async () => {
     const first = tempDir();
     const second = tempDir();

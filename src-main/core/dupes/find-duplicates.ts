@@ -275,15 +275,26 @@ function withoutSecondNames(table: FileTable, groups: Groups): Groups {
     const from = groups.bounds[group] as number;
     const to = groups.bounds[group + 1] as number;
     // Most groups hold two or three files: comparing numbers beats building identity strings. A big group
-    // (thousands of small files share a size in a large tree) takes a set instead of comparing every pair.
-    const seen = to - from > 8 ? new Set<string>() : undefined;
+    // (thousands of small files share a size in a large tree) takes sets instead of comparing every pair: of
+    // inodes for files on its first file's device, of identity strings for the rare others.
+    const big = to - from > 8;
+    const firstDev = table.devNumber(groups.members[from] as number);
+    const seenInodes = big ? new Set<number>() : undefined;
+    let seenElsewhere: Set<string> | undefined;
     for (let index = from; index < to; index++) {
       const file = groups.members[index] as number;
       let second = false;
-      if (seen) {
-        const identity = table.identity(file);
-        second = seen.has(identity);
-        seen.add(identity);
+      if (seenInodes) {
+        const ino = table.inoNumber(file);
+        if (table.devNumber(file) === firstDev && !Number.isNaN(ino)) {
+          second = seenInodes.has(ino);
+          seenInodes.add(ino);
+        } else {
+          const identity = table.identity(file);
+          seenElsewhere ??= new Set();
+          second = seenElsewhere.has(identity);
+          seenElsewhere.add(identity);
+        }
       } else {
         for (let earlier = start; earlier < kept && !second; earlier++) second = table.sameFile(members[earlier] as number, file);
       }
