@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { holdNativeModule } from '../../../src-worker/native-module.js';
 import { builtFile } from '../built-file.js';
 
 /**
@@ -25,8 +26,13 @@ const DEFAULT_IDLE_MS = 60_000;
 export const scanThreads = (): number => Math.max(1, Math.min(2, os.availableParallelism()));
 
 // A walker keeps little alive (a batch, the folders still to visit); a low heap limit keeps a long scan's
-// garbage (one Stats object per file) from growing the process.
-const newWalker = (): Worker => new Worker(builtFile(import.meta.url, './scan-worker.js'), { resourceLimits: { maxOldGenerationSizeMb: 96 } });
+// garbage (one Stats object per file) from growing the process. Walkers list folders with the native module:
+// this thread loads it first and holds it (see holdNativeModule), so a walker torn down at exit (a prestarted
+// one, when the command stops early on bad input) never unloads it.
+const newWalker = (): Worker => {
+  holdNativeModule();
+  return new Worker(builtFile(import.meta.url, './scan-worker.js'), { resourceLimits: { maxOldGenerationSizeMb: 96 } });
+};
 
 /** Walkers started before any pool asked for them (prestartWalkers), not yet taken by one: each with its stop timer. */
 const spares = new Map<Worker, NodeJS.Timeout>();
