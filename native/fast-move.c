@@ -73,7 +73,7 @@ static int move_if_unchanged(const char *from, const char *to, double size, doub
 /* moveIfUnchanged(from, to, size, mtimeMs, dev, ino) -> 0 moved, 1 taken, 2 not done (nothing changed), 3 doubled */
 napi_value MoveIfUnchanged(napi_env env, napi_callback_info info) {
   size_t argc = 6;
-  napi_value argv[6], result;
+  napi_value argv[6], result = NULL;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 6) {
     napi_throw_type_error(env, NULL, "moveIfUnchanged(from, to, size, mtimeMs, dev, ino)");
     return NULL;

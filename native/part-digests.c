@@ -215,7 +215,7 @@ static int typed_array(napi_env env, napi_value value, napi_typedarray_type type
  */
 napi_value PartDigests(napi_env env, napi_callback_info info) {
   size_t argc = 8;
-  napi_value argv[8], result;
+  napi_value argv[8], result = NULL;
   void *sizes, *mtimes, *digests, *statuses, *errors, *times;
   size_t count, length, digests_length;
   int32_t part;

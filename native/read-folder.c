@@ -63,13 +63,31 @@ static int javascript_order(const void *left, const void *right) {
   return a->length < b->length ? -1 : a->length > b->length ? 1 : 0;
 }
 
+/*
+ * A typed array holding a copy of `data`, or NULL. Every N-API call is checked: while its worker thread is being
+ * terminated (an abandoned scan, a process at exit) the calls fail, and a failed napi_create_arraybuffer leaves
+ * `bytes` unset; copying into it then crashed the whole process.
+ */
 static napi_value typed(napi_env env, napi_typedarray_type type, size_t count, size_t width, const void *data) {
-  void *bytes;
+  void *bytes = NULL;
   napi_value buffer, array;
-  napi_create_arraybuffer(env, count * width, &bytes, &buffer);
+  if (napi_create_arraybuffer(env, count * width, &bytes, &buffer) != napi_ok || (count > 0 && !bytes)) return NULL;
   if (count > 0) memcpy(bytes, data, count * width);
-  napi_create_typedarray(env, type, count, buffer, 0, &array);
+  if (napi_create_typedarray(env, type, count, buffer, 0, &array) != napi_ok) return NULL;
   return array;
+}
+
+/* The JavaScript result, or NULL when an N-API call failed (its exception, if any, stays pending for the caller). */
+static napi_value folder_result(napi_env env, const char *names, size_t names_length, size_t count,
+                                const unsigned char *kinds, const double *columns, const int32_t *errors) {
+  napi_value values[7], result;
+  if (napi_create_string_utf8(env, names, names_length, &values[0]) != napi_ok) return NULL;
+  if (!(values[1] = typed(env, napi_uint8_array, count, 1, kinds))) return NULL;
+  for (size_t k = 0; k < 4; k++) if (!(values[2 + k] = typed(env, napi_float64_array, count, sizeof(double), columns + k * count))) return NULL;
+  if (!(values[6] = typed(env, napi_int32_array, count, sizeof(int32_t), errors))) return NULL;
+  if (napi_create_array_with_length(env, 7, &result) != napi_ok) return NULL;
+  for (uint32_t k = 0; k < 7; k++) if (napi_set_element(env, result, k, values[k]) != napi_ok) return NULL;
+  return result;
 }
 
 /*
@@ -79,7 +97,7 @@ static napi_value typed(napi_env env, napi_typedarray_type type, size_t count, s
  */
 napi_value ReadFolder(napi_env env, napi_callback_info info) {
   size_t argc = 1, length;
-  napi_value argv[1], result;
+  napi_value argv[1], result = NULL;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 1 || napi_get_value_string_utf8(env, argv[0], NULL, 0, &length) != napi_ok) {
     napi_throw_type_error(env, NULL, "readFolder(path)");
     return NULL;
@@ -88,8 +106,9 @@ napi_value ReadFolder(napi_env env, napi_callback_info info) {
   if (!folder) { napi_throw_error(env, NULL, "out of memory"); return NULL; }
   napi_get_value_string_utf8(env, argv[0], folder, length + 1, &length);
   DIR *directory = opendir(folder);
+  int open_error = errno;
   free(folder);
-  if (!directory) { napi_create_int32(env, -errno, &result); return result; }
+  if (!directory) { napi_create_int32(env, -open_error, &result); return result; }
 
   /* Names go to one growing buffer (one allocation, not one a name); pointers are set once it stops moving. */
   size_t count = 0, capacity = 64, text = 0, text_capacity = 4096;
@@ -126,7 +145,11 @@ napi_value ReadFolder(napi_env env, napi_callback_info info) {
   double *numbers = calloc((count + 1) * 4, sizeof(double)); /* size, mtime, dev, ino per entry */
   int32_t *errors = calloc(count + 1, sizeof(int32_t));
   char *names = malloc(text + 1);
-  if (!kinds || !numbers || !errors || !names) { closedir(directory); napi_throw_error(env, NULL, "out of memory"); return NULL; }
+  if (!kinds || !numbers || !errors || !names) {
+    closedir(directory); free(entries); free(arena); free(kinds); free(numbers); free(errors); free(names);
+    napi_throw_error(env, NULL, "out of memory");
+    return NULL;
+  }
   int descriptor = dirfd(directory);
   size_t at = 0;
   for (size_t i = 0; i < count; i++) {
@@ -156,16 +179,13 @@ napi_value ReadFolder(napi_env env, napi_callback_info info) {
   }
   closedir(directory);
 
-  double *sizes = malloc((count + 1) * sizeof(double) * 4);
-  for (size_t k = 0; k < 4; k++) for (size_t i = 0; i < count; i++) sizes[k * count + i] = numbers[i * 4 + k];
-  napi_value values[7];
-  napi_create_string_utf8(env, names, count > 0 ? at : 0, &values[0]);
-  values[1] = typed(env, napi_uint8_array, count, 1, kinds);
-  for (size_t k = 0; k < 4; k++) values[2 + k] = typed(env, napi_float64_array, count, sizeof(double), sizes + k * count);
-  values[6] = typed(env, napi_int32_array, count, sizeof(int32_t), errors);
-  napi_create_array_with_length(env, 7, &result);
-  for (uint32_t k = 0; k < 7; k++) napi_set_element(env, result, k, values[k]);
+  double *columns = malloc((count + 1) * sizeof(double) * 4);
+  if (!columns) napi_throw_error(env, NULL, "out of memory");
+  else {
+    for (size_t k = 0; k < 4; k++) for (size_t i = 0; i < count; i++) columns[k * count + i] = numbers[i * 4 + k];
+    result = folder_result(env, names, count > 0 ? at : 0, count, kinds, columns, errors);
+  }
   free(arena);
-  free(entries); free(kinds); free(numbers); free(errors); free(names); free(sizes);
+  free(entries); free(kinds); free(numbers); free(errors); free(names); free(columns);
   return result;
 }

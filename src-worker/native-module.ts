@@ -50,8 +50,8 @@ export function nativeModule(): NativeModule {
 /**
  * Called on the main thread when a pool whose threads use the module starts: the process then holds the
  * module for its whole life, so it is never unloaded while a terminated thread's environment is torn down
- * (a known way for N-API addons in worker threads to crash at exit). A precaution: CI saw one test process
- * die at exit after its tests passed, which 2 full runs and 90 targeted runs here did not repeat.
+ * (a known way for N-API addons in worker threads to crash at exit). The test processes CI saw die had another
+ * cause: a thread terminated inside a native call (tests/native-teardown.test.ts), fixed in native/.
  */
 export function holdNativeModule(): void {
   nativeModule();
