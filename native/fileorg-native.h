@@ -12,5 +12,6 @@ napi_value PartDigests(napi_env env, napi_callback_info info);
 napi_value Blake3(napi_env env, napi_callback_info info);
 napi_value ReadFolder(napi_env env, napi_callback_info info);
 napi_value StatFiles(napi_env env, napi_callback_info info);
+napi_value ReleaseMemory(napi_env env, napi_callback_info info);
 
 #endif

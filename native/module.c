@@ -14,5 +14,6 @@ NAPI_MODULE_INIT() {
   export_function(env, exports, "blake3", Blake3);
   export_function(env, exports, "readFolder", ReadFolder);
   export_function(env, exports, "statFiles", StatFiles);
+  export_function(env, exports, "releaseMemory", ReleaseMemory);
   return exports;
 }

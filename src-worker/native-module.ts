@@ -20,6 +20,8 @@ export interface NativeModule {
   /** a folder's entries, sorted as JavaScript sorts names: [names NUL-joined, kinds, sizes, mtimesMs, devs, inos, errnos], or -errno */
   /** lstat each file: HASHED (0) if still as scanned, else CHANGED (1); its times (4 a file) and device, inode (2 a file) */
   statFiles?: (paths: string, sizes: Float64Array, mtimesMs: Float64Array, status: Uint8Array, times: Float64Array, ids: Float64Array) => void;
+  /** give the C heap's free pages back to the system (glibc's malloc_trim); true when any were */
+  releaseMemory?: () => boolean;
   readFolder?: (folder: string) => [string, Uint8Array, Float64Array, Float64Array, Float64Array, Float64Array, Int32Array] | number;
 }
 
