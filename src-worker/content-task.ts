@@ -3,6 +3,7 @@ import util from 'node:util';
 import { type Blake3, createBlake3 } from './blake3.js';
 import { type CachedResult, CHANGED, type ContentTask, DIGEST_BYTES, HASHED, type HashPart, type HashResult, type HashTask, NARROW_BYTES, type SaveCacheResult, PART_BYTES, type SniffResult, UNREADABLE } from './content-protocol.js';
 import { sniffFiles } from './sniff-task.js';
+import { collectGarbageSoon } from './collect-garbage.js';
 import { type NativeModule, nativeModule } from './native-module.js';
 import { millisecondsOf, recordTimes } from './stat-times.js';
 
@@ -147,7 +148,13 @@ export default async function runContentTask(task: ContentTask): Promise<HashRes
   // The cache's reader and writer load SQLite (~25 ms a thread): only when a task needs them, not at start-up
   // (a thread's start-up delays the first hashing stage).
   if (task.kind === 'cached') return (await import('./hash-cache-reader.js')).lookUpCached(task);
-  if (task.kind === 'save-cache') return (await import('./hash-cache-writer.js')).writeCacheEntries(task);
+  if (task.kind === 'save-cache') {
+    try {
+      return (await import('./hash-cache-writer.js')).writeCacheEntries(task);
+    } finally {
+      collectGarbageSoon();
+    }
+  }
   if (task.kind === 'sniff') return sniffFiles(task);
   const count = task.sizes.length;
   const result: HashResult = { digests: new Uint8Array(count * DIGEST_BYTES), status: new Uint8Array(count), errors: [], bytesRead: 0, times: new Float64Array(count * 4) };
