@@ -3,8 +3,10 @@ import { type WireBatch } from '../scan/scan-types.js';
 
 /**
  * Every scanned file of a duplicate search, packed: numbers in typed arrays indexed by file number, each folder
- * once, and the names left in the strings the walkers sent (one per batch of 512, NUL-joined) with each file's
- * offset into its batch. A million files cost about 45 MiB of arrays plus the names, and no object per file.
+ * once, and the names as each batch of 512 came from the walkers (NUL-joined), kept as UTF-8 bytes, with each
+ * file's offset into its batch. A million files cost about 45 MiB of arrays plus the names, and no object per
+ * file. (As strings, the names took twice their UTF-8 size: one name that is not Latin-1 makes its whole
+ * batch a two-byte string, and 19% of the benchmark's names are not ASCII: 41 MB of strings against 21.)
  */
 export interface FileTable {
   readonly count: number;
@@ -40,7 +42,9 @@ export function createFileTableBuilder() {
   let batchOf = new Uint32Array(capacity);
   let nameStart = new Uint32Array(capacity);
   let folderOf = new Uint32Array(capacity);
-  const batchNames: string[] = [];
+  // A batch whose names are not well-formed UTF-16 (an unpaired surrogate, possible on Windows) stays a
+  // string: as UTF-8 it could not be given back as it was.
+  const batchNames: Array<Buffer | string> = [];
   const folders: string[] = [];
   const folderIndex = new Map<string, number>();
   const wideIds = new Map<number, string>();
@@ -63,7 +67,8 @@ export function createFileTableBuilder() {
       if (batch.count === 0) return;
       grow(count + batch.count);
       const batchNumber = batchNames.length;
-      batchNames.push(batch.names);
+      const names = batch.names.isWellFormed() ? Buffer.from(batch.names, 'utf8') : batch.names;
+      batchNames.push(names);
       // The batch's folders as indexes into the table's own list (a folder can span batches).
       const local = batch.folders.map((folder) => {
         let index = folderIndex.get(folder);
@@ -79,7 +84,7 @@ export function createFileTableBuilder() {
         batchOf[count + index] = batchNumber;
         nameStart[count + index] = offset;
         folderOf[count + index] = local[batch.folderOf[index] as number] as number;
-        offset = batch.names.indexOf('\0', offset) + 1;
+        offset = typeof names === 'string' ? names.indexOf('\0', offset) + 1 : names.indexOf(0, offset) + 1;
       }
       for (const wide of batch.wideIds) wideIds.set(count + wide.index, `${wide.dev}:${wide.ino}`);
       count += batch.count;
@@ -98,10 +103,11 @@ export function createFileTableBuilder() {
         sameFile: (a, b) => (devs[a] === devs[b] && inos[a] === inos[b]) || (wideIds.size > 0 && wideIds.has(a) && wideIds.get(a) === wideIds.get(b)),
         path(file) {
           const batch = batchOf[file] as number;
-          const text = batchNames[batch] as string;
+          const names = batchNames[batch] as Buffer | string;
           const start = nameStart[file] as number;
-          const end = file + 1 < total && batchOf[file + 1] === batch ? (nameStart[file + 1] as number) - 1 : text.length;
-          return joinPath(folders[folderOf[file] as number] as string, text.slice(start, end));
+          const end = file + 1 < total && batchOf[file + 1] === batch ? (nameStart[file + 1] as number) - 1 : names.length;
+          const name = typeof names === 'string' ? names.slice(start, end) : names.toString('utf8', start, end);
+          return joinPath(folders[folderOf[file] as number] as string, name);
         },
         giveUpColumns: () => ({ sizes, devs, inos }),
         sameSize(keep) {
