@@ -11,9 +11,9 @@ const last = (lines: JsonLine[]): Record<string, unknown> => lines.at(-1) as Rec
 const age = (file: string, seconds: number): void => fs.utimesSync(file, seconds, seconds);
 const inode = (file: string): number => fs.statSync(file).ino;
 
-function cli(dataDir: string, args: string[]) {
+function cli(dataDir: string, args: string[], env: NodeJS.ProcessEnv = {}) {
   // The OS trash of `quarantine empty` goes to a temp XDG data folder, not the real one.
-  return runCli(['--data-dir', dataDir, ...args, '--json'], { env: { XDG_DATA_HOME: path.join(dataDir, 'xdg') } });
+  return runCli(['--data-dir', dataDir, ...args, '--json'], { env: { XDG_DATA_HOME: path.join(dataDir, 'xdg'), ...env } });
 }
 
 describe('fileorg dupes --quarantine', () => {
@@ -131,7 +131,12 @@ describe('fileorg dupes --quarantine', () => {
   });
 });
 
-describe('fileorg dupes --hardlink', () => {
+// A big search (200k files and more) takes what acting needs of each file (its device, inode, times) before
+// the cache writer is given the search's arrays: the same checks must hold there.
+describe.each([
+  { how: 'as a search runs', env: {} },
+  { how: 'as a big search runs (FILEORG_BIG_SEARCH_FILES=1)', env: { FILEORG_BIG_SEARCH_FILES: '1' } },
+])('fileorg dupes --hardlink, $how', ({ env }) => {
   it('replaces each duplicate by a hard link to the kept file, and undo gives each name its own file again', async () => {
     const root = tempDir();
     const dataDir = tempDir('fileorg-data-');
@@ -140,7 +145,7 @@ describe('fileorg dupes --hardlink', () => {
     age(path.join(root, 'a/copy.bin'), 1_650_000_000);
     const before = snapshotTree(root);
     const copyTime = fs.statSync(path.join(root, 'a/copy.bin')).mtimeMs;
-    const run = await cli(dataDir, ['dupes', root, '--hardlink']);
+    const run = await cli(dataDir, ['dupes', root, '--hardlink'], env);
     expect(last(run.lines)).toMatchObject({ status: 'completed', linked: 2, quarantined: 0, freed_bytes: 100_000 });
     expect(snapshotTree(root)).toEqual(before);
     expect(inode(path.join(root, 'a/copy.bin'))).toBe(inode(path.join(root, 'keep.bin')));
@@ -162,12 +167,14 @@ describe('fileorg dupes --hardlink', () => {
     age(path.join(root, 'a.txt'), 1_600_000_000);
     age(path.join(root, 'b.txt'), 1_700_000_000);
     const core = openTestCore();
+    const saved = { ...process.env };
+    Object.assign(process.env, env);
     const result = await core.duplicates.resolve([root], { minSize: 0, includeEmpty: false, includeHidden: false, resolution: 'hardlink', keep: 'oldest', reference: null }, {
       beforeActing: () => {
         fs.writeFileSync(path.join(root, 'b.txt'), 'SAME TEXT'); // same size
         age(path.join(root, 'b.txt'), 1_700_000_000);
       },
-    });
+    }).finally(() => { process.env = saved; });
     expect(result).toMatchObject({ linked: 0, skipped: 1 });
     expect(fs.readFileSync(path.join(root, 'b.txt'), 'utf8')).toBe('SAME TEXT');
     expect(inode(path.join(root, 'b.txt'))).not.toBe(inode(path.join(root, 'a.txt')));

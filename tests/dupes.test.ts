@@ -15,6 +15,8 @@ const dupes = (dirs: string[], extra: string[] = [], env: NodeJS.ProcessEnv = {}
 describe.each([
   { path: 'native reads', env: {} },
   { path: 'JavaScript reads (FILEORG_NATIVE=off)', env: { FILEORG_NATIVE: 'off' } },
+  // Groups built after the cache write, memory released between stages: how a search of 200k files runs.
+  { path: 'run as a big search is (FILEORG_BIG_SEARCH_FILES=1)', env: { FILEORG_BIG_SEARCH_FILES: '1' } },
 ])('fileorg dupes, $path', ({ env }) => {
   it('finds exactly the planted groups, not the decoys that share size and first and last 4 KiB', async () => {
     const root = tempDir();

@@ -1,5 +1,7 @@
 import { type DuplicateGroup, type DuplicateProgress, type DuplicateSearchResult, type DuplicateSkip, type DuplicateStage } from '../../../src-shared/duplicates.js';
 import { CHANGED, DIGEST_BYTES, HASHED, type HashPart, PART_BITS, PART_BYTES, UNREADABLE } from '../../../src-worker/content-protocol.js';
+import { collectGarbageNow } from '../../../src-worker/collect-garbage.js';
+import { nativeModule } from '../../../src-worker/native-module.js';
 import { nanosecondsOf } from '../../../src-worker/stat-times.js';
 import { scanTreePacked } from '../scan/scan-tree.js';
 import { type WalkerPool } from '../scan/walker-pool.js';
@@ -46,6 +48,18 @@ const FILES_PER_TASK = 256;
 const BYTES_PER_TASK = 8 * 1024 * 1024;
 /** Tasks in flight per content thread: enough that no thread waits for the main thread. */
 const TASKS_IN_FLIGHT_PER_THREAD = 4;
+/**
+ * From this many files scanned, a search puts memory before speed: it gives freed memory back to the system
+ * after each stage, and builds its groups only once the hash cache is written (not beside the writing). At
+ * 1M files that took peak RSS from ~470 MiB to ~325 (npm run bench:dupes); below, it would cost time (each
+ * release is a full garbage collection, ~10 ms at 1M files) for little memory.
+ */
+const BIG_SEARCH_FILES = 200_000;
+/** FILEORG_BIG_SEARCH_FILES lowers it: the tests run small trees the way a big one runs. */
+function bigSearchFiles(): number {
+  const set = Number(process.env.FILEORG_BIG_SEARCH_FILES);
+  return Number.isSafeInteger(set) && set > 0 ? set : BIG_SEARCH_FILES;
+}
 
 /**
  * Groups as two packed arrays: the files of group g are members[bounds[g] .. bounds[g + 1]). A stage reads
@@ -71,6 +85,7 @@ export async function findDuplicates(request: DuplicateSearchRequest, using: { w
   const table = await scanAll(request, using.walkers, onProgress);
   // A search of a million files is long after its scan: the walkers' memory is better given back now.
   using.walkers.trim();
+  const big = table.count >= bigSearchFiles();
   // The content threads start now, while this thread groups the files by size (one core is idle then). Started
   // with the scan, their start-up (~100 ms of CPU each) took the cores from the two walkers: measured at 100k
   // files, 3.47 s against 3.68 s (mean of 4 alternating runs).
@@ -81,6 +96,7 @@ export async function findDuplicates(request: DuplicateSearchRequest, using: { w
   // A first search (empty cache) looks nothing up; later ones look up every candidate before reading any.
   const recorder = createCacheRecorder(table.count, groups.members.length);
   const cacheHasRows = using.cache !== undefined && !using.cache.isEmpty();
+  if (big) releaseFreedMemory();
   const cached = using.cache && cacheHasRows ? await lookUpCached(table, groups, using.pool, using.cache, recorder, onProgress) : undefined;
 
   const skipped: DuplicateSkip[] = [];
@@ -96,6 +112,7 @@ export async function findDuplicates(request: DuplicateSearchRequest, using: { w
     const [finished, going] = split(table, regroup(hashed, outcome.digests, outcome.status), finalFor);
     collect(finished);
     groups = concat(going, passing);
+    if (big) releaseFreedMemory();
   };
   // The empty file's content is nothing: its group needs no reading.
   if (request.includeEmpty) {
@@ -110,32 +127,42 @@ export async function findDuplicates(request: DuplicateSearchRequest, using: { w
   await stage('suffix', (size) => size > SUFFIX_ABOVE, () => false);
   await stage('full', () => true, () => true);
 
-  const found: Array<{ group: DuplicateGroup; members: number[] }> = [];
-  for (const part of done) {
-    for (let index = 0; index < groupCount(part); index++) {
-      const group = part.members.subarray(part.bounds[index], part.bounds[index + 1]);
-      const paths = Array.from(group, (file) => table.path(file));
-      const order = paths.map((_, at) => at).sort((a, b) => byCodeUnits(paths[a] as string, paths[b] as string));
-      const hash = Buffer.from(part.digests.buffer, part.digests.byteOffset + index * DIGEST_BYTES, DIGEST_BYTES).toString('hex');
-      found.push({
-        group: { size: table.size(group[0] as number), hash, files: order.map((at) => paths[at] as string) } satisfies DuplicateGroup,
-        members: order.map((at) => group[at] as number),
-      });
-    }
-  }
+  // The decided groups as one Groups, and what reporting needs of their files taken now: the recorder and the
+  // table's number columns go to the cache writer below, and nothing may read them after that.
+  const decided = done.reduce(concat, { members: new Uint32Array(0), bounds: [0], digests: new Uint8Array(0) });
   done.length = 0;
+  const sizes = Array.from({ length: groupCount(decided) }, (_, group) => table.size(decided.members[decided.bounds[group] as number] as number));
+  const facts = groupedFileFacts(decided.members, table, recorder);
+  const filesScanned = table.count;
+  // The cache is written on a content thread (at 1M files ~1.6 s, mostly SQLite's). A failed write costs the
+  // next search its reads, nothing else. A big search builds its groups only once it is done: the recorder
+  // and the columns it was given (~100 MB at 1M files) are then freed, not held beside the result.
+  const saved = using.cache ? using.cache.save(using.pool, recorder, table.giveUpColumns(), cacheHasRows).then(() => undefined, () => undefined) : Promise.resolve();
+  if (big) {
+    await saved;
+    releaseFreedMemory();
+  }
+
+  const found: Array<{ group: DuplicateGroup; positions: number[] }> = [];
+  for (let index = 0; index < groupCount(decided); index++) {
+    const start = decided.bounds[index] as number;
+    const group = decided.members.subarray(start, decided.bounds[index + 1]);
+    const paths = Array.from(group, (file) => table.path(file));
+    const order = paths.map((_, at) => at).sort((a, b) => byCodeUnits(paths[a] as string, paths[b] as string));
+    const hash = Buffer.from(decided.digests.buffer, decided.digests.byteOffset + index * DIGEST_BYTES, DIGEST_BYTES).toString('hex');
+    found.push({
+      group: { size: sizes[index] as number, hash, files: order.map((at) => paths[at] as string) } satisfies DuplicateGroup,
+      positions: order.map((at) => start + at),
+    });
+  }
   // Most space to win first; then by first path, compared as code units like the paths within a group (the
   // ICU collation of localeCompare showed in profiles of a 1M-file search, and no locale is wanted here).
   const wasted = (group: DuplicateGroup): number => group.size * (group.files.length - 1);
   found.sort((a, b) => wasted(b.group) - wasted(a.group) || byCodeUnits(a.group.files[0] as string, b.group.files[0] as string));
   const reported = found.map((entry) => entry.group);
-  // What resolving needs of the grouped files, copied out in result order: the file table and the recorder
-  // (at 1M files ~100 MB with the names) are garbage, or given to the cache writer, once this returns.
-  const facts = groupedFileFacts(found.map((entry) => entry.members), table, recorder);
-  const filesScanned = table.count;
-  // The cache is written on a content thread while the caller reports the groups (at 1M files the writing
-  // is ~1.6 s, mostly SQLite's). A failed write costs the next search its reads, nothing else.
-  const saved = using.cache ? using.cache.save(using.pool, recorder, table.giveUpColumns(), cacheHasRows).then(() => undefined, () => undefined) : Promise.resolve();
+  // Each reported file's position among the decided members (where its facts are), in result order.
+  const positions = Uint32Array.from(found.flatMap((entry) => entry.positions));
+  found.length = 0;
   return {
     result: {
       type: 'result', groups: reported,
@@ -145,34 +172,31 @@ export async function findDuplicates(request: DuplicateSearchRequest, using: { w
     // Objects made when asked (resolving needs them; a plain search does not).
     details: () => {
       let flat = 0;
-      return reported.map((group) => group.files.map((path): HashedFile => facts(flat++, path)));
+      return reported.map((group) => group.files.map((path): HashedFile => facts(positions[flat++] as number, path)));
     },
     saved,
   };
 }
 
 /**
- * The grouped files' mtime, device, inode and the ctime their digests were made under, packed by position in
- * the result (groups in order, files in order); answers a function making one file's HashedFile.
+ * The grouped files' mtime, device, inode and the ctime their digests were made under, packed by position among
+ * `members`; answers a function making one file's HashedFile.
  */
-function groupedFileFacts(members: number[][], table: FileTable, recorder: CacheRecorder): (flat: number, path: string) => HashedFile {
-  const total = members.reduce((sum, files) => sum + files.length, 0);
+function groupedFileFacts(members: Uint32Array, table: FileTable, recorder: CacheRecorder): (position: number, path: string) => HashedFile {
+  const total = members.length;
   const mtimes = new Float64Array(total);
   const devs = new Float64Array(total);
   const inos = new Float64Array(total);
   const ctimes = new Float64Array(total * 2).fill(Number.NaN);
   const wide = new Map<number, string>();
-  let flat = 0;
-  for (const files of members) {
-    for (const file of files) {
-      mtimes[flat] = table.mtimeMs(file);
-      devs[flat] = table.devNumber(file);
-      inos[flat] = table.inoNumber(file);
-      if (Number.isNaN(devs[flat]) || Number.isNaN(inos[flat])) wide.set(flat, table.identity(file));
-      const ctime = recorder.ctime(file);
-      if (ctime) ctimes.set(ctime, flat * 2);
-      flat++;
-    }
+  for (let flat = 0; flat < total; flat++) {
+    const file = members[flat] as number;
+    mtimes[flat] = table.mtimeMs(file);
+    devs[flat] = table.devNumber(file);
+    inos[flat] = table.inoNumber(file);
+    if (Number.isNaN(devs[flat]) || Number.isNaN(inos[flat])) wide.set(flat, table.identity(file));
+    const ctime = recorder.ctime(file);
+    if (ctime) ctimes.set(ctime, flat * 2);
   }
   return (at, path) => {
     const [dev, ino] = (wide.get(at) ?? `${devs[at]}:${inos[at]}`).split(':') as [string, string];
@@ -239,6 +263,16 @@ function throttled(onProgress: ((progress: DuplicateProgress) => void) | undefin
     reportedAt = now;
     onProgress?.({ ...progress });
   };
+}
+
+/**
+ * Give freed memory back to the system: the stage's garbage now (its big arrays would wait for a full
+ * collection, which this thread, allocating little, rarely needs), then the C heap's free pages (see
+ * native/release-memory.c: the threads' buffers, freed here, leave it full of holes).
+ */
+function releaseFreedMemory(): void {
+  collectGarbageNow();
+  nativeModule().releaseMemory?.();
 }
 
 const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -354,7 +388,13 @@ async function hashStage(table: FileTable, groups: Groups, part: HashPart,
   const count = order.length;
   const readOf = (size: number): number => (part === 'full' || size <= PART_BYTES ? size : PART_BYTES);
   let bytesTotal = 0;
-  for (const position of order) bytesTotal += readOf(table.size(groups.members[position] as number));
+  let wholeFiles = 0; // files whose digest this stage makes is their full hash (the recorder keeps those)
+  for (const position of order) {
+    const size = table.size(groups.members[position] as number);
+    bytesTotal += readOf(size);
+    if (part === 'full' || size <= PART_BYTES) wholeFiles++;
+  }
+  if (part !== 'suffix') recorder.reserveFull(wholeFiles);
   const progress = { type: 'progress', stage: part satisfies DuplicateStage, files_done: 0, files_total: count, bytes_done: 0, bytes_total: bytesTotal } satisfies DuplicateProgress;
   if (count === 0) { onProgress?.(progress); return { digests, status, bytesRead: 0 }; }
   let bytesRead = 0;
