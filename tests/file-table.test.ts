@@ -3,12 +3,12 @@ import { expect, it } from 'vitest';
 import { createFileTableBuilder } from '../src-main/core/dupes/file-table.js';
 import { type WireBatch } from '../src-main/core/scan/scan-types.js';
 
-function batch(folders: string[], folderOf: number[], names: string[]): WireBatch {
+function batch(folders: string[], folderOf: number[], names: string[], sizes: number[] = names.map(() => 10)): WireBatch {
   const count = names.length;
   const numbers = (value: number): Float64Array => new Float64Array(count).fill(value);
   return {
     count, folders, folderOf: Uint32Array.from(folderOf), names: names.join('\0'),
-    sizes: numbers(10), mtimesMs: numbers(1_600_000_000_000), devs: numbers(1), inos: Float64Array.from(names, (_, index) => index + 1),
+    sizes: Float64Array.from(sizes), mtimesMs: numbers(1_600_000_000_000), devs: numbers(1), inos: Float64Array.from(names, (_, index) => index + 1),
     roots: new Uint16Array(count), wideIds: [],
   };
 }
@@ -30,4 +30,16 @@ it('gives back every path exactly: ASCII, accented, CJK and emoji names side by 
     path.join(root, 'a.txt'), path.join(other, 'é'), path.join(other, '日本語の名前.pdf'), path.join(root, '😀 smile.png'), path.join(other, 'x'),
     path.join(other, 'lone \ud800 half.txt'), path.join(other, 'after.txt'),
   ]);
+});
+
+// Groups by ascending size, files in scan order within each, sizes seen once left out; the same whether
+// sizes and file numbers pack into one sortable number or (a size near 2^53 bytes) they do not.
+it.each([['sizes that pack with the file numbers', 0], ['a size too big to pack', 2 ** 52]])('groups files by size: %s', (_label, huge) => {
+  const builder = createFileTableBuilder();
+  const sizes = [30, 10, 20, 10, 30, 5, 10, 0, 0, huge, huge];
+  builder.add(batch([path.sep], sizes.map(() => 0), sizes.map((_, index) => `f${index}`), sizes));
+  const table = builder.finish();
+  const { members, bounds } = table.sameSize((size) => size >= 1);
+  const groups = bounds.slice(0, -1).map((start, group) => [...members.subarray(start, bounds[group + 1])]);
+  expect(groups).toEqual([[1, 3, 6], [0, 4], ...(huge > 0 ? [[9, 10]] : [])]);
 });
