@@ -52,14 +52,16 @@ export function writeEntry(blob: EntryWriter, at: number, ino: number, size: num
   view.setUint32(at + 36, times[timesAt + 3] as number, true);
   bytes[at + 40] = flags;
   let next = at + HEADER_BYTES;
-  const copy = (from: Uint8Array, fromAt: number, width: number): void => {
-    for (let byte = 0; byte < width; byte++) bytes[next + byte] = from[fromAt + byte] as number;
-    next += width;
-  };
-  if (flags & ENTRY_PREFIX) copy(digests.prefix, digests.prefixAt, NARROW_BYTES);
-  if (flags & ENTRY_SUFFIX) copy(digests.suffix, digests.suffixAt, NARROW_BYTES);
-  if (flags & ENTRY_FULL) copy(digests.full, digests.fullAt, DIGEST_BYTES);
+  if (flags & ENTRY_PREFIX) next = copyDigest(digests.prefix, digests.prefixAt, NARROW_BYTES, bytes, next);
+  if (flags & ENTRY_SUFFIX) next = copyDigest(digests.suffix, digests.suffixAt, NARROW_BYTES, bytes, next);
+  if (flags & ENTRY_FULL) next = copyDigest(digests.full, digests.fullAt, DIGEST_BYTES, bytes, next);
   return next;
+}
+
+/** `width` bytes of `from` into `to` at `at`; answers the end. (Not a closure made per entry: 83k at 100k files.) */
+function copyDigest(from: Uint8Array, fromAt: number, width: number, to: Uint8Array, at: number): number {
+  for (let byte = 0; byte < width; byte++) to[at + byte] = from[fromAt + byte] as number;
+  return at + width;
 }
 
 /** Pack entries (any order) into one bucket's blob, sorted by inode. */

@@ -84,4 +84,23 @@ describe('the hash cache', () => {
     expect(javascript.hashed_bytes).toBeLessThan(native.hashed_bytes / 2);
     expect(nativeAgain.hashed_bytes).toBeLessThan(native.hashed_bytes / 2);
   });
+
+  const shm = '/dev/shm';
+  const shmIsAnotherDevice = fs.existsSync(shm) && fs.statSync(shm).dev !== fs.statSync(tempDir()).dev;
+  // The writer sorts each device's files by inode into buckets of its own: one search over two devices must
+  // leave both remembered.
+  it.skipIf(!shmIsAnotherDevice)('(needs /dev/shm on its own device) remembers the files of a search over two devices, each under its own device', async () => {
+    const here = tempDir();
+    const there = tempDir('fileorg-shm-', shm);
+    const dataDir = tempDir('fileorg-data-');
+    const body = 'q'.repeat(9_000);
+    writeTree(here, { 'a.bin': body, 'b.bin': 'r'.repeat(9_000), 'c.bin': 's'.repeat(9_000) });
+    writeTree(there, { 'a.bin': body, 'b.bin': 't'.repeat(9_000), 'c.bin': 's'.repeat(9_000) });
+    const expected = sortedGroups({ groups: [['a.bin'], ['c.bin']].map(([name]) => ({ files: [path.join(here, name as string), path.join(there, name as string)].sort() })) } as Result);
+    const first = resultOf((await runCli(['--data-dir', dataDir, 'dupes', here, there, '--json'])).lines);
+    expect(sortedGroups(first)).toEqual(expected);
+    const second = resultOf((await runCli(['--data-dir', dataDir, 'dupes', here, there, '--json'])).lines);
+    expect(sortedGroups(second)).toEqual(expected);
+    expect(second).toMatchObject({ hashed_bytes: 0, cache_hits: 6 });
+  });
 });
