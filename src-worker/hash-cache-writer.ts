@@ -101,7 +101,7 @@ export function writeCacheEntries(task: SaveCacheTask): SaveCacheResult {
       return source;
     };
     let rows = 0;
-    let flags = new Uint8Array(BUCKET_INODES); // of the bucket being written, by position (hard links on other devices may share an inode)
+    let flags = new Uint8Array(BUCKET_INODES); // of the bucket being written, by position (a bucket holds one file an inode at most)
     database.transaction(() => {
       const inoOf = inodesOf(task);
       for (const { dev, slots: ordered } of slotsByInode(task)) {
