@@ -5,7 +5,7 @@ import { nativeModule } from '../../../src-worker/native-module.js';
 import { nanosecondsOf } from '../../../src-worker/stat-times.js';
 import { scanTreePacked } from '../scan/scan-tree.js';
 import { type WalkerPool } from '../scan/walker-pool.js';
-import { type ContentPool } from './content-pool.js';
+import { type ContentPool, TASKS_PER_THREAD } from './content-pool.js';
 import { createFileTableBuilder, type FileTable } from './file-table.js';
 import { type CacheRecorder, createCacheRecorder, type HashCache } from './hash-cache.js';
 
@@ -46,8 +46,6 @@ export interface DuplicateSearch {
  */
 const FILES_PER_TASK = 256;
 const BYTES_PER_TASK = 8 * 1024 * 1024;
-/** Tasks in flight per content thread: enough that no thread waits for the main thread. */
-const TASKS_IN_FLIGHT_PER_THREAD = 4;
 /**
  * From this many files scanned, a search puts memory before speed: it gives freed memory back to the system
  * after each stage, and builds its groups only once the hash cache is written (not beside the writing). At
@@ -245,7 +243,7 @@ async function lookUpCached(table: FileTable, groups: Groups, pool: ContentPool,
       report(progress, progress.files_done === count);
     }
   };
-  await Promise.all(Array.from({ length: pool.threads * TASKS_IN_FLIGHT_PER_THREAD }, runOne));
+  await Promise.all(Array.from({ length: pool.threads * TASKS_PER_THREAD }, runOne));
   if (count === 0) onProgress?.(progress);
   return found;
 }
@@ -443,7 +441,7 @@ async function hashStage(table: FileTable, groups: Groups, part: HashPart,
       report(progress, progress.files_done === count);
     }
   };
-  await Promise.all(Array.from({ length: pool.threads * TASKS_IN_FLIGHT_PER_THREAD }, runOne));
+  await Promise.all(Array.from({ length: pool.threads * TASKS_PER_THREAD }, runOne));
   return { digests, status, bytesRead };
 }
 
