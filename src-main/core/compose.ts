@@ -35,7 +35,7 @@ export function openAppCore(options: { dataDir: string; clock?: () => number; ne
     // Bound late: the duplicate service needs the operations to act, and operations need its search for rules.
     searchDuplicates: (roots, includeHidden) => duplicates.search(roots, { minSize: 0, includeEmpty: false, includeHidden }),
   });
-  const duplicates = createDuplicates({ database, dataDir: options.dataDir, clock, operations, pool: contentPool, ...(options.trash ? { trash: options.trash } : {}) });
+  const duplicates = createDuplicates({ database, dataDir: options.dataDir, clock, operations, ...(options.trash ? { trash: options.trash } : {}) });
   const recovered = operations.recoverInterrupted();
   return {
     database, operations, duplicates, recovered,

@@ -13,12 +13,23 @@ import { builtFile } from '../built-file.js';
  */
 export const TASKS_PER_THREAD = 4;
 
+/** The duplicate search's reading, on whichever threads run it (this pool, or the walkers: content-on-walkers.ts). */
+export interface ContentTasks {
+  threads: number;
+  hash(task: Omit<HashTask, 'kind'>): Promise<HashResult>;
+  cached(task: Omit<CacheTask, 'kind'>): Promise<CachedResult>;
+  /** `transfer`: the buffers of the task's arrays, moved to the thread (the caller gives them up) */
+  saveCache(task: Omit<SaveCacheTask, 'kind'>, transfer: ArrayBuffer[]): Promise<SaveCacheResult>;
+}
+
 /**
  * Threads that read file contents, one per core: hashing for the duplicate search (reading the first 4 KiB of
  * many small files is syscalls, hashing whole files is CPU; both spread over cores) and the categorizer's
  * sniffing of types and photo dates. The queue is bounded; callers keep a few tasks per thread in flight.
  */
-export function createContentPool(threads = Math.max(1, os.availableParallelism())) {
+export function createContentPool(threads = Math.max(1, os.availableParallelism())): ContentTasks & {
+  warm(): void; sniff(task: Omit<SniffTask, 'kind'>): Promise<SniffResult>; close(): Promise<void>;
+} {
   let pool: Piscina | undefined;
   const getPool = (): Piscina => {
     if (!pool) holdNativeModule();

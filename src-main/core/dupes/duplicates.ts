@@ -8,7 +8,6 @@ import { type AppDatabase } from '../db/open-database.js';
 import { type OrganizeHooks, type Operations } from '../ops/operations.js';
 import { checkRootsApart } from '../scan/check-roots.js';
 import { createWalkerPool } from '../scan/walker-pool.js';
-import { type ContentPool } from './content-pool.js';
 import { type DuplicateSearch, findDuplicates } from './find-duplicates.js';
 import { createHashCache } from './hash-cache.js';
 import { planDedupe } from './plan-dedupe.js';
@@ -30,13 +29,12 @@ export interface ResolveOptions {
   keepPaths?: readonly string[];
 }
 
-/** The duplicate search service: its own walker threads, and the content threads it shares with organize. */
-export function createDuplicates(dependencies: { database: AppDatabase; dataDir: string; clock: () => number; operations: Operations; pool: ContentPool; trash?: TrashFiles }) {
+/** The duplicate search service: its own walker threads, which scan and then read the files (content-on-walkers.ts). */
+export function createDuplicates(dependencies: { database: AppDatabase; dataDir: string; clock: () => number; operations: Operations; trash?: TrashFiles }) {
   const dataDir = path.resolve(dependencies.dataDir);
   const protectedFolders = [dataDir];
   const walkers = createWalkerPool();
-  const { pool } = dependencies;
-  // The content threads compute the narrowing digests natively when the module loads there, as it does here.
+  // The walkers compute the narrowing digests natively when the module loads there, as it does here.
   const cache = createHashCache(dependencies.database, nativeModule().partDigests ? PART_KINDS.native : PART_KINDS.javascript, dependencies.clock);
   const quarantine = createQuarantine(dependencies.database, { clock: dependencies.clock, trash: dependencies.trash ?? trashWithPackage });
 
@@ -52,7 +50,7 @@ export function createDuplicates(dependencies: { database: AppDatabase; dataDir:
   let saving: Promise<void> = Promise.resolve();
   const searchAnd = async (roots: string[], options: DuplicateSearchOptions, onProgress?: (progress: DuplicateProgress) => void): Promise<DuplicateSearch> => {
     await saving;
-    const found = await findDuplicates({ roots, ...options, excludedFolders: protectedFolders }, { walkers, pool, cache }, onProgress);
+    const found = await findDuplicates({ roots, ...options, excludedFolders: protectedFolders }, { walkers, cache }, onProgress);
     saving = found.saved;
     return found;
   };

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { type DuplicateGroup, type DuplicateProgress, type DuplicateSearchResult, type DuplicateSkip, type DuplicateStage } from '../../../src-shared/duplicates.js';
 import { CHANGED, DIGEST_BYTES, HASHED, type HashPart, PART_BITS, PART_BYTES, UNREADABLE } from '../../../src-worker/content-protocol.js';
 import { collectGarbageNow } from '../../../src-worker/collect-garbage.js';
@@ -5,7 +6,8 @@ import { nativeModule } from '../../../src-worker/native-module.js';
 import { nanosecondsOf } from '../../../src-worker/stat-times.js';
 import { scanTreePacked } from '../scan/scan-tree.js';
 import { type WalkerPool } from '../scan/walker-pool.js';
-import { type ContentPool, TASKS_PER_THREAD } from './content-pool.js';
+import { type ContentTasks, TASKS_PER_THREAD } from './content-pool.js';
+import { contentOnWalkers, type WalkerContent } from './content-on-walkers.js';
 import { createFileTableBuilder, type FileTable } from './file-table.js';
 import { type CacheRecorder, createCacheRecorder, type HashCache } from './hash-cache.js';
 
@@ -78,16 +80,25 @@ const groupCount = (groups: Groups): number => groups.bounds.length - 1;
  * that is unreadable, or that changed since the scan or while it was read, leaves its group and is reported
  * as skipped.
  */
-export async function findDuplicates(request: DuplicateSearchRequest, using: { walkers: WalkerPool; pool: ContentPool; cache?: HashCache },
+export async function findDuplicates(request: DuplicateSearchRequest, using: { walkers: WalkerPool; cache?: HashCache; readThreads?: number },
   onProgress?: (progress: DuplicateProgress) => void): Promise<DuplicateSearch> {
   const table = await scanAll(request, using.walkers, onProgress);
-  // A search of a million files is long after its scan: the walkers' memory is better given back now.
-  using.walkers.trim();
   const big = table.count >= bigSearchFiles();
-  // The content threads start now, while this thread groups the files by size (one core is idle then). Started
-  // with the scan, their start-up (~100 ms of CPU each) took the cores from the two walkers: measured at 100k
-  // files, 3.47 s against 3.68 s (mean of 4 alternating runs).
-  using.pool.warm();
+  // The walkers that scanned now read the files (see content-on-walkers.ts); they go back to their pool once
+  // the cache is written, or when the search fails.
+  const content = contentOnWalkers(using.walkers, using.readThreads ?? Math.max(1, os.availableParallelism()));
+  try {
+    return await searchScanned(request, table, big, { content, cache: using.cache }, onProgress);
+  } catch (error) {
+    content.release();
+    throw error;
+  }
+}
+
+async function searchScanned(request: DuplicateSearchRequest, table: FileTable, big: boolean, using: { content: WalkerContent; cache?: HashCache },
+  onProgress?: (progress: DuplicateProgress) => void): Promise<DuplicateSearch> {
+  // A search of a million files is long after its scan: what the walk left on the walkers' heaps goes now.
+  if (big) await using.content.collectGarbage();
   const smallest = Math.max(request.minSize, request.includeEmpty ? 0 : 1);
   const sameSize = table.sameSize((size) => size >= smallest);
   let groups = withoutSecondNames(table, { ...sameSize, digests: new Uint8Array((sameSize.bounds.length - 1) * DIGEST_BYTES) });
@@ -95,7 +106,7 @@ export async function findDuplicates(request: DuplicateSearchRequest, using: { w
   const recorder = createCacheRecorder(table.count, groups.members.length);
   const cacheHasRows = using.cache !== undefined && !using.cache.isEmpty();
   if (big) releaseFreedMemory();
-  const cached = using.cache && cacheHasRows ? await lookUpCached(table, groups, using.pool, using.cache, recorder, onProgress) : undefined;
+  const cached = using.cache && cacheHasRows ? await lookUpCached(table, groups, using.content, using.cache, recorder, onProgress) : undefined;
 
   const skipped: DuplicateSkip[] = [];
   // The decided groups, as each stage's packed Groups (a few per search), not a pair of typed arrays per group
@@ -105,7 +116,7 @@ export async function findDuplicates(request: DuplicateSearchRequest, using: { w
   let hashedBytes = 0;
   const stage = async (part: HashPart, needs: (size: number) => boolean, finalFor: (size: number) => boolean): Promise<void> => {
     const [hashed, passing] = split(table, groups, needs);
-    const outcome = await hashStage(table, hashed, part, { pool: using.pool, cached, recorder }, skipped, onProgress);
+    const outcome = await hashStage(table, hashed, part, { pool: using.content, cached, recorder }, skipped, onProgress);
     hashedBytes += outcome.bytesRead;
     const [finished, going] = split(table, regroup(hashed, outcome.digests, outcome.status), finalFor);
     collect(finished);
@@ -135,7 +146,9 @@ export async function findDuplicates(request: DuplicateSearchRequest, using: { w
   // The cache is written on a content thread (at 1M files ~1.6 s, mostly SQLite's). A failed write costs the
   // next search its reads, nothing else. A big search builds its groups only once it is done: the recorder
   // and the columns it was given (~100 MB at 1M files) are then freed, not held beside the result.
-  const saved = using.cache ? using.cache.save(using.pool, recorder, table.giveUpColumns(), cacheHasRows).then(() => undefined, () => undefined) : Promise.resolve();
+  const { content } = using;
+  const saved = (using.cache ? using.cache.save(content, recorder, table.giveUpColumns(), cacheHasRows).then(() => undefined, () => undefined) : Promise.resolve())
+    .finally(() => { content.release(); });
   if (big) {
     await saved;
     releaseFreedMemory();
@@ -212,7 +225,7 @@ interface CachedDigests {
   hits: number;
 }
 
-async function lookUpCached(table: FileTable, groups: Groups, pool: ContentPool, cache: HashCache, recorder: CacheRecorder,
+async function lookUpCached(table: FileTable, groups: Groups, pool: ContentTasks, cache: HashCache, recorder: CacheRecorder,
   onProgress?: (progress: DuplicateProgress) => void): Promise<CachedDigests> {
   const count = groups.members.length;
   const order = Uint32Array.from(groups.members).sort(); // scan order: neighbours share cached path lookups
@@ -374,7 +387,7 @@ function concat(a: Groups, b: Groups): Groups {
 
 /** Hash `part` of every file in the groups on the content threads; digests and statuses by member position. */
 async function hashStage(table: FileTable, groups: Groups, part: HashPart,
-  using: { pool: ContentPool; cached: CachedDigests | undefined; recorder: CacheRecorder },
+  using: { pool: ContentTasks; cached: CachedDigests | undefined; recorder: CacheRecorder },
   skipped: DuplicateSkip[], onProgress?: (progress: DuplicateProgress) => void): Promise<{ digests: Uint8Array; status: Uint8Array; bytesRead: number }> {
   const { pool, cached, recorder } = using;
   const digests = new Uint8Array(groups.members.length * DIGEST_BYTES);

@@ -1,7 +1,7 @@
 import { ENTRY_NATIVE_PARTS } from '../../../src-worker/cache-entries.js';
 import { DIGEST_BYTES, NARROW_BYTES, NARROW_OFFSET, NARROW_SLOT_BYTES, PART_BITS, PART_KINDS, type HashPart, type PartKind, type RecordedSlots } from '../../../src-worker/content-protocol.js';
 import { type AppDatabase } from '../db/open-database.js';
-import { type ContentPool } from './content-pool.js';
+import { type ContentTasks } from './content-pool.js';
 
 /** Seconds are kept as 32-bit unsigned (to 2106); a file with a time outside that is simply not cached. */
 const SECONDS_LIMIT = 2 ** 32;
@@ -125,7 +125,7 @@ export function createHashCache(database: AppDatabase, partKind: PartKind, clock
      * Write what the search learned on a content thread, in one transaction, a row per bucket. The recorder's
      * arrays and the table's columns move to that thread (no copy): neither may be used after this call.
      */
-    save(pool: ContentPool, recorder: CacheRecorder, table: { sizes: Float64Array; devs: Float64Array; inos: Float64Array }, mergeWithStored: boolean): Promise<unknown> {
+    save(pool: ContentTasks, recorder: CacheRecorder, table: { sizes: Float64Array; devs: Float64Array; inos: Float64Array }, mergeWithStored: boolean): Promise<unknown> {
       const slots = recorder.slots();
       const arrays = [slots.files, slots.parts, slots.dirty, slots.narrow, slots.times, slots.fullAt, slots.full, table.sizes, table.devs, table.inos];
       return pool.saveCache({

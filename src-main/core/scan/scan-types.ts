@@ -1,3 +1,5 @@
+import { type ContentTask } from '../../../src-worker/content-protocol.js';
+
 /** A batch of scanned files as the planner reads it: columns rather than one object per file. */
 export interface ScanBatch {
   paths: string[];
@@ -68,3 +70,14 @@ export type WalkerMessage =
   | { type: 'batch'; slot: number; batch: WireBatch }
   | { type: 'done'; slot: number; summary: ScanSummary; subfolders: string[] }
   | { type: 'error'; slot: number; message: string };
+
+/**
+ * Coordinator -> walker thread, after its scan: a content task (src-worker/content-protocol.ts) to run there,
+ * or a full garbage collection of the scan's leftovers. The duplicate search reads files on the walkers its
+ * scan used (src-main/core/dupes/content-on-walkers.ts).
+ */
+export type WalkerJob = { type: 'content'; job: number; task: ContentTask } | { type: 'collect'; job: number };
+
+/** Walker thread -> the content runner, about job `job`. */
+export type WalkerJobAnswer = { type: 'job-done'; job: number; result: unknown } | { type: 'job-error'; job: number; message: string };
+

@@ -1,20 +1,41 @@
-import { parentPort } from 'node:worker_threads';
-import { type WalkerMessage, type WalkerTask } from './scan-types.js';
+import { type MessagePort, parentPort } from 'node:worker_threads';
+import { collectGarbageNow } from '../../../src-worker/collect-garbage.js';
+import { type WalkerJob, type WalkerJobAnswer, type WalkerMessage, type WalkerTask } from './scan-types.js';
 import { walkFolder } from './walk-tree.js';
 
 // Walker thread: takes one task at a time from the coordinator (scan-tree.ts) and streams its files back.
-// It lives in a pool across scans, so every task carries the options of its scan.
-const port = parentPort;
-if (!port) throw new Error('scan-worker must run in a worker thread');
+// It lives in a pool across scans, so every task carries the options of its scan. After a scan it may be
+// given jobs instead (content-on-walkers.ts): the duplicate search reads files here.
+if (!parentPort) throw new Error('scan-worker must run in a worker thread');
+const port: MessagePort = parentPort;
 
-port.on('message', ({ slot, task, options }: WalkerTask) => {
+type ContentTaskModule = typeof import('../../../src-worker/content-task.js');
+/** Loaded with the first job: a walker of an organize scan never needs it. */
+let contentTask: Promise<ContentTaskModule> | undefined;
+
+port.on('message', (message: WalkerTask | WalkerJob) => {
+  if ('type' in message) {
+    void runJob(message);
+    return;
+  }
+  const { slot, task, options } = message;
   try {
     const { summary, subfolders } = walkFolder(task, options, (batch, transfer) => {
-      const message: WalkerMessage = { type: 'batch', slot, batch };
-      port.postMessage(message, transfer);
+      port.postMessage({ type: 'batch', slot, batch } satisfies WalkerMessage, transfer);
     });
     port.postMessage({ type: 'done', slot, summary, subfolders } satisfies WalkerMessage);
   } catch (error) {
     port.postMessage({ type: 'error', slot, message: error instanceof Error ? error.message : String(error) } satisfies WalkerMessage);
   }
 });
+
+async function runJob(job: WalkerJob): Promise<void> {
+  try {
+    let result: unknown;
+    if (job.type === 'collect') collectGarbageNow();
+    else result = await (await (contentTask ??= import('../../../src-worker/content-task.js'))).default(job.task);
+    port.postMessage({ type: 'job-done', job: job.job, result } satisfies WalkerJobAnswer);
+  } catch (error) {
+    port.postMessage({ type: 'job-error', job: job.job, message: error instanceof Error ? error.message : String(error) } satisfies WalkerJobAnswer);
+  }
+}

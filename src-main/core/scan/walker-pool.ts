@@ -15,8 +15,6 @@ export interface WalkerPool {
   release(workers: readonly Worker[]): void;
   /** after a scan that failed or was abandoned mid-task: their state is unknown, so they stop */
   discard(workers: readonly Worker[]): void;
-  /** stop the idle walkers now (their heaps hold a scan's garbage); the next scan starts new ones (~70 ms) */
-  trim(): void;
   close(): Promise<void>;
 }
 
@@ -109,13 +107,6 @@ export function createWalkerPool(options: { idleMs?: number } = {}): WalkerPool 
     },
     discard(workers) {
       for (const worker of workers) void worker.terminate();
-    },
-    trim() {
-      for (const [worker, timer] of idle) {
-        clearTimeout(timer);
-        idle.delete(worker);
-        void worker.terminate();
-      }
     },
     async close() {
       closed = true;

@@ -1,0 +1,110 @@
+import { type Worker } from 'node:worker_threads';
+import { type CachedResult, type ContentTask, type HashResult, type SaveCacheResult } from '../../../src-worker/content-protocol.js';
+import { type WalkerJob, type WalkerJobAnswer } from '../scan/scan-types.js';
+import { type WalkerPool } from '../scan/walker-pool.js';
+import { type ContentTasks, TASKS_PER_THREAD } from './content-pool.js';
+
+export interface WalkerContent extends ContentTasks {
+  /** A full garbage collection on every walker: what a big scan left on their heaps is given back. */
+  collectGarbage(): Promise<void>;
+  /** Once every task has been answered: the walkers go back to their pool (or stop, if any failed or is busy). */
+  release(): void;
+}
+
+interface Waiting {
+  job: WalkerJob;
+  transfer: ArrayBuffer[];
+  /** a job for this walker only (collect), else for the least busy */
+  on?: Worker;
+  resolve: (result: unknown) => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * The duplicate search reads files on the walker threads its scan just used, not on threads of its own: a
+ * thread's start-up costs ~150 ms of CPU here (Node's bootstrap, then the modules), and two more threads
+ * started as the scan ended also left the first stage waiting for them. Each walker is given up to
+ * TASKS_PER_THREAD tasks at once, like the content pool's threads, so the next one waits in its port.
+ * `threads` beyond the idle walkers start new ones (hashing whole files uses every core; walking uses two).
+ */
+export function contentOnWalkers(walkers: WalkerPool, threads: number): WalkerContent {
+  const workers = walkers.acquire(threads);
+  const given = new Map<Worker, number>(workers.map((worker) => [worker, 0]));
+  const answering = new Map<number, Waiting & { worker: Worker }>();
+  const waiting: Waiting[] = [];
+  let nextJob = 0;
+  let failure: Error | undefined;
+  let released = false;
+
+  const leastBusy = (): Worker | undefined => {
+    let best: Worker | undefined;
+    for (const [worker, count] of given) if (count < TASKS_PER_THREAD && (best === undefined || count < (given.get(best) as number))) best = worker;
+    return best;
+  };
+  const pump = (): void => {
+    for (let index = 0; index < waiting.length;) {
+      const next = waiting[index] as Waiting;
+      const worker = next.on ? ((given.get(next.on) as number) < TASKS_PER_THREAD ? next.on : undefined) : leastBusy();
+      if (!worker) { if (next.on) { index++; continue; } return; }
+      waiting.splice(index, 1);
+      given.set(worker, (given.get(worker) as number) + 1);
+      answering.set(next.job.job, { ...next, worker });
+      worker.postMessage(next.job, next.transfer);
+    }
+  };
+  const fail = (error: Error): void => {
+    if (failure) return;
+    failure = error;
+    for (const pending of answering.values()) pending.reject(error);
+    answering.clear();
+    for (const queued of waiting.splice(0)) queued.reject(error);
+  };
+
+  function onMessage(this: Worker, answer: WalkerJobAnswer): void {
+    const pending = answering.get(answer.job);
+    if (!pending) return;
+    answering.delete(answer.job);
+    given.set(this, (given.get(this) as number) - 1);
+    if (answer.type === 'job-done') pending.resolve(answer.result);
+    else pending.reject(new Error(answer.message));
+    pump();
+  }
+  const onError = (error: Error): void => { fail(error); };
+  const onExit = (code: number): void => { fail(new Error(`a walker thread stopped (exit code ${code}) while it read files for the duplicate search`)); };
+  for (const worker of workers) {
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+  }
+
+  const submit = (job: WalkerJob, transfer: ArrayBuffer[] = [], on?: Worker): Promise<unknown> => new Promise((resolve, reject) => {
+    if (failure) { reject(failure); return; }
+    if (released) { reject(new Error('the walkers were given back before this task was run')); return; }
+    waiting.push({ job, transfer, ...(on ? { on } : {}), resolve, reject });
+    pump();
+  });
+  const run = <Result>(task: ContentTask, transfer?: ArrayBuffer[]): Promise<Result> => submit({ type: 'content', job: nextJob++, task }, transfer) as Promise<Result>;
+
+  return {
+    threads: workers.length,
+    hash: (task) => run<HashResult>({ kind: 'hash', ...task }),
+    cached: (task) => run<CachedResult>({ kind: 'cached', ...task }),
+    saveCache: (task, transfer) => run<SaveCacheResult>({ kind: 'save-cache', ...task }, transfer),
+    async collectGarbage() {
+      await Promise.all(workers.map((worker) => submit({ type: 'collect', job: nextJob++ }, [], worker)));
+    },
+    release() {
+      if (released) return;
+      released = true;
+      for (const worker of workers) {
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+      }
+      // A walker still working (the search failed mid-stage) is in an unknown state: it stops.
+      if (failure || answering.size > 0 || waiting.length > 0) walkers.discard(workers);
+      else walkers.release(workers);
+      fail(new Error('the walkers were given back before this task was answered'));
+    },
+  };
+}
