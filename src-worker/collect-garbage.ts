@@ -6,7 +6,7 @@ let collect: (() => void) | undefined;
 /**
  * A full garbage collection of this thread once the current task has been answered. The hash cache's writer
  * is given a big search's recorder and file columns (~100 MB at 1M files, moved here, not copied); they are
- * garbage when it returns, but a content thread allocates little after that, so V8 would not collect them
+ * garbage when it returns, but a reading thread allocates little after that, so V8 would not collect them
  * (measured: the process kept them until it exited) while the main thread builds and prints the groups.
  */
 export function collectGarbageSoon(): void {

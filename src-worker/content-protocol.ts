@@ -80,7 +80,7 @@ export interface CachedResult {
 }
 
 /**
- * Write what a search learned into the hash cache (src-worker/hash-cache-writer.ts), on a content thread while
+ * Write what a search learned into the hash cache (src-worker/hash-cache-writer.ts), on a walker thread while
  * the main thread reports the groups. The arrays are transferred, not copied: the search's cache recorder
  * (slots) and its file table's number columns (indexed by file number) are given up to this task.
  */

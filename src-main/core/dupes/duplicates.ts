@@ -45,7 +45,7 @@ export function createDuplicates(dependencies: { database: AppDatabase; dataDir:
     checkRootsApart(roots);
   };
 
-  // The last search's hash cache write (on a content thread): the next search waits for it, so that it reads
+  // The last search's hash cache write (on a walker thread): the next search waits for it, so that it reads
   // a whole cache, and so does closing.
   let saving: Promise<void> = Promise.resolve();
   const searchAnd = async (roots: string[], options: DuplicateSearchOptions, onProgress?: (progress: DuplicateProgress) => void): Promise<DuplicateSearch> => {

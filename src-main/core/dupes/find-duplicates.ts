@@ -6,8 +6,7 @@ import { nativeModule } from '../../../src-worker/native-module.js';
 import { nanosecondsOf } from '../../../src-worker/stat-times.js';
 import { scanTreePacked } from '../scan/scan-tree.js';
 import { type WalkerPool } from '../scan/walker-pool.js';
-import { type ContentTasks, TASKS_PER_THREAD } from './content-pool.js';
-import { contentOnWalkers, type WalkerContent } from './content-on-walkers.js';
+import { contentOnWalkers, type ContentTasks, TASKS_PER_THREAD, type WalkerContent } from './content-on-walkers.js';
 import { createFileTableBuilder, type FileTable } from './file-table.js';
 import { type CacheRecorder, createCacheRecorder, type HashCache } from './hash-cache.js';
 
@@ -38,7 +37,7 @@ export interface HashedFile {
 export interface DuplicateSearch {
   result: DuplicateSearchResult;
   details: () => HashedFile[][];
-  /** the hash cache's write of what this search learned, running on a content thread (failures are dropped) */
+  /** the hash cache's write of what this search learned, running on a walker thread (failures are dropped) */
   saved: Promise<void>;
 }
 
@@ -80,13 +79,13 @@ const groupCount = (groups: Groups): number => groups.bounds.length - 1;
  * that is unreadable, or that changed since the scan or while it was read, leaves its group and is reported
  * as skipped.
  */
-export async function findDuplicates(request: DuplicateSearchRequest, using: { walkers: WalkerPool; cache?: HashCache; readThreads?: number },
+export async function findDuplicates(request: DuplicateSearchRequest, using: { walkers: WalkerPool; cache?: HashCache },
   onProgress?: (progress: DuplicateProgress) => void): Promise<DuplicateSearch> {
   const table = await scanAll(request, using.walkers, onProgress);
   const big = table.count >= bigSearchFiles();
   // The walkers that scanned now read the files (see content-on-walkers.ts); they go back to their pool once
   // the cache is written, or when the search fails.
-  const content = contentOnWalkers(using.walkers, using.readThreads ?? Math.max(1, os.availableParallelism()));
+  const content = contentOnWalkers(using.walkers, Math.max(1, os.availableParallelism()));
   try {
     return await searchScanned(request, table, big, { content, cache: using.cache }, onProgress);
   } catch (error) {
@@ -143,7 +142,7 @@ async function searchScanned(request: DuplicateSearchRequest, table: FileTable, 
   const sizes = Array.from({ length: groupCount(decided) }, (_, group) => table.size(decided.members[decided.bounds[group] as number] as number));
   const facts = groupedFileFacts(decided.members, table, recorder);
   const filesScanned = table.count;
-  // The cache is written on a content thread (at 1M files ~1.6 s, mostly SQLite's). A failed write costs the
+  // The cache is written on a walker thread (at 1M files ~1.6 s, mostly SQLite's). A failed write costs the
   // next search its reads, nothing else. A big search builds its groups only once it is done: the recorder
   // and the columns it was given (~100 MB at 1M files) are then freed, not held beside the result.
   const { content } = using;
@@ -385,7 +384,7 @@ function concat(a: Groups, b: Groups): Groups {
   return { members, bounds: [...a.bounds, ...b.bounds.slice(1).map((bound) => bound + a.members.length)], digests };
 }
 
-/** Hash `part` of every file in the groups on the content threads; digests and statuses by member position. */
+/** Hash `part` of every file in the groups on the walker threads; digests and statuses by member position. */
 async function hashStage(table: FileTable, groups: Groups, part: HashPart,
   using: { pool: ContentTasks; cached: CachedDigests | undefined; recorder: CacheRecorder },
   skipped: DuplicateSkip[], onProgress?: (progress: DuplicateProgress) => void): Promise<{ digests: Uint8Array; status: Uint8Array; bytesRead: number }> {

@@ -1,15 +1,15 @@
 import { ENTRY_NATIVE_PARTS } from '../../../src-worker/cache-entries.js';
 import { DIGEST_BYTES, NARROW_BYTES, NARROW_OFFSET, NARROW_SLOT_BYTES, PART_BITS, PART_KINDS, type HashPart, type PartKind, type RecordedSlots } from '../../../src-worker/content-protocol.js';
 import { type AppDatabase } from '../db/open-database.js';
-import { type ContentTasks } from './content-pool.js';
+import { type ContentTasks } from './content-on-walkers.js';
 
 /** Seconds are kept as 32-bit unsigned (to 2106); a file with a time outside that is simply not cached. */
 const SECONDS_LIMIT = 2 ** 32;
 
 /**
  * What one search learned, kept packed until the end of the search and then written in one transaction (on a
- * content thread: src-worker/hash-cache-writer.ts). Measured at 100k files: a transaction per hashing task
- * cost the main thread ~0.7 s while the content threads waited for it. A slot per file that got a digest (~40
+ * walker thread: src-worker/hash-cache-writer.ts). Measured at 100k files: a transaction per hashing task
+ * cost the main thread ~0.7 s while the reading threads waited for it. A slot per file that got a digest (~40
  * bytes): the digests it has (from the cache or read now) and the key (mtime and ctime, seconds and
  * nanoseconds) they hold for.
  */
@@ -122,7 +122,7 @@ export function createHashCache(database: AppDatabase, partKind: PartKind, clock
     /** No row at all: a first search skips the lookups entirely. */
     isEmpty: (): boolean => anyRow.get() === undefined,
     /**
-     * Write what the search learned on a content thread, in one transaction, a row per bucket. The recorder's
+     * Write what the search learned on a walker thread, in one transaction, a row per bucket. The recorder's
      * arrays and the table's columns move to that thread (no copy): neither may be used after this call.
      */
     save(pool: ContentTasks, recorder: CacheRecorder, table: { sizes: Float64Array; devs: Float64Array; inos: Float64Array }, mergeWithStored: boolean): Promise<unknown> {

@@ -38,7 +38,7 @@ export interface OperationsDependencies {
   pageSize?: number;
   /** folders never scanned or moved, whatever the request: the data folder itself */
   protectedFolders?: string[];
-  /** the content threads (shared with the duplicate search): the planner's type and photo-date reads */
+  /** the content threads: the planner's type and photo-date reads */
   contentPool: ContentPool;
   /** the duplicate search, for rule sets with a `duplicate` condition (run over the roots before planning) */
   searchDuplicates?: (roots: string[], includeHidden: boolean) => Promise<DuplicateSearch>;
