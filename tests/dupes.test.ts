@@ -36,6 +36,13 @@ describe.each([
     // Progress per stage came first, in stage order.
     const stages = run.lines.filter((line) => line.type === 'progress').map((line) => line.stage);
     expect([...new Set(stages)]).toEqual(['scan', 'prefix', 'suffix', 'full']);
+    // Each stage's last line counts all it read (a big search reads a stage in slices: one count for all).
+    for (const stage of ['prefix', 'suffix', 'full']) {
+      const last = run.lines.filter((line) => line.type === 'progress' && line.stage === stage).at(-1);
+      expect(last?.files_done, stage).toBe(last?.files_total);
+      expect(last?.bytes_done, stage).toBe(last?.bytes_total);
+      expect(last?.files_total, stage).toBeGreaterThan(0);
+    }
   });
 });
 

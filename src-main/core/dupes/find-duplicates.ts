@@ -115,12 +115,29 @@ async function searchScanned(request: DuplicateSearchRequest, table: FileTable, 
   let hashedBytes = 0;
   const stage = async (part: HashPart, needs: (size: number) => boolean, finalFor: (size: number) => boolean): Promise<void> => {
     const [hashed, passing] = split(table, groups, needs);
-    const outcome = await hashStage(table, hashed, part, { pool: using.content, cached, recorder }, skipped, onProgress);
-    hashedBytes += outcome.bytesRead;
-    const [finished, going] = split(table, regroup(hashed, outcome.digests, outcome.status), finalFor);
-    collect(finished);
+    const totals = stageTotals(table, hashed, part, cached);
+    // Room for every whole-file digest of the stage at once (slice by slice, it grew by copying).
+    if (part !== 'suffix') recorder.reserveFull(totals.wholeFiles);
+    const progress = { type: 'progress', stage: part satisfies DuplicateStage, files_done: 0, files_total: totals.files, bytes_done: 0, bytes_total: totals.bytes } satisfies DuplicateProgress;
+    if (totals.files === 0) onProgress?.(progress);
+    const report = throttled(onProgress);
+    let going = emptyGroups();
+    // A big search hashes a stage's groups a slice at a time: each slice's digests, statuses and regrouping
+    // are garbage before the next begins (at 1M files the prefix stage's came to ~40 MB at once, at the
+    // search's peak of memory).
+    for (const slice of big ? slices(hashed, bigSliceFiles()) : [hashed]) {
+      const outcome = await hashStage(table, slice, part, { pool: using.content, cached, recorder }, skipped, (done) => {
+        progress.files_done += done.files;
+        progress.bytes_done += done.bytes;
+        report(progress, progress.files_done === progress.files_total);
+      });
+      hashedBytes += outcome.bytesRead;
+      const [finished, next] = split(table, regroup(slice, outcome.digests, outcome.status), finalFor);
+      collect(finished);
+      going = concat(going, next);
+      if (big) releaseFreedMemory();
+    }
     groups = concat(going, passing);
-    if (big) releaseFreedMemory();
   };
   // The empty file's content is nothing: its group needs no reading.
   if (request.includeEmpty) {
@@ -384,10 +401,58 @@ function concat(a: Groups, b: Groups): Groups {
   return { members, bounds: [...a.bounds, ...b.bounds.slice(1).map((bound) => bound + a.members.length)], digests };
 }
 
-/** Hash `part` of every file in the groups on the walker threads; digests and statuses by member position. */
+const emptyGroups = (): Groups => ({ members: new Uint32Array(0), bounds: [0], digests: new Uint8Array(0) });
+
+/**
+ * Files a big search's stage hashes at once (see `stage` in searchScanned); fewer when FILEORG_BIG_SEARCH_FILES
+ * makes small trees big, so that their stages run in many slices too.
+ */
+const bigSliceFiles = (): number => Math.min(131_072, Math.max(2, bigSearchFiles()));
+
+/** The groups cut, between groups, into runs of about `files` files (a group larger than that is one run). */
+function slices(groups: Groups, files: number): Groups[] {
+  const runs: Groups[] = [];
+  for (let first = 0; first < groupCount(groups);) {
+    const start = groups.bounds[first] as number;
+    let last = first + 1;
+    while (last < groupCount(groups) && (groups.bounds[last + 1] as number) - start <= files) last++;
+    const end = groups.bounds[last] as number;
+    runs.push({
+      members: groups.members.subarray(start, end),
+      bounds: groups.bounds.slice(first, last + 1).map((bound) => bound - start),
+      digests: groups.digests.subarray(first * DIGEST_BYTES, last * DIGEST_BYTES),
+    });
+    first = last;
+  }
+  return runs;
+}
+
+/** Bytes a stage reads of a file of `size`: the whole file, or one part of it. */
+const readFor = (part: HashPart) => (size: number): number => (part === 'full' || size <= PART_BYTES ? size : PART_BYTES);
+
+/** What a stage will read (files the cache does not answer), and how many of those it reads whole. */
+function stageTotals(table: FileTable, groups: Groups, part: HashPart, cached: CachedDigests | undefined): { files: number; bytes: number; wholeFiles: number } {
+  const readOf = readFor(part);
+  const totals = { files: 0, bytes: 0, wholeFiles: 0 };
+  for (let position = 0; position < groups.members.length; position++) {
+    const file = groups.members[position] as number;
+    const slot = cached ? cached.slotOf[file] as number : -1;
+    if (slot >= 0 && ((cached?.parts[slot] as number) & PART_BITS[part]) !== 0) continue;
+    const size = table.size(file);
+    totals.files++;
+    totals.bytes += readOf(size);
+    if (part === 'full' || size <= PART_BYTES) totals.wholeFiles++;
+  }
+  return totals;
+}
+
+/**
+ * Hash `part` of every file in the groups on the walker threads; digests and statuses by member position.
+ * `onRead` hears of each task's files and bytes as it ends.
+ */
 async function hashStage(table: FileTable, groups: Groups, part: HashPart,
   using: { pool: ContentTasks; cached: CachedDigests | undefined; recorder: CacheRecorder },
-  skipped: DuplicateSkip[], onProgress?: (progress: DuplicateProgress) => void): Promise<{ digests: Uint8Array; status: Uint8Array; bytesRead: number }> {
+  skipped: DuplicateSkip[], onRead: (done: { files: number; bytes: number }) => void): Promise<{ digests: Uint8Array; status: Uint8Array; bytesRead: number }> {
   const { pool, cached, recorder } = using;
   const digests = new Uint8Array(groups.members.length * DIGEST_BYTES);
   const status = new Uint8Array(groups.members.length);
@@ -396,20 +461,9 @@ async function hashStage(table: FileTable, groups: Groups, part: HashPart,
   let order = positionsInScanOrder(groups.members, table.count);
   if (cached) order = takeCached(groups, order, part, cached, digests);
   const count = order.length;
-  const readOf = (size: number): number => (part === 'full' || size <= PART_BYTES ? size : PART_BYTES);
-  let bytesTotal = 0;
-  let wholeFiles = 0; // files whose digest this stage makes is their full hash (the recorder keeps those)
-  for (const position of order) {
-    const size = table.size(groups.members[position] as number);
-    bytesTotal += readOf(size);
-    if (part === 'full' || size <= PART_BYTES) wholeFiles++;
-  }
-  if (part !== 'suffix') recorder.reserveFull(wholeFiles);
-  const progress = { type: 'progress', stage: part satisfies DuplicateStage, files_done: 0, files_total: count, bytes_done: 0, bytes_total: bytesTotal } satisfies DuplicateProgress;
-  if (count === 0) { onProgress?.(progress); return { digests, status, bytesRead: 0 }; }
+  const readOf = readFor(part);
   let bytesRead = 0;
   let next = 0;
-  const report = throttled(onProgress);
   const runOne = async (): Promise<void> => {
     while (next < count) {
       const start = next;
@@ -448,9 +502,7 @@ async function hashStage(table: FileTable, groups: Groups, part: HashPart,
       for (const error of result.errors) {
         if (result.status[error.index] === UNREADABLE) skipped.push({ path: paths[error.index] as string, reason: 'unreadable', detail: error.message });
       }
-      progress.files_done += taskSize;
-      progress.bytes_done += bytes;
-      report(progress, progress.files_done === count);
+      onRead({ files: taskSize, bytes });
     }
   };
   await Promise.all(Array.from({ length: pool.threads * TASKS_PER_THREAD }, runOne));
