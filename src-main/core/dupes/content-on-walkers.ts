@@ -29,11 +29,13 @@ export interface WalkerContent extends ContentTasks {
   release(): void;
 }
 
-interface Waiting {
-  job: WalkerJob;
-  transfer: ArrayBuffer[];
+interface Answer {
   resolve: (result: unknown) => void;
   reject: (error: Error) => void;
+}
+interface Waiting extends Answer {
+  job: WalkerJob;
+  transfer: ArrayBuffer[];
 }
 
 /**
@@ -46,7 +48,10 @@ interface Waiting {
 export function contentOnWalkers(walkers: WalkerPool, threads: number): WalkerContent {
   const workers = walkers.acquire(threads);
   const given = new Map<Worker, number>(workers.map((worker) => [worker, 0]));
-  const answering = new Map<number, Waiting>();
+  // Only how to answer a job sent: the job itself (its paths, ~25 KB a task) is not held while a walker
+  // works on it. Held, every task's paths outlived a young-generation collection or two and were copied
+  // into the old one: 1-3.5 MB promoted a scavenge in the prefix stage at 100k files, pauses of 15-30 ms.
+  const answering = new Map<number, Answer>();
   const waiting: Waiting[] = [];
   let nextJob = 0;
   let failure: Error | undefined;
@@ -59,7 +64,7 @@ export function contentOnWalkers(walkers: WalkerPool, threads: number): WalkerCo
   };
   const send = (worker: Worker, job: Waiting): void => {
     given.set(worker, (given.get(worker) as number) + 1);
-    answering.set(job.job.job, job);
+    answering.set(job.job.job, { resolve: job.resolve, reject: job.reject });
     worker.postMessage(job.job, job.transfer);
   };
   const pump = (): void => {

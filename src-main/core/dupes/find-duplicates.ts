@@ -474,16 +474,19 @@ async function hashStage(table: FileTable, groups: Groups, part: HashPart,
       }
       const positions = order.subarray(start, next);
       const taskSize = positions.length;
-      const paths = new Array<string>(taskSize);
       const sizes = new Float64Array(taskSize);
       const mtimesMs = new Float64Array(taskSize);
+      // The paths are joined as they are made and not kept while the task runs: short-lived, they stay out
+      // of the young generation's survivors (see pathOf below for the few a skip report needs again).
+      let paths = '';
       for (let index = 0; index < taskSize; index++) {
         const file = groups.members[positions[index] as number] as number;
-        paths[index] = table.path(file);
+        paths = index === 0 ? table.path(file) : `${paths}\0${table.path(file)}`;
         sizes[index] = table.size(file);
         mtimesMs[index] = table.mtimeMs(file);
       }
-      const result = await pool.hash({ part, paths: paths.join('\0'), sizes, mtimesMs });
+      const result = await pool.hash({ part, paths, sizes, mtimesMs });
+      const pathOf = (index: number): string => table.path(groups.members[positions[index] as number] as number);
       for (let index = 0; index < taskSize; index++) {
         const position = positions[index] as number;
         copyDigest(result.digests, index, digests, position);
@@ -497,10 +500,10 @@ async function hashStage(table: FileTable, groups: Groups, part: HashPart,
       }
       bytesRead += result.bytesRead;
       result.status.forEach((state, index) => {
-        if (state === CHANGED) skipped.push({ path: paths[index] as string, reason: 'changed', detail: 'it changed while the search ran; search again to include it' });
+        if (state === CHANGED) skipped.push({ path: pathOf(index), reason: 'changed', detail: 'it changed while the search ran; search again to include it' });
       });
       for (const error of result.errors) {
-        if (result.status[error.index] === UNREADABLE) skipped.push({ path: paths[error.index] as string, reason: 'unreadable', detail: error.message });
+        if (result.status[error.index] === UNREADABLE) skipped.push({ path: pathOf(error.index), reason: 'unreadable', detail: error.message });
       }
       onRead({ files: taskSize, bytes });
     }
