@@ -209,7 +209,39 @@ static int typed_array(napi_env env, napi_value value, napi_typedarray_type type
 }
 
 /*
- * partDigests(paths joined with NUL, sizes Float64Array, mtimesMs Float64Array, part 0 prefix | 1 suffix | 2 full | 3 content,
+ * The paths argument: a string of paths joined with NUL, or a Uint8Array of UTF-8 paths each followed by a NUL
+ * (a task the main thread built as bytes: no string made per path, nothing converted here). Either way a copy
+ * the caller frees, ending in a NUL: folder_of writes into it. Answers the copy and its length (the
+ * terminating NUL not counted), or NULL with a JavaScript exception pending.
+ */
+static char *paths_argument(napi_env env, napi_value value, size_t *length, const char *usage) {
+  void *bytes;
+  size_t byte_length;
+  if (typed_array(env, value, napi_uint8_array, &bytes, &byte_length)) {
+    if (byte_length > 0 && ((const char *)bytes)[byte_length - 1] != '\0') {
+      napi_throw_type_error(env, NULL, "paths as bytes: each path must be followed by a NUL");
+      return NULL;
+    }
+    char *copy = malloc(byte_length + 1);
+    if (!copy) { napi_throw_error(env, NULL, "out of memory"); return NULL; }
+    memcpy(copy, bytes, byte_length);
+    copy[byte_length] = '\0';
+    /* the last path's NUL ends the list: no empty path after it */
+    *length = byte_length > 0 ? byte_length - 1 : 0;
+    return copy;
+  }
+  if (napi_get_value_string_utf8(env, value, NULL, 0, length) != napi_ok) {
+    napi_throw_type_error(env, NULL, usage);
+    return NULL;
+  }
+  char *copy = malloc(*length + 1);
+  if (!copy) { napi_throw_error(env, NULL, "out of memory"); return NULL; }
+  napi_get_value_string_utf8(env, value, copy, *length + 1, length);
+  return copy;
+}
+
+/*
+ * partDigests(paths (see paths_argument), sizes Float64Array, mtimesMs Float64Array, part 0 prefix | 1 suffix | 2 full | 3 content,
  *             digests Uint8Array(n * 32) (part 3: the sum of the sizes), status Uint8Array(n), errors Int32Array(n),
  *             times Float64Array(n * 4): mtime s, ns, ctime s, ns of each file read) -> bytes read
  */
@@ -226,14 +258,12 @@ napi_value PartDigests(napi_env env, napi_callback_info info) {
       || !typed_array(env, argv[4], napi_uint8_array, &digests, &digests_length) || (part != PART_CONTENT && digests_length != count * DIGEST_BYTES)
       || !typed_array(env, argv[5], napi_uint8_array, &statuses, &length) || length != count
       || !typed_array(env, argv[6], napi_int32_array, &errors, &length) || length != count
-      || !typed_array(env, argv[7], napi_float64_array, &times, &length) || length != count * 4
-      || napi_get_value_string_utf8(env, argv[0], NULL, 0, &length) != napi_ok) {
+      || !typed_array(env, argv[7], napi_float64_array, &times, &length) || length != count * 4) {
     napi_throw_type_error(env, NULL, "partDigests(paths, sizes, mtimesMs, part 0|1|2, digests, status, errors, times): arrays of one length");
     return NULL;
   }
-  char *paths = malloc(length + 1);
-  if (!paths) { napi_throw_error(env, NULL, "out of memory"); return NULL; }
-  napi_get_value_string_utf8(env, argv[0], paths, length + 1, &length);
+  char *paths = paths_argument(env, argv[0], &length, "partDigests(paths, ...): paths joined with NUL, or their UTF-8 bytes each followed by a NUL");
+  if (!paths) return NULL;
   unsigned char *buffer = malloc(READ_BYTES);
   if (!buffer) { free(paths); napi_throw_error(env, NULL, "out of memory"); return NULL; }
   double bytes = 0;
@@ -283,7 +313,7 @@ napi_value Blake3(napi_env env, napi_callback_info info) {
 }
 
 /*
- * statFiles(paths joined with NUL, sizes, mtimesMs Float64Array(n), status Uint8Array(n), times Float64Array(n * 4),
+ * statFiles(paths (see paths_argument), sizes, mtimesMs Float64Array(n), status Uint8Array(n), times Float64Array(n * 4),
  * ids Float64Array(n * 2)) -> nothing. lstat each file (no file is opened): status HASHED when it is the regular
  * file the scan saw (size, mtime), else CHANGED; its times as partDigests gives them; device and inode (NaN past
  * 2^53). The hash cache's lookups start from these: a second search must not read a file to know it is unchanged.
@@ -297,14 +327,12 @@ napi_value StatFiles(napi_env env, napi_callback_info info) {
       || !typed_array(env, argv[2], napi_float64_array, &mtimes, &length) || length != count
       || !typed_array(env, argv[3], napi_uint8_array, &statuses, &length) || length != count
       || !typed_array(env, argv[4], napi_float64_array, &times, &length) || length != count * 4
-      || !typed_array(env, argv[5], napi_float64_array, &ids, &length) || length != count * 2
-      || napi_get_value_string_utf8(env, argv[0], NULL, 0, &length) != napi_ok) {
+      || !typed_array(env, argv[5], napi_float64_array, &ids, &length) || length != count * 2) {
     napi_throw_type_error(env, NULL, "statFiles(paths, sizes, mtimesMs, status, times, ids): arrays of one length");
     return NULL;
   }
-  char *paths = malloc(length + 1);
-  if (!paths) { napi_throw_error(env, NULL, "out of memory"); return NULL; }
-  napi_get_value_string_utf8(env, argv[0], paths, length + 1, &length);
+  char *paths = paths_argument(env, argv[0], &length, "statFiles(paths, ...): paths joined with NUL, or their UTF-8 bytes each followed by a NUL");
+  if (!paths) return NULL;
   folder_cache folder = { -1, 0, 0, NULL };
   const double limit = 9007199254740992.0;
   char *path = paths, *end = paths + length;

@@ -16,11 +16,23 @@ export const DIGEST_BYTES = 32;
  */
 export const NARROW_BYTES = 8;
 
+/**
+ * A task's paths: joined with NUL, or as UTF-8 bytes, each path followed by a NUL (the duplicate search builds
+ * them so from the bytes its scan kept: no string per path on either thread; pathsOf gives them as text).
+ */
+export type PathList = string | Uint8Array;
+
+/** The paths of a PathList, one string each. */
+export function pathsOf(list: PathList): string[] {
+  if (typeof list === 'string') return list.split('\0');
+  if (list.length === 0) return [];
+  return Buffer.from(list.buffer, list.byteOffset, list.byteLength - 1).toString('utf8').split('\0');
+}
+
 export interface HashTask {
   kind: 'hash';
   part: HashPart;
-  /** joined with NUL */
-  paths: string;
+  paths: PathList;
   /** as scanned: a file whose size or mtime differs now has changed since, and is not hashed */
   sizes: Float64Array;
   mtimesMs: Float64Array;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import util from 'node:util';
 import { type Blake3, createBlake3 } from './blake3.js';
-import { type CachedResult, CHANGED, type ContentTask, DIGEST_BYTES, HASHED, type HashPart, type HashResult, type HashTask, NARROW_BYTES, type SaveCacheResult, PART_BYTES, type SniffResult, UNREADABLE } from './content-protocol.js';
+import { type CachedResult, CHANGED, type ContentTask, DIGEST_BYTES, HASHED, type HashPart, type HashResult, type HashTask, NARROW_BYTES, pathsOf, type SaveCacheResult, PART_BYTES, type SniffResult, UNREADABLE } from './content-protocol.js';
 import { sniffFiles } from './sniff-task.js';
 import { collectGarbageSoon } from './collect-garbage.js';
 import { type NativeModule, nativeModule } from './native-module.js';
@@ -93,7 +93,7 @@ function hashNatively(partDigests: PartDigests, task: HashTask, result: HashResu
     });
   }
   if (own.status.includes(UNREADABLE)) {
-    const words = paths.split('\0'); // only to word the rare error
+    const words = pathsOf(paths); // only to word the rare error
     own.status.forEach((status, position) => {
       if (status === UNREADABLE) result.errors.push({ index: at(position), message: `${util.getSystemErrorName(-(errors[position] as number))}: cannot read ${words[position]}` });
     });
@@ -135,7 +135,7 @@ let content: Buffer | undefined;
 
 /** The task's paths, sizes and mtimes of the files at `indexes` only. */
 function subsetOf(task: HashTask, indexes: number[]): { paths: string; sizes: Float64Array; mtimesMs: Float64Array } {
-  const all = task.paths.split('\0');
+  const all = pathsOf(task.paths);
   return {
     paths: indexes.map((index) => all[index] as string).join('\0'),
     sizes: Float64Array.from(indexes, (index) => task.sizes[index] as number),
@@ -171,7 +171,7 @@ export default async function runContentTask(task: ContentTask): Promise<HashRes
   if (medium.length > 0) await hashFromContent(partDigests as PartDigests, task, result, medium);
   if (small.length + medium.length < count) {
     const large = indexes.filter((index) => !partDigests || sizeOf(index) > CONTENT_MAX_BYTES);
-    hashInJavaScript(await (hasher ??= createBlake3()), task, task.paths.split('\0'), large, result);
+    hashInJavaScript(await (hasher ??= createBlake3()), task, pathsOf(task.paths), large, result);
   }
   return result;
 }

@@ -14,12 +14,12 @@ export interface NativeModule {
    * part: 0 the first 4 KiB, 1 the last 4 KiB (non-cryptographic digests), 2 the whole file (BLAKE3), 3 the
    * whole files' bytes one after another into `digests` (sized to the sum of their sizes)
    */
-  partDigests?: (paths: string, sizes: Float64Array, mtimesMs: Float64Array, part: 0 | 1 | 2 | 3, digests: Uint8Array, status: Uint8Array, errors: Int32Array, times: Float64Array) => number;
+  partDigests?: (paths: string | Uint8Array, sizes: Float64Array, mtimesMs: Float64Array, part: 0 | 1 | 2 | 3, digests: Uint8Array, status: Uint8Array, errors: Int32Array, times: Float64Array) => number;
   /** the portable BLAKE3 the full stage uses for small files */
   blake3?: (input: Uint8Array, out: Uint8Array) => void;
   /** a folder's entries, sorted as JavaScript sorts names: [names NUL-joined, kinds, sizes, mtimesMs, devs, inos, errnos], or -errno */
   /** lstat each file: HASHED (0) if still as scanned, else CHANGED (1); its times (4 a file) and device, inode (2 a file) */
-  statFiles?: (paths: string, sizes: Float64Array, mtimesMs: Float64Array, status: Uint8Array, times: Float64Array, ids: Float64Array) => void;
+  statFiles?: (paths: string | Uint8Array, sizes: Float64Array, mtimesMs: Float64Array, status: Uint8Array, times: Float64Array, ids: Float64Array) => void;
   /** give the C heap's free pages back to the system (glibc's malloc_trim); true when any were */
   releaseMemory?: () => boolean;
   readFolder?: (folder: string) => [string, Uint8Array, Float64Array, Float64Array, Float64Array, Float64Array, Int32Array] | number;

@@ -106,7 +106,10 @@ export function contentOnWalkers(walkers: WalkerPool, threads: number): WalkerCo
 
   return {
     threads: workers.length,
-    hash: (task) => run<HashResult>({ kind: 'hash', ...task }),
+    // A task's arrays move to the walker (the caller gives them up).
+    hash: (task) => run<HashResult>({ kind: 'hash', ...task }, [
+      ...(typeof task.paths === 'string' ? [] : [task.paths.buffer as ArrayBuffer]), task.sizes.buffer as ArrayBuffer, task.mtimesMs.buffer as ArrayBuffer,
+    ]),
     cached: (task) => run<CachedResult>({ kind: 'cached', ...task }),
     saveCache: (task, transfer) => run<SaveCacheResult>({ kind: 'save-cache', ...task }, transfer),
     async collectGarbage() {

@@ -21,6 +21,11 @@ export interface FileTable {
   sameFile(a: number, b: number): boolean;
   path(file: number): string;
   /**
+   * The paths of `count` files (`fileAt(0 .. count - 1)`) as UTF-8, each followed by a NUL, in a buffer of
+   * their own (it can be transferred to a thread); undefined when a name has no UTF-8 form (see below).
+   */
+  pathBytes(count: number, fileAt: (index: number) => number): Uint8Array | undefined;
+  /**
    * Sizes, devices and inodes by file number, for the thread that saves the hash cache: their buffers are
    * transferred there, so the table must not be used after this (it is the search's last use of it).
    */
@@ -47,6 +52,17 @@ export function createFileTableBuilder() {
   const batchNames: Array<Buffer | string> = [];
   const folders: string[] = [];
   const folderIndex = new Map<string, number>();
+  /** each folder's UTF-8 with the separator a name follows it by (joinPath's), made when first asked */
+  const folderBytes: Buffer[] = [];
+  const folderPrefix = (folder: number): Buffer => {
+    let bytes = folderBytes[folder];
+    if (!bytes) {
+      const text = folders[folder] as string;
+      bytes = Buffer.from(joinPath(text, ''), 'utf8');
+      folderBytes[folder] = bytes;
+    }
+    return bytes;
+  };
   const wideIds = new Map<number, string>();
 
   const grow = (needed: number): void => {
@@ -113,6 +129,9 @@ export function createFileTableBuilder() {
         }
         return { members, bounds };
       };
+      /** Where file's name is in its batch's names: [start, end). */
+      const nameEnd = (file: number, names: Buffer | string): number =>
+        (file + 1 < total && batchOf[file + 1] === batchOf[file] ? (nameStart[file + 1] as number) - 1 : names.length);
       return {
         count: total,
         size: (file) => sizes[file] as number,
@@ -124,12 +143,32 @@ export function createFileTableBuilder() {
         // Wide identities are NaN in the arrays (never equal): those few compare as text.
         sameFile: (a, b) => (devs[a] === devs[b] && inos[a] === inos[b]) || (wideIds.size > 0 && wideIds.has(a) && wideIds.get(a) === wideIds.get(b)),
         path(file) {
-          const batch = batchOf[file] as number;
-          const names = batchNames[batch] as Buffer | string;
+          const names = batchNames[batchOf[file] as number] as Buffer | string;
           const start = nameStart[file] as number;
-          const end = file + 1 < total && batchOf[file + 1] === batch ? (nameStart[file + 1] as number) - 1 : names.length;
+          const end = nameEnd(file, names);
           const name = typeof names === 'string' ? names.slice(start, end) : names.toString('utf8', start, end);
           return joinPath(folders[folderOf[file] as number] as string, name);
+        },
+        // Bytes copied from the folder's and the batch's UTF-8 (no string per path). A batch kept as text holds
+        // a name that is not well-formed UTF-16 (possible on Windows only): such a task's paths go as text.
+        pathBytes(count, fileAt) {
+          let length = 0;
+          for (let index = 0; index < count; index++) {
+            const file = fileAt(index);
+            const names = batchNames[batchOf[file] as number] as Buffer | string;
+            if (typeof names === 'string') return undefined;
+            length += folderPrefix(folderOf[file] as number).length + nameEnd(file, names) - (nameStart[file] as number) + 1;
+          }
+          const bytes = Buffer.from(new ArrayBuffer(length)); // not from Buffer's shared pool: it is transferred
+          let at = 0;
+          for (let index = 0; index < count; index++) {
+            const file = fileAt(index);
+            const names = batchNames[batchOf[file] as number] as Buffer;
+            at += folderPrefix(folderOf[file] as number).copy(bytes, at);
+            at += names.copy(bytes, at, nameStart[file] as number, nameEnd(file, names));
+            bytes[at++] = 0;
+          }
+          return bytes;
         },
         giveUpColumns: () => ({ sizes, devs, inos }),
         sameSize(keep) {

@@ -476,17 +476,15 @@ async function hashStage(table: FileTable, groups: Groups, part: HashPart,
       const taskSize = positions.length;
       const sizes = new Float64Array(taskSize);
       const mtimesMs = new Float64Array(taskSize);
-      // The paths are joined as they are made and not kept while the task runs: short-lived, they stay out
-      // of the young generation's survivors (see pathOf below for the few a skip report needs again).
-      let paths = '';
+      const fileAt = (index: number): number => groups.members[positions[index] as number] as number;
       for (let index = 0; index < taskSize; index++) {
-        const file = groups.members[positions[index] as number] as number;
-        paths = index === 0 ? table.path(file) : `${paths}\0${table.path(file)}`;
-        sizes[index] = table.size(file);
-        mtimesMs[index] = table.mtimeMs(file);
+        sizes[index] = table.size(fileAt(index));
+        mtimesMs[index] = table.mtimeMs(fileAt(index));
       }
+      // The paths as bytes, moved to the walker with the task (not copied): no string per path here or there.
+      const paths = table.pathBytes(taskSize, fileAt) ?? Array.from({ length: taskSize }, (_, index) => table.path(fileAt(index))).join('\0');
       const result = await pool.hash({ part, paths, sizes, mtimesMs });
-      const pathOf = (index: number): string => table.path(groups.members[positions[index] as number] as number);
+      const pathOf = (index: number): string => table.path(fileAt(index));
       for (let index = 0; index < taskSize; index++) {
         const position = positions[index] as number;
         copyDigest(result.digests, index, digests, position);
