@@ -7,10 +7,10 @@ import runContentTask from '../src-worker/content-task.js';
 import { nativeModule } from '../src-worker/native-module.js';
 import { tempDir, writeTree } from './helpers/temp-tree.js';
 
-/** One task over `files` as a scan saw them at `seen`. */
-async function digest(part: HashPart, files: string[], seen: fs.Stats[]) {
+/** One task over `files` as a scan saw them at `seen`; its paths as text, or as bytes the way a search sends them. */
+async function digest(part: HashPart, files: string[], seen: fs.Stats[], asBytes = false) {
   const result = await runContentTask({
-    kind: 'hash', part, paths: files.join('\0'),
+    kind: 'hash', part, paths: asBytes ? Buffer.from(files.map((file) => `${file}\0`).join('')) : files.join('\0'),
     sizes: Float64Array.from(seen, (stats) => stats.size), mtimesMs: Float64Array.from(seen, (stats) => stats.mtimeMs),
   });
   return { status: [...result.status], digest: (index: number) => Buffer.from(result.digests.subarray(index * DIGEST_BYTES, (index + 1) * DIGEST_BYTES)).toString('hex') };
@@ -29,6 +29,19 @@ describe.each(['prefix', 'suffix', 'full'] as const)('content task, %s', (part) 
     // c differs in its last byte, d in its first: the part that reads it tells them apart.
     expect(digestOf(2) === digestOf(0)).toBe(part === 'prefix');
     expect(digestOf(3) === digestOf(0)).toBe(part === 'suffix');
+  });
+
+  it('reads the same files whether their paths come as text or as UTF-8 bytes (names of any script)', async () => {
+    const root = tempDir();
+    const big = 'q'.repeat(70_000);
+    writeTree(root, { 'Fotos für Oma/été.txt': big, '日本語/名前.pdf': big, '😀 smile.png': `${big}!`, 'plain': 'small' });
+    const files = ['Fotos für Oma/été.txt', '日本語/名前.pdf', '😀 smile.png', 'plain'].map((name) => path.join(root, name));
+    const seen = files.map((file) => fs.lstatSync(file));
+    const asText = await digest(part, files, seen);
+    const asBytes = await digest(part, files, seen, true);
+    expect(asBytes.status).toEqual([HASHED, HASHED, HASHED, HASHED]);
+    expect(files.map((_, index) => asBytes.digest(index))).toEqual(files.map((_, index) => asText.digest(index)));
+    expect(asBytes.digest(0)).toBe(asBytes.digest(1));
   });
 
   // The full stage reads small, medium and large files three ways (portable BLAKE3, one buffer, streamed).
@@ -51,4 +64,10 @@ describe.each(['prefix', 'suffix', 'full'] as const)('content task, %s', (part) 
 
 it('the native narrowing reads are built here (not on Windows)', () => {
   expect(typeof nativeModule().partDigests).toBe(process.platform === 'win32' ? 'undefined' : 'function');
+});
+
+it.skipIf(!nativeModule().partDigests)('(needs the native module built) the native reads refuse path bytes whose last path has no NUL after it', () => {
+  const partDigests = nativeModule().partDigests as NonNullable<ReturnType<typeof nativeModule>['partDigests']>;
+  const call = (): number => partDigests(Buffer.from('/a\0/b'), new Float64Array(2), new Float64Array(2), 0, new Uint8Array(64), new Uint8Array(2), new Int32Array(2), new Float64Array(8));
+  expect(call).toThrow(/followed by a NUL/);
 });

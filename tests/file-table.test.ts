@@ -30,6 +30,13 @@ it('gives back every path exactly: ASCII, accented, CJK and emoji names side by 
     path.join(root, 'a.txt'), path.join(other, 'é'), path.join(other, '日本語の名前.pdf'), path.join(root, '😀 smile.png'), path.join(other, 'x'),
     path.join(other, 'lone \ud800 half.txt'), path.join(other, 'after.txt'),
   ]);
+  // As bytes for a walker (each path then a NUL), in the order asked: the same paths. A task holding the
+  // name UTF-8 cannot hold has no bytes (it goes as text).
+  const order = [4, 0, 3, 2, 1];
+  const bytes = table.pathBytes(order.length, (index) => order[index] as number);
+  expect(bytes).toBeInstanceOf(Uint8Array);
+  expect(Buffer.from(bytes as Uint8Array).toString('utf8')).toBe(order.map((file) => `${table.path(file)}\0`).join(''));
+  expect(table.pathBytes(2, (index) => 5 + index)).toBeUndefined();
 });
 
 // Groups by ascending size, files in scan order within each, sizes seen once left out; the same whether
