@@ -130,4 +130,4 @@ async function main(): Promise<number> {
   }
 }
 
-process.exitCode = await main();
+void main().then((code) => { process.exitCode = code; });
