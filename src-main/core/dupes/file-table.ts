@@ -159,13 +159,17 @@ export function createFileTableBuilder() {
             if (typeof names === 'string') return undefined;
             length += folderPrefix(folderOf[file] as number).length + nameEnd(file, names) - (nameStart[file] as number) + 1;
           }
-          const bytes = Buffer.from(new ArrayBuffer(length)); // not from Buffer's shared pool: it is transferred
+          // Copied byte by byte: the pieces are short (a name, a folder), and Buffer#copy's per-call cost was
+          // most of this (profiled: ~110 ms of the main thread at 100k files against ~20).
+          const bytes = new Uint8Array(length); // its own buffer, not Buffer's shared pool: it is transferred
           let at = 0;
           for (let index = 0; index < count; index++) {
             const file = fileAt(index);
+            const folder = folderPrefix(folderOf[file] as number);
+            for (let byte = 0; byte < folder.length; byte++) bytes[at++] = folder[byte] as number;
             const names = batchNames[batchOf[file] as number] as Buffer;
-            at += folderPrefix(folderOf[file] as number).copy(bytes, at);
-            at += names.copy(bytes, at, nameStart[file] as number, nameEnd(file, names));
+            const end = nameEnd(file, names);
+            for (let byte = nameStart[file] as number; byte < end; byte++) bytes[at++] = names[byte] as number;
             bytes[at++] = 0;
           }
           return bytes;
