@@ -79,5 +79,6 @@ export type WalkerMessage =
 export type WalkerJob = { type: 'content'; job: number; task: ContentTask } | { type: 'collect'; job: number };
 
 /** Walker thread -> the content runner, about job `job`. */
-export type WalkerJobAnswer = { type: 'job-done'; job: number; result: unknown } | { type: 'job-error'; job: number; message: string };
+/** `returned`: the buffers the job was moved in with, moved back (see runJob in scan-worker.ts); the caller drops them. */
+export type WalkerJobAnswer = { type: 'job-done'; job: number; result: unknown; returned: ArrayBuffer[] } | { type: 'job-error'; job: number; message: string };
 

@@ -29,12 +29,25 @@ port.on('message', (message: WalkerTask | WalkerJob) => {
   }
 });
 
+/**
+ * A hashing task's buffers (its paths as bytes, sizes, times), moved here with it, go back with the answer: left
+ * here, each was a small object on this thread's heap holding ~25 KB outside it, and the thread, allocating
+ * little, collected them only every ~64 MB (at 1M files that raised the peak memory by ~30 MB). The main thread,
+ * which allocates plenty, frees them at its next young collection.
+ */
+function movedIn(job: WalkerJob): ArrayBuffer[] {
+  if (job.type !== 'content' || job.task.kind !== 'hash') return [];
+  const { paths, sizes, mtimesMs } = job.task;
+  return [...(typeof paths === 'string' ? [] : [paths.buffer]), sizes.buffer, mtimesMs.buffer].filter((buffer): buffer is ArrayBuffer => buffer instanceof ArrayBuffer);
+}
+
 async function runJob(job: WalkerJob): Promise<void> {
   try {
     let result: unknown;
     if (job.type === 'collect') collectGarbageNow();
     else result = await (await (contentTask ??= import('../../../src-worker/content-task.js'))).default(job.task);
-    port.postMessage({ type: 'job-done', job: job.job, result } satisfies WalkerJobAnswer);
+    const returned = movedIn(job);
+    port.postMessage({ type: 'job-done', job: job.job, result, returned } satisfies WalkerJobAnswer, returned);
   } catch (error) {
     port.postMessage({ type: 'job-error', job: job.job, message: error instanceof Error ? error.message : String(error) } satisfies WalkerJobAnswer);
   }
