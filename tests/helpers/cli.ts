@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 
-/** The `fileorg` bin as installed: the bundle build/bundle-cli.mjs makes of the built CLI. */
+/** The `fileorg` bin as installed: the launcher build/bundle-cli.mjs makes, which runs the bundled CLI (dist/fileorg-bundle.cjs). */
 export const CLI = path.resolve(import.meta.dirname, '..', '..', 'dist', 'fileorg.js');
 export type JsonLine = Record<string, unknown> & { type: string };
 
