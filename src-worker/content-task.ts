@@ -117,19 +117,20 @@ const CONTENT_MAX_BYTES = READ_BUFFER_BYTES;
 
 /** Read the files at `indexes` whole into the read buffer natively, as many as fit at once, then hash each. */
 async function hashFromContent(partDigests: PartDigests, task: HashTask, result: HashResult, indexes: number[]): Promise<void> {
+  const all = pathsOf(task.paths); // once for the task, not once for each bufferful
   for (let start = 0; start < indexes.length;) {
     let end = start;
     let total = 0;
     while (end < indexes.length && total + (task.sizes[indexes[end] as number] as number) <= READ_BUFFER_BYTES) total += task.sizes[indexes[end++] as number] as number;
-    await hashFittingContent(partDigests, task, result, indexes.slice(start, end), total);
+    await hashFittingContent(partDigests, task, result, indexes.slice(start, end), total, all);
     start = end;
   }
 }
 
-async function hashFittingContent(partDigests: PartDigests, task: HashTask, result: HashResult, indexes: number[], total: number): Promise<void> {
+async function hashFittingContent(partDigests: PartDigests, task: HashTask, result: HashResult, indexes: number[], total: number, all: string[]): Promise<void> {
   const whole = readBuffer();
   const blake3 = await (hasher ??= createBlake3());
-  const sub = subsetOf(task, indexes);
+  const sub = subsetOf(task, indexes, all);
   const status = new Uint8Array(indexes.length);
   const times = new Float64Array(indexes.length * 4);
   const errors = new Int32Array(indexes.length);
@@ -140,14 +141,13 @@ async function hashFittingContent(partDigests: PartDigests, task: HashTask, resu
     result.status[index] = status[position] as number;
     result.times.set(times.subarray(position * 4, position * 4 + 4), index * 4);
     if (status[position] === HASHED) result.digests.set(blake3.hashOf(whole.subarray(at, at + size)), index * DIGEST_BYTES);
-    if (status[position] === UNREADABLE) result.errors.push({ index, message: `${util.getSystemErrorName(-(errors[position] as number))}: cannot read ${sub.paths.split('\0')[position]}` });
+    if (status[position] === UNREADABLE) result.errors.push({ index, message: `${util.getSystemErrorName(-(errors[position] as number))}: cannot read ${all[index]}` });
     at += size;
   });
 }
 
 /** The task's paths, sizes and mtimes of the files at `indexes` only. */
-function subsetOf(task: HashTask, indexes: number[]): { paths: string; sizes: Float64Array; mtimesMs: Float64Array } {
-  const all = pathsOf(task.paths);
+function subsetOf(task: HashTask, indexes: number[], all = pathsOf(task.paths)): { paths: string; sizes: Float64Array; mtimesMs: Float64Array } {
   return {
     paths: indexes.map((index) => all[index] as string).join('\0'),
     sizes: Float64Array.from(indexes, (index) => task.sizes[index] as number),
