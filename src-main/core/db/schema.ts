@@ -12,11 +12,16 @@ export const LOCAL_USER_ID = 'local';
 export const users = sqliteTable('users', {
   id: text('id').primaryKey(),
   username: text('username').notNull(),
+  /** lower-cased; null for a local profile (the CLI's), which has no password and never logs in over the API */
+  email: text('email'),
+  /** the account's full name (a profile's is "Local profile") */
   displayName: text('display_name').notNull(),
   passwordHash: text('password_hash'),
   isLocalProfile: integer('is_local_profile', { mode: 'boolean' }).notNull().default(false),
   createdAt: integer('created_at').notNull(),
-}, (table) => [uniqueIndex('users_username_unique').on(table.username)]);
+  /** carried in every access token; raised when the password changes, which ends every token issued before */
+  tokenVersion: integer('token_version').notNull().default(0),
+}, (table) => [uniqueIndex('users_username_unique').on(table.username), uniqueIndex('users_email_unique').on(table.email)]);
 
 export const apiKeys = sqliteTable('api_keys', {
   id: text('id').primaryKey(),
@@ -32,11 +37,36 @@ export const apiKeys = sqliteTable('api_keys', {
 export const refreshTokens = sqliteTable('refresh_tokens', {
   id: text('id').primaryKey(),
   userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  /** SHA-256 (hex) of the token; the token itself is never stored */
   tokenHash: text('token_hash').notNull(),
+  /** every token rotated from one login shares its family; reuse of a rotated-out token revokes the family */
+  familyId: text('family_id').notNull().default(''),
   createdAt: integer('created_at').notNull(),
   expiresAt: integer('expires_at').notNull(),
+  /** set when the token was exchanged for its successor */
+  rotatedAt: integer('rotated_at'),
   revokedAt: integer('revoked_at'),
-}, (table) => [index('refresh_tokens_user').on(table.userId)]);
+}, (table) => [index('refresh_tokens_user').on(table.userId), uniqueIndex('refresh_tokens_hash_unique').on(table.tokenHash), index('refresh_tokens_family').on(table.familyId)]);
+
+/** Access tokens ended early (logout) before their 30 minutes: refused until they would have expired anyway. */
+export const revokedAccessTokens = sqliteTable('revoked_access_tokens', {
+  jti: text('jti').primaryKey(),
+  expiresAt: integer('expires_at').notNull(),
+});
+
+/**
+ * Failed logins per account (keyed by the lower-cased email given, whether or not such an account exists, so
+ * that throttling does not tell which emails have accounts). Kept in the database so a restart does not
+ * reset a lockout.
+ */
+export const loginThrottle = sqliteTable('login_throttle', {
+  account: text('account').primaryKey(),
+  failures: integer('failures').notNull(),
+  lastFailureAt: integer('last_failure_at').notNull(),
+  /** how many lockouts this streak of failures has caused; each lasts twice the one before, up to an hour */
+  lockouts: integer('lockouts').notNull().default(0),
+  lockedUntil: integer('locked_until').notNull().default(0),
+});
 
 export const ruleSets = sqliteTable('rule_sets', {
   id: text('id').primaryKey(),
@@ -46,7 +76,7 @@ export const ruleSets = sqliteTable('rule_sets', {
   definition: text('definition').notNull(),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
-});
+}, (table) => [uniqueIndex('rule_sets_user_name_unique').on(table.userId, table.name)]);
 
 export const watchedFolders = sqliteTable('watched_folders', {
   id: text('id').primaryKey(),
@@ -92,7 +122,7 @@ export const operations = sqliteTable('operations', {
   ownerHost: text('owner_host'),
   heartbeatAt: integer('heartbeat_at'),
   error: text('error'),
-}, (table) => [index('operations_created').on(table.createdAt)]);
+}, (table) => [index('operations_created').on(table.createdAt), index('operations_user_created').on(table.userId, table.createdAt)]);
 
 /**
  * The journal: one row per planned file action, written before anything moves. Row id order is plan
