@@ -1,0 +1,49 @@
+import crypto from 'node:crypto';
+import { errors, jwtVerify, SignJWT } from 'jose';
+import { FileOrganizerError } from '../../../src-shared/errors.js';
+
+export const ACCESS_TOKEN_SECONDS = 30 * 60;
+/** The one algorithm tokens are signed with and the only one accepted: `alg: none` or RS/HS confusion cannot pass. */
+const ALGORITHM = 'HS256';
+export const TOKEN_ISSUER = 'fileorganizer';
+export const TOKEN_AUDIENCE = 'fileorganizer-api';
+
+export interface AccessClaims {
+  userId: string;
+  tokenId: string;
+  /** the user's token version when issued; a password change raises it */
+  version: number;
+  expiresAt: number;
+}
+
+export function createAccessTokens(key: Uint8Array, clock: () => number) {
+  const seconds = () => Math.floor(clock() / 1000);
+  return {
+    async issue(userId: string, version: number): Promise<{ token: string; claims: AccessClaims }> {
+      const issuedAt = seconds();
+      const claims: AccessClaims = { userId, tokenId: crypto.randomUUID(), version, expiresAt: (issuedAt + ACCESS_TOKEN_SECONDS) * 1000 };
+      const token = await new SignJWT({ ver: version })
+        .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
+        .setSubject(userId).setJti(claims.tokenId).setIssuer(TOKEN_ISSUER).setAudience(TOKEN_AUDIENCE)
+        .setIssuedAt(issuedAt).setExpirationTime(issuedAt + ACCESS_TOKEN_SECONDS)
+        .sign(key);
+      return { token, claims };
+    },
+
+    /** The claims of a token this install signed and that has not expired; anything else is E_UNAUTHORIZED. */
+    async verify(token: string): Promise<AccessClaims> {
+      try {
+        const { payload } = await jwtVerify(token, key, {
+          algorithms: [ALGORITHM], issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE,
+          requiredClaims: ['exp', 'iat', 'sub', 'jti'], currentDate: new Date(clock()), clockTolerance: 0,
+        });
+        if (typeof payload.ver !== 'number' || typeof payload.sub !== 'string' || typeof payload.jti !== 'string') throw new errors.JWTInvalid('claims');
+        return { userId: payload.sub, tokenId: payload.jti, version: payload.ver, expiresAt: (payload.exp as number) * 1000 };
+      } catch (error) {
+        if (error instanceof errors.JWTExpired) throw new FileOrganizerError('E_UNAUTHORIZED', 'the access token has expired; get a new one with POST /api/v1/auth/refresh');
+        throw new FileOrganizerError('E_UNAUTHORIZED', 'the access token is not valid; log in again');
+      }
+    },
+  };
+}
+export type AccessTokens = ReturnType<typeof createAccessTokens>;

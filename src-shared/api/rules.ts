@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { ruleSchema } from '../rules.js';
+
+/** A saved rule set: the same rules a rule file holds, under a name unique among its owner's rule sets. */
+export const ruleSetInput = z.strictObject({
+  name: z.string().trim().min(1, 'give the rule set a name').max(200),
+  rules: z.array(ruleSchema).min(1, 'a rule set needs at least one rule').max(1000),
+});
+
+export const savedRuleSetSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  rules: z.array(ruleSchema),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type SavedRuleSetView = z.infer<typeof savedRuleSetSchema>;
