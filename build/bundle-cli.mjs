@@ -21,7 +21,9 @@ const dist = path.join(root, 'dist');
 const bin = path.join(dist, 'fileorg.js');
 const bundle = path.join(dist, 'fileorg-bundle.cjs');
 
-const EXTERNAL = ['better-sqlite3', '@napi-rs/blake-hash', 'piscina', 'trash', 'file-type', 'exifr', 'hash-wasm'];
+// The HTTP server's packages too: `serve` alone loads them, and Swagger UI serves files from its own folder.
+const EXTERNAL = ['better-sqlite3', '@napi-rs/blake-hash', 'piscina', 'trash', 'file-type', 'exifr', 'hash-wasm',
+  'fastify', '@fastify/*', 'ws', '@node-rs/bcrypt'];
 
 /** import.meta.url in a module of dist/ becomes that module's own URL, from the bundle's (in dist/). */
 const moduleUrls = {

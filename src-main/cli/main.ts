@@ -26,6 +26,23 @@ async function run(args: CommandArguments): Promise<number> {
   const progressEveryFiles = Number(process.env.FILEORG_PROGRESS_EVERY) || undefined;
   const pageSize = Number(process.env.FILEORG_PAGE_SIZE) || undefined;
   const core = openAppCore({ dataDir: resolveDataDir({ flag: args.dataDir }), ...(progressEveryFiles ? { progressEveryFiles } : {}), ...(pageSize ? { pageSize } : {}) });
+  if (args.command === 'serve') {
+    try {
+      // Loaded only here: the HTTP server's packages cost every other command nothing.
+      const { serve } = await import('./serve.js');
+      return await serve(core, args);
+    } finally {
+      await core.close();
+    }
+  }
+  let owner: string;
+  try {
+    owner = core.users.profile(args.profile);
+  } catch (error) {
+    await core.close();
+    throw error;
+  }
+  const scope = { owner };
   const bar = !args.json && process.stderr.isTTY ? createProgressBar(process.stderr) : undefined;
   // Ctrl-C stops after the page in flight, leaving an interrupted operation; a second Ctrl-C exits at once
   // (still safe: recovery settles the journal against the disk next time).
@@ -48,7 +65,7 @@ async function run(args: CommandArguments): Promise<number> {
         const result = await core.operations.organize({
           roots: args.dirs, destination: args.dest ?? null, conflict: args.conflict, includeHidden: args.includeHidden,
           sniffAll: args.sniffAll, preset: args.rules ? null : args.preset ?? 'by-type', ruleSet,
-        }, { dryRun: args.dryRun }, {
+        }, { dryRun: args.dryRun, owner }, {
           onStarted: (id) => { if (args.json) writeLine({ type: 'started', operation_id: id }); },
           onPlannedRows: (rows) => { if (args.dryRun) { bar?.clear(); printPlanRows(rows, args.json); } },
           onProgress,
@@ -60,7 +77,7 @@ async function run(args: CommandArguments): Promise<number> {
         return result.failed > 0 ? EXIT_PARTIAL : EXIT_DONE;
       }
       case 'undo': case 'resume': {
-        const result = args.command === 'undo' ? await core.operations.undo(args.id, { onProgress, signal }) : await core.operations.resume(args.id, { onProgress, signal });
+        const result = args.command === 'undo' ? await core.operations.undo(args.id, { onProgress, signal }, scope) : await core.operations.resume(args.id, { onProgress, signal }, scope);
         bar?.clear();
         printResult(result, args.json);
         if (result.status === 'interrupted') return EXIT_STOPPED;
@@ -68,10 +85,10 @@ async function run(args: CommandArguments): Promise<number> {
         return result.failed > 0 && args.command === 'resume' ? EXIT_PARTIAL : conflicts > 0 ? EXIT_PARTIAL : EXIT_DONE;
       }
       case 'history':
-        printHistory(core.operations.history(), args.json);
+        printHistory(core.operations.history(1000, owner), args.json);
         return EXIT_DONE;
       case 'show':
-        printShow(core.operations.showStream(args.id), args.json);
+        printShow(core.operations.showStream(args.id, scope), args.json);
         return EXIT_DONE;
       case 'dupes': {
         const searchProgress = (progress: DuplicateProgress): void => { if (args.json) writeLine(progress); else bar?.update(progress); };
@@ -82,7 +99,7 @@ async function run(args: CommandArguments): Promise<number> {
           await printDuplicates(result, args.json);
           return EXIT_DONE;
         }
-        const result = await core.duplicates.resolve(args.dirs, { ...options, resolution: args.resolution, keep: args.keep, reference: args.reference, keepPaths: args.keepPaths }, {
+        const result = await core.duplicates.resolve(args.dirs, { ...options, resolution: args.resolution, keep: args.keep, reference: args.reference, keepPaths: args.keepPaths, owner }, {
           onSearchProgress: searchProgress, onProgress, signal,
           onStarted: (id) => { if (args.json) writeLine({ type: 'started', operation_id: id }); },
         });
@@ -92,8 +109,8 @@ async function run(args: CommandArguments): Promise<number> {
         return result.failed > 0 ? EXIT_PARTIAL : EXIT_DONE;
       }
       case 'quarantine':
-        if (args.action === 'list') printQuarantine(core.duplicates.quarantine.list(args.id), args.json);
-        else printQuarantineEmptied(await core.duplicates.quarantine.empty(args.id), args.json);
+        if (args.action === 'list') printQuarantine(core.duplicates.quarantine.list(args.id, owner), args.json);
+        else printQuarantineEmptied(await core.duplicates.quarantine.empty(args.id, owner), args.json);
         return EXIT_DONE;
       case 'scan':
         printScan(await core.operations.scan(args.dirs, { includeHidden: args.includeHidden }), args.json);

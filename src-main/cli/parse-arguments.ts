@@ -33,9 +33,14 @@ commands:
       --keep-path FILE           keep this file in its group (repeat for more)
   quarantine list [ID]  files in the quarantine (of one operation, or all)
   quarantine empty [ID] send the quarantined files to the OS trash (undo can no longer bring them back)
+  serve                the local REST + WebSocket API (see README, "Local API"); prints its URL first
+      --port N                   port to listen on (default 8000; 0 picks a free one)
+      --host ADDRESS             address to listen on (default 127.0.0.1; anything else is reachable from other machines)
 
 global options:
   --data-dir DIR   where history is kept (default: $FILEORG_DATA_DIR, else the app's data folder)
+  --profile NAME   whose operations and rules to act on (default local; made on first use; an API
+                   account's username works too: at the terminal your OS account is the boundary)
   --json           one JSON object per line, for scripts
   --help           this text`;
 
@@ -65,6 +70,11 @@ const dupesSchema = z.object({
   reference: z.string().min(1).nullable(),
   keepPaths: z.array(z.string().min(1)),
 });
+const serveSchema = z.object({
+  command: z.literal('serve'),
+  port: z.coerce.number().int().min(0, 'a port from 0 to 65535').max(65535, 'a port from 0 to 65535'),
+  host: z.string().min(1),
+});
 const quarantineSchema = z.object({ command: z.literal('quarantine'), action: z.enum(['list', 'empty'], { error: 'quarantine takes list or empty, e.g. fileorg quarantine list' }), id: z.string().min(1).nullable() });
 
 const SIZE_UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
@@ -75,8 +85,9 @@ export function parseByteSize(text: string): number {
   return Math.floor(Number(match[1]) * (SIZE_UNITS[(match[2] as string).toLowerCase()] as number));
 }
 
-export type CommandArguments = (z.infer<typeof organizeSchema> | z.infer<typeof withIdSchema> | z.infer<typeof scanSchema> | z.infer<typeof historySchema> | z.infer<typeof dupesSchema> | z.infer<typeof quarantineSchema>) & {
+export type CommandArguments = (z.infer<typeof organizeSchema> | z.infer<typeof withIdSchema> | z.infer<typeof scanSchema> | z.infer<typeof historySchema> | z.infer<typeof dupesSchema> | z.infer<typeof quarantineSchema> | z.infer<typeof serveSchema>) & {
   dataDir: string | undefined;
+  profile: string;
   json: boolean;
 };
 
@@ -89,7 +100,7 @@ export function parseArguments(argv: string[]): CommandArguments | 'help' {
       allowPositionals: true,
       strict: true,
       options: {
-        'data-dir': { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false },
+        'data-dir': { type: 'string' }, profile: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false },
         preset: { type: 'string' }, rules: { type: 'string' }, dest: { type: 'string' }, 'dry-run': { type: 'boolean', default: false },
         conflict: { type: 'string', default: 'rename' }, 'include-hidden': { type: 'boolean', default: false }, sniff: { type: 'string' },
         'min-size': { type: 'string' }, 'include-empty': { type: 'boolean', default: false },
@@ -103,7 +114,8 @@ export function parseArguments(argv: string[]): CommandArguments | 'help' {
   const { values, positionals } = parsed;
   if (values.help || positionals.length === 0) return 'help';
   const [command, ...rest] = positionals;
-  const global = { dataDir: values['data-dir'], json: values.json ?? false };
+  const global = { dataDir: values['data-dir'], profile: values.profile ?? 'local', json: values.json ?? false };
+  if ((values.port !== undefined || values.host !== undefined) && command !== 'serve') throw new FileOrganizerError('E_USAGE', '--port and --host go with serve: fileorg serve --port 8000');
   // Paths are made absolute against the working directory, never realpath'd, so they print as given.
   const absolute = (paths: string[]) => paths.map((given) => path.resolve(given));
   // dupes prints the paths it finds under each root exactly as that root was typed (only a relative root is
@@ -143,12 +155,17 @@ export function parseArguments(argv: string[]): CommandArguments | 'help' {
       if (rest.length < 1 || rest.length > 2 || !['list', 'empty'].includes(rest[0] as string)) throw new FileOrganizerError('E_USAGE', 'quarantine takes list or empty, and optionally an operation id: fileorg quarantine list');
       result = quarantineSchema.safeParse({ command, action: rest[0], id: rest[1] ?? null });
       break;
+    case 'serve':
+      if (rest.length > 0) throw new FileOrganizerError('E_USAGE', 'serve takes no arguments, only --port and --host');
+      if (values.port !== undefined && !/^\d+$/.test(values.port)) throw new FileOrganizerError('E_USAGE', `--port takes a number from 0 to 65535 (got "${values.port}")`);
+      result = serveSchema.safeParse({ command, port: values.port ?? 8000, host: values.host ?? '127.0.0.1' });
+      break;
     case 'history':
       if (rest.length > 0) throw new FileOrganizerError('E_USAGE', 'history takes no arguments');
       result = historySchema.safeParse({ command });
       break;
     default:
-      throw new FileOrganizerError('E_USAGE', `unknown command "${command}"; commands: organize, undo, resume, history, show, scan, dupes, quarantine`);
+      throw new FileOrganizerError('E_USAGE', `unknown command "${command}"; commands: organize, undo, resume, history, show, scan, dupes, quarantine, serve`);
   }
   if (!result.success) {
     const issue = result.error.issues[0];

@@ -1,16 +1,26 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
+import { type Auth, createAuth } from './auth/auth.js';
+import { createUsers, type Users } from './auth/users.js';
 import { databaseFileIn, openDatabase, type AppDatabase } from './db/open-database.js';
 import { createContentPool } from './dupes/content-pool.js';
 import { createDuplicates, type Duplicates } from './dupes/duplicates.js';
 import { type TrashFiles } from './dupes/quarantine.js';
+import { type BackgroundRuns, createBackgroundRuns } from './ops/background-runs.js';
 import { createOperations, type Operations } from './ops/operations.js';
+import { createRuleSets, type RuleSets } from './rules/rule-sets.js';
 import { currentPlatform } from './rules/safe-names.js';
 
 export interface AppCore {
   database: AppDatabase;
   operations: Operations;
   duplicates: Duplicates;
+  users: Users;
+  /** accounts, tokens and API keys; made on first use (it sets up the signing key, which the CLI never needs) */
+  readonly auth: Auth;
+  ruleSets: RuleSets;
+  /** runs started by the API that go on after the call answered */
+  runs: BackgroundRuns;
   /** ids of operations found interrupted (owner gone) and settled at open */
   recovered: string[];
   close(): Promise<void>;
@@ -22,7 +32,11 @@ export function newOperationId(clock: () => number = Date.now): string {
 }
 
 /** Wires the headless services once, over one data folder. The CLI, `serve` and the app all start here. */
-export function openAppCore(options: { dataDir: string; clock?: () => number; newId?: () => string; progressEveryFiles?: number; pageSize?: number; trash?: TrashFiles }): AppCore {
+export function openAppCore(options: {
+  dataDir: string; clock?: () => number; newId?: () => string; progressEveryFiles?: number; pageSize?: number; trash?: TrashFiles;
+  /** bcrypt cost (12 unless a test lowers it) and the per-source login failure limit */
+  bcryptCost?: number; loginFailuresPerSource?: number;
+}): AppCore {
   const clock = options.clock ?? Date.now;
   const database = openDatabase(databaseFileIn(options.dataDir), clock);
   const contentPool = createContentPool();
@@ -37,9 +51,22 @@ export function openAppCore(options: { dataDir: string; clock?: () => number; ne
   });
   const duplicates = createDuplicates({ database, dataDir: options.dataDir, clock, operations, ...(options.trash ? { trash: options.trash } : {}) });
   const recovered = operations.recoverInterrupted();
+  const runs = createBackgroundRuns(operations);
+  let auth: Auth | undefined;
   return {
-    database, operations, duplicates, recovered,
+    database, operations, duplicates, recovered, runs,
+    users: createUsers(database, clock),
+    ruleSets: createRuleSets(database, clock),
+    get auth() {
+      auth ??= createAuth({
+        database, dataDir: options.dataDir, clock,
+        ...(options.bcryptCost ? { bcryptCost: options.bcryptCost } : {}),
+        ...(options.loginFailuresPerSource ? { loginFailuresPerSource: options.loginFailuresPerSource } : {}),
+      });
+      return auth;
+    },
     close: async () => {
+      await runs.close();
       // The duplicate search's last cache write runs on the content pool: it ends before the pool closes.
       await Promise.all([operations.close(), duplicates.close()]);
       await contentPool.close();

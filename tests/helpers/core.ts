@@ -11,7 +11,7 @@ afterEach(async () => {
 });
 
 /** The real services over a real SQLite file in a temp data folder. */
-export function openTestCore(dataDir = tempDir('fileorg-data-'), options: { pageSize?: number } = {}): AppCore & { dataDir: string } {
+export function openTestCore(dataDir = tempDir('fileorg-data-'), options: Omit<Parameters<typeof openAppCore>[0], 'dataDir'> = {}): AppCore & { dataDir: string } {
   const core = openAppCore({ dataDir, ...options });
   opened.push(core);
   return Object.assign(core, { dataDir });

@@ -5,6 +5,7 @@ import { FileOrganizerError } from '../../../src-shared/errors.js';
 import { PART_KINDS } from '../../../src-worker/content-protocol.js';
 import { nativeModule } from '../../../src-worker/native-module.js';
 import { type AppDatabase } from '../db/open-database.js';
+import { LOCAL_USER_ID } from '../db/schema.js';
 import { type OrganizeHooks, type Operations } from '../ops/operations.js';
 import { checkRootsApart } from '../scan/check-roots.js';
 import { createWalkerPool } from '../scan/walker-pool.js';
@@ -27,6 +28,8 @@ export interface ResolveOptions {
   reference: string | null;
   /** explicit choice: these files are kept in their groups */
   keepPaths?: readonly string[];
+  /** whose operation it becomes (the local profile unless said) */
+  owner?: string;
 }
 
 /** The duplicate search service: its own walker threads, which scan and then read the files (content-on-walkers.ts). */
@@ -92,8 +95,8 @@ export function createDuplicates(dependencies: { database: AppDatabase; dataDir:
         resolution: options.resolution, keep: options.keep, reference: options.reference,
         minSize: options.minSize, includeEmpty: options.includeEmpty, includeHidden: options.includeHidden,
       }, (operationId) => planDedupe(found, choice, options.resolution,
-        options.resolution === 'quarantine' ? createQuarantinePlacer(dataDir, roots, operationId) : undefined), hooks);
-      const operation = dependencies.operations.get(result.operation_id);
+        options.resolution === 'quarantine' ? createQuarantinePlacer(dataDir, roots, operationId) : undefined), hooks, options.owner);
+      const operation = dependencies.operations.get(result.operation_id, { owner: options.owner ?? LOCAL_USER_ID, exact: true });
       return {
         type: 'result', operation_id: result.operation_id, status: result.status,
         quarantined: options.resolution === 'quarantine' ? result.moved : 0, linked: options.resolution === 'hardlink' ? result.moved : 0,

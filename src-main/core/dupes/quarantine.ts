@@ -3,6 +3,7 @@ import path from 'node:path';
 import { type QuarantinedFile } from '../../../src-shared/duplicates.js';
 import { FileOrganizerError } from '../../../src-shared/errors.js';
 import { type AppDatabase } from '../db/open-database.js';
+import { LOCAL_USER_ID } from '../db/schema.js';
 import { QUARANTINE_FOLDER_NAME } from '../scan/hidden-names.js';
 
 /** Sends files to the OS trash; the `trash` package headless (the app may pass Electron's shell.trashItem). */
@@ -27,26 +28,27 @@ export function createQuarantine(database: AppDatabase, dependencies: { clock: (
       coalesce(o.finished_at, o.started_at, o.created_at) AS at, s.reason
     FROM operations o JOIN file_records r ON r.operation_id = o.id JOIN file_states s ON s.id = r.id
     WHERE o.kind = 'dedupe' AND r.action = 'move' AND s.state = 'done' AND coalesce(s.reason, '') <> 'trashed'
-      AND (? IS NULL OR o.id = ?)
+      AND o.user_id = ? AND (? IS NULL OR o.id = ?)
     ORDER BY r.id`);
   const mark = sqlite.prepare('UPDATE file_states SET reason = ?, error = ? WHERE id = ?');
-  const operationExists = sqlite.prepare("SELECT 1 FROM operations WHERE id = ? AND kind = 'dedupe'").pluck();
+  const operationExists = sqlite.prepare("SELECT 1 FROM operations WHERE id = ? AND kind = 'dedupe' AND user_id = ?").pluck();
 
   type Row = { id: number; operationId: string; source: string; destination: string; keptPath: string | null; size: number; at: number; reason: string | null };
-  const rows = (operationId: string | null): Row[] => listed.all(operationId, operationId) as Row[];
+  const rows = (operationId: string | null, owner: string): Row[] => listed.all(owner, operationId, operationId) as Row[];
 
   return {
-    list(operationId: string | null = null): QuarantinedFile[] {
-      if (operationId !== null && !operationExists.get(operationId)) throw new FileOrganizerError('E_UNKNOWN_OPERATION', `no duplicate resolution has the id ${operationId}; see fileorg quarantine list`);
-      return rows(operationId).map((row) => ({
+    /** The owner's quarantined files (of one of their operations, or all): another user's are never listed. */
+    list(operationId: string | null = null, owner: string = LOCAL_USER_ID): QuarantinedFile[] {
+      if (operationId !== null && !operationExists.get(operationId, owner)) throw new FileOrganizerError('E_UNKNOWN_OPERATION', `no duplicate resolution has the id ${operationId}; see fileorg quarantine list`);
+      return rows(operationId, owner).map((row) => ({
         operation_id: row.operationId, original: row.source, quarantined: row.destination, kept: row.keptPath, size: row.size, quarantined_at: row.at,
       }));
     },
 
     /** Send the quarantined files (of one operation, or all) to the OS trash. */
-    async empty(operationId: string | null = null): Promise<{ type: 'result'; trashed: number; trashed_bytes: number; missing: number }> {
-      if (operationId !== null && !operationExists.get(operationId)) throw new FileOrganizerError('E_UNKNOWN_OPERATION', `no duplicate resolution has the id ${operationId}; see fileorg quarantine list`);
-      const all = rows(operationId);
+    async empty(operationId: string | null = null, owner: string = LOCAL_USER_ID): Promise<{ type: 'result'; trashed: number; trashed_bytes: number; missing: number }> {
+      if (operationId !== null && !operationExists.get(operationId, owner)) throw new FileOrganizerError('E_UNKNOWN_OPERATION', `no duplicate resolution has the id ${operationId}; see fileorg quarantine list`);
+      const all = rows(operationId, owner);
       const present = all.filter((row) => fs.lstatSync(row.destination, { throwIfNoEntry: false })?.isFile());
       const when = new Date(dependencies.clock()).toISOString();
       // Journaled before the files go: a crash in between leaves rows that a second `empty` settles.

@@ -1,9 +1,9 @@
 import os from 'node:os';
-import { and, desc, eq, inArray, like } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, like } from 'drizzle-orm';
 import { FileOrganizerError } from '../../../src-shared/errors.js';
 import { type OperationPhase, type OperationStatus, operationStatusSchema } from '../../../src-shared/operation-status.js';
 import { type AppDatabase } from '../db/open-database.js';
-import { operations } from '../db/schema.js';
+import { LOCAL_USER_ID, operations } from '../db/schema.js';
 import { dedupeRequestSchema, type OperationRequest, organizeRequestSchema } from './operation-request.js';
 
 export type OperationRow = typeof operations.$inferSelect;
@@ -44,18 +44,26 @@ export function createOperationStore(database: AppDatabase, clock: () => number)
       const row = byId(id);
       return row ? parseOperation(row) : undefined;
     },
-    /** Accepts a whole id or an unambiguous prefix of one (at least 4 characters), as git does. */
-    resolve(idOrPrefix: string): Operation {
+    /**
+     * One of the owner's operations, by a whole id or (`prefixes`, the CLI) an unambiguous prefix of one (at
+     * least 4 characters), as git does. Another user's operation is unknown, exactly as one that never existed.
+     */
+    resolve(idOrPrefix: string, owner: string = LOCAL_USER_ID, prefixes = true): Operation {
       const exact = byId(idOrPrefix);
-      if (exact) return parseOperation(exact);
-      const matches = idOrPrefix.length >= 4 && /^[\w-]+$/.test(idOrPrefix)
-        ? orm.select().from(operations).where(like(operations.id, `${idOrPrefix}%`)).limit(2).all() : [];
+      if (exact && exact.userId === owner) return parseOperation(exact);
+      const matches = prefixes && idOrPrefix.length >= 4 && /^[\w-]+$/.test(idOrPrefix)
+        ? orm.select().from(operations).where(and(eq(operations.userId, owner), like(operations.id, `${idOrPrefix}%`))).limit(2).all() : [];
       if (matches.length === 1) return parseOperation(matches[0] as OperationRow);
       if (matches.length > 1) throw new FileOrganizerError('E_AMBIGUOUS_OPERATION', `"${idOrPrefix}" matches more than one operation; give more of the id (see fileorg history)`);
       throw new FileOrganizerError('E_UNKNOWN_OPERATION', `no operation "${idOrPrefix}"; list them with fileorg history`);
     },
-    list(limit: number): Operation[] {
-      return orm.select().from(operations).orderBy(desc(operations.createdAt), desc(operations.id)).limit(limit).all().map(parseOperation);
+    /** The owner's operations, newest first. */
+    list(limit: number, owner: string = LOCAL_USER_ID, offset = 0): Operation[] {
+      return orm.select().from(operations).where(eq(operations.userId, owner))
+        .orderBy(desc(operations.createdAt), desc(operations.id)).limit(limit).offset(offset).all().map(parseOperation);
+    },
+    count(owner: string): number {
+      return orm.select({ total: count() }).from(operations).where(eq(operations.userId, owner)).get()?.total ?? 0;
     },
     update(id: string, values: Partial<typeof operations.$inferInsert>): void {
       orm.update(operations).set(values).where(eq(operations.id, id)).run();

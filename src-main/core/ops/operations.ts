@@ -6,6 +6,7 @@ import { type OperationStatus } from '../../../src-shared/operation-status.js';
 import { type OperationResult } from '../../../src-shared/progress.js';
 import { type KeepPolicy } from '../../../src-shared/duplicates.js';
 import { type AppDatabase } from '../db/open-database.js';
+import { LOCAL_USER_ID } from '../db/schema.js';
 import { copiesNotKept } from '../dupes/choose-kept.js';
 import { type ContentPool } from '../dupes/content-pool.js';
 import { type DuplicateSearch } from '../dupes/find-duplicates.js';
@@ -43,6 +44,16 @@ export interface OperationsDependencies {
   /** the duplicate search, for rule sets with a `duplicate` condition (run over the roots before planning) */
   searchDuplicates?: (roots: string[], includeHidden: boolean) => Promise<DuplicateSearch>;
 }
+
+/**
+ * Whose operations a call may see: every read, resume and undo is limited to the owner's own operations, and
+ * another user's id is unknown. `exact` turns off the CLI's id prefixes (the API takes whole ids only).
+ */
+export interface Scope {
+  owner: string;
+  exact?: boolean;
+}
+const LOCAL_SCOPE: Scope = { owner: LOCAL_USER_ID };
 
 export interface OrganizeHooks extends RunHooks {
   /** the operation exists (its id can be shown) before scanning starts */
@@ -135,11 +146,11 @@ export function createOperations(dependencies: OperationsDependencies) {
       return orphaned.map((operation) => operation.id);
     },
 
-    async organize(request: OrganizeRequest, options: { dryRun: boolean }, hooks: OrganizeHooks = {}): Promise<OperationResult & { plan: PlanSummary }> {
+    async organize(request: OrganizeRequest, options: { dryRun: boolean; owner?: string }, hooks: OrganizeHooks = {}): Promise<OperationResult & { plan: PlanSummary }> {
       checkPaths(request);
       const id = newId();
       store.insert({
-        id, kind: 'organize', status: 'planned', phase: 'execute', dryRun: options.dryRun, request: JSON.stringify(request),
+        id, userId: options.owner ?? LOCAL_USER_ID, kind: 'organize', status: 'planned', phase: 'execute', dryRun: options.dryRun, request: JSON.stringify(request),
         createdAt: clock(), startedAt: clock(), ownerPid: process.pid, ownerHost: os.hostname(), heartbeatAt: clock(),
       });
       hooks.onStarted?.(id);
@@ -185,10 +196,10 @@ export function createOperations(dependencies: OperationsDependencies) {
      * once the operation's id (which names its quarantine folder) exists.
      */
     async runPrepared(request: DedupeRequest, makePlan: (operationId: string) => { rows: readonly NewJournalRow[]; createdFolders: Iterable<string> },
-      hooks: OrganizeHooks = {}): Promise<OperationResult> {
+      hooks: OrganizeHooks = {}, owner: string = LOCAL_USER_ID): Promise<OperationResult> {
       const id = newId();
       store.insert({
-        id, kind: request.kind, status: 'planned', phase: 'execute', dryRun: false, request: JSON.stringify(request),
+        id, userId: owner, kind: request.kind, status: 'planned', phase: 'execute', dryRun: false, request: JSON.stringify(request),
         createdAt: clock(), startedAt: clock(), ownerPid: process.pid, ownerHost: os.hostname(), heartbeatAt: clock(),
       });
       hooks.onStarted?.(id);
@@ -211,13 +222,13 @@ export function createOperations(dependencies: OperationsDependencies) {
     },
 
     /** Finish an interrupted operation: the rest of its run, or the rest of its undo. */
-    async resume(idOrPrefix: string, hooks: RunHooks = {}): Promise<OperationResult> {
-      const operation = store.resolve(idOrPrefix);
+    async resume(idOrPrefix: string, hooks: RunHooks = {}, scope: Scope = LOCAL_SCOPE): Promise<OperationResult> {
+      const operation = store.resolve(idOrPrefix, scope.owner, !scope.exact);
       guardNotBusy(operation);
       if (operation.dryRun) throw new FileOrganizerError('E_INVALID_STATE', `operation ${operation.id} was a dry run (a preview); run organize without --dry-run`);
       if (operation.status !== 'interrupted') throw new FileOrganizerError('E_INVALID_STATE', `operation ${operation.id} is ${operation.status}; only an interrupted operation can be resumed`);
       if (operation.planRecordedAt === null) throw new FileOrganizerError('E_INVALID_STATE', `operation ${operation.id} stopped while planning, before anything moved; run organize again`);
-      if (operation.phase === 'rollback') return this.undo(operation.id, hooks);
+      if (operation.phase === 'rollback') return this.undo(operation.id, hooks, scope);
       if (!store.acquire(operation.id, ['interrupted'], 'running', 'execute')) throw new FileOrganizerError('E_BUSY', `operation ${operation.id} was taken over by another process`);
       pool.warm();
       return holdLease(operation.id, async () => {
@@ -227,8 +238,8 @@ export function createOperations(dependencies: OperationsDependencies) {
     },
 
     /** Roll an operation back, newest file first. Safe to run again after an interruption or a conflict. */
-    async undo(idOrPrefix: string, hooks: RunHooks = {}): Promise<OperationResult & { rolled_back: number; rollback_conflicts: number }> {
-      const operation = store.resolve(idOrPrefix);
+    async undo(idOrPrefix: string, hooks: RunHooks = {}, scope: Scope = LOCAL_SCOPE): Promise<OperationResult & { rolled_back: number; rollback_conflicts: number }> {
+      const operation = store.resolve(idOrPrefix, scope.owner, !scope.exact);
       guardNotBusy(operation);
       if (operation.dryRun) throw new FileOrganizerError('E_INVALID_STATE', `operation ${operation.id} was a dry run: nothing was moved, so there is nothing to undo`);
       if (operation.status === 'rolled_back') throw new FileOrganizerError('E_INVALID_STATE', `operation ${operation.id} is already rolled back`);
@@ -244,17 +255,21 @@ export function createOperations(dependencies: OperationsDependencies) {
       });
     },
 
-    get(idOrPrefix: string): Operation {
-      return store.resolve(idOrPrefix);
+    get(idOrPrefix: string, scope: Scope = LOCAL_SCOPE): Operation {
+      return store.resolve(idOrPrefix, scope.owner, !scope.exact);
     },
 
-    history(limit = 1000): Operation[] {
-      return store.list(limit);
+    /** The owner's operations, newest first, and how many they have in all. */
+    history(limit = 1000, owner: string = LOCAL_USER_ID, offset = 0): Operation[] {
+      return store.list(limit, owner, offset);
+    },
+    countOf(owner: string): number {
+      return store.count(owner);
     },
 
     /** One operation and its journal; the rows are read a page at a time as they are iterated. */
-    showStream(idOrPrefix: string): { operation: Operation; files: Iterable<JournalRow>; folders: { created: string[]; removed: string[] } } {
-      const operation = store.resolve(idOrPrefix);
+    showStream(idOrPrefix: string, scope: Scope = LOCAL_SCOPE): { operation: Operation; files: Iterable<JournalRow>; folders: { created: string[]; removed: string[] } } {
+      const operation = store.resolve(idOrPrefix, scope.owner, !scope.exact);
       function* files(): Generator<JournalRow> {
         for (let cursor = 0; ;) {
           const page = journal.pageForward(operation.id, cursor, ['planned', 'done', 'skipped', 'failed', 'rolled_back', 'rollback_conflict'], 5000);
@@ -266,8 +281,13 @@ export function createOperations(dependencies: OperationsDependencies) {
       return { operation, files: files(), folders: { created: journal.folders(operation.id, 'created'), removed: journal.folders(operation.id, 'removed') } };
     },
 
-    show(idOrPrefix: string): { operation: Operation; files: JournalRow[]; folders: { created: string[]; removed: string[] } } {
-      const shown = this.showStream(idOrPrefix);
+    /** A page of one operation's journal, by position. */
+    filesPage(id: string, scope: Scope, offset: number, limit: number): { rows: JournalRow[]; total: number } {
+      return journal.pageAt(store.resolve(id, scope.owner, !scope.exact).id, offset, limit);
+    },
+
+    show(idOrPrefix: string, scope: Scope = LOCAL_SCOPE): { operation: Operation; files: JournalRow[]; folders: { created: string[]; removed: string[] } } {
+      const shown = this.showStream(idOrPrefix, scope);
       return { ...shown, files: [...shown.files] };
     },
 

@@ -1,0 +1,97 @@
+import { type Handlers } from '../../src-shared/contract.js';
+import { FileOrganizerError, isFileOrganizerError } from '../../src-shared/errors.js';
+import { type AppCore } from '../core/compose.js';
+import { presetRuleSet } from '../core/rules/load-rule-set.js';
+import { productVersion } from '../core/version.js';
+import { operationFileView, operationView, ruleSetView } from './views.js';
+
+/**
+ * The contract's implementation over the core services, shared by every transport. Inputs arrive validated
+ * and callers authenticated (the adapters do both); each handler maps the API's snake_case to a service call
+ * scoped to the caller, so no handler can reach another user's data.
+ */
+export function createHandlers(core: AppCore, options: { startedAt?: number; version?: string } = {}) {
+  const startedAt = options.startedAt ?? Date.now();
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  const exact = (owner: string) => ({ owner, exact: true });
+  /** One of the caller's operations; the engine's "not found" names CLI commands, this one names routes. */
+  const own = (id: string, owner: string) => {
+    try {
+      return core.operations.get(id, exact(owner));
+    } catch (error) {
+      if (isFileOrganizerError(error) && error.code === 'E_UNKNOWN_OPERATION') {
+        throw new FileOrganizerError('E_NOT_FOUND', `no operation "${id}" among yours; list them with GET /api/v1/operations`);
+      }
+      throw error;
+    }
+  };
+
+  return {
+    'system:health': async () => ({ status: 'ok' as const }),
+    'system:status': async () => {
+      core.database.sqlite.prepare('SELECT 1').get();
+      return { status: 'ok' as const, version: options.version ?? productVersion(), uptime_seconds: Math.round((Date.now() - startedAt) / 1000), database: 'ok' as const };
+    },
+
+    'auth:signup': async (input) => core.auth.signup(input),
+    'auth:login': async (input, context) => core.auth.login(input, context.source),
+    'auth:refresh': async (input) => core.auth.refresh(input.refresh_token),
+    'auth:me': async (_input, context) => core.auth.me(context.caller.userId),
+    'auth:logout': async (input, context) => { core.auth.logout(context.caller, input.refresh_token); return null; },
+    'auth:changePassword': async (input, context) => core.auth.changePassword(context.caller.userId, input.current_password, input.new_password),
+
+    'apiKeys:create': async (input, context) => {
+      const created = core.auth.apiKeys.create(context.caller.userId, input.name);
+      return { id: created.id, name: created.name, prefix: created.prefix, key: created.key, created_at: new Date(created.createdAt).toISOString(), last_used_at: null };
+    },
+    'apiKeys:list': async (_input, context) => ({
+      items: core.auth.apiKeys.list(context.caller.userId).map((key) => ({
+        id: key.id, name: key.name, prefix: key.prefix, created_at: new Date(key.createdAt).toISOString(), last_used_at: iso(key.lastUsedAt),
+      })),
+    }),
+    'apiKeys:revoke': async (input, context) => { core.auth.apiKeys.revoke(context.caller.userId, input.id); return null; },
+
+    'operations:start': async (input, context) => {
+      const owner = context.caller.userId;
+      const saved = input.rule_set_id ? core.ruleSets.get(owner, input.rule_set_id) : undefined;
+      const preset = saved ? null : input.preset ?? 'by-type';
+      const id = await core.runs.organize({
+        roots: input.source_paths, destination: input.destination ?? null, conflict: input.conflict, includeHidden: input.include_hidden,
+        sniffAll: false, preset, ruleSet: saved ? { name: saved.name, rules: saved.rules } : presetRuleSet(preset ?? 'by-type'),
+      }, { dryRun: input.dry_run, owner });
+      return { operation_id: id, status: core.operations.get(id, exact(owner)).status };
+    },
+    'operations:get': async (input, context) => {
+      const operation = own(input.id, context.caller.userId);
+      return operationView(operation, core.runs.stageOf(operation.id));
+    },
+    'operations:list': async (input, context) => {
+      const owner = context.caller.userId;
+      const items = core.operations.history(input.limit, owner, input.offset).map((operation) => operationView(operation, core.runs.stageOf(operation.id)));
+      return { items, total: core.operations.countOf(owner), limit: input.limit, offset: input.offset };
+    },
+    'operations:files': async (input, context) => {
+      const page = core.operations.filesPage(own(input.id, context.caller.userId).id, exact(context.caller.userId), input.offset, input.limit);
+      return { items: page.rows.map(operationFileView), total: page.total, limit: input.limit, offset: input.offset };
+    },
+    'operations:rollback': async (input, context) => {
+      const scope = exact(context.caller.userId);
+      const id = await core.runs.rollback(own(input.id, scope.owner).id, scope);
+      return { operation_id: id, status: core.operations.get(id, scope).status };
+    },
+
+    'rules:create': async (input, context) => ruleSetView(core.ruleSets.create(context.caller.userId, input.name, input.rules)),
+    'rules:list': async (input, context) => {
+      const page = core.ruleSets.list(context.caller.userId, input.offset, input.limit);
+      return { items: page.items.map(ruleSetView), total: page.total, limit: input.limit, offset: input.offset };
+    },
+    'rules:get': async (input, context) => ruleSetView(core.ruleSets.get(context.caller.userId, input.id)),
+    'rules:update': async (input, context) => ruleSetView(core.ruleSets.update(context.caller.userId, input.id, input.name, input.rules)),
+    'rules:delete': async (input, context) => { core.ruleSets.remove(context.caller.userId, input.id); return null; },
+
+    'duplicates:search': async (input) => {
+      return core.duplicates.find(input.paths, { minSize: input.min_size, includeEmpty: input.include_empty, includeHidden: input.include_hidden });
+    },
+  } satisfies Handlers;
+}
+export type AppHandlers = ReturnType<typeof createHandlers>;

@@ -1,0 +1,123 @@
+import compress from '@fastify/compress';
+import cors from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import websocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { type ApiError, HTTP_STATUS_OF, toApiError } from '../../src-shared/api-errors.js';
+import { type Caller, CHANNEL_NAMES, type ChannelSpec, contract, type Handlers } from '../../src-shared/contract.js';
+import { FileOrganizerError } from '../../src-shared/errors.js';
+import { type AppCore } from '../core/compose.js';
+import { credentialOf, credentialOfProtocols, WEBSOCKET_AUTH_PROTOCOL } from './credentials.js';
+import { dispatch } from './dispatch.js';
+import { openApiDocument } from './openapi.js';
+import { followOperation } from './operation-socket.js';
+
+export interface HttpApiOptions {
+  core: AppCore;
+  handlers: Handlers;
+  version: string;
+  /** origins allowed to call from a browser (CORS_ORIGINS); none by default */
+  corsOrigins?: string[];
+  /** requests one address may make in a minute */
+  requestsPerMinute?: number;
+  /** largest JSON body, in bytes */
+  bodyLimit?: number;
+  log?: (message: string) => void;
+}
+
+export const DEFAULT_REQUESTS_PER_MINUTE = 600;
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+/** Fastify's own client errors (no route, bad JSON, body too large...) in the one error shape, with its status. */
+function clientErrorOf(error: { code?: string; statusCode?: number; message: string }): { status: number; body: ApiError } | undefined {
+  const status = error.statusCode ?? 0;
+  if (status === 429) return { status, body: { code: 'E_RATE_LIMITED', message: 'too many requests from this address; wait and try again (see Retry-After)' } };
+  if (status === 413) return { status, body: { code: 'E_VALIDATION', message: `the request body is too large; the limit is ${DEFAULT_BODY_LIMIT / 1024} KiB` } };
+  if (status === 415) return { status, body: { code: 'E_VALIDATION', message: 'send the body as JSON, with "Content-Type: application/json"' } };
+  if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return { status: 400, body: { code: 'E_VALIDATION', message: 'the body is empty but says it is JSON; send a JSON object (e.g. {}) or no Content-Type' } };
+  if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (status === 400 && error instanceof SyntaxError)) {
+    return { status: 400, body: { code: 'E_VALIDATION', message: `the body is not valid JSON: ${error.message}` } };
+  }
+  if (status >= 400 && status < 500) return { status, body: { code: 'E_VALIDATION', message: error.message } };
+  return undefined;
+}
+
+/** Fastify's `/api/v1/operations/:id` from the contract's `/api/v1/operations/{id}`. */
+const fastifyPath = (path: string): string => path.replace(/\{(\w+)\}/g, ':$1');
+
+/**
+ * The HTTP face of the contract (`fileorg serve`): one Fastify route per channel, plus the operation progress
+ * WebSocket, OpenAPI and its docs page. Every answer that is not a success is the one error shape, never a
+ * stack trace.
+ */
+export async function createHttpApi(options: HttpApiOptions): Promise<FastifyInstance> {
+  const { core, handlers } = options;
+  const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
+  const app = Fastify({ logger: false, bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, forceCloseConnections: true, return503OnClosing: true });
+
+  const authenticate = async (credential: string | undefined): Promise<Caller | null> => (credential === undefined ? null : core.auth.authenticate(credential));
+
+  app.setErrorHandler((error: Error & { code?: string; statusCode?: number }, request, reply) => {
+    const client = clientErrorOf(error);
+    const answer = error instanceof FileOrganizerError || !client ? toApiError(error) : client.body;
+    const status = client && !(error instanceof FileOrganizerError) ? client.status : HTTP_STATUS_OF[answer.code];
+    if (answer.code === 'E_INTERNAL') log(`fileorg serve: ${request.method} ${request.url} failed: ${error.stack ?? error.message}`);
+    if (answer.code === 'E_UNAUTHORIZED') void reply.header('WWW-Authenticate', 'Bearer');
+    const retryAfter = answer.details?.retry_after_seconds;
+    if (typeof retryAfter === 'number') void reply.header('Retry-After', String(retryAfter));
+    void reply.code(status).send(answer);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply.code(404).send({ code: 'E_NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}; the routes are listed at /openapi.json and /docs` } satisfies ApiError);
+  });
+
+  await app.register(cors, {
+    origin: options.corsOrigins && options.corsOrigins.length > 0 ? options.corsOrigins : false,
+    methods: ['GET', 'POST', 'PUT', 'DELETE'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'X-API-Key'],
+    exposedHeaders: ['Retry-After'],
+  });
+  await app.register(compress, { global: true, threshold: 1024 });
+  await app.register(rateLimit, { global: true, max: options.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE, timeWindow: 60_000 });
+  await app.register(websocket, {
+    options: {
+      maxPayload: 64 * 1024,
+      // A browser sends its token as the second of two subprotocols; the server must choose one to accept.
+      handleProtocols: (protocols) => (protocols.has(WEBSOCKET_AUTH_PROTOCOL) ? WEBSOCKET_AUTH_PROTOCOL : false),
+    },
+  });
+
+  const document = openApiDocument(options.version);
+  await app.register(swagger, { mode: 'static', specification: { document: document as never } });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  app.get('/openapi.json', async () => document);
+
+  for (const name of CHANNEL_NAMES) {
+    const spec: ChannelSpec = contract[name];
+    app.route({
+      method: spec.route.method,
+      url: fastifyPath(spec.route.path),
+      handler: async (request: FastifyRequest, reply: FastifyReply) => {
+        const body = request.body;
+        if (body !== undefined && body !== null && (typeof body !== 'object' || Array.isArray(body))) {
+          throw new FileOrganizerError('E_VALIDATION', 'the body must be a JSON object, like {"name": "…"}');
+        }
+        const input = { ...(request.query as object), ...(body ?? {}), ...(request.params as object) };
+        const caller = spec.access === 'user' ? await authenticate(credentialOf(request.headers)) : null;
+        const output = await dispatch(handlers, name, input, { caller, source: request.ip });
+        void reply.code(spec.route.status ?? 200);
+        return spec.route.status === 204 ? reply.send() : output;
+      },
+    });
+  }
+
+  app.get('/ws/operations/:id', { websocket: true }, (socket, request) => {
+    const { id } = request.params as { id: string };
+    const protocols = String(request.headers['sec-websocket-protocol'] ?? '').split(',').map((part) => part.trim());
+    followOperation(socket, { id, credential: credentialOf(request.headers) ?? credentialOfProtocols(protocols), core, log });
+  });
+
+  return app;
+}

@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { apiErrorSchema, HTTP_STATUS_OF } from '../../src-shared/api-errors.js';
+import { CHANNEL_NAMES, contract, type ChannelSpec } from '../../src-shared/contract.js';
+
+type JsonSchema = Record<string, unknown>;
+
+/** zod to JSON Schema for OpenAPI 3.1; refinements (which JSON Schema cannot say) are left to the server. */
+const jsonSchemaOf = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema;
+  return rest;
+};
+
+const pathParameters = (path: string): string[] => [...path.matchAll(/\{(\w+)\}/g)].map((match) => match[1] as string);
+
+function operationOf(name: string, spec: ChannelSpec): JsonSchema {
+  const input = jsonSchemaOf(spec.input, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
+  const inPath = pathParameters(spec.route.path);
+  const properties = Object.entries(input.properties ?? {});
+  const parameters = [
+    ...inPath.map((parameter) => ({ name: parameter, in: 'path', required: true, schema: { type: 'string' } })),
+    ...(spec.route.method === 'GET' || spec.route.method === 'DELETE'
+      ? properties.filter(([key]) => !inPath.includes(key)).map(([key, schema]) => ({ name: key, in: 'query', required: input.required?.includes(key) ?? false, schema }))
+      : []),
+  ];
+  const bodyProperties = Object.fromEntries(properties.filter(([key]) => !inPath.includes(key)));
+  const status = spec.route.status ?? 200;
+  const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
+  return {
+    operationId: name.replace(':', '_'),
+    summary: spec.summary,
+    tags: [name.split(':')[0]],
+    ...(spec.access === 'user' ? { security: [{ bearer: [] }, { apiKey: [] }] } : { security: [] }),
+    ...(parameters.length > 0 ? { parameters } : {}),
+    ...(spec.route.method === 'POST' || spec.route.method === 'PUT'
+      ? { requestBody: { required: true, content: { 'application/json': { schema: { ...input, properties: bodyProperties, required: (input.required ?? []).filter((key) => !inPath.includes(key)) } } } } }
+      : {}),
+    responses: {
+      [status]: status === 204 ? { description: 'done' } : { description: 'success', content: { 'application/json': { schema: jsonSchemaOf(spec.output, 'output') } } },
+      400: errorResponse('malformed JSON (E_VALIDATION)'),
+      ...(spec.access === 'user' ? { 401: errorResponse('no valid access token or API key (E_UNAUTHORIZED)') } : {}),
+      ...(pathParameters(spec.route.path).length > 0 ? { 404: errorResponse('no such id among yours (E_NOT_FOUND)') } : {}),
+      413: errorResponse('body too large (E_VALIDATION)'),
+      422: errorResponse('the input breaks the schema (E_VALIDATION); details.issues says where'),
+      429: errorResponse('too many requests or failed logins (E_RATE_LIMITED); see Retry-After'),
+    },
+  };
+}
+
+/** The OpenAPI 3.1 document of the HTTP API, made from the contract (served at /openapi.json, shown at /docs). */
+export function openApiDocument(version: string): JsonSchema {
+  const paths: Record<string, Record<string, JsonSchema>> = {};
+  for (const name of CHANNEL_NAMES) {
+    const spec: ChannelSpec = contract[name];
+    (paths[spec.route.path] ??= {})[spec.route.method.toLowerCase()] = operationOf(name, spec);
+  }
+  paths['/ws/operations/{id}'] = {
+    get: {
+      operationId: 'operations_follow',
+      summary: 'WebSocket: an operation\'s progress events, then its result (then the socket closes with 1000). Authenticate with the subprotocols ["fileorg.bearer", TOKEN] or a first message {"type":"auth","token":TOKEN}.',
+      tags: ['operations'],
+      parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+      responses: { 101: { description: 'switching to the WebSocket protocol' } },
+    },
+  };
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'FileOrganizer local API', version,
+      description: `Loopback API of fileorg serve. Errors are always ${JSON.stringify({ code: 'E_…', message: '…', details: {} })}; statuses: ${Object.entries(HTTP_STATUS_OF).map(([code, status]) => `${code} ${status}`).join(', ')}.`,
+    },
+    paths,
+    components: {
+      schemas: { Error: jsonSchemaOf(apiErrorSchema, 'output') },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'an access token from /api/v1/auth/login, or an API key (fo_…)' },
+        apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+      },
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import { type OperationView } from '../../src-shared/api/operations.js';
+import { type SavedRuleSetView } from '../../src-shared/api/rules.js';
+import { type Operation } from '../core/ops/operation-store.js';
+import { type JournalRow } from '../core/ops/journal.js';
+import { type SavedRuleSet } from '../core/rules/rule-sets.js';
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+/** An operation as the API shows it: snake_case, ISO times, progress from the counters its pages kept. */
+export function operationView(operation: Operation, liveStage: OperationView['progress']['stage']): OperationView {
+  const rollingBack = operation.phase === 'rollback';
+  return {
+    operation_id: operation.id,
+    kind: operation.kind,
+    status: operation.status,
+    dry_run: operation.dryRun,
+    source_paths: operation.request.roots,
+    destination: operation.request.destination,
+    preset: 'preset' in operation.request ? operation.request.preset : null,
+    created_at: new Date(operation.createdAt).toISOString(),
+    started_at: iso(operation.startedAt),
+    finished_at: iso(operation.finishedAt),
+    progress: {
+      stage: liveStage,
+      // An undo's progress counts the files put back out of those that were moved.
+      files_done: rollingBack ? operation.rolledBack + operation.rollbackConflicts : operation.filesDone,
+      files_total: rollingBack ? operation.moved : operation.filesTotal,
+      bytes_done: rollingBack ? operation.rolledBackBytes : operation.bytesDone,
+      bytes_total: rollingBack ? operation.movedBytes : operation.bytesTotal,
+    },
+    moved: operation.moved,
+    skipped: operation.skipped,
+    failed: operation.failed,
+    conflicts: operation.conflicts,
+    unchanged: operation.unchanged,
+    rolled_back: operation.rolledBack,
+    rollback_conflicts: operation.rollbackConflicts,
+    message: operation.error,
+  };
+}
+
+export const operationFileView = (row: JournalRow) => ({
+  id: row.id, action: row.action, source: row.source, destination: row.destination, state: row.state, reason: row.reason, size: row.size,
+});
+
+export const ruleSetView = (saved: SavedRuleSet): SavedRuleSetView => ({
+  id: saved.id, name: saved.name, rules: saved.rules, created_at: new Date(saved.createdAt).toISOString(), updated_at: new Date(saved.updatedAt).toISOString(),
+});

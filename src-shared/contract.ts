@@ -1,0 +1,173 @@
+import { z } from 'zod';
+import {
+  apiKeyCreateInput, apiKeySchema, changePasswordInput, createdApiKeySchema, loginInput, logoutInput, refreshInput,
+  sessionSchema, signupInput, userSchema,
+} from './api/auth.js';
+import { duplicateSearchInput, duplicateSearchResultSchema } from './api/duplicates.js';
+import {
+  operationAcceptedSchema, operationFileSchema, operationProgressSchema, operationResultSchema, operationSchema, startOperationInput,
+} from './api/operations.js';
+import { idInput, pageInput, pageOf } from './api/paging.js';
+import { ruleSetInput, savedRuleSetSchema } from './api/rules.js';
+
+/**
+ * The one contract of the API. The IPC adapter (the app's window), the HTTP adapter (`fileorg serve`), its
+ * OpenAPI document and the typed clients are all derived from this table; nothing else registers a handler.
+ * Adding a feature = one entry here + one service function + its tests.
+ *
+ * A channel's input is one object: over HTTP it is assembled from the path parameters (`{id}`), the query
+ * (GET, DELETE) and the JSON body (POST, PUT); over IPC it is the one argument of the call.
+ */
+
+export type Access = 'public' | 'user';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export interface RouteSpec {
+  method: HttpMethod;
+  /** with `{name}` for path parameters, as OpenAPI writes them */
+  path: string;
+  /** the success status: 200 unless said; 204 answers no body */
+  status?: 200 | 201 | 202 | 204;
+}
+export interface ChannelSpec {
+  input: z.ZodType;
+  output: z.ZodType;
+  access: Access;
+  route: RouteSpec;
+  summary: string;
+}
+
+const empty = z.strictObject({});
+const noContent = z.null();
+
+export const contract = {
+  'system:health': {
+    input: empty, output: z.object({ status: z.literal('ok') }), access: 'public',
+    route: { method: 'GET', path: '/health' }, summary: 'Liveness: answers while the server runs',
+  },
+  'system:status': {
+    input: empty,
+    output: z.object({ status: z.literal('ok'), version: z.string(), uptime_seconds: z.number(), database: z.literal('ok') }),
+    access: 'public', route: { method: 'GET', path: '/api/v1/status' }, summary: 'Version, uptime and whether the database answers',
+  },
+
+  'auth:signup': {
+    input: signupInput, output: sessionSchema, access: 'public',
+    route: { method: 'POST', path: '/api/v1/auth/signup', status: 201 }, summary: 'Create an account; answers its tokens and user',
+  },
+  'auth:login': {
+    input: loginInput, output: sessionSchema, access: 'public',
+    route: { method: 'POST', path: '/api/v1/auth/login' }, summary: 'Email and password for an access token (30 minutes) and a refresh token (7 days)',
+  },
+  'auth:refresh': {
+    input: refreshInput, output: sessionSchema, access: 'public',
+    route: { method: 'POST', path: '/api/v1/auth/refresh' },
+    summary: 'Trade a refresh token for new tokens; each refresh token works once, and reusing one ends its whole login',
+  },
+  'auth:me': {
+    input: empty, output: userSchema, access: 'user', route: { method: 'GET', path: '/api/v1/auth/me' }, summary: 'The caller\'s account',
+  },
+  'auth:logout': {
+    input: logoutInput, output: noContent, access: 'user',
+    route: { method: 'POST', path: '/api/v1/auth/logout', status: 204 }, summary: 'End this access token and, if given, its refresh token\'s login',
+  },
+  'auth:changePassword': {
+    input: changePasswordInput, output: sessionSchema, access: 'user',
+    route: { method: 'POST', path: '/api/v1/auth/change-password' },
+    summary: 'Change the password; every other login and access token of the account ends, and new tokens are answered',
+  },
+
+  'apiKeys:create': {
+    input: apiKeyCreateInput, output: createdApiKeySchema, access: 'user',
+    route: { method: 'POST', path: '/api/v1/api-keys', status: 201 }, summary: 'Create an API key; the key is in this answer only',
+  },
+  'apiKeys:list': {
+    input: empty, output: z.object({ items: z.array(apiKeySchema) }), access: 'user',
+    route: { method: 'GET', path: '/api/v1/api-keys' }, summary: 'Your API keys (prefix, name, created, last used), never the keys',
+  },
+  'apiKeys:revoke': {
+    input: idInput, output: noContent, access: 'user',
+    route: { method: 'DELETE', path: '/api/v1/api-keys/{id}', status: 204 }, summary: 'Revoke an API key at once',
+  },
+
+  'operations:start': {
+    input: startOperationInput, output: operationAcceptedSchema, access: 'user',
+    route: { method: 'POST', path: '/api/v1/operations', status: 202 },
+    summary: 'Start organizing folders in the background; follow it with GET /api/v1/operations/{id} or WS /ws/operations/{id}',
+  },
+  'operations:get': {
+    input: idInput, output: operationSchema, access: 'user',
+    route: { method: 'GET', path: '/api/v1/operations/{id}' }, summary: 'One operation: status, progress and counts',
+  },
+  'operations:list': {
+    input: pageInput, output: pageOf(operationSchema), access: 'user',
+    route: { method: 'GET', path: '/api/v1/operations' }, summary: 'Your operations, newest first',
+  },
+  'operations:files': {
+    input: pageInput.extend({ id: z.string().min(1).max(100) }), output: pageOf(operationFileSchema), access: 'user',
+    route: { method: 'GET', path: '/api/v1/operations/{id}/files' }, summary: 'An operation\'s journal: each file, where it went, its state',
+  },
+  'operations:rollback': {
+    input: idInput, output: operationAcceptedSchema, access: 'user',
+    route: { method: 'POST', path: '/api/v1/operations/{id}/rollback', status: 202 },
+    summary: 'Put every file of an operation back, in the background (rolling_back, then rolled_back or partially_rolled_back)',
+  },
+
+  'rules:create': {
+    input: ruleSetInput, output: savedRuleSetSchema, access: 'user',
+    route: { method: 'POST', path: '/api/v1/rules', status: 201 }, summary: 'Save a rule set',
+  },
+  'rules:list': {
+    input: pageInput, output: pageOf(savedRuleSetSchema), access: 'user',
+    route: { method: 'GET', path: '/api/v1/rules' }, summary: 'Your saved rule sets',
+  },
+  'rules:get': {
+    input: idInput, output: savedRuleSetSchema, access: 'user',
+    route: { method: 'GET', path: '/api/v1/rules/{id}' }, summary: 'One saved rule set',
+  },
+  'rules:update': {
+    input: ruleSetInput.extend({ id: z.string().min(1).max(100) }), output: savedRuleSetSchema, access: 'user',
+    route: { method: 'PUT', path: '/api/v1/rules/{id}' }, summary: 'Replace a saved rule set\'s name and rules',
+  },
+  'rules:delete': {
+    input: idInput, output: noContent, access: 'user',
+    route: { method: 'DELETE', path: '/api/v1/rules/{id}', status: 204 }, summary: 'Delete a saved rule set',
+  },
+
+  'duplicates:search': {
+    input: duplicateSearchInput, output: duplicateSearchResultSchema, access: 'user',
+    route: { method: 'POST', path: '/api/v1/duplicates/search' },
+    summary: 'Find files with the same content under the given folders (reads only; nothing is moved)',
+  },
+} satisfies Record<string, ChannelSpec>;
+
+export type Contract = typeof contract;
+export type ChannelName = keyof Contract;
+export type ChannelInput<Name extends ChannelName> = z.output<Contract[Name]['input']>;
+export type ChannelOutput<Name extends ChannelName> = z.input<Contract[Name]['output']>;
+
+/** Who is calling: set by the transport after it checked the token, API key or IPC sender. */
+export interface Caller {
+  userId: string;
+  /** how the caller proved it: an access token (its id, for logout) or an API key */
+  via: { kind: 'token'; tokenId: string; expiresAt: number } | { kind: 'api-key'; keyId: string } | { kind: 'local' };
+}
+export interface CallContext<Authenticated extends boolean = boolean> {
+  caller: Authenticated extends true ? Caller : Caller | null;
+  /** where the call came from (an IP address, or "ipc"): per-source limits key on it */
+  source: string;
+}
+
+/** The implementation object's type: a missing channel, or one with the wrong input or output, fails to compile. */
+export type Handlers = {
+  [Name in ChannelName]: (input: ChannelInput<Name>, context: CallContext<Contract[Name]['access'] extends 'user' ? true : boolean>) => Promise<ChannelOutput<Name>>;
+};
+
+/** Events pushed to listeners (the window over IPC, a WebSocket over HTTP), each with its payload schema. */
+export const pushEvents = {
+  'operations:progress': operationProgressSchema,
+  'operations:result': operationResultSchema,
+} satisfies Record<string, z.ZodType>;
+export type PushEventName = keyof typeof pushEvents;
+export type PushEvent<Name extends PushEventName> = z.infer<(typeof pushEvents)[Name]>;
+
+export const CHANNEL_NAMES = Object.keys(contract) as ChannelName[];
