@@ -57,6 +57,8 @@ export async function createHttpApi(options: HttpApiOptions): Promise<FastifyIns
   const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
   const app = Fastify({ logger: false, bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, forceCloseConnections: true, return503OnClosing: true });
 
+  // JSON only: a text/plain body is answered 415 rather than reaching a handler as a string.
+  app.removeContentTypeParser('text/plain');
   const authenticate = async (credential: string | undefined): Promise<Caller | null> => (credential === undefined ? null : core.auth.authenticate(credential));
 
   app.setErrorHandler((error: Error & { code?: string; statusCode?: number }, request, reply) => {

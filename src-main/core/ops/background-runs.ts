@@ -106,6 +106,18 @@ export function createBackgroundRuns(operations: Operations, log: (message: stri
       return () => { run.listeners.delete(listener); };
     },
 
+    /**
+     * Follow a run to its end: as `follow` while it is live here; once it has ended (it may end before a
+     * listener comes), its result at once.
+     */
+    followToEnd(id: string, owner: string, listener: RunListener): void {
+      const unfollow = this.follow(id, (event) => {
+        listener(event);
+        if (event.type === 'result') unfollow?.();
+      });
+      if (!unfollow) listener(finalEventOf(operations.get(id, { owner, exact: true })));
+    },
+
     /** The stage of a run live in this process (null when it is not). */
     stageOf(id: string): OperationProgress['stage'] | null {
       return live.get(id)?.last?.stage ?? null;
