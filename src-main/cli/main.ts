@@ -25,7 +25,12 @@ async function run(args: CommandArguments): Promise<number> {
   // Test and scripting knobs: progress more often than every 100 files, and smaller journal pages.
   const progressEveryFiles = Number(process.env.FILEORG_PROGRESS_EVERY) || undefined;
   const pageSize = Number(process.env.FILEORG_PAGE_SIZE) || undefined;
-  const core = openAppCore({ dataDir: resolveDataDir({ flag: args.dataDir }), ...(progressEveryFiles ? { progressEveryFiles } : {}), ...(pageSize ? { pageSize } : {}) });
+  // `serve`: failed logins one address may make across all accounts in 15 minutes (default 50).
+  const loginFailuresPerSource = Number(process.env.FILEORG_LOGIN_FAILURES_PER_SOURCE) || undefined;
+  const core = openAppCore({
+    dataDir: resolveDataDir({ flag: args.dataDir }), ...(progressEveryFiles ? { progressEveryFiles } : {}), ...(pageSize ? { pageSize } : {}),
+    ...(loginFailuresPerSource ? { loginFailuresPerSource } : {}),
+  });
   if (args.command === 'serve') {
     try {
       // Loaded only here: the HTTP server's packages cost every other command nothing.

@@ -1,9 +1,13 @@
+import { FileOrganizerError } from '../../src-shared/errors.js';
 import { createHandlers } from '../api/handlers.js';
 import { createHttpApi } from '../api/http.js';
 import { type AppCore } from '../core/compose.js';
 import { productVersion } from '../core/version.js';
 
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i;
+/** Addresses only this machine can reach: 127.0.0.0/8, ::1, localhost. */
+export function isLoopback(host: string): boolean {
+  return /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|\[::1\]|localhost)$/i.test(host);
+}
 
 /** CORS_ORIGINS="https://a.example, http://localhost:5173": the browser origins allowed to call the API. */
 export function corsOriginsOf(value: string | undefined): string[] {
@@ -21,13 +25,22 @@ export async function serve(core: AppCore, options: { port: number; host: string
     corsOrigins: corsOriginsOf(process.env.CORS_ORIGINS),
     ...(Number(process.env.FILEORG_RATE_LIMIT) > 0 ? { requestsPerMinute: Number(process.env.FILEORG_RATE_LIMIT) } : {}),
   });
-  await app.listen({ port: options.port, host: options.host });
+  try {
+    await app.listen({ port: options.port, host: options.host });
+  } catch (error) {
+    await app.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new FileOrganizerError('E_USAGE', `port ${options.port} on ${options.host} is taken (another fileorg serve?); choose another with --port, or --port 0 for a free one`);
+    if (code === 'EACCES') throw new FileOrganizerError('E_USAGE', `this user may not listen on port ${options.port}; choose one above 1023 with --port`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new FileOrganizerError('E_USAGE', `--host ${options.host} is not an address of this machine`);
+    throw error;
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const shownHost = options.host.includes(':') ? `[${options.host}]` : options.host;
   const url = `http://${shownHost}:${port}`;
   process.stdout.write(options.json ? `${JSON.stringify({ type: 'listening', url })}\n` : `${url}\n`);
-  if (!LOOPBACK.test(options.host)) {
+  if (!isLoopback(options.host)) {
     process.stderr.write(`fileorg serve: warning: listening on ${options.host}, not loopback: other machines can reach this API. Anyone with an account's password or an API key can organize and undo files as this OS user.\n`);
   }
   if (!options.json) process.stderr.write(`fileorg serve: API docs at ${url}/docs; Ctrl-C stops (running operations stop after their current files and can be resumed)\n`);
