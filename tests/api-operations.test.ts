@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { contract } from '../src-shared/contract.js';
@@ -115,6 +116,33 @@ describe('operations over HTTP and WebSocket', () => {
     expect(snapshotTree(root)).toEqual(after); // nothing was rolled back
     // The CLI's local profile does not see it either.
     expect(api.core.operations.history(10)).toEqual([]);
+  });
+
+  it('follows an operation another process runs (the CLI, say) through the database, to its result', async () => {
+    const api = await startApi({ bcryptCost: 4 });
+    const session = await api.signup('victor');
+    const id = '0000000000aabbccddeeff';
+    const { sqlite } = api.core.database;
+    // A run owned by another live process on this host (the test runner's parent), as the CLI would record it.
+    sqlite.prepare(`INSERT INTO operations (id, user_id, kind, status, phase, dry_run, request, created_at, started_at, plan_recorded_at,
+      files_total, bytes_total, owner_pid, owner_host, heartbeat_at) VALUES (?, ?, 'organize', 'running', 'execute', 0, ?, ?, ?, ?, 10, 1000, ?, ?, ?)`)
+      .run(id, session.user.id, JSON.stringify({ roots: ['/x'], destination: null, conflict: 'rename', includeHidden: false, sniffAll: false, preset: 'by-type', ruleSet: { rules: [{ name: 'r', action: { type: 'move', to: '{name}' } }] } }),
+        Date.now(), Date.now(), Date.now(), process.ppid, os.hostname(), Date.now());
+    const socket = api.socket(`/ws/operations/${id}`, { headers: { authorization: `Bearer ${session.access_token}` } });
+    const followed = collect(socket);
+    // Each change is made once the socket has reported the state before it, so no poll can miss one.
+    const reported = (filesDone: number) => new Promise<void>((resolve) => {
+      const check = (data: unknown) => { if (JSON.parse(String(data)).files_done === filesDone) { socket.off('message', check); resolve(); } };
+      socket.on('message', check);
+    });
+    await reported(0);
+    sqlite.prepare('UPDATE operations SET files_done = 4, bytes_done = 400, moved = 4 WHERE id = ?').run(id);
+    await reported(4);
+    sqlite.prepare("UPDATE operations SET files_done = 10, bytes_done = 1000, moved = 10, status = 'completed', owner_pid = NULL WHERE id = ?").run(id);
+    const { messages, code } = await followed;
+    expect(code).toBe(1000);
+    expect(messages.map((message) => [message.type, message.files_done ?? message.moved])).toEqual([['progress', 0], ['progress', 4], ['result', 10]]);
+    expect(messages.at(-1)).toMatchObject({ status: 'completed', operation_id: id });
   });
 
   it('refuses a WebSocket without a valid token with an error and close code 4401', async () => {
