@@ -17,7 +17,7 @@ export function validationError(error: z.ZodError, what = 'the request'): FileOr
 export async function dispatch(handlers: Handlers, name: ChannelName, input: unknown, context: CallContext): Promise<unknown> {
   const spec = contract[name];
   if (spec.access === 'user' && context.caller === null) {
-    throw new FileOrganizerError('E_UNAUTHORIZED', 'log in first: send "Authorization: Bearer <access_token>" (from POST /api/v1/auth/login) or "X-API-Key: fo_…"');
+    throw new FileOrganizerError('E_UNAUTHORIZED', 'log in first; over HTTP, send "Authorization: Bearer <access_token>" (from POST /api/v1/auth/login) or "X-API-Key: fo_…"');
   }
   const parsed = spec.input.safeParse(input);
   if (!parsed.success) throw validationError(parsed.error);

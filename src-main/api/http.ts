@@ -31,10 +31,10 @@ export const DEFAULT_REQUESTS_PER_MINUTE = 600;
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
 /** Fastify's own client errors (no route, bad JSON, body too large...) in the one error shape, with its status. */
-function clientErrorOf(error: { code?: string; statusCode?: number; message: string }): { status: number; body: ApiError } | undefined {
+function clientErrorOf(error: { code?: string; statusCode?: number; message: string }, bodyLimit: number): { status: number; body: ApiError } | undefined {
   const status = error.statusCode ?? 0;
   if (status === 429) return { status, body: { code: 'E_RATE_LIMITED', message: 'too many requests from this address; wait and try again (see Retry-After)' } };
-  if (status === 413) return { status, body: { code: 'E_VALIDATION', message: `the request body is too large; the limit is ${DEFAULT_BODY_LIMIT / 1024} KiB` } };
+  if (status === 413) return { status, body: { code: 'E_VALIDATION', message: `the request body is too large; the limit is ${Math.floor(bodyLimit / 1024)} KiB` } };
   if (status === 415) return { status, body: { code: 'E_VALIDATION', message: 'send the body as JSON, with "Content-Type: application/json"' } };
   if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return { status: 400, body: { code: 'E_VALIDATION', message: 'the body is empty but says it is JSON; send a JSON object (e.g. {}) or no Content-Type' } };
   if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (status === 400 && error instanceof SyntaxError)) {
@@ -55,14 +55,15 @@ const fastifyPath = (path: string): string => path.replace(/\{(\w+)\}/g, ':$1');
 export async function createHttpApi(options: HttpApiOptions): Promise<FastifyInstance> {
   const { core, handlers } = options;
   const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
-  const app = Fastify({ logger: false, bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, forceCloseConnections: true, return503OnClosing: true });
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const app = Fastify({ logger: false, bodyLimit, forceCloseConnections: true, return503OnClosing: true });
 
   // JSON only: a text/plain body is answered 415 rather than reaching a handler as a string.
   app.removeContentTypeParser('text/plain');
   const authenticate = async (credential: string | undefined): Promise<Caller | null> => (credential === undefined ? null : core.auth.authenticate(credential));
 
   app.setErrorHandler((error: Error & { code?: string; statusCode?: number }, request, reply) => {
-    const client = clientErrorOf(error);
+    const client = clientErrorOf(error, bodyLimit);
     const answer = error instanceof FileOrganizerError || !client ? toApiError(error) : client.body;
     const status = client && !(error instanceof FileOrganizerError) ? client.status : HTTP_STATUS_OF[answer.code];
     if (answer.code === 'E_INTERNAL') log(`fileorg serve: ${request.method} ${request.url} failed: ${error.stack ?? error.message}`);
@@ -92,6 +93,7 @@ export async function createHttpApi(options: HttpApiOptions): Promise<FastifyIns
   });
 
   const document = openApiDocument(options.version);
+  // The document is made from the contract (openapi.ts); @fastify/swagger's OpenAPI types are stricter than its JSON.
   await app.register(swagger, { mode: 'static', specification: { document: document as never } });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
   app.get('/openapi.json', async () => document);
