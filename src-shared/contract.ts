@@ -81,7 +81,7 @@ export const contract = {
     route: { method: 'POST', path: '/api/v1/api-keys', status: 201 }, summary: 'Create an API key; the key is in this answer only',
   },
   'apiKeys:list': {
-    input: empty, output: z.object({ items: z.array(apiKeySchema) }), access: 'user',
+    input: pageInput, output: pageOf(apiKeySchema), access: 'user',
     route: { method: 'GET', path: '/api/v1/api-keys' }, summary: 'Your API keys (prefix, name, created, last used), never the keys',
   },
   'apiKeys:revoke': {

@@ -44,11 +44,15 @@ export function createHandlers(core: AppCore, options: { startedAt?: number; ver
       const created = core.auth.apiKeys.create(context.caller.userId, input.name);
       return { id: created.id, name: created.name, prefix: created.prefix, key: created.key, created_at: new Date(created.createdAt).toISOString(), last_used_at: null };
     },
-    'apiKeys:list': async (_input, context) => ({
-      items: core.auth.apiKeys.list(context.caller.userId).map((key) => ({
-        id: key.id, name: key.name, prefix: key.prefix, created_at: new Date(key.createdAt).toISOString(), last_used_at: iso(key.lastUsedAt),
-      })),
-    }),
+    'apiKeys:list': async (input, context) => {
+      const keys = core.auth.apiKeys.list(context.caller.userId);
+      return {
+        items: keys.slice(input.offset, input.offset + input.limit).map((key) => ({
+          id: key.id, name: key.name, prefix: key.prefix, created_at: new Date(key.createdAt).toISOString(), last_used_at: iso(key.lastUsedAt),
+        })),
+        total: keys.length, limit: input.limit, offset: input.offset,
+      };
+    },
     'apiKeys:revoke': async (input, context) => { core.auth.apiKeys.revoke(context.caller.userId, input.id); return null; },
 
     'operations:start': async (input, context) => {
