@@ -1,8 +1,5 @@
 import { z } from 'zod';
-
-/** bcrypt reads at most 72 bytes; a longer password would be silently cut, so it is refused instead. */
-export const PASSWORD_MAX_BYTES = 72;
-export const PASSWORD_MIN_LENGTH = 8;
+import { PASSWORD_MAX_BYTES, PASSWORD_MIN_LENGTH, USERNAME_PATTERN, USERNAME_RULE } from './account-rules.js';
 
 const utf8Length = (text: string): number => new TextEncoder().encode(text).length;
 
@@ -11,8 +8,7 @@ export const passwordSchema = z.string()
   .refine((password) => utf8Length(password) <= PASSWORD_MAX_BYTES, `a password can be at most ${PASSWORD_MAX_BYTES} bytes (UTF-8); choose a shorter one`);
 
 export const emailSchema = z.string().trim().max(254).pipe(z.email('an email address like user@example.com'));
-export const usernameSchema = z.string().trim()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{2,31}$/, 'a username of 3 to 32 letters, digits, ".", "_" or "-", starting with a letter or digit');
+export const usernameSchema = z.string().trim().regex(USERNAME_PATTERN, USERNAME_RULE);
 
 export const signupInput = z.strictObject({
   email: emailSchema,

@@ -1,5 +1,4 @@
 import crypto from 'node:crypto';
-import { errors, jwtVerify, SignJWT } from 'jose';
 import { FileOrganizerError } from '../../../src-shared/errors.js';
 
 export const ACCESS_TOKEN_SECONDS = 30 * 60;
@@ -16,10 +15,15 @@ export interface AccessClaims {
   expiresAt: number;
 }
 
+/** Loaded on first use (it is only needed by `serve` and the app), so the CLI's other commands never parse it. */
+let jose: Promise<typeof import('jose')> | undefined;
+const loadJose = () => (jose ??= import('jose'));
+
 export function createAccessTokens(key: Uint8Array, clock: () => number) {
   const seconds = () => Math.floor(clock() / 1000);
   return {
     async issue(userId: string, version: number): Promise<{ token: string; claims: AccessClaims }> {
+      const { SignJWT } = await loadJose();
       const issuedAt = seconds();
       const claims: AccessClaims = { userId, tokenId: crypto.randomUUID(), version, expiresAt: (issuedAt + ACCESS_TOKEN_SECONDS) * 1000 };
       const token = await new SignJWT({ ver: version })
@@ -32,6 +36,7 @@ export function createAccessTokens(key: Uint8Array, clock: () => number) {
 
     /** The claims of a token this install signed and that has not expired; anything else is E_UNAUTHORIZED. */
     async verify(token: string): Promise<AccessClaims> {
+      const { errors, jwtVerify } = await loadJose();
       try {
         const { payload } = await jwtVerify(token, key, {
           algorithms: [ALGORITHM], issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE,

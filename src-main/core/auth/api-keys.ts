@@ -1,5 +1,4 @@
 import crypto from 'node:crypto';
-import zlib from 'node:zlib';
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { FileOrganizerError } from '../../../src-shared/errors.js';
 import { type AppDatabase } from '../db/open-database.js';
@@ -7,7 +6,8 @@ import { apiKeys } from '../db/schema.js';
 import { sha256 } from './refresh-tokens.js';
 
 /**
- * API keys look like `fo_` + 43 base62 characters (32 random bytes) + 6 base62 characters of CRC32 checksum:
+ * API keys look like `fo_` + 43 base62 characters (32 random bytes) + 6 base62 characters of checksum (from the
+ * body's SHA-256; crypto is loaded anyway, where zlib's CRC32 would load zlib in every CLI command):
  * the prefix makes a leaked key recognizable to secret scanners, the checksum rejects a mistyped key without a
  * database lookup. Only the SHA-256 of a key is stored; its first 11 characters are kept to list it by.
  */
@@ -24,7 +24,7 @@ function base62(value: bigint, length: number): string {
   for (let rest = value; text.length < length; rest /= 62n) text = (BASE62[Number(rest % 62n)] as string) + text;
   return text;
 }
-const checksumOf = (body: string): string => base62(BigInt(zlib.crc32(body)), CHECKSUM_LENGTH);
+const checksumOf = (body: string): string => base62(BigInt(`0x${crypto.createHash('sha256').update(body).digest('hex').slice(0, 8)}`), CHECKSUM_LENGTH);
 
 export function looksLikeApiKey(text: string): boolean {
   return text.startsWith(API_KEY_PREFIX);

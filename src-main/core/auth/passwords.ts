@@ -1,9 +1,14 @@
-import { compare, hash } from '@node-rs/bcrypt';
-import { PASSWORD_MAX_BYTES } from '../../../src-shared/api/auth.js';
+import { PASSWORD_MAX_BYTES } from '../../../src-shared/api/account-rules.js';
 import { FileOrganizerError } from '../../../src-shared/errors.js';
 
 /** bcrypt's cost: 2^12 rounds, ~250 ms on this machine. Tests of other things may pass a lower one. */
 export const BCRYPT_COST = 12;
+
+/** Loaded on first use: every CLI command would otherwise load the native addon at start, and only logins need it. */
+let bcrypt: Promise<typeof import('@node-rs/bcrypt')> | undefined;
+const loadBcrypt = () => (bcrypt ??= import('@node-rs/bcrypt'));
+const hash = async (password: string, cost: number): Promise<string> => (await loadBcrypt()).hash(password, cost);
+const compare = async (password: string, passwordHash: string): Promise<boolean> => (await loadBcrypt()).compare(password, passwordHash);
 
 /**
  * Hashing and checking run on libuv's thread pool (@node-rs/bcrypt is native and asynchronous), so a login

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
-import { usernameSchema, type UserView } from '../../../src-shared/api/auth.js';
+import { USERNAME_PATTERN, USERNAME_RULE } from '../../../src-shared/api/account-rules.js';
+import type { UserView } from '../../../src-shared/api/auth.js';
 import { FileOrganizerError } from '../../../src-shared/errors.js';
 import { type AppDatabase } from '../db/open-database.js';
 import { LOCAL_USER_ID, users } from '../db/schema.js';
@@ -58,14 +59,13 @@ export function createUsers(database: AppDatabase, clock: () => number) {
      */
     profile(name: string): string {
       if (name === 'local') return LOCAL_USER_ID;
-      const parsed = usernameSchema.safeParse(name);
-      if (!parsed.success) throw new FileOrganizerError('E_USAGE', `--profile: ${parsed.error.issues[0]?.message ?? 'not a valid name'}`);
-      const existing = byUsername(parsed.data);
+      if (!USERNAME_PATTERN.test(name)) throw new FileOrganizerError('E_USAGE', `--profile: ${USERNAME_RULE} (got "${name}")`);
+      const existing = byUsername(name);
       if (existing) return existing.id;
       const id = crypto.randomUUID();
-      orm.insert(users).values({ id, username: parsed.data, displayName: `Profile ${parsed.data}`, isLocalProfile: true, createdAt: clock() })
+      orm.insert(users).values({ id, username: name, displayName: `Profile ${name}`, isLocalProfile: true, createdAt: clock() })
         .onConflictDoNothing().run();
-      return (byUsername(parsed.data) as UserRow).id;
+      return (byUsername(name) as UserRow).id;
     },
   };
 }
