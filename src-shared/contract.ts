@@ -112,6 +112,12 @@ export const contract = {
     summary: 'Put every file of an operation back, in the background (rolling_back, then rolled_back or partially_rolled_back)',
   },
 
+  'operations:resume': {
+    input: idInput, output: operationAcceptedSchema, access: 'user',
+    route: { method: 'POST', path: '/api/v1/operations/{id}/resume', status: 202 },
+    summary: 'Finish an interrupted operation (its run, or its rollback) in the background',
+  },
+
   'rules:create': {
     input: ruleSetInput, output: savedRuleSetSchema, access: 'user',
     route: { method: 'POST', path: '/api/v1/rules', status: 201 }, summary: 'Save a rule set',

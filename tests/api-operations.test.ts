@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { contract } from '../src-shared/contract.js';
 import { collect, startApi, type TestApi } from './helpers/api.js';
+import { organizeRequest } from './helpers/core.js';
 import { snapshotTree, tempDir, writeTree } from './helpers/temp-tree.js';
 
 const mixedTree = (count: number): Record<string, string> => {
@@ -116,6 +117,28 @@ describe('operations over HTTP and WebSocket', () => {
     expect(snapshotTree(root)).toEqual(after); // nothing was rolled back
     // The CLI's local profile does not see it either.
     expect(api.core.operations.history(10)).toEqual([]);
+  });
+
+  it('resumes an interrupted operation in the background (202), and refuses to resume a finished one (409)', async () => {
+    const api = await startApi({ bcryptCost: 4, pageSize: 1 });
+    const session = await api.signup('wendy');
+    const root = tempDir('fileorg-api-tree-');
+    writeTree(root, { 'a.jpg': 'a', 'b.pdf': 'b', 'c.mp3': 'c', 'd.jpg': 'd', 'e.pdf': 'e', 'f.mp3': 'f', 'g.jpg': 'g', 'h.pdf': 'h' });
+    // Stopped as the server's shutdown stops its runs: after the pages in flight (one file a page here).
+    const stop = new AbortController();
+    const stopped = await api.core.operations.organize(organizeRequest([root]), { dryRun: false, owner: session.user.id }, { onPlanned: () => stop.abort(), signal: stop.signal });
+    expect(stopped.status).toBe('interrupted');
+    expect(stopped.moved).toBeLessThan(8);
+
+    const resumed = await api.call('POST', `/api/v1/operations/${stopped.operation_id}/resume`, { token: session.access_token });
+    expect(resumed.status).toBe(202);
+    expect(resumed.body).toEqual({ operation_id: stopped.operation_id, status: 'running' });
+    expect(await waitForStatus(api, session.access_token, stopped.operation_id, ['completed'])).toMatchObject({ moved: 8 });
+    expect(fs.readdirSync(root).sort()).toEqual(['Audio', 'Documents', 'Images']);
+
+    const again = await api.call('POST', `/api/v1/operations/${stopped.operation_id}/resume`, { token: session.access_token });
+    expect(again.status).toBe(409);
+    expect(again.body.message).toMatch(/only an interrupted operation can be resumed/);
   });
 
   it('follows an operation another process runs (the CLI, say) through the database, to its result', async () => {

@@ -84,6 +84,12 @@ export function createHandlers(core: AppCore, options: { startedAt?: number; ver
       return { operation_id: id, status: core.operations.get(id, scope).status };
     },
 
+    'operations:resume': async (input, context) => {
+      const scope = exact(context.caller.userId);
+      const id = await core.runs.resume(own(input.id, scope.owner).id, scope);
+      return { operation_id: id, status: core.operations.get(id, scope).status };
+    },
+
     'rules:create': async (input, context) => ruleSetView(core.ruleSets.create(context.caller.userId, input.name, input.rules)),
     'rules:list': async (input, context) => {
       const page = core.ruleSets.list(context.caller.userId, input.offset, input.limit);

@@ -76,7 +76,7 @@ export function registerIpcHandlers(ipcMain: IpcMainLike, handlers: Handlers, op
         if (args.length > 1) throw new FileOrganizerError('E_VALIDATION', `${name} takes one argument, an object`);
         const caller = options.callerOf(event);
         const value = await dispatch(handlers, name as ChannelName, args[0] ?? {}, { caller, source: 'ipc' });
-        if (options.runs && caller && (name === 'operations:start' || name === 'operations:rollback')) {
+        if (options.runs && caller && (name === 'operations:start' || name === 'operations:rollback' || name === 'operations:resume')) {
           forwardRun(options.runs, (value as { operation_id: string }).operation_id, caller.userId, event.sender);
         }
         return { ok: true, value };

@@ -36,13 +36,14 @@ export interface TestApi {
  * The real HTTP API over a real core (SQLite file, worker threads) in a temp data folder, listening on an
  * ephemeral loopback port. bcrypt runs at cost 12 unless a test asks for less.
  */
-export async function startApi(options: { bcryptCost?: number; loginFailuresPerSource?: number; progressEveryFiles?: number } & Partial<Pick<HttpApiOptions, 'corsOrigins' | 'requestsPerMinute' | 'bodyLimit'>> = {}): Promise<TestApi> {
+export async function startApi(options: { bcryptCost?: number; loginFailuresPerSource?: number; progressEveryFiles?: number; pageSize?: number } & Partial<Pick<HttpApiOptions, 'corsOrigins' | 'requestsPerMinute' | 'bodyLimit'>> = {}): Promise<TestApi> {
   let offset = 0;
   const core = openTestCore(tempDir('fileorg-api-'), {
     clock: () => Date.now() + offset,
     ...(options.bcryptCost ? { bcryptCost: options.bcryptCost } : {}),
     ...(options.loginFailuresPerSource ? { loginFailuresPerSource: options.loginFailuresPerSource } : {}),
     ...(options.progressEveryFiles ? { progressEveryFiles: options.progressEveryFiles } : {}),
+    ...(options.pageSize ? { pageSize: options.pageSize } : {}),
   });
   const app = await createHttpApi({
     core, handlers: createHandlers(core, { version: 'test' }), version: 'test', log: () => {},

@@ -97,6 +97,17 @@ export function createBackgroundRuns(operations: Operations, log: (message: stri
       return operation.id;
     },
 
+    /** Finish an interrupted operation (the rest of its run, or of its undo) in the background. */
+    async resume(id: string, scope: Scope): Promise<string> {
+      const operation = operations.get(id, scope);
+      const run = track(scope.owner);
+      const working = operations.resume(operation.id, hooksOf(run), scope);
+      await refusedAtOnce(working); // throws a refusal: not interrupted, a dry run, or busy
+      live.set(operation.id, run);
+      settle(operation.id, run, working);
+      return operation.id;
+    },
+
     /** Follow a run of this process: the last progress at once, then every event; undefined if it is not live here. */
     follow(id: string, listener: RunListener): (() => void) | undefined {
       const run = live.get(id);
