@@ -1,10 +1,14 @@
 import { type WebSocket } from 'ws';
+import { z } from 'zod';
 import { toApiError } from '../../src-shared/api-errors.js';
 import { FileOrganizerError } from '../../src-shared/errors.js';
 import { type Caller } from '../../src-shared/contract.js';
 import { type AppCore } from '../core/compose.js';
 import { finalEventOf, isSettled, type RunEvent } from '../core/ops/background-runs.js';
 import { type Operation } from '../core/ops/operation-store.js';
+
+/** The first message of a client that did not authenticate with a header or subprotocol. */
+const authMessageSchema = z.object({ type: z.literal('auth'), token: z.string().min(1).max(4096) });
 
 /** How long a socket may stay open without proving who it is. */
 export const AUTH_TIMEOUT_MS = 10_000;
@@ -74,10 +78,11 @@ export function followOperation(socket: WebSocket, options: { id: string; creden
   const timeout = setTimeout(() => fail(authMissing(), CLOSE_UNAUTHORIZED), AUTH_TIMEOUT_MS);
   socket.once('message', (data) => {
     clearTimeout(timeout);
-    let token: unknown;
-    try { token = (JSON.parse(String(data)) as { type?: unknown; token?: unknown }).token; } catch { token = undefined; }
-    if (typeof token !== 'string' || token.length === 0) { fail(authMissing(), CLOSE_UNAUTHORIZED); return; }
-    authenticate(token);
+    let json: unknown;
+    try { json = JSON.parse(String(data)); } catch { json = undefined; }
+    const message = authMessageSchema.safeParse(json);
+    if (!message.success) { fail(authMissing(), CLOSE_UNAUTHORIZED); return; }
+    authenticate(message.data.token);
   });
   socket.on('close', () => clearTimeout(timeout));
 }
