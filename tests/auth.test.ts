@@ -136,7 +136,7 @@ describe('the signing key and access tokens', () => {
     expect((await createAccessTokens(loadSigningKey(dataDir), Date.now).verify(issued.token)).userId).toBe('user-1');
   });
 
-  it.skipIf(process.platform === 'win32')('replaces a key file others could read (POSIX modes; not on Windows), so tokens signed with it stop working', async () => {
+  it.skipIf(process.platform === 'win32')('(file modes are POSIX: not on Windows) replaces a key file others could read, so tokens signed with it stop working', async () => {
     const dataDir = tempDir();
     const key = loadSigningKey(dataDir);
     const issued = await createAccessTokens(key, Date.now).issue('user-1', 0);

@@ -3,7 +3,7 @@ import { FileOrganizerError, isFileOrganizerError } from '../../src-shared/error
 import { type AppCore } from '../core/compose.js';
 import { presetRuleSet } from '../core/rules/load-rule-set.js';
 import { productVersion } from '../core/version.js';
-import { operationFileView, operationView, ruleSetView } from './views.js';
+import { apiKeyView, operationFileView, operationView, ruleSetView } from './views.js';
 
 /**
  * The contract's implementation over the core services, shared by every transport. Inputs arrive validated
@@ -12,7 +12,6 @@ import { operationFileView, operationView, ruleSetView } from './views.js';
  */
 export function createHandlers(core: AppCore, options: { startedAt?: number; version?: string } = {}) {
   const startedAt = options.startedAt ?? Date.now();
-  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
   const exact = (owner: string) => ({ owner, exact: true });
   /** One of the caller's operations; the engine's "not found" names CLI commands, this one names routes. */
   const own = (id: string, owner: string) => {
@@ -42,14 +41,12 @@ export function createHandlers(core: AppCore, options: { startedAt?: number; ver
 
     'apiKeys:create': async (input, context) => {
       const created = core.auth.apiKeys.create(context.caller.userId, input.name);
-      return { id: created.id, name: created.name, prefix: created.prefix, key: created.key, created_at: new Date(created.createdAt).toISOString(), last_used_at: null };
+      return { ...apiKeyView(created), key: created.key };
     },
     'apiKeys:list': async (input, context) => {
       const keys = core.auth.apiKeys.list(context.caller.userId);
       return {
-        items: keys.slice(input.offset, input.offset + input.limit).map((key) => ({
-          id: key.id, name: key.name, prefix: key.prefix, created_at: new Date(key.createdAt).toISOString(), last_used_at: iso(key.lastUsedAt),
-        })),
+        items: keys.slice(input.offset, input.offset + input.limit).map(apiKeyView),
         total: keys.length, limit: input.limit, offset: input.offset,
       };
     },

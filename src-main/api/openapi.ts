@@ -38,7 +38,7 @@ function operationOf(name: string, spec: ChannelSpec): JsonSchema {
       [status]: status === 204 ? { description: 'done' } : { description: 'success', content: { 'application/json': { schema: jsonSchemaOf(spec.output, 'output') } } },
       400: errorResponse('malformed JSON (E_VALIDATION)'),
       ...(spec.access === 'user' ? { 401: errorResponse('no valid access token or API key (E_UNAUTHORIZED)') } : {}),
-      ...(pathParameters(spec.route.path).length > 0 ? { 404: errorResponse('no such id among yours (E_NOT_FOUND)') } : {}),
+      ...(inPath.length > 0 ? { 404: errorResponse('no such id among yours (E_NOT_FOUND)') } : {}),
       413: errorResponse('body too large (E_VALIDATION)'),
       422: errorResponse('the input breaks the schema (E_VALIDATION); details.issues says where'),
       429: errorResponse('too many requests or failed logins (E_RATE_LIMITED); see Retry-After'),

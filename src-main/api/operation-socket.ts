@@ -6,6 +6,7 @@ import { type Caller } from '../../src-shared/contract.js';
 import { type AppCore } from '../core/compose.js';
 import { finalEventOf, isSettled, type RunEvent } from '../core/ops/background-runs.js';
 import { type Operation } from '../core/ops/operation-store.js';
+import { operationView } from './views.js';
 
 /** The first message of a client that did not authenticate with a header or subprotocol. */
 const authMessageSchema = z.object({ type: z.literal('auth'), token: z.string().min(1).max(4096) });
@@ -58,12 +59,9 @@ export function followOperation(socket: WebSocket, options: { id: string; creden
     const timer = setInterval(() => {
       const now = core.operations.get(id, { owner: caller.userId, exact: true });
       if (isSettled(now)) { clearInterval(timer); finish(finalEventOf(now)); return; }
-      const rollingBack = now.phase === 'rollback';
-      const progress = {
-        type: 'progress', operation_id: now.id, stage: rollingBack ? 'rollback' : 'execute',
-        files_done: rollingBack ? now.rolledBack + now.rollbackConflicts : now.filesDone, files_total: rollingBack ? now.moved : now.filesTotal,
-        bytes_done: rollingBack ? now.rolledBackBytes : now.bytesDone, bytes_total: rollingBack ? now.movedBytes : now.bytesTotal, current_path: null,
-      };
+      // The counters the other process's pages keep, as GET /api/v1/operations/{id} shows them.
+      const { progress: counters } = operationView(now, null);
+      const progress = { type: 'progress', operation_id: now.id, ...counters, stage: now.phase === 'rollback' ? 'rollback' : 'execute', current_path: null };
       const text = JSON.stringify(progress);
       if (text !== last) { last = text; send(progress); }
     }, POLL_MS);

@@ -1,10 +1,11 @@
 import { type OperationView } from '../../src-shared/api/operations.js';
 import { type SavedRuleSetView } from '../../src-shared/api/rules.js';
+import { type ApiKeyView } from '../core/auth/api-keys.js';
 import { type Operation } from '../core/ops/operation-store.js';
 import { type JournalRow } from '../core/ops/journal.js';
 import { type SavedRuleSet } from '../core/rules/rule-sets.js';
 
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+export const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 /** An operation as the API shows it: snake_case, ISO times, progress from the counters its pages kept. */
 export function operationView(operation: Operation, liveStage: OperationView['progress']['stage']): OperationView {
@@ -41,6 +42,10 @@ export function operationView(operation: Operation, liveStage: OperationView['pr
 
 export const operationFileView = (row: JournalRow) => ({
   id: row.id, action: row.action, source: row.source, destination: row.destination, state: row.state, reason: row.reason, size: row.size,
+});
+
+export const apiKeyView = (key: ApiKeyView) => ({
+  id: key.id, name: key.name, prefix: key.prefix, created_at: new Date(key.createdAt).toISOString(), last_used_at: iso(key.lastUsedAt),
 });
 
 export const ruleSetView = (saved: SavedRuleSet): SavedRuleSetView => ({

@@ -1,4 +1,4 @@
-import { and, eq, gt, lt } from 'drizzle-orm';
+import { eq, lt } from 'drizzle-orm';
 // Type-only imports, dropped from the build: evaluating the contract's schemas cost every CLI start ~20 ms.
 import type { Session, UserView } from '../../../src-shared/api/auth.js';
 import type { Caller } from '../../../src-shared/contract.js';
@@ -112,8 +112,7 @@ export function createAuth(dependencies: AuthDependencies) {
       const claims = await accessTokens.verify(credential);
       const user = users.byId(claims.userId);
       if (!user || user.tokenVersion !== claims.version) throw new FileOrganizerError('E_UNAUTHORIZED', 'the access token was ended by a password change; log in again');
-      const revoked = database.orm.select().from(revokedAccessTokens)
-        .where(and(eq(revokedAccessTokens.jti, claims.tokenId), gt(revokedAccessTokens.expiresAt, 0))).get();
+      const revoked = database.orm.select().from(revokedAccessTokens).where(eq(revokedAccessTokens.jti, claims.tokenId)).get();
       if (revoked) throw new FileOrganizerError('E_UNAUTHORIZED', 'the access token was ended by logging out; log in again');
       return { userId: user.id, via: { kind: 'token', tokenId: claims.tokenId, expiresAt: claims.expiresAt } };
     },

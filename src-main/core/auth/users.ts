@@ -5,14 +5,13 @@ import type { UserView } from '../../../src-shared/api/auth.js';
 import { FileOrganizerError } from '../../../src-shared/errors.js';
 import { type AppDatabase } from '../db/open-database.js';
 import { LOCAL_USER_ID, users } from '../db/schema.js';
+import { isUniqueViolation } from '../db/unique-violation.js';
 
 export type UserRow = typeof users.$inferSelect;
 
 export const toUserView = (row: UserRow): UserView => ({
   id: row.id, email: row.email, username: row.username, full_name: row.displayName, created_at: new Date(row.createdAt).toISOString(),
 });
-
-const isUniqueViolation = (error: unknown): boolean => (error as { code?: string } | null)?.code === 'SQLITE_CONSTRAINT_UNIQUE';
 
 export function createUsers(database: AppDatabase, clock: () => number) {
   const { orm } = database;

@@ -72,6 +72,17 @@ export function createBackgroundRuns(operations: Operations, log: (message: stri
     signal: run.stop.signal,
   });
 
+  /** Undo or resume an operation that exists: a refusal (not undoable, not interrupted, busy) is thrown here. */
+  const onExisting = async (id: string, scope: Scope, work: (resolvedId: string, hooks: ReturnType<typeof hooksOf>) => Promise<unknown>): Promise<string> => {
+    const operation = operations.get(id, scope);
+    const run = track(scope.owner);
+    const working = work(operation.id, hooksOf(run));
+    await refusedAtOnce(working); // throws the refusal
+    live.set(operation.id, run);
+    settle(operation.id, run, working);
+    return operation.id;
+  };
+
   return {
     /** Start organizing in the background; answers the new operation's id (bad input is thrown instead). */
     async organize(request: OrganizeRequest, options: { dryRun: boolean; owner: string }): Promise<string> {
@@ -88,24 +99,12 @@ export function createBackgroundRuns(operations: Operations, log: (message: stri
 
     /** Start rolling an operation back in the background; once this answers, it is `rolling_back`. */
     async rollback(id: string, scope: Scope): Promise<string> {
-      const operation = operations.get(id, scope);
-      const run = track(scope.owner);
-      const working = operations.undo(operation.id, hooksOf(run), scope);
-      await refusedAtOnce(working); // throws a refusal: not undoable, or busy
-      live.set(operation.id, run);
-      settle(operation.id, run, working);
-      return operation.id;
+      return onExisting(id, scope, (resolved, hooks) => operations.undo(resolved, hooks, scope));
     },
 
     /** Finish an interrupted operation (the rest of its run, or of its undo) in the background. */
     async resume(id: string, scope: Scope): Promise<string> {
-      const operation = operations.get(id, scope);
-      const run = track(scope.owner);
-      const working = operations.resume(operation.id, hooksOf(run), scope);
-      await refusedAtOnce(working); // throws a refusal: not interrupted, a dry run, or busy
-      live.set(operation.id, run);
-      settle(operation.id, run, working);
-      return operation.id;
+      return onExisting(id, scope, (resolved, hooks) => operations.resume(resolved, hooks, scope));
     },
 
     /** Follow a run of this process: the last progress at once, then every event; undefined if it is not live here. */

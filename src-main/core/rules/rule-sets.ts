@@ -4,6 +4,7 @@ import { FileOrganizerError } from '../../../src-shared/errors.js';
 import { describeRuleSetIssues, type Rule, type RuleSet, ruleSetSchema } from '../../../src-shared/rules.js';
 import { type AppDatabase } from '../db/open-database.js';
 import { ruleSets } from '../db/schema.js';
+import { isUniqueViolation } from '../db/unique-violation.js';
 
 export interface SavedRuleSet {
   id: string;
@@ -12,8 +13,6 @@ export interface SavedRuleSet {
   createdAt: number;
   updatedAt: number;
 }
-
-const isUniqueViolation = (error: unknown): boolean => (error as { code?: string } | null)?.code === 'SQLITE_CONSTRAINT_UNIQUE';
 
 /** Saved rule sets, each its owner's alone: another user's id is "not found", as one that never existed. */
 export function createRuleSets(database: AppDatabase, clock: () => number) {
