@@ -4,6 +4,7 @@ import { readIdentity, sameIdentity } from './file-identity.js';
 import { hashFile, transferFile } from './file-transfer.js';
 import { executeHardlink, rollbackHardlink } from './hardlink-actions.js';
 import { fastMove } from './native-moves.js';
+import { failureReasonOf } from '../src-shared/skip-reasons.js';
 
 /** A journal row as the file actions need it (plain data: it crosses to worker threads). */
 export interface ActionRow {
@@ -47,6 +48,9 @@ export const temporaryTag = (operationId: string, rowId: number, phase: 'execute
   `${operationId.slice(0, 8)}-${phase === 'execute' ? '' : 'r'}${rowId}`;
 
 const describeError = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+/** A failed row: the OS error's stable class as its reason, the OS's words as its error. */
+const failed = (row: ActionRow, error: unknown): JournalUpdate =>
+  ({ id: row.id, state: 'failed', reason: failureReasonOf((error as NodeJS.ErrnoException | undefined)?.code), error: describeError(error) });
 
 /** Device of a folder, creating it if needed; cached per thread (one stat per folder per run). */
 export function createFolderDevices() {
@@ -83,7 +87,7 @@ export function executeRow(row: ActionRow, operationId: string, destination: str
     if (!outcome.placed) return { id: row.id, state: 'destination-taken' };
     return { id: row.id, state: 'done', destination, destinationDev: outcome.identity.dev, destinationIno: outcome.identity.ino, contentHash: outcome.contentHash };
   } catch (error) {
-    return { id: row.id, state: 'failed', error: describeError(error) };
+    return failed(row, error);
   }
 }
 
