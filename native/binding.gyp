@@ -3,7 +3,7 @@
     {
       "target_name": "fileorg_native",
       "conditions": [
-        ["OS!='win'", { "sources": ["module.c", "fast-move.c", "part-digests.c", "blake3-portable.c", "read-folder.c", "release-memory.c"] }],
+        ["OS!='win'", { "sources": ["module.c", "fast-move.c", "part-digests.c", "blake3-portable.c", "read-folder.c", "release-memory.c", "attributes.c"] }],
         ["OS=='win'", { "sources": ["windows.c"] }]
       ],
       "cflags": ["-O2", "-Wall", "-Wextra"],

@@ -5,12 +5,17 @@
  * Why native: on two cores a 100k-file run spent as much CPU in the JavaScript around lstatSync, linkSync
  * and unlinkSync (argument checks, Stats objects, their garbage) as the kernel spent moving the files.
  *
+ * Folders are never followed through a symlink: each side's folder is opened from its anchor (the root the
+ * user gave, trusted as given) one component at a time with O_NOFOLLOW, and the link and unlink are made
+ * relative to those descriptors, so a folder swapped for a symlink at any moment is refused, not followed.
+ *
  * It only ever does the plain case. Anything else (the file changed or is gone, another device, no hard
  * links, a permission error) answers NOT_DONE with nothing changed, and the JavaScript path does the row
  * again and reports it in its own words. That keeps one definition of every exceptional outcome.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,35 +62,80 @@ static int read_u64(napi_env env, napi_value value, unsigned long long *out) {
   return errno == 0 && *end == '\0';
 }
 
-static int move_if_unchanged(const char *from, const char *to, double size, double mtime, unsigned long long dev,
-                             unsigned long long ino, int *error) {
-  struct stat st;
-  if (lstat(from, &st) != 0 || !S_ISREG(st.st_mode)) return NOT_DONE;
-  if ((double)st.st_size != size || fileorg_mtime_ms(&st) != mtime || (unsigned long long)st.st_dev != dev
-      || (unsigned long long)st.st_ino != ino) return NOT_DONE;
-  if (link(from, to) != 0) return errno == EEXIST ? TAKEN : NOT_DONE;
-  if (unlink(from) == 0) return MOVED;
-  *error = errno;
-  /* The source cannot go (a read-only folder): take the new name back so the file is not doubled. */
-  return unlink(to) == 0 ? NOT_DONE : DOUBLED;
+/*
+ * The folder holding `path` opened without following a symlink below its first `anchor` bytes (the anchor
+ * itself is opened as given); -1 when any component is missing, a symlink or not a folder. `name` is set
+ * to the last component. `path` is modified while walking and restored.
+ */
+int fileorg_open_parent(char *path, size_t anchor, const char **name) {
+  char *slash = strrchr(path, '/');
+  if (!slash || slash == path) return -1;
+  *name = slash + 1;
+  size_t length = (size_t)(slash - path);
+  if (anchor == 0 || anchor > length || (anchor < length && path[anchor] != '/')) anchor = length;
+  char saved = path[anchor];
+  path[anchor] = '\0';
+  int folder = open(anchor == 0 ? "/" : path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  path[anchor] = saved;
+  size_t at = anchor;
+  while (folder >= 0 && at < length) {
+    size_t start = at + 1, end = start;
+    while (end < length && path[end] != '/') end++;
+    if (end == start) { at = end; continue; } /* "//" */
+    char keep = path[end];
+    path[end] = '\0';
+    int next = openat(folder, path + start, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    path[end] = keep;
+    close(folder);
+    folder = next;
+    at = end;
+  }
+  return folder;
 }
 
-/* moveIfUnchanged(from, to, size, mtimeMs, dev, ino) -> 0 moved, 1 taken, 2 not done (nothing changed), 3 doubled */
+static int move_if_unchanged(char *from, char *to, double size, double mtime, unsigned long long dev,
+                             unsigned long long ino, size_t from_anchor, size_t to_anchor, int *error) {
+  const char *from_name = NULL, *to_name = NULL;
+  int from_folder = fileorg_open_parent(from, from_anchor, &from_name);
+  if (from_folder < 0) return NOT_DONE;
+  int to_folder = fileorg_open_parent(to, to_anchor, &to_name);
+  if (to_folder < 0) { close(from_folder); return NOT_DONE; }
+  int code = NOT_DONE;
+  struct stat st;
+  if (fstatat(from_folder, from_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) goto done;
+  if ((double)st.st_size != size || fileorg_mtime_ms(&st) != mtime || (unsigned long long)st.st_dev != dev
+      || (unsigned long long)st.st_ino != ino) goto done;
+  if (linkat(from_folder, from_name, to_folder, to_name, 0) != 0) { code = errno == EEXIST ? TAKEN : NOT_DONE; goto done; }
+  if (unlinkat(from_folder, from_name, 0) == 0) { code = MOVED; goto done; }
+  *error = errno;
+  /* The source cannot go (a read-only folder): take the new name back so the file is not doubled. */
+  code = unlinkat(to_folder, to_name, 0) == 0 ? NOT_DONE : DOUBLED;
+done:
+  close(from_folder);
+  close(to_folder);
+  return code;
+}
+
+/*
+ * moveIfUnchanged(from, to, size, mtimeMs, dev, ino, fromAnchor, toAnchor) -> 0 moved, 1 taken, 2 not done
+ * (nothing changed), 3 doubled. An anchor is the length in UTF-8 bytes of the root each path lies below.
+ */
 napi_value MoveIfUnchanged(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
-  napi_value argv[6], result = NULL;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 6) {
-    napi_throw_type_error(env, NULL, "moveIfUnchanged(from, to, size, mtimeMs, dev, ino)");
+  size_t argc = 8;
+  napi_value argv[8], result = NULL;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 8) {
+    napi_throw_type_error(env, NULL, "moveIfUnchanged(from, to, size, mtimeMs, dev, ino, fromAnchor, toAnchor)");
     return NULL;
   }
   path_arg from, to;
-  double size = 0, mtime = 0;
+  double size = 0, mtime = 0, from_anchor = 0, to_anchor = 0;
   unsigned long long dev = 0, ino = 0;
   int code = NOT_DONE, error = 0;
   int from_ok = read_path(env, argv[0], &from), to_ok = read_path(env, argv[1], &to);
   if (from_ok && to_ok && napi_get_value_double(env, argv[2], &size) == napi_ok
-      && napi_get_value_double(env, argv[3], &mtime) == napi_ok && read_u64(env, argv[4], &dev) && read_u64(env, argv[5], &ino)) {
-    code = move_if_unchanged(from.text, to.text, size, mtime, dev, ino, &error);
+      && napi_get_value_double(env, argv[3], &mtime) == napi_ok && read_u64(env, argv[4], &dev) && read_u64(env, argv[5], &ino)
+      && napi_get_value_double(env, argv[6], &from_anchor) == napi_ok && napi_get_value_double(env, argv[7], &to_anchor) == napi_ok) {
+    code = move_if_unchanged(from.text, to.text, size, mtime, dev, ino, (size_t)from_anchor, (size_t)to_anchor, &error);
   }
   free_path(&from);
   free_path(&to);

@@ -15,5 +15,6 @@ NAPI_MODULE_INIT() {
   export_function(env, exports, "readFolder", ReadFolder);
   export_function(env, exports, "statFiles", StatFiles);
   export_function(env, exports, "releaseMemory", ReleaseMemory);
+  export_function(env, exports, "copyAttributes", CopyAttributes);
   return exports;
 }

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { readJournalRows } from './journal-reader.js';
-import { createFolderDevices, type ExecuteOutcome, executeRow, isPlainSuccess, type JournalUpdate, rollbackRow, type ActionRow } from './row-actions.js';
+import { ensureRealFolder } from './real-folders.js';
+import { createRowContext, type ExecuteOutcome, executeRow, isPlainSuccess, type JournalUpdate, rollbackRow, type ActionRow } from './row-actions.js';
 
 /** A slice of one page of the journal: the thread reads these rows itself and carries them out. */
 export interface JournalChunkTask {
@@ -14,6 +15,8 @@ export interface JournalChunkTask {
   states: readonly string[];
   /** a progress mark every this many rows */
   progressEvery: number;
+  /** the operation's roots (and destination): every folder below them must be a real folder when used */
+  anchors: readonly string[];
 }
 
 /** What a chunk came to. Rows that simply went as planned are only counted: the page's range update records them. */
@@ -31,31 +34,23 @@ export interface ChunkResult {
 export type FileActionsTask =
   | JournalChunkTask
   /** remove empty folders (rmdir refuses others) or create folders; answers the ones that failed */
-  | { phase: 'remove-folders' | 'create-folders'; folders: string[] };
-
-// One cache per thread and run: a folder's device does not change during a run, but undo may remove a
-// folder that the next run creates again.
-let cacheOwner = '';
-let deviceOf = createFolderDevices();
+  | { phase: 'remove-folders' | 'create-folders'; folders: string[]; anchors: readonly string[] };
 
 /** piscina task: carry out a chunk of journal rows on this thread and report what was not plain success. */
 export default function runFileActions(task: FileActionsTask): ChunkResult | string[] {
-  if ('folders' in task) return folderActions(task.phase, task.folders);
+  if ('folders' in task) return folderActions(task.phase, task.folders, task.anchors);
   const { phase, operationId } = task;
-  if (cacheOwner !== `${operationId}:${phase}`) {
-    cacheOwner = `${operationId}:${phase}`;
-    deviceOf = createFolderDevices();
-  }
+  const context = createRowContext(task.anchors);
   const rows = readJournalRows(task.databaseFile, operationId, task.lowId, task.highId, task.states, phase === 'rollback');
   const result: ChunkResult = { rows: rows.length, bytes: 0, exceptions: [], vacated: [], marks: [] };
   const vacated = new Set<string>();
   rows.forEach((row, index) => {
     result.bytes += row.size;
     if (phase === 'rollback') {
-      const outcome = rollbackRow(row, operationId, deviceOf);
+      const outcome = rollbackRow(row, operationId, context);
       if (outcome.state !== 'rolled_back') result.exceptions.push({ row, outcome });
     } else {
-      const outcome = executeRow(row, operationId, row.destination as string, deviceOf);
+      const outcome = executeRow(row, operationId, row.destination as string, context);
       if (!isPlainSuccess(row, outcome)) result.exceptions.push({ row, outcome });
       else if (row.action !== 'copy') vacated.add(path.dirname(row.source));
     }
@@ -67,12 +62,14 @@ export default function runFileActions(task: FileActionsTask): ChunkResult | str
   return result;
 }
 
-function folderActions(phase: 'remove-folders' | 'create-folders', folders: string[]): string[] {
+/** Folders are made and removed only through real folders: a symlink on the way is refused (the folder fails). */
+function folderActions(phase: 'remove-folders' | 'create-folders', folders: string[], anchors: readonly string[]): string[] {
   const failed: string[] = [];
   for (const folder of folders) {
     try {
-      if (phase === 'remove-folders') fs.rmdirSync(folder);
-      else fs.mkdirSync(folder, { recursive: true });
+      if (phase === 'remove-folders') {
+        if (ensureRealFolder(anchors, folder, false)) fs.rmdirSync(folder);
+      } else ensureRealFolder(anchors, folder, true);
     } catch {
       failed.push(folder);
     }

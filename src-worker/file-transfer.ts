@@ -1,7 +1,12 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { applyAttributes, attributesOf } from './file-attributes.js';
 import { identityFromStats, type FileIdentity } from './file-identity.js';
+import { openRegularFile } from './open-regular-file.js';
+import { ensureRealFolder } from './real-folders.js';
+import { millisecondsOf } from './stat-times.js';
+import { pauseForTest } from './test-pause.js';
 
 const CHUNK = 1024 * 1024;
 const copyBuffer = Buffer.allocUnsafe(CHUNK);
@@ -16,6 +21,11 @@ const LINK_UNSUPPORTED = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EMLINK', 'E
 
 function errorCode(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException | undefined)?.code;
+}
+
+/** The source changed between the start of its copy and the last check before it would be unlinked. */
+export class ChangedDuringMove extends Error {
+  readonly reason = 'changed-during-move';
 }
 
 /**
@@ -38,7 +48,7 @@ function linkNoClobber(from: string, to: string, fallbackRename: boolean): 'link
 
 export function hashFile(file: string): string {
   const hash = crypto.createHash('sha256');
-  const descriptor = fs.openSync(file, 'r');
+  const { descriptor } = openRegularFile(file);
   try {
     for (;;) {
       const read = fs.readSync(descriptor, copyBuffer, 0, CHUNK, null);
@@ -57,13 +67,32 @@ function fsyncFolder(folder: string): void {
   try { fs.fsyncSync(descriptor); } finally { fs.closeSync(descriptor); }
 }
 
-/** Copy into a fresh temp file (exclusive create), hashing as it goes; fsync; keep the source's times. */
-function copyToTemporary(from: string, temporary: string, expected: FileIdentity): string {
+/** What a file was when its copy began: the last check before the source goes compares against this. */
+export interface CopyStart {
+  dev: bigint;
+  ino: bigint;
+  size: bigint;
+  mtimeNs: bigint;
+  ctimeNs: bigint;
+}
+
+const startOf = (stats: fs.BigIntStats): CopyStart => ({ dev: stats.dev, ino: stats.ino, size: stats.size, mtimeNs: stats.mtimeNs, ctimeNs: stats.ctimeNs });
+const unchangedSince = (start: CopyStart, stats: fs.BigIntStats | undefined): boolean => stats !== undefined && stats.isFile()
+  && stats.dev === start.dev && stats.ino === start.ino && stats.size === start.size && stats.mtimeNs === start.mtimeNs && stats.ctimeNs === start.ctimeNs;
+
+/**
+ * Copy into a fresh temp file (exclusive create, private until it is whole), hashing as it goes; give it the
+ * source's permissions, owner, times and extended attributes; fsync.
+ */
+export function copyToTemporary(from: string, temporary: string, expected: FileIdentity): { hash: string; start: CopyStart } {
   const hash = crypto.createHash('sha256');
-  const input = fs.openSync(from, 'r');
+  const { descriptor: input, stats: before } = openRegularFile(from, { dev: expected.dev, ino: expected.ino, size: expected.size });
   let output: number | undefined;
   try {
-    output = fs.openSync(temporary, 'wx');
+    if (millisecondsOf(before.mtimeNs) !== expected.mtimeMs) {
+      throw new ChangedDuringMove(`${from} changed after the plan was made; it was left where it is`);
+    }
+    output = fs.openSync(temporary, 'wx', 0o600);
     for (;;) {
       const read = fs.readSync(input, copyBuffer, 0, CHUNK, null);
       if (read === 0) break;
@@ -71,15 +100,15 @@ function copyToTemporary(from: string, temporary: string, expected: FileIdentity
       let written = 0;
       while (written < read) written += fs.writeSync(output, copyBuffer, written, read - written);
     }
-    const after = fs.fstatSync(input);
-    if (after.size !== expected.size || after.mtimeMs !== expected.mtimeMs) throw Object.assign(new Error('the file changed while it was copied'), { code: 'E_CHANGED_SINCE_PLAN' });
-    fs.futimesSync(output, after.atime, after.mtime);
+    const start = startOf(before);
+    if (!unchangedSince(start, fs.fstatSync(input, { bigint: true }))) throw new ChangedDuringMove(`${from} changed while it was copied; the copy was discarded and the file left where it is`);
+    applyAttributes(output, attributesOf(before), input);
     fs.fsyncSync(output);
+    return { hash: hash.digest('hex'), start };
   } finally {
     if (output !== undefined) fs.closeSync(output);
     fs.closeSync(input);
   }
-  return hash.digest('hex');
 }
 
 /**
@@ -100,17 +129,23 @@ export type TransferOutcome =
   | { placed: false };
 
 /**
- * Put the file at `from` (whose identity the caller has just checked) at `to`, never replacing anything.
+ * Put the file at `from` (whose identity the caller has just checked) at `to`, never replacing anything and
+ * never through a symlinked folder (every folder below an anchor is checked, and created, one at a time).
  * - keepSource false, same device: link + unlink (same inode; a crash in between leaves two names of one file).
- * - otherwise: copy to a temp name beside `to`, fsync, verify the hash, link into place, then (for a move)
- *   unlink the source. A failure at any step leaves the source intact and no temp file behind.
+ * - otherwise: copy to a temp name beside `to`, fsync, verify the hash, link into place, check that the source
+ *   is still exactly as it was when the copy began, then (for a move) unlink it. A failure or a change at any
+ *   step leaves the source intact, no temp file and no copy behind (ChangedDuringMove says the source changed).
  */
 export function transferFile(from: string, to: string, options: {
   keepSource: boolean;
   sameDevice: boolean;
   temporaryTag: string;
   expected: FileIdentity;
+  /** the roots the paths lie below: folders under them must be real folders */
+  anchors: readonly string[];
 }): TransferOutcome {
+  if (!ensureRealFolder(options.anchors, path.dirname(from), false)) throw Object.assign(new Error(`${from} is gone`), { code: 'ENOENT' });
+  ensureRealFolder(options.anchors, path.dirname(to), true);
   if (!options.keepSource && options.sameDevice) {
     try {
       const result = linkNoClobber(from, to, true);
@@ -125,14 +160,23 @@ export function transferFile(from: string, to: string, options: {
   const temporary = temporaryPathFor(to, options.temporaryTag);
   fs.rmSync(temporary, { force: true }); // a leftover of an interrupted attempt at this very row
   try {
-    const written = copyToTemporary(from, temporary, options.expected);
+    const { hash: written, start } = copyToTemporary(from, temporary, options.expected);
     const verified = hashFile(temporary);
     if (verified !== written) throw new Error(`the copy of ${from} does not match the original (hash mismatch); the original was left in place`);
+    pauseForTest('after-copy', from);
+    const ours = fs.lstatSync(temporary, { bigint: true }).ino;
+    ensureRealFolder(options.anchors, path.dirname(to), true);
     const result = linkNoClobber(temporary, to, true);
     if (result === 'taken') return { placed: false };
     if (result === 'linked') fs.unlinkSync(temporary);
     fsyncFolder(path.dirname(to));
     const identity = identityFromStats(to, fs.lstatSync(to));
+    pauseForTest('before-unlink', from);
+    // The last moment: the source must be exactly as it was when the copy began, or the copy is not the file.
+    if (!unchangedSince(start, fs.lstatSync(from, { bigint: true, throwIfNoEntry: false }))) {
+      if (fs.lstatSync(to, { bigint: true, throwIfNoEntry: false })?.ino === ours) fs.unlinkSync(to);
+      throw new ChangedDuringMove(`${from} changed while it was being ${options.keepSource ? 'copied' : 'moved'}; the copy was discarded and the file left where it is`);
+    }
     if (!options.keepSource) unlinkOrRetract(from, to);
     return { placed: true, identity, contentHash: written };
   } finally {

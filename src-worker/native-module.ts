@@ -9,12 +9,15 @@ import { fileURLToPath } from 'node:url';
  * Windows) or FILEORG_NATIVE=off; its functions are loaded once per thread.
  */
 export interface NativeModule {
-  moveIfUnchanged?: (from: string, to: string, size: number, mtimeMs: number, dev: string, ino: string) => number;
+  moveIfUnchanged?: (from: string, to: string, size: number, mtimeMs: number, dev: string, ino: string, fromAnchorBytes: number, toAnchorBytes: number) => number;
+  /** copy every extended attribute of one open file to another: 0 or errno */
+  copyAttributes?: (fromDescriptor: number, toDescriptor: number) => number;
   /**
    * part: 0 the first 4 KiB, 1 the last 4 KiB (non-cryptographic digests), 2 the whole file (BLAKE3), 3 the
-   * whole files' bytes one after another into `digests` (sized to the sum of their sizes)
+   * whole files' bytes one after another into `digests` (sized to the sum of their sizes). `ids`: each file's
+   * device and inode as scanned (2 a file, NaN when unknown); a file that is another one now is CHANGED.
    */
-  partDigests?: (paths: string | Uint8Array, sizes: Float64Array, mtimesMs: Float64Array, part: 0 | 1 | 2 | 3, digests: Uint8Array, status: Uint8Array, errors: Int32Array, times: Float64Array) => number;
+  partDigests?: (paths: string | Uint8Array, sizes: Float64Array, mtimesMs: Float64Array, part: 0 | 1 | 2 | 3, digests: Uint8Array, status: Uint8Array, errors: Int32Array, times: Float64Array, ids?: Float64Array) => number;
   /** the portable BLAKE3 the full stage uses for small files */
   blake3?: (input: Uint8Array, out: Uint8Array) => void;
   /** a folder's entries, sorted as JavaScript sorts names: [names NUL-joined, kinds, sizes, mtimesMs, devs, inos, errnos], or -errno */

@@ -1,9 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { blake3OfFile } from './blake3-sync.js';
 import { readIdentity, sameIdentity } from './file-identity.js';
-import { hashFile, transferFile } from './file-transfer.js';
+import { ChangedDuringMove, hashFile, transferFile } from './file-transfer.js';
 import { executeHardlink, rollbackHardlink } from './hardlink-actions.js';
 import { fastMove } from './native-moves.js';
+import { FileRefused } from './open-regular-file.js';
+import { anchorBytes, ensureRealFolder, FolderRefused } from './real-folders.js';
+import { millisecondsOf } from './stat-times.js';
+import { pauseForTest } from './test-pause.js';
 import { failureReasonOf } from '../src-shared/skip-reasons.js';
 
 /** A journal row as the file actions need it (plain data: it crosses to worker threads). */
@@ -25,7 +30,22 @@ export interface ActionRow {
   ctimeNs?: string | null;
   /** why the row is as it is: 'trashed' once the quarantine was emptied of this file */
   reason?: string | null;
+  /** duplicate resolution: the kept file of this row's group, its identity and ctime (ns) when hashed */
+  keptPath?: string | null;
+  keptDev?: string | null;
+  keptIno?: string | null;
+  keptCtimeNs?: string | null;
+  /** duplicate resolution: BLAKE3 (hex) of the group's content */
+  digest?: string | null;
+  /** the file's own permissions, owner, group and atime when it was acted on (hard links) */
+  mode?: number | null;
+  uid?: number | null;
+  gid?: number | null;
+  atimeMs?: number | null;
 }
+
+/** A file's own attributes, recorded when acting on it destroys the separate file (a hard link). */
+export interface RecordedAttributes { mode: number; uid: number; gid: number; atimeMs: number }
 
 /** What happened to one row; written back to the journal. */
 export interface JournalUpdate {
@@ -37,6 +57,7 @@ export interface JournalUpdate {
   destinationDev?: string | null;
   destinationIno?: string | null;
   contentHash?: string | null;
+  attributes?: RecordedAttributes;
 }
 
 /** The destination name was taken after planning: the caller applies the conflict policy (and journals it). */
@@ -52,48 +73,89 @@ const describeError = (error: unknown): string => (error instanceof Error ? erro
 const failed = (row: ActionRow, error: unknown): JournalUpdate =>
   ({ id: row.id, state: 'failed', reason: failureReasonOf((error as NodeJS.ErrnoException | undefined)?.code), error: describeError(error) });
 
-/** Device of a folder, creating it if needed; cached per thread (one stat per folder per run). */
-export function createFolderDevices() {
-  const devices = new Map<string, string>();
-  return (folder: string): string => {
-    let device = devices.get(folder);
-    if (device === undefined) {
-      fs.mkdirSync(folder, { recursive: true });
-      device = String(fs.statSync(folder, { bigint: true }).dev);
-      devices.set(folder, device);
-    }
-    return device;
+/**
+ * What a thread's row actions share for one run: the roots its paths lie below (every folder under them must
+ * be a real folder when used), and the device of a folder, created (one checked component at a time) if needed.
+ */
+export function createRowContext(anchors: readonly string[] = []) {
+  return {
+    anchors,
+    deviceOf(folder: string): string {
+      ensureRealFolder(anchors, folder, true);
+      return String(fs.statSync(folder, { bigint: true }).dev);
+    },
   };
 }
-export type FolderDevices = ReturnType<typeof createFolderDevices>;
+export type RowContext = ReturnType<typeof createRowContext>;
+
+/** A refusal the engine names (a symlink on the way, not a regular file, changed mid-move) or an OS failure. */
+function refusedOrFailed(row: ActionRow, error: unknown, conflict: boolean): JournalUpdate {
+  const reason = error instanceof FolderRefused || error instanceof FileRefused || error instanceof ChangedDuringMove ? error.reason : undefined;
+  if (conflict) return { id: row.id, state: 'rollback_conflict', reason: reason === 'changed-during-move' ? 'changed-since-organize' : reason ?? 'error', error: describeError(error) };
+  return reason ? { id: row.id, state: 'skipped', reason, error: describeError(error) } : failed(row, error);
+}
+
+/** Per thread: a kept file's ctime after this thread's own link to it (a link moves ctime; an edit does too). */
+const keptCtimesAfterOwnLinks = new Map<string, string>();
+
+/**
+ * Is the kept file of a duplicate's group still the file that was hashed? Its identity, size, mtime and ctime
+ * must be as they were; a ctime moved by our own links (or a chmod) is accepted only when its content still
+ * has the group's digest. Answers the refusal, or undefined when it is safe to act on the group.
+ */
+export function checkKeptFile(row: ActionRow, kept: string, keptDev: string | null | undefined, keptIno: string | null | undefined): JournalUpdate | undefined {
+  const refuse = (detail: string): JournalUpdate => ({ id: row.id, state: 'skipped', reason: 'kept-file-changed',
+    error: `${kept}, the copy to keep, ${detail} since it was hashed; ${row.source} was left as it is, so no content is lost. Search again to resolve this group` });
+  const stats = fs.lstatSync(kept, { bigint: true, throwIfNoEntry: false });
+  if (!stats) return refuse('is gone');
+  if (!stats.isFile() || String(stats.dev) !== keptDev || String(stats.ino) !== keptIno) return refuse('was replaced');
+  if (Number(stats.size) !== row.size || millisecondsOf(stats.mtimeNs) !== row.keptMtimeMs) return refuse('was edited');
+  const ctime = String(stats.ctimeNs);
+  if (!row.keptCtimeNs || ctime === row.keptCtimeNs || keptCtimesAfterOwnLinks.get(kept) === ctime) return undefined;
+  const digest = row.digest ? blake3OfFile(kept) : undefined;
+  if (digest === undefined || digest !== row.digest) return refuse('was edited (its size and time were put back)');
+  return undefined;
+}
+
+/** Remember the kept file's ctime after a link this thread made to it. */
+export function notedOwnLink(kept: string): void {
+  const stats = fs.lstatSync(kept, { bigint: true, throwIfNoEntry: false });
+  if (stats) keptCtimesAfterOwnLinks.set(kept, String(stats.ctimeNs));
+}
 
 /** Carry out one planned row: check the file is as planned, then put it in place without replacing anything. */
-export function executeRow(row: ActionRow, operationId: string, destination: string, deviceOf: FolderDevices): ExecuteOutcome {
+export function executeRow(row: ActionRow, operationId: string, destination: string, context: RowContext): ExecuteOutcome {
   try {
-    if (row.action === 'hardlink') return executeHardlink(row, operationId);
+    if (row.action === 'hardlink') return executeHardlink(row, operationId, context.anchors);
+    pauseForTest('before-move', row.source);
+    if (row.keptPath) {
+      // Quarantine: the group's kept file is checked like the file that goes, so the last copy never goes.
+      const refused = checkKeptFile(row, row.keptPath, row.keptDev, row.keptIno);
+      if (refused) return refused;
+    }
     if (row.action !== 'copy') {
       // The plain case in one native call; it answers not-done (having changed nothing) for anything else.
-      const fast = fastMove(row.source, destination, row);
+      const fast = fastMove(row.source, destination, row, anchorBytes(context.anchors, row.source), anchorBytes(context.anchors, destination));
       if (fast === 'moved') return { id: row.id, state: 'done', destination, destinationDev: row.dev, destinationIno: row.ino, contentHash: null };
       if (fast === 'taken') return { id: row.id, state: 'destination-taken' };
     }
     const current = readIdentity(row.source);
     if (!current) return { id: row.id, state: 'skipped', reason: 'source-missing', error: `${row.source} is gone` };
     if (!sameIdentity(current, row)) return { id: row.id, state: 'skipped', reason: 'changed-since-plan', error: `${row.source} changed after the plan was made; organize again to include it` };
-    const sameDevice = deviceOf(path.dirname(destination)) === row.dev;
+    const sameDevice = context.deviceOf(path.dirname(destination)) === row.dev;
     const outcome = transferFile(row.source, destination, {
-      keepSource: row.action === 'copy', sameDevice, temporaryTag: temporaryTag(operationId, row.id, 'execute'), expected: current,
+      keepSource: row.action === 'copy', sameDevice, temporaryTag: temporaryTag(operationId, row.id, 'execute'), expected: current, anchors: context.anchors,
     });
     if (!outcome.placed) return { id: row.id, state: 'destination-taken' };
     return { id: row.id, state: 'done', destination, destinationDev: outcome.identity.dev, destinationIno: outcome.identity.ino, contentHash: outcome.contentHash };
   } catch (error) {
-    return failed(row, error);
+    return refusedOrFailed(row, error, false);
   }
 }
 
 /** Did the row go exactly as planned (same name, same inode, no copy)? Then nothing about it needs recording. */
 export function isPlainSuccess(row: ActionRow, outcome: ExecuteOutcome): boolean {
-  return outcome.state === 'done' && !outcome.contentHash && (outcome.destination ?? row.destination) === row.destination
+  return outcome.state === 'done' && !outcome.contentHash && !outcome.attributes && (outcome.destination ?? row.destination) === row.destination
     && (outcome.destinationIno ?? row.ino) === row.ino && (outcome.destinationDev ?? row.dev) === row.dev;
 }
 
@@ -104,27 +166,37 @@ export function placedFileUnchanged(row: ActionRow, destination: string, placed 
   return placed.ino === (row.destinationIno ?? row.ino) && placed.dev === (row.destinationDev ?? row.dev) && placed.mtimeMs === row.mtimeMs;
 }
 
+/** The ctime (ns) of a file, to prove at the last moment that nothing touched it since it was checked. */
+const ctimeOf = (file: string): bigint | undefined => fs.lstatSync(file, { bigint: true, throwIfNoEntry: false })?.ctimeNs;
+
 const rollbackConflict = (row: ActionRow, reason: string, error: string): JournalUpdate => ({ id: row.id, state: 'rollback_conflict', reason, error });
 const originalPlaceTaken = (row: ActionRow, destination: string): JournalUpdate =>
   rollbackConflict(row, 'original-place-taken', `${row.source} is taken by another file; ${destination} was left where it is`);
 
 /** Put one file back where it was; never overwrite, and refuse (with a reason) when that is not safe. */
-export function rollbackRow(row: ActionRow, operationId: string, deviceOf: FolderDevices): JournalUpdate {
+export function rollbackRow(row: ActionRow, operationId: string, context: RowContext): JournalUpdate {
   try {
     if (row.reason === 'trashed') return rollbackConflict(row, 'quarantine-emptied', `${row.destination} was sent to the trash when the quarantine was emptied; restore it from the trash`);
-    if (row.action === 'hardlink') return rollbackHardlink(row, operationId);
+    if (row.action === 'hardlink') return rollbackHardlink(row, operationId, context.anchors);
     const destination = row.destination as string;
     if (row.action !== 'copy' && !row.contentHash) {
       // The plain case in one native call: still the same inode, size and time where the run put it.
       const expected = { size: row.size, mtimeMs: row.mtimeMs, dev: row.destinationDev ?? row.dev, ino: row.destinationIno ?? row.ino };
-      const fast = fastMove(destination, row.source, expected);
+      const fast = fastMove(destination, row.source, expected, anchorBytes(context.anchors, destination), anchorBytes(context.anchors, row.source));
       if (fast === 'moved') return { id: row.id, state: 'rolled_back' };
       if (fast === 'taken') return originalPlaceTaken(row, destination);
     }
     const placed = readIdentity(destination);
     if (row.action === 'copy') {
       if (!placed) return { id: row.id, state: 'rolled_back' };
+      ensureRealFolder(context.anchors, path.dirname(destination), false);
+      const checkedCtime = ctimeOf(destination);
       if (!placedFileUnchanged(row, destination, placed)) return rollbackConflict(row, 'changed-since-organize', `${destination} was changed after it was copied; it was kept`);
+      // The last moment: untouched while it was hashed, so the copy that goes is the one proven identical.
+      const now = readIdentity(destination);
+      if (ctimeOf(destination) !== checkedCtime || !now || !sameIdentity(now, placed)) {
+        return rollbackConflict(row, 'changed-since-organize', `${destination} was changed while undo checked it; it was kept`);
+      }
       fs.unlinkSync(destination); // its identical original is still in place
       return { id: row.id, state: 'rolled_back' };
     }
@@ -135,10 +207,12 @@ export function rollbackRow(row: ActionRow, operationId: string, deviceOf: Folde
     }
     if (!placedFileUnchanged(row, destination, placed)) return rollbackConflict(row, 'changed-since-organize', `${destination} was changed after it was moved; it was left there`);
     // No separate "is the old place free?" check: the no-clobber link below is that check, atomically.
-    const sameDevice = deviceOf(path.dirname(row.source)) === placed.dev;
-    const outcome = transferFile(destination, row.source, { keepSource: false, sameDevice, temporaryTag: temporaryTag(operationId, row.id, 'rollback'), expected: placed });
+    const sameDevice = context.deviceOf(path.dirname(row.source)) === placed.dev;
+    const outcome = transferFile(destination, row.source, {
+      keepSource: false, sameDevice, temporaryTag: temporaryTag(operationId, row.id, 'rollback'), expected: placed, anchors: context.anchors,
+    });
     return outcome.placed ? { id: row.id, state: 'rolled_back' } : originalPlaceTaken(row, destination);
   } catch (error) {
-    return rollbackConflict(row, 'error', describeError(error));
+    return refusedOrFailed(row, error, true);
   }
 }

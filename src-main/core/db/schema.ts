@@ -161,6 +161,24 @@ export const fileRecords = sqliteTable('file_records', {
    * must not have been touched since, even if its mtime was put back.
    */
   ctimeNs: text('ctime_ns'),
+  /**
+   * Duplicate resolution: the kept file's identity and ctime (ns) when hashed. Every row of a group checks the
+   * kept file just before acting: a group whose kept file changed or vanished is left alone, so the last copy
+   * never goes to the quarantine.
+   */
+  keptDev: text('kept_dev'),
+  keptIno: text('kept_ino'),
+  keptCtimeNs: text('kept_ctime_ns'),
+  /** Duplicate resolution: BLAKE3 (hex) of the group's content; undo proves what it gives back is still that. */
+  digest: text('digest'),
+  /**
+   * The file's own permissions, owner, group and atime when it was acted on (hard links: the name's own file,
+   * which undo recreates as a separate file).
+   */
+  mode: integer('mode'),
+  uid: integer('uid'),
+  gid: integer('gid'),
+  atimeMs: real('atime_ms'),
 }, (table) => [index('file_records_operation').on(table.operationId, table.id)]);
 
 /**

@@ -15,8 +15,9 @@ export interface DedupePlan {
 
 /**
  * The journal rows that resolve a search's groups: every file but the kept ones goes to the quarantine, or
- * (hardlink) has its name pointed at the kept file. Each row carries the file as it was hashed, so the run
- * skips a file that changed since.
+ * (hardlink) has its name pointed at the kept file. Each row carries the file and its group's kept file as
+ * they were hashed (identity, mtime, ctime) and the group's digest, so the run skips a row whose file or kept
+ * file changed since, and undo can prove what it gives back is the original content.
  */
 export function planDedupe(search: DuplicateSearch, choice: KeepChoice, resolution: Resolution, quarantine: QuarantinePlacer | undefined): DedupePlan {
   const plan: DedupePlan = { rows: [], createdFolders: new Set(), groupsLeftAlone: 0 };
@@ -38,7 +39,10 @@ export function planDedupe(search: DuplicateSearch, choice: KeepChoice, resoluti
       const row: NewJournalRow = {
         action: 'move', source: file.path, destination: null, state: 'planned', reason: null, error: null, ruleName: null, category: null,
         conflictRenamed: false, size: group.size, mtimeMs: file.mtimeMs, dev: file.dev, ino: file.ino,
-        dedupe: { keptPath: keeper.path, keptMtimeMs: keeper.mtimeMs, ctimeNs: file.ctimeNs || null, destinationDev: null, destinationIno: null },
+        dedupe: {
+          keptPath: keeper.path, keptMtimeMs: keeper.mtimeMs, ctimeNs: file.ctimeNs || null, destinationDev: null, destinationIno: null,
+          keptDev: keeper.dev, keptIno: keeper.ino, keptCtimeNs: keeper.ctimeNs || null, digest: group.hash,
+        },
       };
       if (resolution === 'hardlink') {
         row.action = 'hardlink';

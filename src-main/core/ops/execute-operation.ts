@@ -1,9 +1,11 @@
 import path from 'node:path';
-import { type ActionRow, createFolderDevices, type ExecuteOutcome, executeRow, type JournalUpdate } from '../../../src-worker/row-actions.js';
+import { type ActionRow, createRowContext, type ExecuteOutcome, executeRow, type JournalUpdate } from '../../../src-worker/row-actions.js';
 import { conflictName } from '../rules/safe-names.js';
 import { type EngineContext, type RunHooks } from './engine-context.js';
+import { type FileOutcome, isNoteworthy, outcomeOf } from './file-outcomes.js';
 import { removeEmptiedFolders, vacatedFoldersFromJournal } from './folder-cleanup.js';
 import { type CounterDelta } from './journal.js';
+import { anchorsOf } from './operation-request.js';
 import { type Operation } from './operation-store.js';
 import { runPages } from './page-runner.js';
 import { createRunProgress } from './run-progress.js';
@@ -19,7 +21,8 @@ export async function executeOperation(context: EngineContext, operation: Operat
     { files: operation.filesDone, bytes: operation.bytesDone }, { files: operation.filesTotal, bytes: operation.bytesTotal });
   // A resumed run also cleans up after the files its interrupted first part moved.
   const vacated = hooks.resuming ? vacatedFoldersFromJournal(context, operation.id) : new Set<string>();
-  const deviceOf = createFolderDevices();
+  const anchors = anchorsOf(operation.request);
+  const rowContext = createRowContext(anchors);
 
   /**
    * The planned name was taken when the row ran. Usually by a file that an earlier row of the same page was
@@ -28,19 +31,20 @@ export async function executeOperation(context: EngineContext, operation: Operat
    */
   const retryTaken = (row: ActionRow): { update: JournalUpdate; conflict: boolean } => {
     const planned = row.destination as string;
-    const again = executeRow(row, operation.id, planned, deviceOf);
+    const again = executeRow(row, operation.id, planned, rowContext);
     if (again.state !== 'destination-taken') return { update: again, conflict: false };
     if (operation.request.conflict === 'skip') return { update: { id: row.id, state: 'skipped', reason: 'conflict', error: `${planned} appeared after the plan was made` }, conflict: true };
     for (let counter = 1; ; counter++) {
       const destination = path.join(path.dirname(planned), conflictName(path.basename(planned), counter));
       journal.updateRow({ id: row.id, state: 'planned', destination }); // journaled before the file goes there
-      const outcome: ExecuteOutcome = executeRow(row, operation.id, destination, deviceOf);
+      const outcome: ExecuteOutcome = executeRow(row, operation.id, destination, rowContext);
       if (outcome.state !== 'destination-taken') return { update: outcome, conflict: true };
     }
   };
 
-  const { stopped } = await runPages(context, operation.id, { phase: 'execute', states: ['planned'], newestFirst: false }, (page) => {
+  const { stopped } = await runPages(context, operation.id, { phase: 'execute', states: ['planned'], newestFirst: false, anchors }, (page) => {
     const exceptions: JournalUpdate[] = [];
+    const outcomes: FileOutcome[] = [];
     const delta: Required<CounterDelta> = { moved: 0, skipped: 0, failed: 0, conflicts: 0, rolledBack: 0, rollbackConflicts: 0, movedBytes: 0, rolledBackBytes: 0, filesDone: 0, bytesDone: 0 };
     for (const chunk of page.chunks) {
       // Rows not among the exceptions went exactly as planned: the page's one range update records them.
@@ -50,6 +54,7 @@ export async function executeOperation(context: EngineContext, operation: Operat
       for (const { row, outcome } of chunk.exceptions) {
         const { update, conflict } = outcome.state === 'destination-taken' ? retryTaken(row) : { update: outcome, conflict: false };
         exceptions.push(update);
+        if (isNoteworthy(update)) outcomes.push(outcomeOf(row, update));
         if (update.state === 'done') {
           delta.moved++;
           delta.movedBytes += row.size;
@@ -64,6 +69,7 @@ export async function executeOperation(context: EngineContext, operation: Operat
       delta.bytesDone += chunk.bytes;
     }
     journal.commitPage(operation.id, { firstId: page.firstId, lastId: page.lastId, fromStates: ['planned'], plainState: 'done' }, exceptions, delta, context.clock());
+    if (outcomes.length > 0) hooks.onFileOutcomes?.(outcomes);
   }, hooks.signal);
   progress.finish();
   if (stopped) return { stopped }; // folders are cleaned up when the run is resumed to its end

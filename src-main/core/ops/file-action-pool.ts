@@ -41,12 +41,12 @@ export function createFileActionPool(threads = Math.max(1, Math.min(4, os.availa
    * threads. Folders given together must not depend on each other (siblings, not parent and child).
    * Answers the folders that failed.
    */
-  async function folders(phase: 'remove-folders' | 'create-folders', list: string[]): Promise<string[]> {
+  async function folders(phase: 'remove-folders' | 'create-folders', list: string[], anchors: readonly string[]): Promise<string[]> {
     if (list.length === 0) return [];
     const chunkSize = Math.ceil(list.length / threads);
     const chunks: string[][] = [];
     for (let start = 0; start < list.length; start += chunkSize) chunks.push(list.slice(start, start + chunkSize));
-    const results = await Promise.all(chunks.map((chunk) => getPool().run({ phase, folders: chunk } satisfies FileActionsTask) as Promise<string[]>));
+    const results = await Promise.all(chunks.map((chunk) => getPool().run({ phase, folders: chunk, anchors } satisfies FileActionsTask) as Promise<string[]>));
     return results.flat();
   }
 

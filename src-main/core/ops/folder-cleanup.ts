@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { isInside } from '../scan/is-inside.js';
 import { type EngineContext } from './engine-context.js';
+import { anchorsOf } from './operation-request.js';
 import { type Operation } from './operation-store.js';
 
 
@@ -43,7 +44,7 @@ export async function removeEmptiedFolders(context: EngineContext, operation: Op
     if (candidates.length === 0) continue;
     context.journal.recordFolders(operation.id, 'removed', candidates);
     // Folders of one depth do not contain each other, so the pool may remove them in any order.
-    const stayed = await context.pool.folders('remove-folders', candidates); // not empty (or not ours): kept
+    const stayed = await context.pool.folders('remove-folders', candidates, anchorsOf(operation.request)); // not empty (or not ours): kept
     const kept = new Set(stayed);
     for (const folder of candidates) if (!kept.has(folder)) add(path.dirname(folder));
     context.journal.forgetFolders(operation.id, 'removed', stayed);
@@ -51,19 +52,19 @@ export async function removeEmptiedFolders(context: EngineContext, operation: Op
 }
 
 /** Undo's side: recreate the removed folders before files come back (mkdir -p, so any order will do). */
-export async function recreateRemovedFolders(context: EngineContext, operationId: string): Promise<void> {
-  await context.pool.folders('create-folders', context.journal.folders(operationId, 'removed'));
+export async function recreateRemovedFolders(context: EngineContext, operation: Operation): Promise<void> {
+  await context.pool.folders('create-folders', context.journal.folders(operation.id, 'removed'), anchorsOf(operation.request));
 }
 
 /**
  * Undo's side: remove the folders the run created, deepest first, where they are empty now (a folder the user
  * has put something in since stays). Each depth goes to the pool at once: siblings do not contain each other.
  */
-export async function removeCreatedFolders(context: EngineContext, operationId: string): Promise<void> {
+export async function removeCreatedFolders(context: EngineContext, operation: Operation): Promise<void> {
   const byDepth = new Map<number, string[]>();
-  for (const folder of context.journal.folders(operationId, 'created')) {
+  for (const folder of context.journal.folders(operation.id, 'created')) {
     const depth = folder.split(path.sep).length;
     byDepth.set(depth, [...(byDepth.get(depth) ?? []), folder]);
   }
-  for (const depth of [...byDepth.keys()].sort((a, b) => b - a)) await context.pool.folders('remove-folders', byDepth.get(depth) ?? []);
+  for (const depth of [...byDepth.keys()].sort((a, b) => b - a)) await context.pool.folders('remove-folders', byDepth.get(depth) ?? [], anchorsOf(operation.request));
 }

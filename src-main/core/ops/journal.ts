@@ -8,6 +8,8 @@ export type { JournalUpdate };
 export interface JournalRow extends ActionRow {
   state: FileState;
   reason: string | null;
+  /** why, in words: the OS's message for a failure, the reason spelled out for a skip or a rollback conflict */
+  error: string | null;
 }
 
 /** Duplicate resolution's extra plan facts (see schema.ts file_records). */
@@ -15,6 +17,12 @@ export interface DedupeFacts {
   keptPath: string;
   keptMtimeMs: number | null;
   ctimeNs: string | null;
+  /** the kept file's identity and ctime (ns) when hashed: checked before any file of its group is acted on */
+  keptDev: string;
+  keptIno: string;
+  keptCtimeNs: string | null;
+  /** BLAKE3 (hex) of the group's content */
+  digest: string;
   /** hardlink rows: the kept file's identity, the one the duplicate's name will point to */
   destinationDev: string | null;
   destinationIno: string | null;
@@ -52,7 +60,8 @@ export interface CounterDelta {
 }
 
 const COLUMNS = `r.id, action, source, destination, state, reason, size, mtime_ms AS mtimeMs, dev, ino,
-  destination_dev AS destinationDev, destination_ino AS destinationIno, content_hash AS contentHash, kept_mtime_ms AS keptMtimeMs, ctime_ns AS ctimeNs`;
+  destination_dev AS destinationDev, destination_ino AS destinationIno, content_hash AS contentHash, kept_mtime_ms AS keptMtimeMs, ctime_ns AS ctimeNs,
+  kept_path AS keptPath, kept_dev AS keptDev, kept_ino AS keptIno, kept_ctime_ns AS keptCtimeNs, digest, mode, uid, gid, atime_ms AS atimeMs, error`;
 /** A journal row is file_records (what was planned) joined with file_states (how it went so far). */
 const ROWS = 'file_records r JOIN file_states s ON s.id = r.id';
 
@@ -67,13 +76,14 @@ export function createJournal(database: AppDatabase) {
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const insertDedupeRow = sqlite.prepare(`INSERT INTO file_records
     (operation_id, action, source, destination, rule_name, category, conflict_renamed, size, mtime_ms, dev, ino,
-     kept_path, kept_mtime_ms, ctime_ns, destination_dev, destination_ino)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+     kept_path, kept_mtime_ms, ctime_ns, destination_dev, destination_ino, kept_dev, kept_ino, kept_ctime_ns, digest)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const insertState = sqlite.prepare('INSERT INTO file_states (id, operation_id, state, reason, error) VALUES (?, ?, ?, ?, ?)');
   const updateState = sqlite.prepare('UPDATE file_states SET state = ?, reason = coalesce(?, reason), error = ? WHERE id = ?');
   const updatePlacement = sqlite.prepare(`UPDATE file_records SET destination = coalesce(?, destination),
     destination_dev = coalesce(?, destination_dev), destination_ino = coalesce(?, destination_ino),
     content_hash = coalesce(?, content_hash) WHERE id = ?`);
+  const updateAttributes = sqlite.prepare('UPDATE file_records SET mode = ?, uid = ?, gid = ?, atime_ms = ? WHERE id = ?');
   const pageForward = sqlite.prepare(`SELECT ${COLUMNS} FROM ${ROWS}
     WHERE r.operation_id = ? AND r.id > ? AND s.state IN (SELECT value FROM json_each(?)) ORDER BY r.id LIMIT ?`);
   const pageBackward = sqlite.prepare(`SELECT ${COLUMNS} FROM ${ROWS}
@@ -104,6 +114,7 @@ export function createJournal(database: AppDatabase) {
     if (update.destination || update.destinationDev || update.destinationIno || update.contentHash) {
       updatePlacement.run(update.destination ?? null, update.destinationDev ?? null, update.destinationIno ?? null, update.contentHash ?? null, update.id);
     }
+    if (update.attributes) updateAttributes.run(update.attributes.mode, update.attributes.uid, update.attributes.gid, update.attributes.atimeMs, update.id);
   };
 
   return {
@@ -115,7 +126,8 @@ export function createJournal(database: AppDatabase) {
       for (const row of rows) {
         const plain = [operationId, row.action, row.source, row.destination, row.ruleName, row.category, row.conflictRenamed ? 1 : 0, row.size, row.mtimeMs, row.dev, row.ino];
         const { lastInsertRowid } = row.dedupe
-          ? insertDedupeRow.run(...plain, row.dedupe.keptPath, row.dedupe.keptMtimeMs, row.dedupe.ctimeNs, row.dedupe.destinationDev, row.dedupe.destinationIno)
+          ? insertDedupeRow.run(...plain, row.dedupe.keptPath, row.dedupe.keptMtimeMs, row.dedupe.ctimeNs, row.dedupe.destinationDev, row.dedupe.destinationIno,
+            row.dedupe.keptDev, row.dedupe.keptIno, row.dedupe.keptCtimeNs, row.dedupe.digest)
           : insertRow.run(...plain);
         insertState.run(lastInsertRowid, operationId, row.state, row.reason, row.error);
       }

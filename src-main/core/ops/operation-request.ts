@@ -34,3 +34,11 @@ export const dedupeRequestSchema = z.object({
 });
 export type DedupeRequest = z.infer<typeof dedupeRequestSchema>;
 export type OperationRequest = OrganizeRequest | DedupeRequest;
+
+/**
+ * The folders an operation's paths lie below: its roots and destination, as the user gave them. Folders below
+ * these are used only when they are real folders (src-worker/real-folders.ts); these themselves are trusted.
+ */
+export function anchorsOf(request: Pick<OperationRequest, 'roots' | 'destination'>): string[] {
+  return [...request.roots, ...(request.destination ? [request.destination] : [])];
+}

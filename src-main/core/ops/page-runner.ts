@@ -8,6 +8,8 @@ export interface PagePhase {
   states: readonly FileState[];
   /** rollback walks the journal newest first */
   newestFirst: boolean;
+  /** the operation's roots and destination: folders below them are used only when real (see real-folders.ts) */
+  anchors: readonly string[];
 }
 
 /** One page: its first and last id in walk order, and its chunks' results in walk order. */
@@ -47,7 +49,7 @@ export async function runPages(context: EngineContext, operationId: string, phas
       const to = phase.newestFirst ? Math.max(lastId, from - chunkIds + 1) : Math.min(lastId, from + chunkIds - 1);
       chunks.push(context.pool.run({
         phase: phase.phase, databaseFile: context.databaseFile, operationId,
-        lowId: Math.min(from, to), highId: Math.max(from, to), states: phase.states, progressEvery: context.progressEveryFiles,
+        lowId: Math.min(from, to), highId: Math.max(from, to), states: phase.states, progressEvery: context.progressEveryFiles, anchors: phase.anchors,
       }));
     }
     const all = Promise.all(chunks);

@@ -1,6 +1,8 @@
-import { createFolderDevices, type JournalUpdate, rollbackRow } from '../../../src-worker/row-actions.js';
+import { createRowContext, type JournalUpdate, rollbackRow } from '../../../src-worker/row-actions.js';
 import { type EngineContext, type RunHooks } from './engine-context.js';
+import { type FileOutcome, outcomeOf } from './file-outcomes.js';
 import { recreateRemovedFolders, removeCreatedFolders } from './folder-cleanup.js';
+import { anchorsOf } from './operation-request.js';
 import { runPages } from './page-runner.js';
 import { type Operation } from './operation-store.js';
 import { createRunProgress } from './run-progress.js';
@@ -18,12 +20,14 @@ export async function rollbackOperation(context: EngineContext, operation: Opera
   // Rows in conflict last time are tried again, so their count starts afresh.
   store.update(operation.id, { rollbackConflicts: 0 });
 
-  await recreateRemovedFolders(context, operation.id);
-  const deviceOf = createFolderDevices();
+  await recreateRemovedFolders(context, operation);
+  const anchors = anchorsOf(operation.request);
+  const rowContext = createRowContext(anchors);
   // Rows of a page run concurrently: a file whose old place was still held by a newer file of the same page,
   // not yet moved back, is tried again once the page has run (going back, the newer file leaves first).
-  const { stopped } = await runPages(context, operation.id, { phase: 'rollback', states: ['done', 'rollback_conflict'], newestFirst: true }, (page) => {
+  const { stopped } = await runPages(context, operation.id, { phase: 'rollback', states: ['done', 'rollback_conflict'], newestFirst: true, anchors }, (page) => {
     const conflicts: JournalUpdate[] = [];
+    const outcomes: FileOutcome[] = [];
     let rolledBack = 0;
     let rolledBackBytes = 0;
     for (const chunk of page.chunks) {
@@ -31,9 +35,10 @@ export async function rollbackOperation(context: EngineContext, operation: Opera
       rolledBackBytes += chunk.bytes;
       for (const { row, outcome } of chunk.exceptions) {
         const first = outcome as JournalUpdate; // rollback answers journal updates only
-        const update = first.reason === 'original-place-taken' ? rollbackRow(row, operation.id, deviceOf) : first;
+        const update = first.reason === 'original-place-taken' ? rollbackRow(row, operation.id, rowContext) : first;
         if (update.state === 'rolled_back') continue; // the page's range update records it
         conflicts.push(update);
+        outcomes.push(outcomeOf(row, update));
         rolledBack--;
         rolledBackBytes -= row.size;
       }
@@ -41,8 +46,9 @@ export async function rollbackOperation(context: EngineContext, operation: Opera
     }
     journal.commitPage(operation.id, { firstId: page.firstId, lastId: page.lastId, fromStates: ['done', 'rollback_conflict'], plainState: 'rolled_back' },
       conflicts, { rolledBack, rollbackConflicts: conflicts.length, rolledBackBytes }, context.clock());
+    if (outcomes.length > 0) hooks.onFileOutcomes?.(outcomes);
   }, hooks.signal);
   progress.finish();
-  if (!stopped) await removeCreatedFolders(context, operation.id);
+  if (!stopped) await removeCreatedFolders(context, operation);
   return { stopped };
 }

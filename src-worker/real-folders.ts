@@ -1,0 +1,61 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Folders below a root are used only when they are real folders at that moment: a symlink named like a
+ * category folder, or a folder swapped for a symlink before undo, would otherwise send files outside the
+ * tree. Each component below the anchor (the root the user gave, trusted as given) is checked with lstat
+ * and, when asked, created one at a time. (The native move does the same atomically with openat.)
+ */
+export class FolderRefused extends Error {
+  readonly reason = 'symlink-in-path';
+}
+
+/** The longest anchor that `target` is, or lies inside; undefined when none does. */
+export function anchorOf(anchors: readonly string[], target: string): string | undefined {
+  let best: string | undefined;
+  for (const anchor of anchors) {
+    const inside = target === anchor || target.startsWith(anchor.endsWith(path.sep) ? anchor : anchor + path.sep);
+    if (inside && (best === undefined || anchor.length > best.length)) best = anchor;
+  }
+  return best;
+}
+
+/**
+ * Check (and with `create`, make) every folder from the anchor down to `folder`. Throws FolderRefused for a
+ * symlink or a non-folder on the way; answers false when a component is missing and `create` is off.
+ * With no anchor, only `folder` itself is checked (it must not be a symlink).
+ */
+export function ensureRealFolder(anchors: readonly string[], folder: string, create: boolean): boolean {
+  const anchor = anchorOf(anchors, folder);
+  const parts = anchor === undefined ? [] : path.relative(anchor, folder).split(path.sep).filter(Boolean);
+  let current = anchor ?? folder;
+  const check = (at: string): boolean => {
+    let stats = fs.lstatSync(at, { throwIfNoEntry: false });
+    if (!stats) {
+      if (!create) return false;
+      try { fs.mkdirSync(at); } catch (error) { if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error; }
+      stats = fs.lstatSync(at);
+    }
+    if (!stats.isDirectory()) {
+      throw new FolderRefused(`${at} is ${stats.isSymbolicLink() ? 'a symlink' : 'not a folder'}; FileOrganizer never follows one, so nothing was put through it`);
+    }
+    return true;
+  };
+  if (anchor === undefined) {
+    if (create) fs.mkdirSync(folder, { recursive: true });
+    return check(folder);
+  }
+  if (create) fs.mkdirSync(anchor, { recursive: true }); // the root itself (a destination not made yet)
+  for (const part of parts) {
+    current = path.join(current, part);
+    if (!check(current)) return false;
+  }
+  return true;
+}
+
+/** The UTF-8 length of the anchor of `target` (what the native move walks from); 0 when there is none. */
+export function anchorBytes(anchors: readonly string[], target: string): number {
+  const anchor = anchorOf(anchors, target);
+  return anchor === undefined ? 0 : Buffer.byteLength(anchor.endsWith(path.sep) && anchor.length > 1 ? anchor.slice(0, -1) : anchor);
+}
