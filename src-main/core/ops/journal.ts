@@ -105,6 +105,10 @@ export function createJournal(database: AppDatabase) {
     conflicts = conflicts + ?, rolled_back = rolled_back + ?, rollback_conflicts = rollback_conflicts + ?,
     moved_bytes = moved_bytes + ?, rolled_back_bytes = rolled_back_bytes + ?,
     files_done = files_done + ?, bytes_done = bytes_done + ?, heartbeat_at = ? WHERE id = ?`);
+  // Only rows of operations created later are read (through the operation index), never the whole journal.
+  const carriedAway = sqlite.prepare(`SELECT r.content_hash AS contentHash FROM file_records r JOIN file_states s ON s.id = r.id
+    WHERE r.operation_id IN (SELECT id FROM operations WHERE created_at >= ? AND id != ?) AND r.source = ? AND r.dev = ? AND r.ino = ?
+      AND r.content_hash IS NOT NULL AND s.state = 'rolled_back' ORDER BY r.id DESC LIMIT 1`).pluck();
   const countStates = sqlite.prepare(`SELECT state, reason, conflict_renamed AS conflictRenamed, count(*) AS files, coalesce(sum(size), 0) AS bytes
     FROM ${ROWS} WHERE r.operation_id = ? GROUP BY state, reason, conflict_renamed`);
 
@@ -183,6 +187,13 @@ export function createJournal(database: AppDatabase) {
     },
     /** Journal one row's change now (a new destination, before the file goes there). */
     updateRow: sqlite.transaction((update: JournalUpdate): void => writeUpdate(update)),
+    /**
+     * A later operation that took this very file (same path, device and inode) across devices and has put it
+     * back since: its copy's content hash. That run's own journaled copy is why the inode is new.
+     */
+    carriedAwayBy(operation: { id: string; createdAt: number }, file: { path: string; dev: string; ino: string }): string | undefined {
+      return (carriedAway.get(operation.createdAt, operation.id, file.path, file.dev, file.ino) as string | undefined) ?? undefined;
+    },
     stateCounts(operationId: string) {
       return countStates.all(operationId) as { state: FileState; reason: string | null; conflictRenamed: number; files: number; bytes: number | null }[];
     },

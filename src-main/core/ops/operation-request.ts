@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { z } from 'zod';
 import { conflictPolicySchema } from '../../../src-shared/operation-status.js';
 import { keepPolicySchema, resolutionSchema } from '../../../src-shared/duplicates.js';
@@ -39,6 +40,8 @@ export type OperationRequest = OrganizeRequest | DedupeRequest;
  * The folders an operation's paths lie below: its roots and destination, as the user gave them. Folders below
  * these are used only when they are real folders (src-worker/real-folders.ts); these themselves are trusted.
  */
-export function anchorsOf(request: Pick<OperationRequest, 'roots' | 'destination'>): string[] {
-  return [...request.roots, ...(request.destination ? [request.destination] : [])];
+export function anchorsOf(request: OperationRequest): string[] {
+  // A quarantine's anchor is the data folder, so that its `quarantine` folder is itself checked.
+  const destination = request.destination && 'kind' in request ? path.dirname(request.destination) : request.destination;
+  return [...request.roots, ...(destination ? [destination] : [])];
 }

@@ -1,4 +1,5 @@
-import { createRowContext, type JournalUpdate, rollbackRow } from '../../../src-worker/row-actions.js';
+import { readIdentity } from '../../../src-worker/file-identity.js';
+import { type ActionRow, createRowContext, type JournalUpdate, rollbackRow } from '../../../src-worker/row-actions.js';
 import { type EngineContext, type RunHooks } from './engine-context.js';
 import { type FileOutcome, outcomeOf } from './file-outcomes.js';
 import { recreateRemovedFolders, removeCreatedFolders } from './folder-cleanup.js';
@@ -23,6 +24,19 @@ export async function rollbackOperation(context: EngineContext, operation: Opera
   await recreateRemovedFolders(context, operation);
   const anchors = anchorsOf(operation.request);
   const rowContext = createRowContext(anchors);
+  /**
+   * A file this run moved may have been moved on by a later run across devices and put back by its undo: the
+   * same content under a new inode. Proven by that run's journal (it took this very inode from here) and by
+   * the content hash its copy recorded, the file is put back as unchanged.
+   */
+  const rollbackCarriedBack = (row: ActionRow, first: JournalUpdate): JournalUpdate => {
+    if (row.action === 'copy' || row.action === 'hardlink' || row.contentHash) return first;
+    const contentHash = journal.carriedAwayBy(operation, { path: row.destination as string, dev: row.destinationDev ?? row.dev, ino: row.destinationIno ?? row.ino });
+    if (!contentHash) return first;
+    const placed = readIdentity(row.destination as string);
+    if (!placed || placed.size !== row.size) return first;
+    return rollbackRow({ ...row, destinationDev: placed.dev, destinationIno: placed.ino, contentHash }, operation.id, rowContext);
+  };
   // Rows of a page run concurrently: a file whose old place was still held by a newer file of the same page,
   // not yet moved back, is tried again once the page has run (going back, the newer file leaves first).
   const { stopped } = await runPages(context, operation.id, { phase: 'rollback', states: ['done', 'rollback_conflict'], newestFirst: true, anchors }, (page) => {
@@ -35,7 +49,8 @@ export async function rollbackOperation(context: EngineContext, operation: Opera
       rolledBackBytes += chunk.bytes;
       for (const { row, outcome } of chunk.exceptions) {
         const first = outcome as JournalUpdate; // rollback answers journal updates only
-        const update = first.reason === 'original-place-taken' ? rollbackRow(row, operation.id, rowContext) : first;
+        const update = first.reason === 'original-place-taken' ? rollbackRow(row, operation.id, rowContext)
+          : first.reason === 'changed-since-organize' ? rollbackCarriedBack(row, first) : first;
         if (update.state === 'rolled_back') continue; // the page's range update records it
         conflicts.push(update);
         outcomes.push(outcomeOf(row, update));
