@@ -1,0 +1,96 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type JsonLine, runCli } from './helpers/cli.js';
+import { pauseAt } from './helpers/pause.js';
+import { listFiles, snapshotTree, tempDir, writeTree } from './helpers/temp-tree.js';
+
+/**
+ * Issue 14 §2: a symlink on the destination side is never followed. Every folder the engine creates, enters or
+ * writes into below a root must be a real folder at that moment; otherwise the file is left where it is, with
+ * the reason `symlink-in-path`. Both the native move (openat, O_NOFOLLOW) and the JavaScript path (lstat) run.
+ */
+const last = (lines: JsonLine[]): Record<string, unknown> => lines.at(-1) as Record<string, unknown>;
+
+function cli(dataDir: string, args: string[], env: NodeJS.ProcessEnv = {}) {
+  return runCli(['--data-dir', dataDir, ...args, '--json'], { env: { XDG_DATA_HOME: path.join(dataDir, 'xdg'), ...env } });
+}
+
+async function shownFiles(dataDir: string, operationId: string): Promise<Array<Record<string, unknown>>> {
+  return (await cli(dataDir, ['show', operationId])).lines.filter((line) => line.type === 'file');
+}
+
+describe.each([
+  { path: 'native', env: {} },
+  { path: 'JavaScript (FILEORG_NATIVE=off)', env: { FILEORG_NATIVE: 'off' } },
+])('symlinks on the way are refused, not followed ($path path)', ({ env }) => {
+  it('a symlink named like a category folder does not send files outside the tree', async () => {
+    const root = tempDir();
+    const outside = tempDir('fileorg-outside-');
+    const dataDir = tempDir('fileorg-data-');
+    writeTree(root, { 'report.pdf': 'numbers', 'notes.txt': 'words', 'photo.png': 'pixels' });
+    fs.symlinkSync(outside, path.join(root, 'Documents'));
+    const run = await cli(dataDir, ['organize', root], env);
+    expect(run.code, run.stderr).toBe(0);
+    expect(last(run.lines)).toMatchObject({ status: 'completed', moved: 1, skipped: 2 });
+    expect(listFiles(outside)).toEqual([]);
+    expect(listFiles(root)).toEqual(['Documents', 'Images/photo.png', 'notes.txt', 'report.pdf']);
+    const rows = await shownFiles(dataDir, last(run.lines).operation_id as string);
+    for (const name of ['report.pdf', 'notes.txt']) {
+      expect(rows.find((row) => row.source === path.join(root, name))).toMatchObject({
+        state: 'skipped', reason: 'symlink-in-path', error: expect.stringContaining('is a symlink'),
+      });
+    }
+  });
+
+  it('a destination folder swapped for a symlink in the middle of a run is refused from then on', async () => {
+    const root = tempDir();
+    const destination = tempDir('fileorg-dest-');
+    const outside = tempDir('fileorg-outside-');
+    const dataDir = tempDir('fileorg-data-');
+    writeTree(root, { 'a.txt': 'one', 'b.txt': 'two' });
+    fs.mkdirSync(path.join(destination, 'Documents'));
+    const pause = pauseAt('before-move');
+    const running = cli(dataDir, ['organize', root, '--dest', destination], { ...env, ...pause.env });
+    await pause.paused();
+    fs.rmdirSync(path.join(destination, 'Documents'));
+    fs.symlinkSync(outside, path.join(destination, 'Documents'));
+    pause.resume();
+    const run = await running;
+    expect(last(run.lines)).toMatchObject({ status: 'completed', moved: 0, skipped: 2 });
+    expect(listFiles(outside)).toEqual([]);
+    expect(listFiles(root)).toEqual(['a.txt', 'b.txt']);
+  });
+
+  it('undo does not put files back through a folder that became a symlink', async () => {
+    const root = tempDir();
+    const outside = tempDir('fileorg-outside-');
+    const dataDir = tempDir('fileorg-data-');
+    writeTree(root, { 'inbox/letter.txt': 'dear reader', 'kept.md': 'stays' });
+    const run = await cli(dataDir, ['organize', root], env);
+    expect(last(run.lines)).toMatchObject({ moved: 2 });
+    expect(fs.existsSync(path.join(root, 'inbox'))).toBe(false); // emptied, so removed
+    fs.symlinkSync(outside, path.join(root, 'inbox'));
+    const undo = await cli(dataDir, ['undo', last(run.lines).operation_id as string], env);
+    expect(undo.code).toBe(1);
+    expect(last(undo.lines)).toMatchObject({ status: 'partially_rolled_back', rolled_back: 1, rollback_conflicts: 1 });
+    expect(listFiles(outside)).toEqual([]);
+    expect(listFiles(root)).toEqual(['Documents/letter.txt', 'inbox', 'kept.md']);
+    const rows = await shownFiles(dataDir, last(run.lines).operation_id as string);
+    expect(rows.find((row) => row.source === path.join(root, 'inbox/letter.txt'))).toMatchObject({ state: 'rollback_conflict', reason: 'symlink-in-path' });
+  });
+
+  it('the quarantine is not followed when it was replaced by a symlink', async () => {
+    const root = tempDir();
+    const outside = tempDir('fileorg-outside-');
+    const dataDir = tempDir('fileorg-data-');
+    writeTree(root, { 'a.bin': 'twin', 'b.bin': 'twin' });
+    fs.mkdirSync(dataDir, { recursive: true });
+    fs.symlinkSync(outside, path.join(dataDir, 'quarantine'));
+    const before = snapshotTree(root);
+    const run = await cli(dataDir, ['dupes', root, '--quarantine'], env);
+    expect(last(run.lines)).toMatchObject({ quarantined: 0, skipped: 1 });
+    expect(snapshotTree(root)).toEqual(before);
+    expect(listFiles(outside)).toEqual([]);
+  });
+});
