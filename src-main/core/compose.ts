@@ -1,5 +1,4 @@
 import crypto from 'node:crypto';
-import path from 'node:path';
 import { type Auth, createAuth } from './auth/auth.js';
 import { createUsers, type Users } from './auth/users.js';
 import { databaseFileIn, openDatabase, type AppDatabase } from './db/open-database.js';
@@ -10,6 +9,7 @@ import { type BackgroundRuns, createBackgroundRuns } from './ops/background-runs
 import { createOperations, type Operations } from './ops/operations.js';
 import { createRuleSets, type RuleSets } from './rules/rule-sets.js';
 import { currentPlatform } from './rules/safe-names.js';
+import { createProtectedFolders } from './scan/protected-folders.js';
 
 export interface AppCore {
   database: AppDatabase;
@@ -40,16 +40,17 @@ export function openAppCore(options: {
   const clock = options.clock ?? Date.now;
   const database = openDatabase(databaseFileIn(options.dataDir), clock);
   const contentPool = createContentPool();
+  const protectedFolders = createProtectedFolders(options.dataDir, currentPlatform());
   const operations = createOperations({
     contentPool,
     database, clock, newId: options.newId ?? (() => newOperationId(clock)), platform: currentPlatform(),
-    protectedFolders: [path.resolve(options.dataDir)],
+    protectedFolders,
     ...(options.progressEveryFiles ? { progressEveryFiles: options.progressEveryFiles } : {}),
     ...(options.pageSize ? { pageSize: options.pageSize } : {}),
     // Bound late: the duplicate service needs the operations to act, and operations need its search for rules.
     searchDuplicates: (roots, includeHidden) => duplicates.search(roots, { minSize: 0, includeEmpty: false, includeHidden }),
   });
-  const duplicates = createDuplicates({ database, dataDir: options.dataDir, clock, operations, ...(options.trash ? { trash: options.trash } : {}) });
+  const duplicates = createDuplicates({ database, dataDir: options.dataDir, protectedFolders, clock, operations, ...(options.trash ? { trash: options.trash } : {}) });
   const recovered = operations.recoverInterrupted();
   const runs = createBackgroundRuns(operations);
   let auth: Auth | undefined;

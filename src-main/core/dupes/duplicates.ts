@@ -8,6 +8,7 @@ import { type AppDatabase } from '../db/open-database.js';
 import { LOCAL_USER_ID } from '../db/schema.js';
 import { type OrganizeHooks, type Operations } from '../ops/operations.js';
 import { checkRootsApart } from '../scan/check-roots.js';
+import { type ProtectedFolders } from '../scan/protected-folders.js';
 import { createWalkerPool } from '../scan/walker-pool.js';
 import { type DuplicateSearch, findDuplicates } from './find-duplicates.js';
 import { createHashCache } from './hash-cache.js';
@@ -33,9 +34,11 @@ export interface ResolveOptions {
 }
 
 /** The duplicate search service: its own walker threads, which scan and then read the files (content-on-walkers.ts). */
-export function createDuplicates(dependencies: { database: AppDatabase; dataDir: string; clock: () => number; operations: Operations; trash?: TrashFiles }) {
+export function createDuplicates(dependencies: {
+  database: AppDatabase; dataDir: string; protectedFolders: ProtectedFolders; clock: () => number; operations: Operations; trash?: TrashFiles;
+}) {
   const dataDir = path.resolve(dependencies.dataDir);
-  const protectedFolders = [dataDir];
+  const { protectedFolders } = dependencies;
   const walkers = createWalkerPool();
   // The walkers compute the narrowing digests natively when the module loads there, as it does here.
   const cache = createHashCache(dependencies.database, nativeModule().partDigests ? PART_KINDS.native : PART_KINDS.javascript, dependencies.clock);
@@ -43,9 +46,29 @@ export function createDuplicates(dependencies: { database: AppDatabase; dataDir:
 
   const checkFolders = (roots: readonly string[], what: string): void => {
     for (const root of roots) {
+      protectedFolders.refuse(root, 'search');
       if (!fs.statSync(root, { throwIfNoEntry: false })?.isDirectory()) throw new FileOrganizerError('E_BAD_PATH', `${root} is not a folder; give folders ${what}`);
     }
     checkRootsApart(roots);
+  };
+
+  /**
+   * The reference folder's files are the ones kept, so it must be searched: one of the folders, or inside one.
+   * Compared as written, the way each group's files are matched to it (choose-kept.ts).
+   */
+  const checkReference = (reference: string, roots: readonly string[]): void => {
+    if (!fs.statSync(reference, { throwIfNoEntry: false })?.isDirectory()) {
+      throw new FileOrganizerError('E_BAD_PATH', `the reference folder ${reference} is not a folder; give one of the searched folders or a folder inside one`);
+    }
+    protectedFolders.refuse(reference, 'reference');
+    const searched = roots.some((root) => {
+      const relative = path.relative(root, reference);
+      return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+    });
+    if (!searched) {
+      throw new FileOrganizerError('E_BAD_PATH', `the reference folder ${reference} is outside the searched folders (${roots.join(', ')}), so none of its files could be kept; `
+        + 'give one of the searched folders or a folder inside one, or add it to the folders to search');
+    }
   };
 
   // The last search's hash cache write (on a walker thread): the next search waits for it, so that it reads
@@ -53,7 +76,7 @@ export function createDuplicates(dependencies: { database: AppDatabase; dataDir:
   let saving: Promise<void> = Promise.resolve();
   const searchAnd = async (roots: string[], options: DuplicateSearchOptions, onProgress?: (progress: DuplicateProgress) => void): Promise<DuplicateSearch> => {
     await saving;
-    const found = await findDuplicates({ roots, ...options, excludedFolders: protectedFolders }, { walkers, cache }, onProgress);
+    const found = await findDuplicates({ roots, ...options, excludedFolders: protectedFolders.excludedFrom(roots) }, { walkers, cache }, onProgress);
     saving = found.saved;
     return found;
   };
@@ -84,9 +107,7 @@ export function createDuplicates(dependencies: { database: AppDatabase; dataDir:
       onSearchProgress?: (progress: DuplicateProgress) => void; beforeActing?: (search: DuplicateSearch) => void;
     } = {}): Promise<DedupeResult> {
       checkFolders(roots, 'to resolve duplicates in');
-      if (options.reference !== null && !fs.statSync(options.reference, { throwIfNoEntry: false })?.isDirectory()) {
-        throw new FileOrganizerError('E_BAD_PATH', `the reference folder ${options.reference} is not a folder; give one of the searched folders or a folder inside one`);
-      }
+      if (options.reference !== null) checkReference(options.reference, roots);
       const found = await search(roots, options, hooks.onSearchProgress);
       hooks.beforeActing?.(found);
       const choice = { policy: options.keep, reference: options.reference, keepPaths: new Set(options.keepPaths ?? []) };

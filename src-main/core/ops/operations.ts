@@ -14,6 +14,7 @@ import { policiesOf } from '../rules/compile-rules.js';
 import { type PlanSummary, planOrganize } from '../plan/plan-organize.js';
 import { type Platform } from '../rules/safe-names.js';
 import { checkRootsApart } from '../scan/check-roots.js';
+import { type ProtectedFolders } from '../scan/protected-folders.js';
 import { scanTree } from '../scan/scan-tree.js';
 import { type ScanSummary } from '../scan/scan-types.js';
 import { createWalkerPool } from '../scan/walker-pool.js';
@@ -37,8 +38,8 @@ export interface OperationsDependencies {
   progressEveryFiles?: number;
   progressEveryMs?: number;
   pageSize?: number;
-  /** folders never scanned or moved, whatever the request: the data folder itself */
-  protectedFolders?: string[];
+  /** folders never organized, scanned or moved into, whatever the request: the data folder and the quarantines */
+  protectedFolders: ProtectedFolders;
   /** the content threads: the planner's type and photo-date reads */
   contentPool: ContentPool;
   /** the duplicate search, for rule sets with a `duplicate` condition (run over the roots before planning) */
@@ -65,14 +66,16 @@ export interface OrganizeHooks extends RunHooks {
 }
 
 /** Check every root and the destination before anything is recorded, with messages that say what to fix. */
-function checkPaths(request: OrganizeRequest): void {
+function checkPaths(request: OrganizeRequest, protectedFolders: ProtectedFolders): void {
   checkRootsApart(request.roots);
   for (const root of request.roots) {
+    protectedFolders.refuse(root, 'source');
     const stats = fs.statSync(root, { throwIfNoEntry: false });
     if (!stats) throw new FileOrganizerError('E_BAD_PATH', `${root} does not exist; give a folder to organize`);
     if (!stats.isDirectory()) throw new FileOrganizerError('E_BAD_PATH', `${root} is a file, not a folder; give the folder that holds it`);
   }
   if (request.destination) {
+    protectedFolders.refuse(request.destination, 'destination');
     const stats = fs.statSync(request.destination, { throwIfNoEntry: false });
     if (stats && !stats.isDirectory()) throw new FileOrganizerError('E_BAD_PATH', `the destination ${request.destination} is a file; give a folder (it is created if missing)`);
   }
@@ -147,7 +150,7 @@ export function createOperations(dependencies: OperationsDependencies) {
     },
 
     async organize(request: OrganizeRequest, options: { dryRun: boolean; owner?: string }, hooks: OrganizeHooks = {}): Promise<OperationResult & { plan: PlanSummary }> {
-      checkPaths(request);
+      checkPaths(request, dependencies.protectedFolders);
       const id = newId();
       store.insert({
         id, userId: options.owner ?? LOCAL_USER_ID, kind: 'organize', status: 'planned', phase: 'execute', dryRun: options.dryRun, request: JSON.stringify(request),
@@ -160,7 +163,7 @@ export function createOperations(dependencies: OperationsDependencies) {
         let plan: PlanSummary;
         try {
           const copies = await findCopies(request);
-          plan = await planOrganize(request, { now: clock, platform, progress, signal: hooks.signal, protectedFolders: dependencies.protectedFolders ?? [], walkers, contentPool: dependencies.contentPool, copies }, (rows) => {
+          plan = await planOrganize(request, { now: clock, platform, progress, signal: hooks.signal, protectedFolders: dependencies.protectedFolders, walkers, contentPool: dependencies.contentPool, copies }, (rows) => {
             journal.insertRows(id, rows);
             hooks.onPlannedRows?.(rows);
           });
@@ -293,9 +296,11 @@ export function createOperations(dependencies: OperationsDependencies) {
 
     async scan(roots: string[], options: { includeHidden: boolean }): Promise<ScanSummary> {
       for (const root of roots) {
+        dependencies.protectedFolders.refuse(root, 'scan');
         if (!fs.statSync(root, { throwIfNoEntry: false })?.isDirectory()) throw new FileOrganizerError('E_BAD_PATH', `${root} is not a folder; give a folder to scan`);
       }
-      const stream = scanTree({ roots: roots.map((root) => path.resolve(root)), excludedFolders: [], includeHidden: options.includeHidden, batchSize: 512 }, { walkers });
+      const resolved = roots.map((root) => path.resolve(root));
+      const stream = scanTree({ roots: resolved, excludedFolders: dependencies.protectedFolders.excludedFrom(resolved), includeHidden: options.includeHidden, batchSize: 512 }, { walkers });
       for await (const batch of stream.batches) void batch; // counted in the summary
       return stream.summary;
     },

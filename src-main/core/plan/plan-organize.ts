@@ -12,6 +12,7 @@ import { type FileFacts, splitName } from '../rules/file-facts.js';
 import { compileTemplate, type CompiledTemplate } from '../rules/render-destination.js';
 import { conflictName, type Platform } from '../rules/safe-names.js';
 import { type ScanBatch, type ScanSummary } from '../scan/scan-types.js';
+import { type ProtectedFolders } from '../scan/protected-folders.js';
 import { scanTree } from '../scan/scan-tree.js';
 import { type WalkerPool } from '../scan/walker-pool.js';
 import { type NewJournalRow } from '../ops/journal.js';
@@ -66,8 +67,8 @@ export async function planOrganize(request: PlanRequest, dependencies: {
   platform: Platform;
   progress: ProgressThrottle;
   signal?: AbortSignal | undefined;
-  /** never scanned: the data folder, should it sit inside a folder being organized */
-  protectedFolders: readonly string[];
+  /** never scanned nor moved into: the data folder and the quarantines, should a folder being organized hold them */
+  protectedFolders: ProtectedFolders;
   walkers?: WalkerPool;
   /** the content threads, which read files' types and photo dates */
   contentPool: ContentPool;
@@ -88,7 +89,8 @@ export async function planOrganize(request: PlanRequest, dependencies: {
   let seen = 0;
   let filesTotal = 0;
   let bytesTotal = 0;
-  const excludedFolders = [...dependencies.protectedFolders];
+  const excludedFolders = dependencies.protectedFolders.excludedFrom(request.roots);
+  const intoProtected = dependencies.protectedFolders.destinationCheck(request.destination ? [...request.roots, request.destination] : request.roots);
   if (request.destination && !request.roots.includes(request.destination)) excludedFolders.push(request.destination);
   const scan = scanTree({ roots: request.roots, excludedFolders, includeHidden: request.includeHidden, batchSize: SCAN_BATCH }, { walkers: dependencies.walkers });
 
@@ -154,6 +156,8 @@ export async function planOrganize(request: PlanRequest, dependencies: {
       const rendered = render(facts, rule.action.type === 'rename' ? source.slice(0, folderEnd) || separator : request.destination ?? root);
       if (!rendered.ok) { skipRow(source, size, mtimeMs, dev, ino, rendered.reason, rendered.detail, rule, category); continue; }
       if (rendered.destination === source) { unchanged++; continue; }
+      const refusal = intoProtected(rendered.destination);
+      if (refusal !== undefined) { skipRow(source, size, mtimeMs, dev, ino, 'destination-invalid', refusal, rule, category); continue; }
 
       const placed = placeFile(view, rendered.destination, request.conflict);
       if (placed === undefined) {

@@ -1,0 +1,124 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { FileOrganizerError } from '../../../src-shared/errors.js';
+import { quarantineIn } from '../dupes/quarantine-paths.js';
+import { type Platform } from '../rules/safe-names.js';
+import { QUARANTINE_FOLDER_NAME } from './hidden-names.js';
+
+/** What the user gave a path as; it picks the words that say what to do instead. */
+export type PathRole = 'source' | 'destination' | 'search' | 'scan' | 'reference';
+
+const INSTEAD: Record<PathRole, string> = {
+  source: 'give a folder to organize outside it',
+  destination: 'give a destination outside it',
+  search: 'give folders to search for duplicates outside it',
+  scan: 'give a folder to scan outside it',
+  reference: 'give a reference folder outside it',
+};
+
+/**
+ * A path as the OS will follow it: symlinks and ".." resolved by the file system, not by the text. For a path
+ * that does not exist yet (a destination to be created), its deepest existing folder is resolved and the rest
+ * appended, so a new folder inside the data folder is seen to be inside it.
+ */
+function physicalPath(given: string): string {
+  const rest: string[] = [];
+  let existing = path.isAbsolute(given) ? given : process.cwd() + path.sep + given; // not path.join: it would settle ".." as text
+  for (;;) {
+    try {
+      return path.join(fs.realpathSync(existing), ...rest);
+    } catch {
+      const parent = path.dirname(existing);
+      if (parent === existing) return path.resolve(given);
+      rest.unshift(path.basename(existing));
+      existing = parent;
+    }
+  }
+}
+
+/**
+ * The folders that hold FileOrganizer's own state: the data folder (the database with the history every undo
+ * needs, the central quarantine) and each `.fileorg-quarantine` kept beside the user's files. Organizing,
+ * deduplicating or scanning them would move the history out from under the engine, so every entry point
+ * refuses them, and every scan of a folder that merely holds them steps around them.
+ */
+export function createProtectedFolders(dataDir: string, platform: Platform) {
+  const shown = path.resolve(dataDir);
+  // The data folder as written and as the OS resolves it: a symlink to it, or a path through one, is the same folder.
+  const dataForms = [...new Set([shown, physicalPath(shown)])];
+  // Names compare as the file system compares them (case-insensitively on macOS and Windows by default).
+  const key = platform === 'linux' ? (value: string) => value : (value: string) => value.toLowerCase();
+  const within = (inner: string, outer: string): boolean => {
+    const relative = path.relative(key(outer), key(inner));
+    return relative === '' || (relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative));
+  };
+  /** The `.fileorg-quarantine` folder a path is in (or is), if any. */
+  const besideQuarantineOf = (file: string): string | undefined => {
+    const parts = file.split(path.sep);
+    const at = parts.findIndex((part) => key(part) === key(QUARANTINE_FOLDER_NAME));
+    return at < 0 ? undefined : parts.slice(0, at + 1).join(path.sep);
+  };
+
+  /**
+   * The folders a scan of `roots` must not enter, spelled as the walk will meet them: the walk never follows a
+   * symlink below a root, but a root itself may be reached through one, so the data folder is also given as
+   * it appears below each root's resolved path. (`.fileorg-quarantine` folders are skipped by name.)
+   */
+  const excludedFrom = (roots: readonly string[]): string[] => {
+    const excluded = new Set(dataForms);
+    for (const root of roots) {
+      const written = path.resolve(root);
+      for (const rootForm of new Set([written, physicalPath(written)])) {
+        for (const data of dataForms) {
+          if (within(data, rootForm) && key(data) !== key(rootForm)) excluded.add(path.join(written, path.relative(rootForm, data)));
+        }
+      }
+    }
+    return [...excluded];
+  };
+
+  return {
+    excludedFrom,
+
+    /** Throw E_BAD_PATH when `given` is, or is inside, the data folder or a quarantine, however it is spelled. */
+    refuse(given: string, role: PathRole): void {
+      const forms = [...new Set([path.resolve(given), physicalPath(given)])];
+      const what = role === 'destination' ? `the destination ${given}` : role === 'reference' ? `the reference folder ${given}` : given;
+      for (const form of forms) {
+        for (const data of dataForms) {
+          if (!within(form, data)) continue;
+          const centralQuarantine = quarantineIn(data);
+          if (within(form, centralQuarantine)) {
+            throw new FileOrganizerError('E_BAD_PATH', `${what} ${key(form) === key(centralQuarantine) ? 'is' : 'is inside'} FileOrganizer's quarantine in its data folder ${shown}: `
+              + `quarantined files come back with "fileorg undo ID" (see "fileorg quarantine list"); ${INSTEAD[role]}`);
+          }
+          throw new FileOrganizerError('E_BAD_PATH', `${what} ${key(form) === key(data) ? 'is' : 'is inside'} FileOrganizer's data folder ${shown}, which holds the history every undo needs; ${INSTEAD[role]}`);
+        }
+        const besideQuarantine = besideQuarantineOf(form);
+        if (besideQuarantine !== undefined) {
+          throw new FileOrganizerError('E_BAD_PATH', `${what} ${key(form) === key(besideQuarantine) ? 'is' : 'is inside'} ${besideQuarantine}, a quarantine of duplicates whose undo records are in FileOrganizer's data folder ${shown}: `
+            + `quarantined files come back with "fileorg undo ID" (see "fileorg quarantine list"); ${INSTEAD[role]}`);
+        }
+      }
+    },
+
+    /**
+     * For the planner: does a rendered destination below these roots fall into a protected folder? A rule can
+     * render a path into the data folder when the destination holds it; the file is then left where it is.
+     * Rendered paths hold no ".." or symlinks of their own, so comparing text against `excludedFrom` suffices.
+     */
+    destinationCheck(roots: readonly string[]): (destination: string) => string | undefined {
+      // Plain prefix tests, not path.relative: this runs for every planned file.
+      const prefixes = excludedFrom(roots).map((folder) => key(folder.endsWith(path.sep) ? folder : folder + path.sep));
+      const quarantinePart = key(path.sep + QUARANTINE_FOLDER_NAME);
+      return (destination) => {
+        const compared = key(destination) + path.sep;
+        if (prefixes.some((prefix) => compared.startsWith(prefix))) return `the rule puts it into FileOrganizer's data folder ${shown}, which is never organized`;
+        if (!compared.includes(quarantinePart)) return undefined;
+        const besideQuarantine = besideQuarantineOf(destination);
+        return besideQuarantine === undefined ? undefined : `the rule puts it into ${besideQuarantine}, a quarantine, which is never organized`;
+      };
+    },
+  };
+}
+export type ProtectedFolders = ReturnType<typeof createProtectedFolders>;
