@@ -8,11 +8,14 @@ import { hashPath } from './path-hash.js';
  * The disk as the run will find it, simulated while planning: what is on disk now, minus the files the plan
  * moves away, plus the files it moves in and the folders it creates. So a conflict in the plan is exactly a
  * conflict the run meets. Each destination folder is listed once; on case-insensitive systems names are
- * compared case-insensitively, as the filesystem will.
+ * compared case-insensitively, as the filesystem will. A name is a file or a folder, never both: `kind` says
+ * which, so the planner sees a file standing where it needs a folder, and a folder where it wants a file.
  */
 export function createDestinationView(platform: Platform) {
   const key = platform === 'linux' ? (value: string) => value : (value: string) => value.toLowerCase();
   const listings = new Map<string, Set<string> | null>();
+  // Paths found on disk to be something other than a folder (listing them failed with ENOTDIR).
+  const notFolders = new Set<string>();
   // Paths as 53-bit hashes (see path-hash.ts). A name is checked, then usually taken: hash it once.
   const taken = new NumberSet();
   const freed = new NumberSet();
@@ -29,8 +32,9 @@ export function createDestinationView(platform: Platform) {
     if (names === undefined) {
       try {
         names = new Set(fs.readdirSync(folder).map(key));
-      } catch {
+      } catch (error) {
         names = null; // absent (or unlistable: the run's no-clobber link still has the final word)
+        if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') notFolders.add(key(folder));
       }
       listings.set(key(folder), names);
     }
@@ -41,8 +45,23 @@ export function createDestinationView(platform: Platform) {
     exists(file: string): boolean {
       const hash = hashOf(file);
       if (taken.has(hash)) return true;
+      if (listings.get(key(file))) return true; // a folder, on disk or made by the plan
       if (freed.has(hash)) return false;
       return listing(path.dirname(file))?.has(key(path.basename(file))) ?? false;
+    },
+    /**
+     * What the run will find at `file`, for placing folders: a name the plan moves a file away from still counts
+     * as a file, since rows run concurrently and the folder could be wanted before the file has left.
+     */
+    kind(file: string): 'file' | 'folder' | 'absent' {
+      if (listings.get(key(file))) return 'folder'; // first: most calls ask about a folder already seen
+      const hash = hashOf(file);
+      if (taken.has(hash) || freed.has(hash)) return 'file';
+      const parent = path.dirname(file);
+      if (parent === file) return 'folder'; // the file system's root
+      if (!(listing(parent)?.has(key(path.basename(file))) ?? false)) return 'absent';
+      // On disk: a folder lists (an unlistable one is still a folder to the run), anything else does not.
+      return listing(file) === null && notFolders.has(key(file)) ? 'file' : 'folder';
     },
     /** The plan puts a file here: its folders will exist, and the name is taken. */
     take(file: string): void {

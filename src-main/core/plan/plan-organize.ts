@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { FileOrganizerError } from '../../../src-shared/errors.js';
 import { type ConflictPolicy } from '../../../src-shared/operation-status.js';
 import { type KeepPolicy } from '../../../src-shared/duplicates.js';
@@ -10,7 +9,7 @@ import { type ContentPool } from '../dupes/content-pool.js';
 import { compileRuleSet } from '../rules/compile-rules.js';
 import { type FileFacts, splitName } from '../rules/file-facts.js';
 import { compileTemplate, type CompiledTemplate } from '../rules/render-destination.js';
-import { conflictName, type Platform } from '../rules/safe-names.js';
+import { type Platform } from '../rules/safe-names.js';
 import { type ScanBatch, type ScanSummary } from '../scan/scan-types.js';
 import { type ProtectedFolders } from '../scan/protected-folders.js';
 import { scanTree } from '../scan/scan-tree.js';
@@ -18,7 +17,8 @@ import { type WalkerPool } from '../scan/walker-pool.js';
 import { type NewJournalRow } from '../ops/journal.js';
 import { SNIFF_CONTENT, SNIFF_DATE } from '../../../src-worker/content-protocol.js';
 import { type ProgressThrottle } from '../ops/progress-throttle.js';
-import { createDestinationView, type DestinationView } from './destination-view.js';
+import { createDestinationView } from './destination-view.js';
+import { placeFile } from './place-file.js';
 
 export interface PlanRequest {
   /** absolute roots, as the user gave them (never realpath'd) */
@@ -159,11 +159,12 @@ export async function planOrganize(request: PlanRequest, dependencies: {
       const refusal = intoProtected(rendered.destination);
       if (refusal !== undefined) { skipRow(source, size, mtimeMs, dev, ino, 'destination-invalid', refusal, rule, category); continue; }
 
-      const placed = placeFile(view, rendered.destination, request.conflict);
-      if (placed === undefined) {
-        skipRow(source, size, mtimeMs, dev, ino, 'conflict', `${rendered.destination} already exists (conflict policy: skip)`, rule, category);
+      const placement = placeFile(view, rendered.destination, request.conflict);
+      if (!placement.ok) {
+        skipRow(source, size, mtimeMs, dev, ino, 'conflict', placement.detail, rule, category);
         continue;
       }
+      const placed = placement.destination;
       if (placed === source) { unchanged++; continue; }
       view.take(placed);
       if (rule.action.type !== 'copy') view.free(source);
@@ -192,16 +193,4 @@ export async function planOrganize(request: PlanRequest, dependencies: {
   stopIfAsked(); // asked while the last rows were recorded: the plan is not marked whole, so it never runs
   progress.flush('plan', { files_done: seen, files_total: seen, bytes_done: 0, bytes_total: 0, current_path: null });
   return { createdFolders: view.createdFolders(), unchanged, unmatched, filesTotal, bytesTotal, skipped, conflicts, scan: summary };
-}
-
-/** The name the file will get, or undefined when it is taken and the policy is skip. */
-function placeFile(view: DestinationView, wanted: string, policy: ConflictPolicy): string | undefined {
-  if (!view.exists(wanted)) return wanted;
-  if (policy === 'skip') return undefined;
-  const folder = path.dirname(wanted);
-  const name = path.basename(wanted);
-  for (let counter = 1; ; counter++) {
-    const candidate = path.join(folder, conflictName(name, counter));
-    if (!view.exists(candidate)) return candidate;
-  }
 }
