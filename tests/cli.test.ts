@@ -20,9 +20,9 @@ describe('fileorg organize --json', () => {
     expect(run.lines[0]).toEqual({ type: 'started', operation_id: expect.any(String) });
     const plan = run.lines.filter((line) => line.type === 'plan');
     expect(plan).toEqual([
-      { type: 'plan', source: path.join(root, 'a.jpg'), destination: path.join(root, 'Images/a.jpg'), action: 'move', reason: null },
-      { type: 'plan', source: path.join(root, 'b.pdf'), destination: path.join(root, 'Documents/b.pdf'), action: 'move', reason: null },
-      { type: 'plan', source: path.join(root, 'sub/c.mp3'), destination: path.join(root, 'Audio/c.mp3'), action: 'move', reason: null },
+      { type: 'plan', source: path.join(root, 'a.jpg'), destination: path.join(root, 'Images/a.jpg'), action: 'move', reason: null, error: null },
+      { type: 'plan', source: path.join(root, 'b.pdf'), destination: path.join(root, 'Documents/b.pdf'), action: 'move', reason: null, error: null },
+      { type: 'plan', source: path.join(root, 'sub/c.mp3'), destination: path.join(root, 'Audio/c.mp3'), action: 'move', reason: null, error: null },
     ]);
     expect(run.lines.at(-1)).toEqual({ type: 'result', operation_id: run.lines[0]?.operation_id, status: 'planned', moved: 0, skipped: 0, failed: 0, conflicts: 0 });
     expect(snapshotTree(root)).toEqual(before);
@@ -173,13 +173,17 @@ describe.each([
       const dry = await runCli(['--data-dir', dataDir, 'organize', root, '--dry-run', '--json'], { asNobody: true, env });
       expect(dry.stderr).toBe('');
       expect(dry.lines.filter((line) => line.type === 'plan' && line.action === 'skip')).toEqual([
-        { type: 'plan', source: path.join(root, 'locked'), destination: null, action: 'skip', reason: 'unreadable' },
+        { type: 'plan', source: path.join(root, 'locked'), destination: null, action: 'skip', reason: 'unreadable', error: expect.stringMatching(/EACCES|permission/i) },
       ]);
       const run = await runCli(['--data-dir', dataDir, 'organize', root, '--json'], { asNobody: true, env });
       expect(run.code).toBe(1);
       expect(run.lines.at(-1)).toMatchObject({ type: 'result', status: 'completed_with_failures', moved: 2, failed: 1, skipped: 1 });
       const shown = await runCli(['--data-dir', dataDir, 'show', run.lines[0]?.operation_id as string, '--json'], { asNobody: true });
-      expect(shown.lines.find((line) => line.type === 'file' && line.state === 'failed')).toMatchObject({ source: path.join(root, 'readonly/stuck.txt') });
+      // The reason, a stable code, and the OS's words, in the run's own lines and in show --json alike.
+      const failedFile = { type: 'file', state: 'failed', source: path.join(root, 'readonly/stuck.txt'), reason: 'permission-denied', error: expect.stringMatching(/^EACCES: permission denied/) };
+      expect(run.lines.filter((line) => line.type === 'file' && line.state === 'failed')).toEqual([expect.objectContaining(failedFile)]);
+      expect(run.lines.filter((line) => line.type === 'file' && line.state === 'skipped')).toEqual([expect.objectContaining({ source: path.join(root, 'locked'), reason: 'unreadable', error: expect.any(String) })]);
+      expect(shown.lines.find((line) => line.type === 'file' && line.state === 'failed')).toMatchObject(failedFile);
       expect(fs.readFileSync(path.join(root, 'readonly/stuck.txt'), 'utf8')).toBe('cannot move');
       expect(fs.existsSync(path.join(root, 'Documents/stuck.txt'))).toBe(false);
     } finally {

@@ -5,10 +5,11 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { type ApiError, HTTP_STATUS_OF, toApiError } from '../../src-shared/api-errors.js';
+import { type ApiError, httpStatusOf, toApiError } from '../../src-shared/api-errors.js';
 import { type Caller, CHANNEL_NAMES, type ChannelSpec, contract, type Handlers } from '../../src-shared/contract.js';
 import { FileOrganizerError } from '../../src-shared/errors.js';
 import { type AppCore } from '../core/compose.js';
+import { dataFolderError } from '../core/db/data-folder-error.js';
 import { credentialOf, credentialOfProtocols, WEBSOCKET_AUTH_PROTOCOL } from './credentials.js';
 import { dispatch } from './dispatch.js';
 import { openApiDocument } from './openapi.js';
@@ -62,10 +63,12 @@ export async function createHttpApi(options: HttpApiOptions): Promise<FastifyIns
   app.removeContentTypeParser('text/plain');
   const authenticate = async (credential: string | undefined): Promise<Caller | null> => (credential === undefined ? null : core.auth.authenticate(credential));
 
-  app.setErrorHandler((error: Error & { code?: string; statusCode?: number }, request, reply) => {
+  app.setErrorHandler((thrown: Error & { code?: string; statusCode?: number }, request, reply) => {
+    // SQLite's refusals (a full disk, a damaged or read-only database) are about the data folder: 503, naming it.
+    const error = dataFolderError(thrown, core.dataDir) ?? thrown;
     const client = clientErrorOf(error, bodyLimit);
     const answer = error instanceof FileOrganizerError || !client ? toApiError(error) : client.body;
-    const status = client && !(error instanceof FileOrganizerError) ? client.status : HTTP_STATUS_OF[answer.code];
+    const status = client && !(error instanceof FileOrganizerError) ? client.status : httpStatusOf(answer);
     if (answer.code === 'E_INTERNAL') log(`fileorg serve: ${request.method} ${request.url} failed: ${error.stack ?? error.message}`);
     if (answer.code === 'E_UNAUTHORIZED') void reply.header('WWW-Authenticate', 'Bearer');
     const retryAfter = answer.details?.retry_after_seconds;

@@ -1,6 +1,7 @@
 import { type ApiError, toApiError } from '../../src-shared/api-errors.js';
 import { type Caller, CHANNEL_NAMES, type ChannelName, type Handlers, type PushEvent, type PushEventName } from '../../src-shared/contract.js';
-import { FileOrganizerError } from '../../src-shared/errors.js';
+import { describeError, FileOrganizerError } from '../../src-shared/errors.js';
+import { dataFolderError } from '../core/db/data-folder-error.js';
 import { type BackgroundRuns } from '../core/ops/background-runs.js';
 import { dispatch } from './dispatch.js';
 
@@ -36,6 +37,8 @@ export interface IpcOptions {
   callerOf(event: IpcInvokeEvent): Caller | null;
   /** operations started or rolled back from a window push their progress and result to that window */
   runs?: BackgroundRuns;
+  /** the data folder, named when SQLite refuses to use it (a full disk, a damaged or read-only database) */
+  dataDir?: string;
   log?: (message: string) => void;
 }
 
@@ -80,9 +83,10 @@ export function registerIpcHandlers(ipcMain: IpcMainLike, handlers: Handlers, op
           forwardRun(options.runs, (value as { operation_id: string }).operation_id, caller.userId, event.sender);
         }
         return { ok: true, value };
-      } catch (error) {
+      } catch (thrown) {
+        const error = (options.dataDir === undefined ? undefined : dataFolderError(thrown, options.dataDir)) ?? thrown;
         const answer = toApiError(error);
-        if (answer.code === 'E_INTERNAL') options.log?.(`fileorg ipc: ${name} failed: ${error instanceof Error ? error.stack : String(error)}`);
+        if (answer.code === 'E_INTERNAL') options.log?.(`fileorg ipc: ${name} failed: ${error instanceof Error ? error.stack : describeError(error)}`);
         return { ok: false, error: answer };
       }
     });

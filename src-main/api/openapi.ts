@@ -42,6 +42,7 @@ function operationOf(name: string, spec: ChannelSpec): JsonSchema {
       413: errorResponse('body too large (E_VALIDATION)'),
       422: errorResponse('the input breaks the schema (E_VALIDATION); details.issues says where'),
       429: errorResponse('too many requests or failed logins (E_RATE_LIMITED); see Retry-After'),
+      503: errorResponse('the server\'s data folder cannot be used: read-only, damaged or its disk full (E_IO, details.reason E_DATA_FOLDER); the message names the folder and what to do'),
     },
   };
 }
@@ -66,7 +67,7 @@ export function openApiDocument(version: string): JsonSchema {
     openapi: '3.1.0',
     info: {
       title: 'FileOrganizer local API', version,
-      description: `Loopback API of fileorg serve. Errors are always ${JSON.stringify({ code: 'E_…', message: '…', details: {} })}; statuses: ${Object.entries(HTTP_STATUS_OF).map(([code, status]) => `${code} ${status}`).join(', ')}.`,
+      description: `Loopback API of fileorg serve. Errors are always ${JSON.stringify({ code: 'E_…', message: '…', details: {} })}; statuses: ${Object.entries(HTTP_STATUS_OF).map(([code, status]) => `${code} ${status}`).join(', ')}, and E_IO 503 when the server's own data folder cannot be used (details.reason E_DATA_FOLDER).`,
     },
     paths,
     components: {

@@ -1,4 +1,4 @@
-import { type OperationView } from '../../src-shared/api/operations.js';
+import { type OperationFileView, type OperationView } from '../../src-shared/api/operations.js';
 import { type SavedRuleSetView } from '../../src-shared/api/rules.js';
 import { type ApiKeyView } from '../core/auth/api-keys.js';
 import { type Operation } from '../core/ops/operation-store.js';
@@ -40,8 +40,8 @@ export function operationView(operation: Operation, liveStage: OperationView['pr
   };
 }
 
-export const operationFileView = (row: JournalRow) => ({
-  id: row.id, action: row.action, source: row.source, destination: row.destination, state: row.state, reason: row.reason, size: row.size,
+export const operationFileView = (row: JournalRow): OperationFileView => ({
+  id: row.id, action: row.action, source: row.source, destination: row.destination, state: row.state, reason: row.reason, error: row.error, size: row.size,
 });
 
 export const apiKeyView = (key: ApiKeyView) => ({

@@ -1,17 +1,24 @@
-import { FileOrganizerError, isFileOrganizerError } from '../../src-shared/errors.js';
+import { describeError, FileOrganizerError, isFileOrganizerError } from '../../src-shared/errors.js';
 import { type DuplicateProgress } from '../../src-shared/duplicates.js';
 import { type OperationProgress } from '../../src-shared/progress.js';
 import { openAppCore } from '../core/compose.js';
 import { resolveDataDir } from '../core/data-dir.js';
+import { dataFolderError } from '../core/db/data-folder-error.js';
+import { type FileOutcome } from '../core/ops/file-outcomes.js';
 import { loadRuleSetFile, presetRuleSet } from '../core/rules/load-rule-set.js';
 import { parseArguments, USAGE, type CommandArguments } from './parse-arguments.js';
 import { createProgressBar } from './progress-bar.js';
-import { printDedupe, printDuplicates, printHistory, printPlanRows, printQuarantine, printQuarantineEmptied, printResult, printShow, printScan } from './print.js';
+import { createOutcomeSummary } from './outcome-summary.js';
+import { printDedupe, printDuplicates, printFileOutcomes, printHistory, printPlanRows, printQuarantine, printQuarantineEmptied, printResult, printShow, printScan } from './print.js';
 
-/** Exit codes: 0 done; 1 finished with failures or rollback conflicts; 2 bad usage, bad input or unknown id. */
+/**
+ * Exit codes: 0 done; 1 finished with failures or rollback conflicts; 2 bad usage, bad input or unknown id;
+ * 3 the data folder cannot be used (read-only, damaged, its disk full): the message names it and what to do.
+ */
 const EXIT_DONE = 0;
 const EXIT_PARTIAL = 1;
 const EXIT_BAD_INPUT = 2;
+const EXIT_DATA_FOLDER = 3;
 /** Stopped with Ctrl-C: the conventional 128 + SIGINT. */
 const EXIT_STOPPED = 130;
 
@@ -21,14 +28,14 @@ function writeLine(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value)}\n`);
 }
 
-async function run(args: CommandArguments): Promise<number> {
+async function run(args: CommandArguments, dataDir: string): Promise<number> {
   // Test and scripting knobs: progress more often than every 100 files, and smaller journal pages.
   const progressEveryFiles = Number(process.env.FILEORG_PROGRESS_EVERY) || undefined;
   const pageSize = Number(process.env.FILEORG_PAGE_SIZE) || undefined;
   // `serve`: failed logins one address may make across all accounts in 15 minutes (default 50).
   const loginFailuresPerSource = Number(process.env.FILEORG_LOGIN_FAILURES_PER_SOURCE) || undefined;
   const core = openAppCore({
-    dataDir: resolveDataDir({ flag: args.dataDir }), ...(progressEveryFiles ? { progressEveryFiles } : {}), ...(pageSize ? { pageSize } : {}),
+    dataDir, ...(progressEveryFiles ? { progressEveryFiles } : {}), ...(pageSize ? { pageSize } : {}),
     ...(loginFailuresPerSource ? { loginFailuresPerSource } : {}),
   });
   if (args.command === 'serve') {
@@ -62,6 +69,12 @@ async function run(args: CommandArguments): Promise<number> {
     if (args.json) writeLine(progress);
     else bar?.update(progress);
   };
+  // Files skipped, failed or left in place: a `file` line each as their page is journaled (--json), a summary at the end.
+  const outcomes = createOutcomeSummary();
+  const onFileOutcomes = (list: readonly FileOutcome[]): void => {
+    outcomes.add(list);
+    printFileOutcomes(list, args.json);
+  };
   try {
     if (!args.json) for (const id of core.recovered) process.stderr.write(`fileorg: operation ${id} was interrupted; run "fileorg resume ${id}" or "fileorg undo ${id}"\n`);
     switch (args.command) {
@@ -74,17 +87,19 @@ async function run(args: CommandArguments): Promise<number> {
           onStarted: (id) => { if (args.json) writeLine({ type: 'started', operation_id: id }); },
           onPlannedRows: (rows) => { if (args.dryRun) { bar?.clear(); printPlanRows(rows, args.json); } },
           onProgress,
+          onFileOutcomes,
           signal,
         });
         bar?.clear();
-        printResult(result, args.json, args.dryRun ? result.plan : undefined);
+        printResult(result, args.json, args.dryRun ? result.plan : undefined, outcomes);
         if (result.status === 'interrupted') return EXIT_STOPPED;
         return result.failed > 0 ? EXIT_PARTIAL : EXIT_DONE;
       }
       case 'undo': case 'resume': {
-        const result = args.command === 'undo' ? await core.operations.undo(args.id, { onProgress, signal }, scope) : await core.operations.resume(args.id, { onProgress, signal }, scope);
+        const hooks = { onProgress, onFileOutcomes, signal };
+        const result = args.command === 'undo' ? await core.operations.undo(args.id, hooks, scope) : await core.operations.resume(args.id, hooks, scope);
         bar?.clear();
-        printResult(result, args.json);
+        printResult(result, args.json, undefined, outcomes);
         if (result.status === 'interrupted') return EXIT_STOPPED;
         const conflicts = 'rollback_conflicts' in result ? (result as { rollback_conflicts: number }).rollback_conflicts : 0;
         return result.failed > 0 && args.command === 'resume' ? EXIT_PARTIAL : conflicts > 0 ? EXIT_PARTIAL : EXIT_DONE;
@@ -105,11 +120,11 @@ async function run(args: CommandArguments): Promise<number> {
           return EXIT_DONE;
         }
         const result = await core.duplicates.resolve(args.dirs, { ...options, resolution: args.resolution, keep: args.keep, reference: args.reference, keepPaths: args.keepPaths, owner }, {
-          onSearchProgress: searchProgress, onProgress, signal,
+          onSearchProgress: searchProgress, onProgress, onFileOutcomes, signal,
           onStarted: (id) => { if (args.json) writeLine({ type: 'started', operation_id: id }); },
         });
         bar?.clear();
-        printDedupe(result, args.json);
+        printDedupe(result, args.json, outcomes);
         if (result.status === 'interrupted') return EXIT_STOPPED;
         return result.failed > 0 ? EXIT_PARTIAL : EXIT_DONE;
       }
@@ -135,19 +150,24 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => { if (error.code ==
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
   const json = argv.includes('--json');
+  let dataDir: string | undefined;
   try {
     const args = parseArguments(argv);
     if (args === 'help') {
       process.stdout.write(`${USAGE}\n`);
       return argv.length === 0 ? EXIT_BAD_INPUT : EXIT_DONE;
     }
-    return await run(args);
+    dataDir = resolveDataDir({ flag: args.dataDir });
+    return await run(args, dataDir);
   } catch (error) {
-    const known = isFileOrganizerError(error) ? error : new FileOrganizerError('E_INTERNAL', error instanceof Error ? error.message : String(error));
+    // SQLite's refusals (a full disk, a damaged or read-only database) are about the data folder: say which, and what to do.
+    const known = (dataDir === undefined ? undefined : dataFolderError(error, dataDir))
+      ?? (isFileOrganizerError(error) ? error : new FileOrganizerError('E_INTERNAL', describeError(error)));
     if (json) writeLine({ type: 'error', code: known.code, message: known.message });
     else process.stderr.write(`fileorg: ${known.message}\n`);
-    if (known.code === 'E_INTERNAL' && process.env.FILEORG_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
+    if (known.code === 'E_INTERNAL' && process.env.FILEORG_DEBUG) process.stderr.write(`${error instanceof Error ? error.stack : describeError(error)}\n`);
     if (known.code === 'E_INTERRUPTED') return EXIT_STOPPED;
+    if (known.code === 'E_DATA_FOLDER') return EXIT_DATA_FOLDER;
     return BAD_INPUT_CODES.has(known.code) ? EXIT_BAD_INPUT : EXIT_PARTIAL;
   }
 }

@@ -1,9 +1,11 @@
 import { type DedupeResult, type DuplicateSearchResult, type QuarantinedFile } from '../../src-shared/duplicates.js';
 import { type OperationResult } from '../../src-shared/progress.js';
+import { type FileOutcome } from '../core/ops/file-outcomes.js';
 import { type JournalRow, type NewJournalRow } from '../core/ops/journal.js';
 import { type Operation } from '../core/ops/operation-store.js';
 import { type PlanSummary } from '../core/plan/plan-organize.js';
 import { type ScanSummary } from '../core/scan/scan-types.js';
+import { type OutcomeSummary } from './outcome-summary.js';
 
 const line = (value: unknown): void => { process.stdout.write(`${JSON.stringify(value)}\n`); };
 const say = (text: string): void => { process.stdout.write(`${text}\n`); };
@@ -21,12 +23,13 @@ export function printPlanRows(rows: readonly NewJournalRow[], json: boolean): vo
   for (const row of rows) {
     const action = row.state === 'skipped' ? 'skip' : row.action;
     const reason = row.state === 'skipped' ? row.reason : row.conflictRenamed ? 'conflict' : null;
-    if (json) line({ type: 'plan', source: row.source, destination: row.destination, action, reason });
+    if (json) line({ type: 'plan', source: row.source, destination: row.destination, action, reason, error: row.state === 'skipped' ? row.error : null });
     else say(row.state === 'skipped' ? `skip    ${row.source}  (${row.reason}: ${row.error})` : `${action.padEnd(7)} ${row.source}\n     -> ${row.destination}${reason ? '  (name was taken)' : ''}`);
   }
 }
 
-export function printResult(result: OperationResult & { plan?: PlanSummary; rolled_back?: number; rollback_conflicts?: number }, json: boolean, plan?: PlanSummary): void {
+export function printResult(result: OperationResult & { plan?: PlanSummary; rolled_back?: number; rollback_conflicts?: number }, json: boolean, plan?: PlanSummary,
+  outcomes?: OutcomeSummary): void {
   const { plan: _plan, ...rest } = result;
   if (json) {
     line(rest);
@@ -37,10 +40,12 @@ export function printResult(result: OperationResult & { plan?: PlanSummary; roll
     return;
   }
   if (result.rolled_back !== undefined) {
-    say(`Undo of ${result.operation_id}: ${result.status}. ${result.rolled_back} files put back${result.rollback_conflicts ? `, ${result.rollback_conflicts} left in place (see fileorg show ${result.operation_id})` : ''}.`);
+    say(`Undo of ${result.operation_id}: ${result.status}. ${result.rolled_back} files put back${result.rollback_conflicts ? `, ${result.rollback_conflicts} left in place` : ''}.`);
+    if (outcomes) printOutcomeSummary(outcomes, result.operation_id);
     return;
   }
   say(`Operation ${result.operation_id}: ${result.status}. ${result.moved} files organized, ${result.skipped} skipped, ${result.failed} failed, ${result.conflicts} name conflicts.`);
+  if (outcomes) printOutcomeSummary(outcomes, result.operation_id);
   if (result.status === 'interrupted') say(`Stopped. Finish it with: fileorg resume ${result.operation_id}  (or put everything back: fileorg undo ${result.operation_id})`);
   else say(`Undo it any time with: fileorg undo ${result.operation_id}`);
 }
@@ -63,9 +68,30 @@ export function printHistory(operations: Operation[], json: boolean): void {
   if (!json && operations.length === 0) say('No operations yet. Try: fileorg organize ~/Downloads --dry-run');
 }
 
-const fileEntry = (row: JournalRow) => ({
-  id: row.id, action: row.action, source: row.source, destination: row.destination, state: row.state, reason: row.reason, size: row.size,
+/** A file of a run as `show --json` and a run's `file` lines give it: `reason` a stable code, `error` the words. */
+const fileEntry = (row: FileOutcome) => ({
+  id: row.id, action: row.action, source: row.source, destination: row.destination, state: row.state, reason: row.reason, error: row.error, size: row.size,
 });
+
+/** Why, in one parenthesis: "(disk-full: ENOSPC: no space left on device, write)". */
+const why = (row: FileOutcome): string => {
+  const words = [row.reason, row.error].filter((part) => part !== null && part !== '');
+  return words.length > 0 ? `  (${words.join(': ')})` : '';
+};
+
+/** The files a page of a run left skipped, failed or in place: one `file` line each with --json (humans get a summary at the end). */
+export function printFileOutcomes(outcomes: readonly FileOutcome[], json: boolean): void {
+  if (json) for (const outcome of outcomes) line({ type: 'file', ...fileEntry(outcome) });
+}
+
+/** Under a run's result line: how many files were left undone and why, the first few by name, and where to see all. */
+export function printOutcomeSummary(summary: OutcomeSummary, operationId: string): void {
+  if (summary.total === 0) return;
+  for (const [state, reasons] of summary.reasonsByState()) say(`  ${state.replace('_', ' ')}: ${reasons}`);
+  for (const row of summary.listed()) say(`  ${row.state.padEnd(18)} ${row.source}${why(row)}`);
+  const more = summary.total - summary.listed().length;
+  say(`  ${more > 0 ? `and ${more} more; every file and why` : 'Each file and why'}: fileorg show ${operationId}`);
+}
 
 export function printShow(shown: { operation: Operation; files: Iterable<JournalRow>; folders: { created: string[]; removed: string[] } }, json: boolean): void {
   const entry = { type: 'operation', ...historyEntry(shown.operation), folders_created: shown.folders.created, folders_removed: shown.folders.removed };
@@ -78,7 +104,7 @@ export function printShow(shown: { operation: Operation; files: Iterable<Journal
   say(`  folders: ${entry.roots.join(', ')}${entry.destination ? ` -> ${entry.destination}` : ''}`);
   say(`  ${entry.moved} moved, ${entry.skipped} skipped, ${entry.failed} failed, ${entry.rolled_back} rolled back, ${entry.rollback_conflicts} rollback conflicts`);
   if (entry.message) say(`  ${entry.message}`);
-  for (const row of shown.files) say(`  ${row.state.padEnd(18)} ${row.source} -> ${row.destination ?? '-'}${row.reason ? `  (${row.reason})` : ''}`);
+  for (const row of shown.files) say(`  ${row.state.padEnd(18)} ${row.source} -> ${row.destination ?? '-'}${why(row)}`);
 }
 
 export function printScan(summary: ScanSummary, json: boolean): void {
@@ -131,11 +157,12 @@ export async function printDuplicates(result: DuplicateSearchResult, json: boole
   await writeAll(json ? resultLinePieces(result) : groupLines(result));
 }
 
-export function printDedupe(result: DedupeResult, json: boolean): void {
+export function printDedupe(result: DedupeResult, json: boolean, outcomes?: OutcomeSummary): void {
   if (json) { line(result); return; }
   const done = result.linked > 0 ? `${result.linked} duplicates replaced by hard links` : `${result.quarantined} duplicates moved to the quarantine`;
   say(`Operation ${result.operation_id}: ${result.status}. ${done} (${formatBytes(result.freed_bytes)}${result.quarantined > 0 ? ' to free when the quarantine is emptied' : ' freed'}), ${result.skipped} skipped, ${result.failed} failed.`);
-  if (result.skipped > 0 || result.failed > 0) say(`See why with: fileorg show ${result.operation_id}`);
+  if (outcomes && outcomes.total > 0) printOutcomeSummary(outcomes, result.operation_id);
+  else if (result.skipped > 0 || result.failed > 0) say(`See why with: fileorg show ${result.operation_id}`);
   say(`Undo it any time with: fileorg undo ${result.operation_id}${result.quarantined > 0 ? '   Free the space with: fileorg quarantine empty' : ''}`);
 }
 

@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import { type Auth, createAuth } from './auth/auth.js';
 import { createUsers, type Users } from './auth/users.js';
-import { databaseFileIn, openDatabase, type AppDatabase } from './db/open-database.js';
+import { dataFolderError } from './db/data-folder-error.js';
+import { openDatabaseIn, type AppDatabase } from './db/open-database.js';
 import { createContentPool } from './dupes/content-pool.js';
 import { createDuplicates, type Duplicates } from './dupes/duplicates.js';
 import { type TrashFiles } from './dupes/quarantine.js';
@@ -12,6 +13,8 @@ import { currentPlatform } from './rules/safe-names.js';
 import { createProtectedFolders } from './scan/protected-folders.js';
 
 export interface AppCore {
+  /** the data folder: named in every error about it */
+  dataDir: string;
   database: AppDatabase;
   operations: Operations;
   duplicates: Duplicates;
@@ -38,7 +41,7 @@ export function openAppCore(options: {
   bcryptCost?: number; loginFailuresPerSource?: number;
 }): AppCore {
   const clock = options.clock ?? Date.now;
-  const database = openDatabase(databaseFileIn(options.dataDir), clock);
+  const database = openDatabaseIn(options.dataDir, clock);
   const contentPool = createContentPool();
   const protectedFolders = createProtectedFolders(options.dataDir, currentPlatform());
   const operations = createOperations({
@@ -51,11 +54,17 @@ export function openAppCore(options: {
     searchDuplicates: (roots, includeHidden) => duplicates.search(roots, { minSize: 0, includeEmpty: false, includeHidden }),
   });
   const duplicates = createDuplicates({ database, dataDir: options.dataDir, protectedFolders, clock, operations, ...(options.trash ? { trash: options.trash } : {}) });
-  const recovered = operations.recoverInterrupted();
+  let recovered: string[];
+  try {
+    recovered = operations.recoverInterrupted();
+  } catch (error) {
+    database.close(); // no thread has started yet: the pools start on first use
+    throw dataFolderError(error, options.dataDir) ?? error;
+  }
   const runs = createBackgroundRuns(operations);
   let auth: Auth | undefined;
   return {
-    database, operations, duplicates, recovered, runs,
+    dataDir: options.dataDir, database, operations, duplicates, recovered, runs,
     users: createUsers(database, clock),
     ruleSets: createRuleSets(database, clock),
     get auth() {

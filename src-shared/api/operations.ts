@@ -56,9 +56,11 @@ export const operationFileSchema = z.object({
   source: z.string(),
   destination: z.string().nullable(),
   state: z.string(),
-  reason: z.string().nullable(),
+  reason: z.string().nullable().describe('why the file is skipped, failed or left in place, as a stable code (disk-full, changed-since-plan, conflict...); null when it went as planned'),
+  error: z.string().nullable().describe('the same in words: for a failure, the OS\'s own message (e.g. "ENOSPC: no space left on device, write")'),
   size: z.number().int(),
 });
+export type OperationFileView = z.infer<typeof operationFileSchema>;
 
 export const operationProgressSchema = z.object({
   type: z.literal('progress'),

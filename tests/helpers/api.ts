@@ -36,9 +36,10 @@ export interface TestApi {
  * The real HTTP API over a real core (SQLite file, worker threads) in a temp data folder, listening on an
  * ephemeral loopback port. bcrypt runs at cost 12 unless a test asks for less.
  */
-export async function startApi(options: { bcryptCost?: number; loginFailuresPerSource?: number; progressEveryFiles?: number; pageSize?: number } & Partial<Pick<HttpApiOptions, 'corsOrigins' | 'requestsPerMinute' | 'bodyLimit'>> = {}): Promise<TestApi> {
+export async function startApi(options: { bcryptCost?: number; loginFailuresPerSource?: number; progressEveryFiles?: number; pageSize?: number; dataDir?: string }
+  & Partial<Pick<HttpApiOptions, 'corsOrigins' | 'requestsPerMinute' | 'bodyLimit'>> = {}): Promise<TestApi> {
   let offset = 0;
-  const core = openTestCore(tempDir('fileorg-api-'), {
+  const core = openTestCore(options.dataDir ?? tempDir('fileorg-api-'), {
     clock: () => Date.now() + offset,
     ...(options.bcryptCost ? { bcryptCost: options.bcryptCost } : {}),
     ...(options.loginFailuresPerSource ? { loginFailuresPerSource: options.loginFailuresPerSource } : {}),

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { dataFolderError } from './data-folder-error.js';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -53,21 +54,38 @@ export function openDatabase(file: string, clock: () => number = Date.now): AppD
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   // The CLI, `serve` and the app share the file; wait for a writer rather than fail at once.
   const sqlite = new Database(file, { timeout: 10_000 });
-  whileAnotherOpenerSetsUp(() => sqlite.pragma('journal_mode = WAL'));
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('synchronous = NORMAL');
-  // A run inserts its whole journal and then rewrites it page by page; checkpointing every 64 MiB of WAL
-  // instead of every 4 MiB copies each database page once per run instead of several times.
-  sqlite.pragma('wal_autocheckpoint = 16384');
-  const orm = drizzle(sqlite, { schema });
-  const migrationsFolder = findMigrationsFolder();
-  whileAnotherOpenerSetsUp(() => migrate(orm, { migrationsFolder }));
-  orm.insert(schema.users).values({
-    id: schema.LOCAL_USER_ID, username: 'local', displayName: 'Local profile', isLocalProfile: true, createdAt: clock(),
-  }).onConflictDoNothing().run();
-  return { orm, sqlite, close: () => sqlite.close() };
+  try {
+    whileAnotherOpenerSetsUp(() => sqlite.pragma('journal_mode = WAL'));
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('synchronous = NORMAL');
+    // A run inserts its whole journal and then rewrites it page by page; checkpointing every 64 MiB of WAL
+    // instead of every 4 MiB copies each database page once per run instead of several times.
+    sqlite.pragma('wal_autocheckpoint = 16384');
+    const orm = drizzle(sqlite, { schema });
+    const migrationsFolder = findMigrationsFolder();
+    whileAnotherOpenerSetsUp(() => migrate(orm, { migrationsFolder }));
+    orm.insert(schema.users).values({
+      id: schema.LOCAL_USER_ID, username: 'local', displayName: 'Local profile', isLocalProfile: true, createdAt: clock(),
+    }).onConflictDoNothing().run();
+    return { orm, sqlite, close: () => sqlite.close() };
+  } catch (error) {
+    sqlite.close(); // a damaged or unwritable file: nothing holds it open after the refusal
+    throw error;
+  }
 }
 
 export function databaseFileIn(dataDir: string): string {
   return path.join(dataDir, 'fileorganizer.db');
+}
+
+/**
+ * The database of a data folder. A folder that cannot be used (read-only, full, a damaged database) is refused
+ * with E_DATA_FOLDER, naming the folder and what to do, instead of SQLite's or the OS's bare words.
+ */
+export function openDatabaseIn(dataDir: string, clock: () => number = Date.now): AppDatabase {
+  try {
+    return openDatabase(databaseFileIn(dataDir), clock);
+  } catch (error) {
+    throw dataFolderError(error, dataDir, { osErrors: true }) ?? error;
+  }
 }

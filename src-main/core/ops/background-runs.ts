@@ -1,3 +1,4 @@
+import { describeError } from '../../../src-shared/errors.js';
 import { type OperationStatus } from '../../../src-shared/operation-status.js';
 import { type OperationProgress, type OperationResult } from '../../../src-shared/progress.js';
 import { type OrganizeRequest } from './operation-request.js';
@@ -41,7 +42,7 @@ export function createBackgroundRuns(operations: Operations, log: (message: stri
 
   const emit = (run: LiveRun, event: RunEvent): void => {
     for (const listener of run.listeners) {
-      try { listener(event); } catch (error) { log(`fileorg: a progress listener failed: ${String(error)}`); }
+      try { listener(event); } catch (error) { log(`fileorg: a progress listener failed: ${describeError(error)}`); }
     }
   };
 
@@ -49,7 +50,7 @@ export function createBackgroundRuns(operations: Operations, log: (message: stri
   const settle = (id: string, run: LiveRun, working: Promise<unknown>): void => {
     run.done = working.then(() => undefined, (error: unknown) => {
       // The engine recorded the failure on the operation (interrupted, with its message); the log says it too.
-      log(`fileorg: operation ${id}: ${error instanceof Error ? error.message : String(error)}`);
+      log(`fileorg: operation ${id}: ${describeError(error)}`);
     }).finally(() => {
       live.delete(id);
       try { emit(run, finalEventOf(operations.get(id, { owner: run.owner, exact: true }))); } catch { /* the operation is gone */ }

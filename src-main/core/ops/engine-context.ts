@@ -1,5 +1,6 @@
 import { type Platform } from '../rules/safe-names.js';
 import { type FileActionPool } from './file-action-pool.js';
+import { type FileOutcomeListener } from './file-outcomes.js';
 import { type Journal } from './journal.js';
 import { type OperationStore } from './operation-store.js';
 import { type ProgressListener } from './progress-throttle.js';
@@ -23,6 +24,8 @@ export interface EngineContext {
 
 export interface RunHooks {
   onProgress?: ProgressListener | undefined;
+  /** the files a page left skipped, failed or in place (undo), with why, once the page is journaled */
+  onFileOutcomes?: FileOutcomeListener | undefined;
   /** abort to stop after the page in flight (Ctrl-C): the operation becomes `interrupted`, ready to resume */
   signal?: AbortSignal | undefined;
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { FileOrganizerError } from '../../../src-shared/errors.js';
+import { describeError, FileOrganizerError } from '../../../src-shared/errors.js';
 import { type OperationStatus } from '../../../src-shared/operation-status.js';
 import { type OperationResult } from '../../../src-shared/progress.js';
 import { type KeepPolicy } from '../../../src-shared/duplicates.js';
@@ -21,6 +21,7 @@ import { createWalkerPool } from '../scan/walker-pool.js';
 import { DEFAULT_PAGE_SIZE, type EngineContext, type RunHooks } from './engine-context.js';
 import { createFileActionPool } from './file-action-pool.js';
 import { executeOperation } from './execute-operation.js';
+import { reportPlannedSkips } from './file-outcomes.js';
 import { createJournal, type JournalRow, type NewJournalRow } from './journal.js';
 import { type DedupeRequest, type OrganizeRequest } from './operation-request.js';
 import { createOperationStore, type Operation } from './operation-store.js';
@@ -170,7 +171,7 @@ export function createOperations(dependencies: OperationsDependencies) {
         } catch (error) {
           // Nothing moved: forget the partial plan and say so now rather than leave it to recovery.
           journal.discardPlan(id);
-          store.release(id, { status: 'interrupted', finishedAt: clock(), error: `stopped while planning, before anything moved: ${error instanceof Error ? error.message : String(error)}` });
+          store.release(id, { status: 'interrupted', finishedAt: clock(), error: `stopped while planning, before anything moved: ${describeError(error)}` });
           throw error;
         }
         // The plan is whole in the journal before the first file moves; from here on the run can be resumed.
@@ -182,6 +183,7 @@ export function createOperations(dependencies: OperationsDependencies) {
           });
         })();
         hooks.onPlanned?.(plan, id);
+        if (!options.dryRun) reportPlannedSkips(journal, id, plan.skipped, hooks.onFileOutcomes); // a dry run listed them already
         if (options.dryRun) {
           store.release(id, { status: 'planned', finishedAt: clock() });
           return { ...resultOf(store.get(id) as Operation), plan };
@@ -218,6 +220,7 @@ export function createOperations(dependencies: OperationsDependencies) {
             planRecordedAt: clock(), heartbeatAt: clock(),
           });
         })();
+        reportPlannedSkips(journal, id, plan.rows.length - planned.length, hooks.onFileOutcomes);
         if (!store.acquire(id, ['planned'], 'running', 'execute')) throw new FileOrganizerError('E_BUSY', `operation ${id} was taken over by another process`);
         const { stopped } = await executeOperation(context, store.get(id) as Operation, { ...hooks, resuming: false });
         return stopped ? stopHere(id, 'execute') : finish(id, 'execute');
