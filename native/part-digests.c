@@ -1,7 +1,9 @@
 /*
  * The duplicate search's reading stages, a batch of files in one call: for each file, open it (never
- * through a symlink), check it is still the regular file the scan saw (size and mtime), read its first or
- * last 4 KiB (or all of it: the full stage, BLAKE3), close it, and write a 32-byte digest.
+ * through a symlink, never waiting: O_NONBLOCK, so a named pipe that took a file's place cannot hang the
+ * search), check on the descriptor that it is still the regular file the scan saw (size and mtime; device and
+ * inode when the caller gives them), read its first or last 4 KiB (or all of it: the full stage, BLAKE3),
+ * close it, and write a 32-byte digest.
  *
  * Why native: reading 4 KiB of 80k small files from JavaScript cost ~38 us a file on a thread (four sync fs
  * calls with their Stats objects, and a BLAKE3 call whose result Buffer costs more than the hashing); here
@@ -30,8 +32,12 @@
 #ifndef O_CLOEXEC
 #define O_CLOEXEC 0
 #endif
+#ifndef O_NONBLOCK
+#define O_NONBLOCK 0
+#endif
 
-enum { HASHED = 0, CHANGED = 1, UNREADABLE = 2 };
+/* content-protocol.ts: NOT_REGULAR is a name that holds a pipe, device, socket, folder or symlink now: not read. */
+enum { HASHED = 0, CHANGED = 1, UNREADABLE = 2, NOT_REGULAR = 3 };
 enum { PART_BYTES = 4096, DIGEST_BYTES = 32, LANES = 4, READ_BYTES = 65536 };
 enum { PART_PREFIX = 0, PART_SUFFIX = 1, PART_FULL = 2, PART_CONTENT = 3 };
 
@@ -157,22 +163,33 @@ static int folder_of(folder_cache *folder, char *path, char **name) {
 }
 
 static int open_file(folder_cache *folder, char *path) {
-  const int flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC;
+  /* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer, forever; it changes nothing for
+     reads of a regular file. */
+  const int flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC;
   char *name;
   int descriptor = folder_of(folder, path, &name);
   return descriptor < 0 ? open(path, flags) : openat(descriptor, name, flags);
 }
 
-static int read_part(folder_cache *folder, char *path, double size, double mtime, int part, unsigned char *buffer, unsigned char *out, size_t *got, int *error, double *times) {
+/* Is the file opened another one than the scan saw? `id` is its device and inode as scanned (NaN: unknown). */
+static int other_file(const struct stat *st, const double *id) {
+  if (!id) return 0;
+  return (id[0] == id[0] && (double)st->st_dev != id[0]) || (id[1] == id[1] && (double)st->st_ino != id[1]);
+}
+
+static int read_part(folder_cache *folder, char *path, double size, double mtime, const double *id, int part, unsigned char *buffer, unsigned char *out, size_t *got, int *error, double *times) {
   int descriptor = open_file(folder, path);
   if (descriptor < 0) {
     *error = errno;
-    return errno == ENOENT || errno == ELOOP || errno == ENOTDIR ? CHANGED : UNREADABLE;
+    if (errno == ENOENT || errno == ENOTDIR) return CHANGED;
+    /* ELOOP (EMLINK on FreeBSD): the name is a symlink now, never followed; ENXIO: a socket or device nothing serves */
+    return errno == ELOOP || errno == EMLINK || errno == ENXIO ? NOT_REGULAR : UNREADABLE;
   }
   struct stat st;
   int status = HASHED;
   if (fstat(descriptor, &st) != 0) { *error = errno; status = UNREADABLE; }
-  else if (!S_ISREG(st.st_mode) || (double)st.st_size != size || fileorg_mtime_ms(&st) != mtime) status = CHANGED;
+  else if (!S_ISREG(st.st_mode)) status = NOT_REGULAR;
+  else if ((double)st.st_size != size || fileorg_mtime_ms(&st) != mtime || other_file(&st, id)) status = CHANGED;
   else if (part == PART_FULL) {
     record_times(&st, times);
     status = hash_whole(descriptor, &st, buffer, out, got, error);
@@ -243,23 +260,28 @@ static char *paths_argument(napi_env env, napi_value value, size_t *length, cons
 /*
  * partDigests(paths (see paths_argument), sizes Float64Array, mtimesMs Float64Array, part 0 prefix | 1 suffix | 2 full | 3 content,
  *             digests Uint8Array(n * 32) (part 3: the sum of the sizes), status Uint8Array(n), errors Int32Array(n),
- *             times Float64Array(n * 4): mtime s, ns, ctime s, ns of each file read) -> bytes read
+ *             times Float64Array(n * 4): mtime s, ns, ctime s, ns of each file read,
+ *             [ids Float64Array(n * 2): device and inode as scanned, NaN when unknown]) -> bytes read
+ * The ids cost nothing to compare: fstat has them already.
  */
 napi_value PartDigests(napi_env env, napi_callback_info info) {
-  size_t argc = 8;
-  napi_value argv[8], result = NULL;
-  void *sizes, *mtimes, *digests, *statuses, *errors, *times;
+  size_t argc = 9;
+  napi_value argv[9], result = NULL;
+  void *sizes, *mtimes, *digests, *statuses, *errors, *times, *ids = NULL;
   size_t count, length, digests_length;
   int32_t part;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 8
+  napi_valuetype ids_type = napi_undefined;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 8 || argc > 9
+      || (argc == 9 && napi_typeof(env, argv[8], &ids_type) != napi_ok)
       || !typed_array(env, argv[1], napi_float64_array, &sizes, &count)
       || !typed_array(env, argv[2], napi_float64_array, &mtimes, &length) || length != count
       || napi_get_value_int32(env, argv[3], &part) != napi_ok || part < PART_PREFIX || part > PART_CONTENT
       || !typed_array(env, argv[4], napi_uint8_array, &digests, &digests_length) || (part != PART_CONTENT && digests_length != count * DIGEST_BYTES)
       || !typed_array(env, argv[5], napi_uint8_array, &statuses, &length) || length != count
       || !typed_array(env, argv[6], napi_int32_array, &errors, &length) || length != count
-      || !typed_array(env, argv[7], napi_float64_array, &times, &length) || length != count * 4) {
-    napi_throw_type_error(env, NULL, "partDigests(paths, sizes, mtimesMs, part 0|1|2, digests, status, errors, times): arrays of one length");
+      || !typed_array(env, argv[7], napi_float64_array, &times, &length) || length != count * 4
+      || (ids_type != napi_undefined && (!typed_array(env, argv[8], napi_float64_array, &ids, &length) || length != count * 2))) {
+    napi_throw_type_error(env, NULL, "partDigests(paths, sizes, mtimesMs, part 0|1|2|3, digests, status, errors, times[, ids]): arrays of one length");
     return NULL;
   }
   char *paths = paths_argument(env, argv[0], &length, "partDigests(paths, ...): paths joined with NUL, or their UTF-8 bytes each followed by a NUL");
@@ -279,7 +301,7 @@ napi_value PartDigests(napi_env env, napi_callback_info info) {
     double size = ((double *)sizes)[index];
     unsigned char *out = part == PART_CONTENT ? (unsigned char *)digests + content_at : (unsigned char *)digests + index * DIGEST_BYTES;
     int status = path >= end || (part == PART_CONTENT && (double)content_at + size > (double)digests_length) ? UNREADABLE
-      : read_part(&folder, path, size, ((double *)mtimes)[index], part, buffer, out, &got, &error, (double *)times + index * 4);
+      : read_part(&folder, path, size, ((double *)mtimes)[index], ids ? (const double *)ids + index * 2 : NULL, part, buffer, out, &got, &error, (double *)times + index * 4);
     content_at += part == PART_CONTENT ? (size_t)size : 0;
     ((unsigned char *)statuses)[index] = (unsigned char)status;
     ((int32_t *)errors)[index] = error;

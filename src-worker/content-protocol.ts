@@ -36,16 +36,20 @@ export interface HashTask {
   /** as scanned: a file whose size or mtime differs now has changed since, and is not hashed */
   sizes: Float64Array;
   mtimesMs: Float64Array;
+  /** as scanned, 2 a file: device and inode (NaN when unknown); another file at the path now has changed */
+  ids?: Float64Array;
 }
 
 export const HASHED = 0;
 export const CHANGED = 1;
 export const UNREADABLE = 2;
+/** the name holds a pipe, device, socket, folder or symlink now, not the regular file scanned: it was not read */
+export const NOT_REGULAR = 3;
 
 export interface HashResult {
   /** DIGEST_BYTES per file, in task order */
   digests: Uint8Array;
-  /** per file: HASHED, CHANGED (since the scan, or while it was read) or UNREADABLE */
+  /** per file: HASHED, CHANGED (since the scan, or while it was read), UNREADABLE or NOT_REGULAR */
   status: Uint8Array;
   /** why, for the files that were UNREADABLE */
   errors: Array<{ index: number; message: string }>;

@@ -1,14 +1,13 @@
 import fs from 'node:fs';
 import util from 'node:util';
 import { type Blake3, createBlake3 } from './blake3.js';
-import { type CachedResult, CHANGED, type ContentTask, DIGEST_BYTES, HASHED, type HashPart, type HashResult, type HashTask, NARROW_BYTES, pathsOf, type SaveCacheResult, PART_BYTES, type SniffResult, UNREADABLE } from './content-protocol.js';
+import { type CachedResult, CHANGED, type ContentTask, DIGEST_BYTES, HASHED, type HashPart, type HashResult, type HashTask, NARROW_BYTES, NOT_REGULAR, pathsOf, type SaveCacheResult, PART_BYTES, type SniffResult, UNREADABLE } from './content-protocol.js';
 import { sniffFiles } from './sniff-task.js';
 import { collectGarbageSoon } from './collect-garbage.js';
 import { type NativeModule, nativeModule } from './native-module.js';
+import { type ExpectedFile, FileRefused, openRegularFile } from './open-regular-file.js';
 import { millisecondsOf, recordTimes } from './stat-times.js';
 
-// O_NOFOLLOW: a name that became a symlink since the scan is not followed (Windows has no such flag).
-const OPEN_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0);
 /**
  * The one buffer a thread reads into, for every task: made once and kept. Memory a thread takes anew costs a
  * page fault per 4 KiB, ~25 us each on the VMs measured here (8 MiB: ~50 ms): the content buffer grown to each
@@ -20,14 +19,24 @@ const readBuffer = (): Buffer => (buffer ??= Buffer.allocUnsafe(READ_BUFFER_BYTE
 let hasher: Promise<Blake3> | undefined;
 
 function unchanged(stats: fs.BigIntStats, size: number, mtimeMs: number): boolean {
-  return stats.isFile() && stats.size === BigInt(size) && millisecondsOf(stats.mtimeNs) === mtimeMs;
+  return stats.size === BigInt(size) && millisecondsOf(stats.mtimeNs) === mtimeMs;
 }
 
-/** Hash one file's part into `out` with BLAKE3; answers its status and the bytes read. */
-function hashOne(blake3: Blake3, file: string, size: number, mtimeMs: number, part: HashPart, out: Uint8Array, times: Float64Array): { status: number; bytes: number } {
-  const descriptor = fs.openSync(file, OPEN_FLAGS);
+/** The device and inode the scan saw of the task's file at `index`, as far as known. */
+function identityOf(task: HashTask, index: number): ExpectedFile {
+  const dev = task.ids?.[index * 2];
+  const ino = task.ids?.[index * 2 + 1];
+  return { dev: dev === undefined || Number.isNaN(dev) ? undefined : String(dev), ino: ino === undefined || Number.isNaN(ino) ? undefined : String(ino) };
+}
+
+/**
+ * Hash one file's part into `out` with BLAKE3; answers its status and the bytes read. Opened as every read is
+ * (openRegularFile: no symlink followed, no wait on a pipe, the descriptor checked to be the scanned file).
+ */
+function hashOne(blake3: Blake3, file: string, scanned: ExpectedFile & { size: number; mtimeMs: number }, part: HashPart, out: Uint8Array, times: Float64Array): { status: number; bytes: number } {
+  const { size, mtimeMs } = scanned;
+  const { descriptor, stats: before } = openRegularFile(file, { dev: scanned.dev, ino: scanned.ino });
   try {
-    const before = fs.fstatSync(descriptor, { bigint: true });
     if (!unchanged(before, size, mtimeMs)) return { status: CHANGED, bytes: 0 };
     recordTimes(before, times);
     const read = readBuffer();
@@ -65,14 +74,15 @@ function hashInJavaScript(blake3: Blake3, task: HashTask, paths: string[], index
   for (const index of indexes) {
     const file = paths[index] as string;
     try {
-      const { status, bytes } = hashOne(blake3, file, task.sizes[index] as number, task.mtimesMs[index] as number, task.part,
+      const scanned = { ...identityOf(task, index), size: task.sizes[index] as number, mtimeMs: task.mtimesMs[index] as number };
+      const { status, bytes } = hashOne(blake3, file, scanned, task.part,
         result.digests.subarray(index * DIGEST_BYTES, (index + 1) * DIGEST_BYTES), result.times.subarray(index * 4, (index + 1) * 4));
       result.status[index] = status;
       result.bytesRead += bytes;
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      // Gone or turned into a symlink (ELOOP with O_NOFOLLOW) since the scan: it changed; else unreadable.
-      result.status[index] = code === 'ENOENT' || code === 'ELOOP' || code === 'ENOTDIR' ? CHANGED : UNREADABLE;
+      // A pipe, device, folder or symlink in its place: not read. Gone or another file since the scan: it changed.
+      if (error instanceof FileRefused) result.status[index] = error.reason === 'not-a-regular-file' ? NOT_REGULAR : CHANGED;
+      else result.status[index] = (error as NodeJS.ErrnoException).code === 'ENOTDIR' ? CHANGED : UNREADABLE;
       if (result.status[index] === UNREADABLE) result.errors.push({ index, message: (error as Error).message });
     }
   }
@@ -86,10 +96,10 @@ const NATIVE_CONTENT = 3;
 /** The files at `indexes` (all of the task when omitted) in one native call; results land at their task index. */
 function hashNatively(partDigests: PartDigests, task: HashTask, result: HashResult, indexes?: number[]): void {
   const count = indexes?.length ?? task.sizes.length;
-  const { paths, sizes, mtimesMs } = indexes ? subsetOf(task, indexes) : task;
+  const { paths, sizes, mtimesMs, ids } = indexes ? subsetOf(task, indexes) : task;
   const own = indexes ? { digests: new Uint8Array(count * DIGEST_BYTES), status: new Uint8Array(count), times: new Float64Array(count * 4) } : result;
   const errors = new Int32Array(count);
-  result.bytesRead += partDigests(paths, sizes, mtimesMs, NATIVE_PART[task.part], own.digests, own.status, errors, own.times);
+  result.bytesRead += partDigests(paths, sizes, mtimesMs, NATIVE_PART[task.part], own.digests, own.status, errors, own.times, ids);
   const at = (position: number): number => indexes?.[position] ?? position;
   if (indexes) {
     indexes.forEach((index, position) => {
@@ -134,7 +144,7 @@ async function hashFittingContent(partDigests: PartDigests, task: HashTask, resu
   const status = new Uint8Array(indexes.length);
   const times = new Float64Array(indexes.length * 4);
   const errors = new Int32Array(indexes.length);
-  result.bytesRead += partDigests(sub.paths, sub.sizes, sub.mtimesMs, NATIVE_CONTENT, whole.subarray(0, total), status, errors, times);
+  result.bytesRead += partDigests(sub.paths, sub.sizes, sub.mtimesMs, NATIVE_CONTENT, whole.subarray(0, total), status, errors, times, sub.ids);
   let at = 0;
   indexes.forEach((index, position) => {
     const size = task.sizes[index] as number;
@@ -146,12 +156,14 @@ async function hashFittingContent(partDigests: PartDigests, task: HashTask, resu
   });
 }
 
-/** The task's paths, sizes and mtimes of the files at `indexes` only. */
-function subsetOf(task: HashTask, indexes: number[], all = pathsOf(task.paths)): { paths: string; sizes: Float64Array; mtimesMs: Float64Array } {
+/** The task's paths, sizes, mtimes (and identities) of the files at `indexes` only. */
+function subsetOf(task: HashTask, indexes: number[], all = pathsOf(task.paths)): { paths: string; sizes: Float64Array; mtimesMs: Float64Array; ids?: Float64Array } {
+  const { ids } = task;
   return {
     paths: indexes.map((index) => all[index] as string).join('\0'),
     sizes: Float64Array.from(indexes, (index) => task.sizes[index] as number),
     mtimesMs: Float64Array.from(indexes, (index) => task.mtimesMs[index] as number),
+    ids: ids && Float64Array.from({ length: indexes.length * 2 }, (_, at) => ids[(indexes[at >> 1] as number) * 2 + (at & 1)] as number),
   };
 }
 

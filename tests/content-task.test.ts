@@ -2,16 +2,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { blake3 } from '@napi-rs/blake-hash';
 import { describe, expect, it } from 'vitest';
-import { CHANGED, DIGEST_BYTES, HASHED, type HashPart } from '../src-worker/content-protocol.js';
+import { CHANGED, DIGEST_BYTES, HASHED, type HashPart, NOT_REGULAR } from '../src-worker/content-protocol.js';
 import runContentTask from '../src-worker/content-task.js';
 import { nativeModule } from '../src-worker/native-module.js';
 import { tempDir, writeTree } from './helpers/temp-tree.js';
 
 /** One task over `files` as a scan saw them at `seen`; its paths as text, or as bytes the way a search sends them. */
-async function digest(part: HashPart, files: string[], seen: fs.Stats[], asBytes = false) {
+async function digest(part: HashPart, files: string[], seen: fs.Stats[], asBytes = false, withIds = false) {
   const result = await runContentTask({
     kind: 'hash', part, paths: asBytes ? Buffer.from(files.map((file) => `${file}\0`).join('')) : files.join('\0'),
     sizes: Float64Array.from(seen, (stats) => stats.size), mtimesMs: Float64Array.from(seen, (stats) => stats.mtimeMs),
+    ...(withIds ? { ids: Float64Array.from(seen.flatMap((stats) => [stats.dev, stats.ino])) } : {}),
   });
   return { status: [...result.status], digest: (index: number) => Buffer.from(result.digests.subarray(index * DIGEST_BYTES, (index + 1) * DIGEST_BYTES)).toString('hex') };
 }
@@ -57,8 +58,22 @@ describe.each(['prefix', 'suffix', 'full'] as const)('content task, %s', (part) 
     fs.unlinkSync(files[3] as string);
     fs.symlinkSync(path.join(root, 'target'), files[3] as string);
     const { status, digest: digestOf } = await digest(part, files, seen);
-    expect(status).toEqual([CHANGED, CHANGED, CHANGED, CHANGED, HASHED]);
+    // A symlink in its place is not the regular file scanned: not followed, not read, and said so (NOT_REGULAR).
+    expect(status).toEqual([CHANGED, CHANGED, CHANGED, NOT_REGULAR, HASHED]);
     if (part === 'full') expect(digestOf(4)).toBe(blake3(body).toString('hex'));
+  });
+
+  it.each([['3 bytes', 3], ['70 KB', 70_000], ['9 MB', 9 * 1024 * 1024]])('drops a file of %s that is another file now (same size and mtime, another inode) when the scan gave its identity', async (_label, size) => {
+    const root = tempDir();
+    const body = Buffer.alloc(size as number, 'a');
+    writeTree(root, { replaced: body, kept: body, other: Buffer.alloc(size as number, 'b') });
+    const files = ['replaced', 'kept'].map((name) => path.join(root, name));
+    // Other content under the old name, with the same mtime: only the inode tells.
+    for (const name of ['replaced', 'other']) fs.utimesSync(path.join(root, name), 1_600_000_000, 1_600_000_000);
+    const seen = files.map((file) => fs.lstatSync(file));
+    fs.renameSync(path.join(root, 'other'), files[0] as string);
+    expect((await digest(part, files, seen)).status).toEqual([HASHED, HASHED]);
+    expect((await digest(part, files, seen, false, true)).status).toEqual([CHANGED, HASHED]);
   });
 });
 

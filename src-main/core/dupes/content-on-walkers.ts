@@ -109,6 +109,7 @@ export function contentOnWalkers(walkers: WalkerPool, threads: number): WalkerCo
     // A task's arrays move to the walker (the caller gives them up).
     hash: (task) => run<HashResult>({ kind: 'hash', ...task }, [
       ...(typeof task.paths === 'string' ? [] : [task.paths.buffer as ArrayBuffer]), task.sizes.buffer as ArrayBuffer, task.mtimesMs.buffer as ArrayBuffer,
+      ...(task.ids ? [task.ids.buffer as ArrayBuffer] : []),
     ]),
     cached: (task) => run<CachedResult>({ kind: 'cached', ...task }),
     saveCache: (task, transfer) => run<SaveCacheResult>({ kind: 'save-cache', ...task }, transfer),

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { type DuplicateGroup, type DuplicateProgress, type DuplicateSearchResult, type DuplicateSkip, type DuplicateStage } from '../../../src-shared/duplicates.js';
-import { CHANGED, DIGEST_BYTES, HASHED, type HashPart, PART_BITS, PART_BYTES, UNREADABLE } from '../../../src-worker/content-protocol.js';
+import { CHANGED, DIGEST_BYTES, HASHED, type HashPart, NOT_REGULAR, PART_BITS, PART_BYTES, UNREADABLE } from '../../../src-worker/content-protocol.js';
 import { collectGarbageNow } from '../../../src-worker/collect-garbage.js';
 import { nativeModule } from '../../../src-worker/native-module.js';
 import { nanosecondsOf } from '../../../src-worker/stat-times.js';
@@ -476,14 +476,18 @@ async function hashStage(table: FileTable, groups: Groups, part: HashPart,
       const taskSize = positions.length;
       const sizes = new Float64Array(taskSize);
       const mtimesMs = new Float64Array(taskSize);
+      // Device and inode as scanned: the thread reads a file only if it is still that one (fstat has them anyway).
+      const ids = new Float64Array(taskSize * 2);
       const fileAt = (index: number): number => groups.members[positions[index] as number] as number;
       for (let index = 0; index < taskSize; index++) {
         sizes[index] = table.size(fileAt(index));
         mtimesMs[index] = table.mtimeMs(fileAt(index));
+        ids[index * 2] = table.devNumber(fileAt(index));
+        ids[index * 2 + 1] = table.inoNumber(fileAt(index));
       }
       // The paths as bytes, moved to the walker with the task (not copied): no string per path here or there.
       const paths = table.pathBytes(taskSize, fileAt) ?? Array.from({ length: taskSize }, (_, index) => table.path(fileAt(index))).join('\0');
-      const result = await pool.hash({ part, paths, sizes, mtimesMs });
+      const result = await pool.hash({ part, paths, sizes, mtimesMs, ids });
       const pathOf = (index: number): string => table.path(fileAt(index));
       for (let index = 0; index < taskSize; index++) {
         const position = positions[index] as number;
@@ -499,6 +503,8 @@ async function hashStage(table: FileTable, groups: Groups, part: HashPart,
       bytesRead += result.bytesRead;
       result.status.forEach((state, index) => {
         if (state === CHANGED) skipped.push({ path: pathOf(index), reason: 'changed', detail: 'it changed while the search ran; search again to include it' });
+        // Opened without waiting and checked on its descriptor: a pipe in a file's place is skipped, never read.
+        if (state === NOT_REGULAR) skipped.push({ path: pathOf(index), reason: 'changed', detail: 'it is no longer a regular file (a pipe, device, folder or symlink took its place since the scan); it was not read' });
       });
       for (const error of result.errors) {
         if (result.status[error.index] === UNREADABLE) skipped.push({ path: pathOf(error.index), reason: 'unreadable', detail: error.message });
