@@ -88,7 +88,8 @@ export function printFileOutcomes(outcomes: readonly FileOutcome[], json: boolea
 export function printOutcomeSummary(summary: OutcomeSummary, operationId: string): void {
   if (summary.total === 0) return;
   for (const [state, reasons] of summary.reasonsByState()) say(`  ${state.replace('_', ' ')}: ${reasons}`);
-  for (const row of summary.listed()) say(`  ${row.state.padEnd(18)} ${row.source}${why(row)}`);
+  // A file an undo left in place is where the run put it: that is the path to look at.
+  for (const row of summary.listed()) say(`  ${row.state.padEnd(18)} ${row.state === 'rollback_conflict' ? row.destination ?? row.source : row.source}${why(row)}`);
   const more = summary.total - summary.listed().length;
   say(`  ${more > 0 ? `and ${more} more; every file and why` : 'Each file and why'}: fileorg show ${operationId}`);
 }
