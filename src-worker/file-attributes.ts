@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { nativeModule } from './native-module.js';
+import { attributeCopier } from './native-module.js';
 
 /**
  * A copy keeps what makes the file the user's: its permissions, its times (atime and mtime), its owner and
@@ -27,7 +27,7 @@ const mayChangeOwner = (): boolean => process.getuid?.() === 0;
 /** Give the open file `descriptor` these attributes (and `fromDescriptor`'s extended attributes, if given). */
 export function applyAttributes(descriptor: number, attributes: FileAttributes, fromDescriptor?: number): void {
   if (fromDescriptor !== undefined) {
-    const copy = nativeModule().copyAttributes;
+    const copy = attributeCopier();
     if (copy) {
       const errno = copy(fromDescriptor, descriptor);
       if (errno !== 0) throw Object.assign(new Error(`the file's extended attributes could not be copied (errno ${errno})`), { code: 'EIO' });

@@ -43,13 +43,26 @@ function projectRoot(): string {
 
 let loaded: NativeModule | undefined;
 
-export function nativeModule(): NativeModule {
-  if (loaded) return loaded;
-  loaded = {};
-  if (process.env.FILEORG_NATIVE === 'off') return loaded;
+let built: NativeModule | undefined;
+/** The module as built, whatever FILEORG_NATIVE says; empty where it was not built. */
+function builtModule(): NativeModule {
+  if (built) return built;
   const file = path.join(projectRoot(), MODULE_FILE);
-  if (fs.existsSync(file)) loaded = createRequire(import.meta.url)(file) as NativeModule;
+  built = fs.existsSync(file) ? createRequire(import.meta.url)(file) as NativeModule : {};
+  return built;
+}
+
+export function nativeModule(): NativeModule {
+  loaded ??= process.env.FILEORG_NATIVE === 'off' ? {} : builtModule();
   return loaded;
+}
+
+/**
+ * Extended attributes have no JavaScript path to fall back to (Node has no xattr API), so their copy is not a
+ * fast path that FILEORG_NATIVE=off turns off: it uses the module wherever it was built.
+ */
+export function attributeCopier(): NativeModule['copyAttributes'] {
+  return builtModule().copyAttributes;
 }
 
 /**

@@ -8,6 +8,22 @@ import fs from 'node:fs';
  */
 const READ_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0);
 
+/**
+ * O_NOATIME (Linux): reading a file to copy, verify or hash it does not touch its atime, which a moved file
+ * keeps. Only the file's owner (or root) may ask for it; anyone else opens it the ordinary way.
+ */
+const NO_ATIME = fs.constants.O_NOATIME ?? 0;
+function openWithoutAtime(file: string): number {
+  if (NO_ATIME !== 0) {
+    try {
+      return fs.openSync(file, READ_FLAGS | NO_ATIME);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EPERM') throw error;
+    }
+  }
+  return fs.openSync(file, READ_FLAGS);
+}
+
 /** Why a file was not opened: a stable reason (see SKIP_REASONS) and the words for it. */
 export class FileRefused extends Error {
   constructor(readonly reason: 'not-a-regular-file' | 'changed-since-plan' | 'source-missing', message: string) {
@@ -31,7 +47,7 @@ export interface OpenedFile {
 export function openRegularFile(file: string, expected: ExpectedFile = {}): OpenedFile {
   let descriptor: number;
   try {
-    descriptor = fs.openSync(file, READ_FLAGS);
+    descriptor = openWithoutAtime(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new FileRefused('source-missing', `${file} is gone`);
