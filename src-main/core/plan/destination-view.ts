@@ -19,8 +19,11 @@ export function createDestinationView(platform: Platform) {
   // Paths as 53-bit hashes (see path-hash.ts). A name is checked, then usually taken: hash it once.
   const taken = new NumberSet();
   const freed = new NumberSet();
+  // Folders the plan makes: a file wanting one of their names finds it taken (a folder on disk is in its parent's listing).
+  const made = new NumberSet();
   const created: string[] = [];
   let lastPath = '';
+  let lastFolder = '';
   let lastHash = 0;
   const hashOf = (file: string): number => {
     if (file !== lastPath) { lastPath = file; lastHash = hashPath(key(file)); }
@@ -44,8 +47,7 @@ export function createDestinationView(platform: Platform) {
   return {
     exists(file: string): boolean {
       const hash = hashOf(file);
-      if (taken.has(hash)) return true;
-      if (listings.get(key(file))) return true; // a folder, on disk or made by the plan
+      if (taken.has(hash) || made.has(hash)) return true;
       if (freed.has(hash)) return false;
       return listing(path.dirname(file))?.has(key(path.basename(file))) ?? false;
     },
@@ -54,7 +56,9 @@ export function createDestinationView(platform: Platform) {
      * as a file, since rows run concurrently and the folder could be wanted before the file has left.
      */
     kind(file: string): 'file' | 'folder' | 'absent' {
-      if (listings.get(key(file))) return 'folder'; // first: most calls ask about a folder already seen
+      // Most calls ask about the folder the previous file went to; a folder never stops being one in a plan.
+      if (file === lastFolder) return 'folder';
+      if (listings.get(key(file))) { lastFolder = file; return 'folder'; }
       const hash = hashOf(file);
       if (taken.has(hash) || freed.has(hash)) return 'file';
       const parent = path.dirname(file);
@@ -79,6 +83,7 @@ export function createDestinationView(platform: Platform) {
       const parent = path.dirname(folder);
       if (parent !== folder) this.ensureFolder(parent);
       listings.set(key(folder), new Set());
+      made.add(hashPath(key(folder)));
       created.push(folder);
     },
     /** Folders the plan creates, parents before children. */
