@@ -22,7 +22,7 @@ export interface DuplicateGroup {
 
 export interface DuplicateSkip {
   path: string;
-  reason: 'unreadable' | 'changed';
+  reason: 'unreadable' | 'changed' | 'not-a-regular-file';
   detail: string;
 }
 

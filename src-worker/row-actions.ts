@@ -9,6 +9,7 @@ import { FileRefused } from './open-regular-file.js';
 import { anchorBytes, ensureRealFolder, FolderRefused } from './real-folders.js';
 import { millisecondsOf } from './stat-times.js';
 import { pauseForTest } from './test-pause.js';
+import { describeError } from '../src-shared/errors.js';
 import { failureReasonOf } from '../src-shared/skip-reasons.js';
 
 /** A journal row as the file actions need it (plain data: it crosses to worker threads). */
@@ -68,7 +69,6 @@ export type ExecuteOutcome = JournalUpdate | DestinationTaken;
 export const temporaryTag = (operationId: string, rowId: number, phase: 'execute' | 'rollback'): string =>
   `${operationId.slice(0, 8)}-${phase === 'execute' ? '' : 'r'}${rowId}`;
 
-const describeError = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 /** A failed row: the OS error's stable class as its reason, the OS's words as its error. */
 const failed = (row: ActionRow, error: unknown): JournalUpdate =>
   ({ id: row.id, state: 'failed', reason: failureReasonOf((error as NodeJS.ErrnoException | undefined)?.code), error: describeError(error) });

@@ -115,6 +115,8 @@ describe('the data folder and the quarantines are refused as roots', () => {
     const outsideReference = await refusal(() => core.duplicates.resolve([root], { ...options, resolution: 'quarantine', keep: 'oldest', reference: elsewhere }));
     expect(outsideReference).toContain(`the reference folder ${elsewhere} is outside the searched folders (${root})`);
     expect(outsideReference).toContain('give one of the searched folders or a folder inside one');
+    const outsideKept = await refusal(() => core.duplicates.resolve([root], { ...options, resolution: 'quarantine', keep: 'oldest', reference: null, keepPaths: [path.join(elsewhere, 'c.jpg')] }));
+    expect(outsideKept).toContain(`the file to keep ${path.join(elsewhere, 'c.jpg')} is outside the searched folders`);
     expect({ root: snapshotTree(root), elsewhere: snapshotTree(elsewhere), data: contentOf(dataDir) }).toEqual(before);
     expect(core.operations.history()).toEqual([]);
 

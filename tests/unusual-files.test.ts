@@ -79,7 +79,7 @@ describe.each([
     expect(result.groups.map((group) => group.files).sort()).toEqual([
       [at('large-1'), at('large-2')], [at('medium-1'), at('medium-2')], [at('small-1'), at('small-2')],
     ]);
-    const notRegular = { reason: 'changed', detail: expect.stringContaining('no longer a regular file') };
+    const notRegular = { reason: 'not-a-regular-file', detail: expect.stringContaining('no longer a regular file') };
     expect([...result.skipped].sort((a, b) => a.path.localeCompare(b.path))).toEqual([
       { path: at('large-3'), ...notRegular }, { path: at('medium-3'), ...notRegular }, { path: at('small-3'), ...notRegular },
     ]);

@@ -15,5 +15,5 @@ export const duplicateSearchResultSchema = z.object({
   files_scanned: z.number().int(),
   hashed_bytes: z.number().int(),
   cache_hits: z.number().int(),
-  skipped: z.array(z.object({ path: z.string(), reason: z.enum(['unreadable', 'changed']), detail: z.string() })),
+  skipped: z.array(z.object({ path: z.string(), reason: z.enum(['unreadable', 'changed', 'not-a-regular-file']), detail: z.string() })),
 });

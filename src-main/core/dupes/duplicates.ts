@@ -56,16 +56,24 @@ export function createDuplicates(dependencies: {
    * The reference folder's files are the ones kept, so it must be searched: one of the folders, or inside one.
    * Compared as written, the way each group's files are matched to it (choose-kept.ts).
    */
+  const insideSearched = (target: string, roots: readonly string[]): boolean => roots.some((root) => {
+    const relative = path.relative(root, target);
+    return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+  });
+  /** A file named to keep must be one the search can find: otherwise the choice would silently do nothing. */
+  const checkKeepPaths = (keepPaths: readonly string[], roots: readonly string[]): void => {
+    for (const kept of keepPaths) {
+      if (!insideSearched(kept, roots)) {
+        throw new FileOrganizerError('E_BAD_PATH', `the file to keep ${kept} is outside the searched folders (${roots.join(', ')}); give a file inside one of them, or add its folder to the folders to search`);
+      }
+    }
+  };
   const checkReference = (reference: string, roots: readonly string[]): void => {
     if (!fs.statSync(reference, { throwIfNoEntry: false })?.isDirectory()) {
       throw new FileOrganizerError('E_BAD_PATH', `the reference folder ${reference} is not a folder; give one of the searched folders or a folder inside one`);
     }
     protectedFolders.refuse(reference, 'reference');
-    const searched = roots.some((root) => {
-      const relative = path.relative(root, reference);
-      return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
-    });
-    if (!searched) {
+    if (!insideSearched(reference, roots)) {
       throw new FileOrganizerError('E_BAD_PATH', `the reference folder ${reference} is outside the searched folders (${roots.join(', ')}), so none of its files could be kept; `
         + 'give one of the searched folders or a folder inside one, or add it to the folders to search');
     }
@@ -108,6 +116,7 @@ export function createDuplicates(dependencies: {
     } = {}): Promise<DedupeResult> {
       checkFolders(roots, 'to resolve duplicates in');
       if (options.reference !== null) checkReference(options.reference, roots);
+      checkKeepPaths(options.keepPaths ?? [], roots);
       const found = await search(roots, options, hooks.onSearchProgress);
       hooks.beforeActing?.(found);
       const choice = { policy: options.keep, reference: options.reference, keepPaths: new Set(options.keepPaths ?? []) };

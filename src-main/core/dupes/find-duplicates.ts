@@ -504,7 +504,7 @@ async function hashStage(table: FileTable, groups: Groups, part: HashPart,
       result.status.forEach((state, index) => {
         if (state === CHANGED) skipped.push({ path: pathOf(index), reason: 'changed', detail: 'it changed while the search ran; search again to include it' });
         // Opened without waiting and checked on its descriptor: a pipe in a file's place is skipped, never read.
-        if (state === NOT_REGULAR) skipped.push({ path: pathOf(index), reason: 'changed', detail: 'it is no longer a regular file (a pipe, device, folder or symlink took its place since the scan); it was not read' });
+        if (state === NOT_REGULAR) skipped.push({ path: pathOf(index), reason: 'not-a-regular-file', detail: 'it is no longer a regular file (a pipe, device, folder or symlink took its place since the scan); it was not read' });
       });
       for (const error of result.errors) {
         if (result.status[error.index] === UNREADABLE) skipped.push({ path: pathOf(error.index), reason: 'unreadable', detail: error.message });
