@@ -16,6 +16,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,13 +94,67 @@ int fileorg_open_parent(char *path, size_t anchor, const char **name) {
   return folder;
 }
 
+/*
+ * The folders opened (safely, as above) by this thread's recent moves, kept open for the rest of one chunk of
+ * rows: most rows of a chunk share their source and destination folders, and a move through descriptors then
+ * costs fewer system calls than one by path did. A folder is never re-resolved by path within the chunk, so a
+ * folder swapped for a symlink meanwhile is still not followed: files go into the real folder that was checked
+ * (as if the swap came just after). The JavaScript side empties the cache when a chunk starts and ends.
+ */
+#define CACHED_FOLDERS 8
+typedef struct { char *path; size_t length; int descriptor; } cached_folder;
+static _Thread_local cached_folder folders[CACHED_FOLDERS];
+static _Thread_local int next_slot;
+
+/* `keep`: a cached descriptor the caller still holds, never the one evicted. */
+static int cached_parent(char *path, size_t anchor, const char **name, int keep) {
+  char *slash = strrchr(path, '/');
+  if (!slash || slash == path) return -1;
+  size_t length = (size_t)(slash - path);
+  for (int slot = 0; slot < CACHED_FOLDERS; slot++) {
+    if (folders[slot].path && folders[slot].length == length && memcmp(folders[slot].path, path, length) == 0) {
+      *name = slash + 1;
+      return folders[slot].descriptor;
+    }
+  }
+  int descriptor = fileorg_open_parent(path, anchor, name);
+  if (descriptor < 0) return -1;
+  char *copy = malloc(length);
+  if (!copy) { close(descriptor); return -1; }
+  memcpy(copy, path, length);
+  if (folders[next_slot].path && folders[next_slot].descriptor == keep) next_slot = (next_slot + 1) % CACHED_FOLDERS;
+  cached_folder *slot = &folders[next_slot];
+  next_slot = (next_slot + 1) % CACHED_FOLDERS;
+  if (slot->path) { close(slot->descriptor); free(slot->path); }
+  slot->path = copy;
+  slot->length = length;
+  slot->descriptor = descriptor;
+  return descriptor;
+}
+
+/* forgetFolders() -> undefined: close this thread's cached folders (a chunk of rows starts or ends). */
+napi_value ForgetFolders(napi_env env, napi_callback_info info) {
+  (void)info;
+  for (int slot = 0; slot < CACHED_FOLDERS; slot++) {
+    if (folders[slot].path) { close(folders[slot].descriptor); free(folders[slot].path); }
+    folders[slot].path = NULL;
+  }
+  next_slot = 0;
+  napi_value result;
+  napi_get_undefined(env, &result);
+  return result;
+}
+
 static int move_if_unchanged(char *from, char *to, double size, double mtime, unsigned long long dev,
-                             unsigned long long ino, size_t from_anchor, size_t to_anchor, int *error) {
+                             unsigned long long ino, size_t from_anchor, size_t to_anchor, int cache, int *error) {
   const char *from_name = NULL, *to_name = NULL;
-  int from_folder = fileorg_open_parent(from, from_anchor, &from_name);
+  int from_folder = cache ? cached_parent(from, from_anchor, &from_name, -1) : fileorg_open_parent(from, from_anchor, &from_name);
   if (from_folder < 0) return NOT_DONE;
-  int to_folder = fileorg_open_parent(to, to_anchor, &to_name);
-  if (to_folder < 0) { close(from_folder); return NOT_DONE; }
+  int to_folder = cache ? cached_parent(to, to_anchor, &to_name, from_folder) : fileorg_open_parent(to, to_anchor, &to_name);
+  if (to_folder < 0) {
+    if (!cache) close(from_folder);
+    return NOT_DONE;
+  }
   int code = NOT_DONE;
   struct stat st;
   if (fstatat(from_folder, from_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) goto done;
@@ -111,31 +166,33 @@ static int move_if_unchanged(char *from, char *to, double size, double mtime, un
   /* The source cannot go (a read-only folder): take the new name back so the file is not doubled. */
   code = unlinkat(to_folder, to_name, 0) == 0 ? NOT_DONE : DOUBLED;
 done:
-  close(from_folder);
-  close(to_folder);
+  if (!cache) { close(from_folder); close(to_folder); }
   return code;
 }
 
 /*
- * moveIfUnchanged(from, to, size, mtimeMs, dev, ino, fromAnchor, toAnchor) -> 0 moved, 1 taken, 2 not done
- * (nothing changed), 3 doubled. An anchor is the length in UTF-8 bytes of the root each path lies below.
+ * moveIfUnchanged(from, to, size, mtimeMs, dev, ino, fromAnchor, toAnchor, cacheFolders) -> 0 moved, 1 taken,
+ * 2 not done (nothing changed), 3 doubled. An anchor is the length in UTF-8 bytes of the root each path lies
+ * below. cacheFolders: keep the folders open for the next moves (until forgetFolders()).
  */
 napi_value MoveIfUnchanged(napi_env env, napi_callback_info info) {
-  size_t argc = 8;
-  napi_value argv[8], result = NULL;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 8) {
-    napi_throw_type_error(env, NULL, "moveIfUnchanged(from, to, size, mtimeMs, dev, ino, fromAnchor, toAnchor)");
+  size_t argc = 9;
+  napi_value argv[9], result = NULL;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 9) {
+    napi_throw_type_error(env, NULL, "moveIfUnchanged(from, to, size, mtimeMs, dev, ino, fromAnchor, toAnchor, cacheFolders)");
     return NULL;
   }
   path_arg from, to;
   double size = 0, mtime = 0, from_anchor = 0, to_anchor = 0;
   unsigned long long dev = 0, ino = 0;
   int code = NOT_DONE, error = 0;
+  bool cache = false;
   int from_ok = read_path(env, argv[0], &from), to_ok = read_path(env, argv[1], &to);
   if (from_ok && to_ok && napi_get_value_double(env, argv[2], &size) == napi_ok
       && napi_get_value_double(env, argv[3], &mtime) == napi_ok && read_u64(env, argv[4], &dev) && read_u64(env, argv[5], &ino)
-      && napi_get_value_double(env, argv[6], &from_anchor) == napi_ok && napi_get_value_double(env, argv[7], &to_anchor) == napi_ok) {
-    code = move_if_unchanged(from.text, to.text, size, mtime, dev, ino, (size_t)from_anchor, (size_t)to_anchor, &error);
+      && napi_get_value_double(env, argv[6], &from_anchor) == napi_ok && napi_get_value_double(env, argv[7], &to_anchor) == napi_ok
+      && napi_get_value_bool(env, argv[8], &cache) == napi_ok) {
+    code = move_if_unchanged(from.text, to.text, size, mtime, dev, ino, (size_t)from_anchor, (size_t)to_anchor, cache, &error);
   }
   free_path(&from);
   free_path(&to);

@@ -16,5 +16,6 @@ NAPI_MODULE_INIT() {
   export_function(env, exports, "statFiles", StatFiles);
   export_function(env, exports, "releaseMemory", ReleaseMemory);
   export_function(env, exports, "copyAttributes", CopyAttributes);
+  export_function(env, exports, "forgetFolders", ForgetFolders);
   return exports;
 }

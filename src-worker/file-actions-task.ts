@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { readJournalRows } from './journal-reader.js';
 import { ensureRealFolder } from './real-folders.js';
-import { createRowContext, type ExecuteOutcome, executeRow, isPlainSuccess, type JournalUpdate, rollbackRow, type ActionRow } from './row-actions.js';
+import { nativeModule } from './native-module.js';
+import { createRowContext, type ExecuteOutcome, executeRow, isPlainSuccess, type JournalUpdate, rollbackRow, type RowContext, type ActionRow } from './row-actions.js';
 
 /** A slice of one page of the journal: the thread reads these rows itself and carries them out. */
 export interface JournalChunkTask {
@@ -40,7 +41,19 @@ export type FileActionsTask =
 export default function runFileActions(task: FileActionsTask): ChunkResult | string[] {
   if ('folders' in task) return folderActions(task.phase, task.folders, task.anchors);
   const { phase, operationId } = task;
-  const context = createRowContext(task.anchors);
+  const context = createRowContext(task.anchors, { cacheFolders: true });
+  // The native moves keep the folders of a chunk open: never longer (a folder moved meanwhile is checked anew).
+  const forgetFolders = nativeModule().forgetFolders;
+  forgetFolders?.();
+  try {
+    return runChunk(task, context);
+  } finally {
+    forgetFolders?.();
+  }
+}
+
+function runChunk(task: JournalChunkTask, context: RowContext): ChunkResult {
+  const { phase, operationId } = task;
   const rows = readJournalRows(task.databaseFile, operationId, task.lowId, task.highId, task.states, phase === 'rollback');
   const result: ChunkResult = { rows: rows.length, bytes: 0, exceptions: [], vacated: [], marks: [] };
   const vacated = new Set<string>();

@@ -9,7 +9,9 @@ import { fileURLToPath } from 'node:url';
  * Windows) or FILEORG_NATIVE=off; its functions are loaded once per thread.
  */
 export interface NativeModule {
-  moveIfUnchanged?: (from: string, to: string, size: number, mtimeMs: number, dev: string, ino: string, fromAnchorBytes: number, toAnchorBytes: number) => number;
+  moveIfUnchanged?: (from: string, to: string, size: number, mtimeMs: number, dev: string, ino: string, fromAnchorBytes: number, toAnchorBytes: number, cacheFolders: boolean) => number;
+  /** close the folders the moves of this thread keep open (a chunk of rows starts or ends) */
+  forgetFolders?: () => void;
   /** copy every extended attribute of one open file to another: 0 or errno */
   copyAttributes?: (fromDescriptor: number, toDescriptor: number) => number;
   /**

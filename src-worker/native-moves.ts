@@ -21,14 +21,15 @@ export function nativeMovesAvailable(): boolean {
 /**
  * Move `from` to `to` if `from` is still exactly `expected` (a regular file), never replacing a file at `to`
  * and never through a symlink: each side's folders are opened one by one below its anchor (the UTF-8 length
- * of the root it lies under; 0 when unknown, then only the folder itself is opened as named).
+ * of the root it lies under; 0 when unknown, then only the folder itself is opened as named). With
+ * `cacheFolders` the folders stay open for the next moves of this thread, until forgetFolders() (a chunk's end).
  * Throws only when the source could not be removed after linking and the new name could not be taken back:
  * the file then has both names, as the JavaScript path would leave it.
  */
-export function fastMove(from: string, to: string, expected: FileIdentity, fromAnchorBytes: number, toAnchorBytes: number): FastMoveOutcome {
+export function fastMove(from: string, to: string, expected: FileIdentity, fromAnchorBytes: number, toAnchorBytes: number, cacheFolders: boolean): FastMoveOutcome {
   const move = nativeModule().moveIfUnchanged;
   if (!move) return 'not-done';
-  const code = move(from, to, expected.size, expected.mtimeMs, expected.dev, expected.ino, fromAnchorBytes, toAnchorBytes);
+  const code = move(from, to, expected.size, expected.mtimeMs, expected.dev, expected.ino, fromAnchorBytes, toAnchorBytes, cacheFolders);
   if (code === 0) return 'moved';
   if (code === 1) return 'taken';
   if (code === 2) return 'not-done';

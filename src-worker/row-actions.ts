@@ -6,7 +6,7 @@ import { ChangedDuringMove, hashFile, transferFile } from './file-transfer.js';
 import { executeHardlink, rollbackHardlink } from './hardlink-actions.js';
 import { fastMove } from './native-moves.js';
 import { FileRefused } from './open-regular-file.js';
-import { anchorBytes, ensureRealFolder, FolderRefused } from './real-folders.js';
+import { anchorBytes, anchorOf, ensureRealFolder, FolderRefused } from './real-folders.js';
 import { millisecondsOf } from './stat-times.js';
 import { pauseForTest } from './test-pause.js';
 import { describeError } from '../src-shared/errors.js';
@@ -77,9 +77,14 @@ const failed = (row: ActionRow, error: unknown): JournalUpdate =>
  * What a thread's row actions share for one run: the roots its paths lie below (every folder under them must
  * be a real folder when used), and the device of a folder, created (one checked component at a time) if needed.
  */
-export function createRowContext(anchors: readonly string[] = []) {
+export function createRowContext(anchors: readonly string[] = [], options: { cacheFolders?: boolean } = {}) {
+  const anchorLengths = new Map<string | undefined, number>(anchors.map((anchor) => [anchor, anchorBytes([anchor], anchor)]));
   return {
     anchors,
+    /** the native moves may keep folders open (a worker thread's chunk, which forgets them when it ends) */
+    cacheFolders: options.cacheFolders ?? false,
+    /** the UTF-8 length of the anchor `target` lies below (0: none), for the native move */
+    anchorBytesOf: (target: string): number => anchorLengths.get(anchorOf(anchors, target)) ?? 0,
     deviceOf(folder: string): string {
       ensureRealFolder(anchors, folder, true);
       return String(fs.statSync(folder, { bigint: true }).dev);
@@ -135,7 +140,7 @@ export function executeRow(row: ActionRow, operationId: string, destination: str
     }
     if (row.action !== 'copy') {
       // The plain case in one native call; it answers not-done (having changed nothing) for anything else.
-      const fast = fastMove(row.source, destination, row, anchorBytes(context.anchors, row.source), anchorBytes(context.anchors, destination));
+      const fast = fastMove(row.source, destination, row, context.anchorBytesOf(row.source), context.anchorBytesOf(destination), context.cacheFolders);
       if (fast === 'moved') return { id: row.id, state: 'done', destination, destinationDev: row.dev, destinationIno: row.ino, contentHash: null };
       if (fast === 'taken') return { id: row.id, state: 'destination-taken' };
     }
@@ -182,7 +187,7 @@ export function rollbackRow(row: ActionRow, operationId: string, context: RowCon
     if (row.action !== 'copy' && !row.contentHash) {
       // The plain case in one native call: still the same inode, size and time where the run put it.
       const expected = { size: row.size, mtimeMs: row.mtimeMs, dev: row.destinationDev ?? row.dev, ino: row.destinationIno ?? row.ino };
-      const fast = fastMove(destination, row.source, expected, anchorBytes(context.anchors, destination), anchorBytes(context.anchors, row.source));
+      const fast = fastMove(destination, row.source, expected, context.anchorBytesOf(destination), context.anchorBytesOf(row.source), context.cacheFolders);
       if (fast === 'moved') return { id: row.id, state: 'rolled_back' };
       if (fast === 'taken') return originalPlaceTaken(row, destination);
     }
