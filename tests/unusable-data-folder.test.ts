@@ -6,6 +6,7 @@ import { httpStatusOf, toApiError } from '../src-shared/api-errors.js';
 import { describeError, FileOrganizerError } from '../src-shared/errors.js';
 import { dataFolderError } from '../src-main/core/db/data-folder-error.js';
 import { startApi } from './helpers/api.js';
+import { openTestCore, organizeRequest } from './helpers/core.js';
 import { runCli, runsAsRoot } from './helpers/cli.js';
 import { fillDisk, mountSmallDisk } from './helpers/small-disk.js';
 import { snapshotTree, tempDir, writeTree } from './helpers/temp-tree.js';
@@ -108,6 +109,31 @@ describe('a data folder on a full disk', () => {
     } finally {
       fs.rmSync(filler);
     }
+  });
+});
+
+describe('a run whose journal cannot be written', () => {
+  it.skipIf(disk.dir === undefined)(`${noMount}is settled from the disk once the data folder has room again: undo then puts every file back`, async () => {
+    const dataDir = path.join(disk.dir as string, 'mid-run');
+    const core = openTestCore(dataDir, { pageSize: 1 });
+    const root = tempDir('fileorg-src-');
+    writeTree(root, Object.fromEntries(Array.from({ length: 40 }, (_, index) => [`file-${index}.txt`, `content ${index}`])));
+    const before = snapshotTree(root);
+    let filler: string | undefined;
+    let operationId = '';
+    // Files are moving, a page at a time; then the disk fills, so the next page written back fails.
+    const run = core.operations.organize(organizeRequest([root]), { dryRun: false }, {
+      onStarted: (id) => { operationId = id; },
+      onProgress: (progress) => {
+        if (progress.stage === 'execute' && progress.files_done > 0 && filler === undefined) filler = fillDisk(disk.dir as string);
+      },
+    });
+    await expect(run).rejects.toMatchObject({ code: 'SQLITE_FULL' }); // the CLI and the API name it as the data folder's
+    fs.rmSync(filler as string);
+    // Not left `running` for as long as this process lives: undo settles it (as recovery would), then undoes it.
+    const undo = await core.operations.undo(operationId);
+    expect(undo).toMatchObject({ status: 'rolled_back', rollback_conflicts: 0 });
+    expect(snapshotTree(root)).toEqual(before);
   });
 });
 

@@ -95,11 +95,33 @@ export function createOperations(dependencies: OperationsDependencies) {
     progressEveryMs: dependencies.progressEveryMs ?? 100,
   };
 
+  /** Operations this process is working on now; any other it owns that says `running` was left by a failure. */
+  const working = new Set<string>();
+
+  /**
+   * Settle an operation this process owns but no longer works on (its run failed: the journal could not be
+   * written, the disk is full) as recovery would: from the disk, to `interrupted`. Best effort: when the data
+   * folder still cannot be written, it is settled the next time resume or undo asks, or the next process opens it.
+   */
+  const settleAbandoned = (operationId: string): void => {
+    const operation = store.get(operationId);
+    if (!operation || working.has(operationId) || !['planned', 'running', 'rolling_back'].includes(operation.status)) return;
+    if (operation.ownerPid !== process.pid || operation.ownerHost !== os.hostname()) return;
+    try { reconcileOperation(context, operation); } catch { /* still unwritable: left for later */ }
+  };
+
   /** Keep the lease fresh while this process works on an operation. */
   const holdLease = async <T>(operationId: string, work: () => Promise<T>): Promise<T> => {
     const timer = setInterval(() => store.heartbeat(operationId), HEARTBEAT_MS);
     timer.unref();
-    try { return await work(); } finally { clearInterval(timer); }
+    working.add(operationId);
+    try {
+      return await work();
+    } finally {
+      clearInterval(timer);
+      working.delete(operationId);
+      settleAbandoned(operationId);
+    }
   };
 
   /** Settle the status from the counters the pages kept, and give up the lease. */
@@ -229,6 +251,7 @@ export function createOperations(dependencies: OperationsDependencies) {
 
     /** Finish an interrupted operation: the rest of its run, or the rest of its undo. */
     async resume(idOrPrefix: string, hooks: RunHooks = {}, scope: Scope = LOCAL_SCOPE): Promise<OperationResult> {
+      settleAbandoned(store.resolve(idOrPrefix, scope.owner, !scope.exact).id);
       const operation = store.resolve(idOrPrefix, scope.owner, !scope.exact);
       guardNotBusy(operation);
       if (operation.dryRun) throw new FileOrganizerError('E_INVALID_STATE', `operation ${operation.id} was a dry run (a preview); run organize without --dry-run`);
@@ -245,6 +268,7 @@ export function createOperations(dependencies: OperationsDependencies) {
 
     /** Roll an operation back, newest file first. Safe to run again after an interruption or a conflict. */
     async undo(idOrPrefix: string, hooks: RunHooks = {}, scope: Scope = LOCAL_SCOPE): Promise<OperationResult & { rolled_back: number; rollback_conflicts: number }> {
+      settleAbandoned(store.resolve(idOrPrefix, scope.owner, !scope.exact).id);
       const operation = store.resolve(idOrPrefix, scope.owner, !scope.exact);
       guardNotBusy(operation);
       if (operation.dryRun) throw new FileOrganizerError('E_INVALID_STATE', `operation ${operation.id} was a dry run: nothing was moved, so there is nothing to undo`);

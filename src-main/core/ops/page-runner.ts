@@ -58,17 +58,27 @@ export async function runPages(context: EngineContext, operationId: string, phas
   };
 
   const inFlight = Array.from({ length: PAGES_IN_FLIGHT }, startPage).filter((page) => page !== undefined);
-  while (inFlight.length > 0) {
-    const page = inFlight.shift() as NonNullable<ReturnType<typeof startPage>>;
-    finishPage({ firstId: page.firstId, lastId: page.lastId, chunks: await page.chunks });
-    if (signal?.aborted) {
-      // Stop after the pages already started: write them back, start nothing more.
-      for (const rest of inFlight) finishPage({ firstId: rest.firstId, lastId: rest.lastId, chunks: await rest.chunks });
-      return { stopped: true };
+  try {
+    while (inFlight.length > 0) {
+      const page = inFlight.shift() as NonNullable<ReturnType<typeof startPage>>;
+      finishPage({ firstId: page.firstId, lastId: page.lastId, chunks: await page.chunks });
+      if (signal?.aborted) {
+        // Stop after the pages already started: write them back, start nothing more.
+        while (inFlight.length > 0) {
+          const rest = inFlight.shift() as NonNullable<ReturnType<typeof startPage>>;
+          finishPage({ firstId: rest.firstId, lastId: rest.lastId, chunks: await rest.chunks });
+        }
+        return { stopped: true };
+      }
+      const next = startPage();
+      if (next) inFlight.push(next);
+      await yieldToEventLoop();
     }
-    const next = startPage();
-    if (next) inFlight.push(next);
-    await yieldToEventLoop();
+  } catch (error) {
+    // A page could not be written back (the data folder's disk is full...): the pages still running end
+    // first, so that whoever settles the operation from the disk sees every file action finished.
+    await Promise.allSettled(inFlight.map((page) => page.chunks));
+    throw error;
   }
   return { stopped: false };
 }
