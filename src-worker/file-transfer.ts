@@ -166,9 +166,9 @@ export function transferFile(from: string, to: string, options: {
     pauseForTest('after-copy', from);
     const ours = fs.lstatSync(temporary, { bigint: true }).ino;
     ensureRealFolder(options.anchors, path.dirname(to), true);
+    // The temp name stays until the source is gone: after a crash, recovery knows the placed copy by it.
     const result = linkNoClobber(temporary, to, true);
     if (result === 'taken') return { placed: false };
-    if (result === 'linked') fs.unlinkSync(temporary);
     fsyncFolder(path.dirname(to));
     const identity = identityFromStats(to, fs.lstatSync(to));
     pauseForTest('before-unlink', from);

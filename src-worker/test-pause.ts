@@ -4,7 +4,7 @@ import path from 'node:path';
 /**
  * FOR TESTS ONLY. Makes the races of issue 14 reproducible without timing: with FILEORG_TEST_PAUSE=STEP[,STEP]
  * and FILEORG_TEST_PAUSE_DIR=DIR, the first file action of a process to reach STEP writes DIR/STEP.paused
- * (holding the file's path) and waits until DIR/STEP.resume exists; the test changes the file in between.
+ * (holding the file's path and the process id, a line each) and waits until DIR/STEP.resume exists; the test changes the file in between.
  * Each step pauses once per process. Unset (always, outside tests), this costs one environment lookup.
  */
 export type PauseStep =
@@ -20,7 +20,8 @@ const sleeper = new Int32Array(new SharedArrayBuffer(4));
 export function pauseForTest(step: PauseStep, file: string): void {
   if (steps.size === 0 || !folder || !steps.has(step)) return;
   try {
-    fs.writeFileSync(path.join(folder, `${step}.paused`), file, { flag: 'wx' }); // only the first to get here pauses
+    // Only the first to get here pauses. The pid lets a test kill the process right there (a crash at that step).
+    fs.writeFileSync(path.join(folder, `${step}.paused`), `${file}\n${process.pid}\n`, { flag: 'wx' });
   } catch {
     return;
   }

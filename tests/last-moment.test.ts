@@ -209,3 +209,34 @@ describe('undo after a later cross-device run was undone', () => {
     expect(snapshotTree(root)).toEqual(before);
   });
 });
+
+describe('a crash at the last moment', () => {
+  it('killed between placing a cross-device copy and the last check, with the source grown: recovery removes the copy, resume skips the file', async () => {
+    const root = tempDir();
+    const destination = tempDir('fileorg-dest-', OTHER_DEVICE);
+    const dataDir = tempDir('fileorg-data-');
+    writeTree(root, { 'draft.txt': 'first words ' });
+    const pause = pauseAt('before-unlink');
+    const running = cli(dataDir, ['organize', root, '--dest', destination], pause.env);
+    const { file, pid } = await pause.pausedIn();
+    fs.appendFileSync(file, 'and the words written during the copy');
+    const grown = sha(file);
+    process.kill(pid, 'SIGKILL');
+    expect((await running).signal).toBe('SIGKILL');
+    // The crash left the copy in place and under its temp name (the row's own), the grown source beside it.
+    const left = listFiles(destination);
+    expect(left).toHaveLength(2);
+    expect(left).toContain('Documents/draft.txt');
+    expect(left.find((name) => name !== 'Documents/draft.txt')).toMatch(/^Documents\/\.fileorg-.*\.tmp$/);
+
+    const history = await cli(dataDir, ['history']); // any command settles what the crash left
+    const operationId = history.lines[0]?.operation_id as string;
+    expect(history.lines[0]).toMatchObject({ status: 'interrupted' });
+    expect(listFiles(destination)).toEqual([]); // the copy that did not prove to be the file is gone, and its temp name
+    expect(sha(file)).toBe(grown);
+    const resume = await cli(dataDir, ['resume', operationId]);
+    expect(last(resume.lines)).toMatchObject({ status: 'completed', moved: 0, skipped: 1 });
+    expect(sha(file)).toBe(grown);
+    expect(listFiles(destination)).toEqual([]);
+  });
+});

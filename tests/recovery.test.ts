@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -22,6 +23,9 @@ describe('recovery of an operation whose owner died', () => {
       onPlanned: (_plan, id) => { operationId = id; throw new Error('simulated crash after the plan was journaled'); },
     })).rejects.toThrow('simulated crash');
     const tempRow = crashed.operations.show(operationId).files.find((row) => row.source.endsWith('temp.jpg'));
+    // A thrown hook is a failed run, which its own process settles; a crash leaves it `running`, its owner gone.
+    const gone = spawnSync(process.execPath, ['-e', '']).pid;
+    crashed.database.sqlite.prepare("UPDATE operations SET status = 'running', owner_pid = ?, heartbeat_at = ? WHERE id = ?").run(gone, Date.now(), operationId);
     await crashed.close();
 
     // The disk as a crash would leave it, one state per file.

@@ -14,11 +14,15 @@ export function pauseAt(...steps: PauseStep[]) {
     env: { FILEORG_TEST_PAUSE: steps.join(','), FILEORG_TEST_PAUSE_DIR: folder },
     /** the path of the file the engine paused on, once it has */
     async paused(step: PauseStep = steps[0] as PauseStep): Promise<string> {
+      return (await this.pausedIn(step)).file;
+    },
+    /** the file the engine paused on and the pid of the process that paused (to kill it there) */
+    async pausedIn(step: PauseStep = steps[0] as PauseStep): Promise<{ file: string; pid: number }> {
       const marker = path.join(folder, `${step}.paused`);
       for (let waited = 0; waited < 60_000; waited += 10) {
         if (fs.existsSync(marker)) {
-          const text = fs.readFileSync(marker, 'utf8');
-          if (text) return text;
+          const [file, pid] = fs.readFileSync(marker, 'utf8').split('\n');
+          if (file && pid) return { file, pid: Number(pid) };
         }
         await new Promise((resolve) => setTimeout(resolve, 10));
       }

@@ -34,13 +34,20 @@ function settleExecuteRow(operation: Operation, row: JournalRow): JournalUpdate 
   const placed = readIdentity(destination);
   const done = (identity: FileIdentity, contentHash: string | null): JournalUpdate =>
     ({ id: row.id, state: 'done', destinationDev: identity.dev, destinationIno: identity.ino, contentHash });
+  // A copy still under its temp name too was placed by this row and not yet settled by its last check: when
+  // it does not prove to be the source (changed during the copy), it is removed, never left as a double.
+  const ourCopy = placed !== undefined && temporary !== undefined && sameFile(placed, temporary);
+  const notYet = (): JournalUpdate => {
+    if (ourCopy) fs.unlinkSync(destination);
+    return { id: row.id, state: 'planned' };
+  };
   if (!placed) {
     if (source) return temporary ? { id: row.id, state: 'planned' } : undefined;
     return { id: row.id, state: 'failed', reason: 'source-missing', error: `${row.source} disappeared and was not moved by FileOrganizer` };
   }
   if (row.action === 'copy') {
     if (source && placed.size === source.size && hashFile(destination) === hashFile(row.source)) return done(placed, hashFile(destination));
-    return { id: row.id, state: 'planned' };
+    return notYet();
   }
   if (!source) {
     // The source is gone and the destination holds this file: the last step (unlink) had happened.
@@ -49,7 +56,7 @@ function settleExecuteRow(operation: Operation, row: JournalRow): JournalUpdate 
     }
     return { id: row.id, state: 'failed', reason: 'source-missing', error: `${row.source} disappeared and was not moved by FileOrganizer` };
   }
-  if (!sameIdentity(source, row)) return { id: row.id, state: 'planned' }; // changed by someone: the run will skip it
+  if (!sameIdentity(source, row)) return notYet(); // changed by someone: the run will skip it
   if (sameFile(placed, source)) {
     fs.unlinkSync(row.source); // crashed between link and unlink: two names of one file
     return done(placed, null);
@@ -61,7 +68,7 @@ function settleExecuteRow(operation: Operation, row: JournalRow): JournalUpdate 
       return done(placed, contentHash);
     }
   }
-  return { id: row.id, state: 'planned' };
+  return notYet();
 }
 
 /** What a `done` row of an interrupted rollback actually reached. undefined: untouched, still to roll back. */
@@ -71,6 +78,7 @@ function settleRollbackRow(operation: Operation, row: JournalRow): JournalUpdate
   const temporary = clearTemporary(row.source, temporaryTag(operation.id, row.id, 'rollback'));
   const placed = readIdentity(destination);
   const back = readIdentity(row.source);
+  const ourCopyBack = back !== undefined && temporary !== undefined && sameFile(back, temporary);
   if (row.action === 'copy') return placed ? (temporary ? { id: row.id, state: 'done' } : undefined) : { id: row.id, state: 'rolled_back' };
   if (!placed) return back ? { id: row.id, state: 'rolled_back' } : undefined;
   if (!back) return temporary ? { id: row.id, state: 'done' } : undefined;
@@ -82,6 +90,7 @@ function settleRollbackRow(operation: Operation, row: JournalRow): JournalUpdate
     fs.unlinkSync(destination);
     return { id: row.id, state: 'rolled_back' };
   }
+  if (ourCopyBack) fs.unlinkSync(row.source); // copied back but not proven: the undo will check the file again
   return undefined;
 }
 
