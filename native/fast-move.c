@@ -68,17 +68,25 @@ static int read_u64(napi_env env, napi_value value, unsigned long long *out) {
  * itself is opened as given); -1 when any component is missing, a symlink or not a folder. `name` is set
  * to the last component. `path` is modified while walking and restored.
  */
-int fileorg_open_parent(char *path, size_t anchor, const char **name) {
+static int open_parent(char *path, size_t anchor, const char **name) {
   char *slash = strrchr(path, '/');
   if (!slash || slash == path) return -1;
   *name = slash + 1;
   size_t length = (size_t)(slash - path);
-  if (anchor == 0 || anchor > length || (anchor < length && path[anchor] != '/')) anchor = length;
-  char saved = path[anchor];
-  path[anchor] = '\0';
-  int folder = open(anchor == 0 ? "/" : path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  path[anchor] = saved;
-  size_t at = anchor;
+  /* No anchor, or one that is not a whole leading part of the path: not done here (JavaScript decides). */
+  if (anchor == 0 || anchor > length || (anchor < length && path[anchor] != '/' && !(anchor == 1 && path[0] == '/'))) return -1;
+  int folder;
+  size_t at;
+  if (anchor == 1) { /* the root folder itself */
+    folder = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    at = 0;
+  } else {
+    char saved = path[anchor];
+    path[anchor] = '\0';
+    folder = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    path[anchor] = saved;
+    at = anchor;
+  }
   while (folder >= 0 && at < length) {
     size_t start = at + 1, end = start;
     while (end < length && path[end] != '/') end++;
@@ -97,9 +105,11 @@ int fileorg_open_parent(char *path, size_t anchor, const char **name) {
 /*
  * The folders opened (safely, as above) by this thread's recent moves, kept open for the rest of one chunk of
  * rows: most rows of a chunk share their source and destination folders, and a move through descriptors then
- * costs fewer system calls than one by path did. A folder is never re-resolved by path within the chunk, so a
- * folder swapped for a symlink meanwhile is still not followed: files go into the real folder that was checked
- * (as if the swap came just after). The JavaScript side empties the cache when a chunk starts and ends.
+ * costs fewer system calls than one by path did. Each use checks that the path still names the folder held
+ * (lstat against fstat): a folder renamed away is opened anew from its anchor, so files land where the journal
+ * says. A symlink is never followed by the link or unlink themselves: they are made relative to the folder
+ * held, which was opened component by component. The JavaScript side empties the cache when a chunk starts
+ * and ends.
  */
 #define CACHED_FOLDERS 8
 typedef struct { char *path; size_t length; int descriptor; } cached_folder;
@@ -113,11 +123,25 @@ static int cached_parent(char *path, size_t anchor, const char **name, int keep)
   size_t length = (size_t)(slash - path);
   for (int slot = 0; slot < CACHED_FOLDERS; slot++) {
     if (folders[slot].path && folders[slot].length == length && memcmp(folders[slot].path, path, length) == 0) {
-      *name = slash + 1;
-      return folders[slot].descriptor;
+      /* Still the folder at that path? (One renamed away meanwhile would take the file where the journal does
+         not say.) Otherwise it is opened again, checked, from its anchor. */
+      struct stat held, named;
+      *slash = '\0';
+      int same = fstat(folders[slot].descriptor, &held) == 0 && lstat(path, &named) == 0 && S_ISDIR(named.st_mode)
+                 && held.st_dev == named.st_dev && held.st_ino == named.st_ino;
+      *slash = '/';
+      if (same) {
+        *name = slash + 1;
+        return folders[slot].descriptor;
+      }
+      if (folders[slot].descriptor == keep) return -1;
+      close(folders[slot].descriptor);
+      free(folders[slot].path);
+      folders[slot].path = NULL;
+      break;
     }
   }
-  int descriptor = fileorg_open_parent(path, anchor, name);
+  int descriptor = open_parent(path, anchor, name);
   if (descriptor < 0) return -1;
   char *copy = malloc(length);
   if (!copy) { close(descriptor); return -1; }
@@ -148,9 +172,9 @@ napi_value ForgetFolders(napi_env env, napi_callback_info info) {
 static int move_if_unchanged(char *from, char *to, double size, double mtime, unsigned long long dev,
                              unsigned long long ino, size_t from_anchor, size_t to_anchor, int cache, int *error) {
   const char *from_name = NULL, *to_name = NULL;
-  int from_folder = cache ? cached_parent(from, from_anchor, &from_name, -1) : fileorg_open_parent(from, from_anchor, &from_name);
+  int from_folder = cache ? cached_parent(from, from_anchor, &from_name, -1) : open_parent(from, from_anchor, &from_name);
   if (from_folder < 0) return NOT_DONE;
-  int to_folder = cache ? cached_parent(to, to_anchor, &to_name, from_folder) : fileorg_open_parent(to, to_anchor, &to_name);
+  int to_folder = cache ? cached_parent(to, to_anchor, &to_name, from_folder) : open_parent(to, to_anchor, &to_name);
   if (to_folder < 0) {
     if (!cache) close(from_folder);
     return NOT_DONE;

@@ -16,7 +16,5 @@ napi_value ReleaseMemory(napi_env env, napi_callback_info info);
 napi_value CopyAttributes(napi_env env, napi_callback_info info);
 napi_value ForgetFolders(napi_env env, napi_callback_info info);
 
-/* The folder of `path`, opened one component at a time below `anchor` bytes without following symlinks. */
-int fileorg_open_parent(char *path, size_t anchor, const char **name);
 
 #endif

@@ -32,6 +32,7 @@ export const ROLLBACK_CONFLICT_REASONS = [
   'content-changed',        // what would be given back no longer holds the original content (its digest differs)
   'missing',                // the moved file is no longer where the run put it
   'original-place-taken',   // another file now sits at the old path
+  'original-changed',       // undoing a copy: its original is gone or changed, so the copy (maybe the last one) stays
   'symlink-in-path',        // a folder on the way back is a symlink: it is never followed
   'quarantine-emptied',     // the file was sent to the OS trash when the quarantine was emptied
   'error',                  // the OS refused (permissions, disk full): the message says which

@@ -16,6 +16,7 @@ interface NativeHasher {
   reset(): void;
   update(input: Uint8Array): NativeHasher;
   digestBuffer(): Buffer;
+  digest(format: 'hex'): string;
 }
 interface NativeModule { Blake3Hasher: new () => NativeHasher; blake3(input: Uint8Array): Buffer }
 
@@ -24,21 +25,26 @@ interface NativeModule { Blake3Hasher: new () => NativeHasher; blake3(input: Uin
  * the portable WASM of hash-wasm, which takes over wherever the native binary cannot load (a platform without a
  * prebuilt package). FILEORG_BLAKE3=wasm forces the fallback (tests compare both).
  */
+let loaded: NativeModule | null | undefined;
+/** The native BLAKE3 of @napi-rs/blake-hash, loaded once; null where it cannot load (no binary for the platform). */
+export function nativeBlake3(): NativeModule | null {
+  if (loaded === undefined) {
+    try { loaded = createRequire(import.meta.url)('@napi-rs/blake-hash') as NativeModule; } catch { loaded = null; }
+  }
+  return loaded;
+}
+
 export async function createBlake3(): Promise<Blake3> {
-  if (process.env.FILEORG_BLAKE3 !== 'wasm') {
-    try {
-      const native = createRequire(import.meta.url)('@napi-rs/blake-hash') as NativeModule;
-      const hasher = new native.Blake3Hasher();
-      return {
-        backend: 'native',
-        reset: () => hasher.reset(),
-        update: (data) => { hasher.update(data); },
-        digest: () => hasher.digestBuffer(),
-        hashOf: (data) => native.blake3(data),
-      };
-    } catch {
-      // no binary for this platform: the WASM build below
-    }
+  const native = process.env.FILEORG_BLAKE3 === 'wasm' ? null : nativeBlake3();
+  if (native) {
+    const hasher = new native.Blake3Hasher();
+    return {
+      backend: 'native',
+      reset: () => hasher.reset(),
+      update: (data) => { hasher.update(data); },
+      digest: () => hasher.digestBuffer(),
+      hashOf: (data) => native.blake3(data),
+    };
   }
   const { createBLAKE3 } = await import('hash-wasm'); // loaded only where it is needed
   const hasher = await createBLAKE3();

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { readJournalRows } from './journal-reader.js';
 import { ensureRealFolder } from './real-folders.js';
+import { forgetProvenKeptFiles } from './kept-file.js';
 import { nativeModule } from './native-module.js';
 import { createRowContext, type ExecuteOutcome, executeRow, isPlainSuccess, type JournalUpdate, rollbackRow, type RowContext, type ActionRow } from './row-actions.js';
 
@@ -45,6 +46,7 @@ export default function runFileActions(task: FileActionsTask): ChunkResult | str
   // The native moves keep the folders of a chunk open: never longer (a folder moved meanwhile is checked anew).
   const forgetFolders = nativeModule().forgetFolders;
   forgetFolders?.();
+  forgetProvenKeptFiles();
   try {
     return runChunk(task, context);
   } finally {

@@ -1,11 +1,10 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { applyAttributes, attributesOf } from './file-attributes.js';
+import { applyAttributes, attributesOf, type FileAttributes } from './file-attributes.js';
 import { identityFromStats, type FileIdentity } from './file-identity.js';
 import { openRegularFile } from './open-regular-file.js';
 import { ensureRealFolder } from './real-folders.js';
-import { millisecondsOf } from './stat-times.js';
 import { pauseForTest } from './test-pause.js';
 
 const CHUNK = 1024 * 1024;
@@ -63,7 +62,7 @@ export function hashFile(file: string): string {
 
 function fsyncFolder(folder: string): void {
   if (process.platform === 'win32') return; // folders cannot be opened for fsync on Windows
-  const descriptor = fs.openSync(folder, 'r');
+  const descriptor = fs.openSync(folder, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY | fs.constants.O_NOFOLLOW);
   try { fs.fsyncSync(descriptor); } finally { fs.closeSync(descriptor); }
 }
 
@@ -82,17 +81,15 @@ const unchangedSince = (start: CopyStart, stats: fs.BigIntStats | undefined): bo
 
 /**
  * Copy into a fresh temp file (exclusive create, private until it is whole), hashing as it goes; give it the
- * source's permissions, owner, times and extended attributes; fsync.
+ * source's permissions, owner, times and extended attributes (or `attributes`, where undo gives a name its
+ * own back); fsync. Answers the content's hash, the source as it was when the copy began, and the copy's inode.
  */
-export function copyToTemporary(from: string, temporary: string, expected: FileIdentity): { hash: string; start: CopyStart } {
+export function copyToTemporary(from: string, temporary: string, expected: FileIdentity, attributes?: FileAttributes): { hash: string; start: CopyStart; ino: bigint } {
   const hash = crypto.createHash('sha256');
-  const { descriptor: input, stats: before } = openRegularFile(from, { dev: expected.dev, ino: expected.ino, size: expected.size });
+  const { descriptor: input, stats: before } = openRegularFile(from, { dev: expected.dev, ino: expected.ino, size: expected.size, mtimeMs: expected.mtimeMs });
   let output: number | undefined;
   try {
-    if (millisecondsOf(before.mtimeNs) !== expected.mtimeMs) {
-      throw new ChangedDuringMove(`${from} changed after the plan was made; it was left where it is`);
-    }
-    output = fs.openSync(temporary, 'wx', 0o600);
+    output = fs.openSync(temporary, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | (fs.constants.O_NOFOLLOW ?? 0), 0o600);
     for (;;) {
       const read = fs.readSync(input, copyBuffer, 0, CHUNK, null);
       if (read === 0) break;
@@ -102,9 +99,9 @@ export function copyToTemporary(from: string, temporary: string, expected: FileI
     }
     const start = startOf(before);
     if (!unchangedSince(start, fs.fstatSync(input, { bigint: true }))) throw new ChangedDuringMove(`${from} changed while it was copied; the copy was discarded and the file left where it is`);
-    applyAttributes(output, attributesOf(before), input);
+    applyAttributes(output, attributes ?? attributesOf(before), input);
     fs.fsyncSync(output);
-    return { hash: hash.digest('hex'), start };
+    return { hash: hash.digest('hex'), start, ino: fs.fstatSync(output, { bigint: true }).ino };
   } finally {
     if (output !== undefined) fs.closeSync(output);
     fs.closeSync(input);
@@ -158,14 +155,20 @@ export function transferFile(from: string, to: string, options: {
     }
   }
   const temporary = temporaryPathFor(to, options.temporaryTag);
-  fs.rmSync(temporary, { force: true }); // a leftover of an interrupted attempt at this very row
+  removeTemporary(temporary, undefined, options.anchors); // a leftover of an interrupted attempt at this very row
+  let ours: bigint | undefined;
   try {
-    const { hash: written, start } = copyToTemporary(from, temporary, options.expected);
+    const copied = copyToTemporary(from, temporary, options.expected);
+    ours = copied.ino;
+    const { hash: written, start } = copied;
     const verified = hashFile(temporary);
     if (verified !== written) throw new Error(`the copy of ${from} does not match the original (hash mismatch); the original was left in place`);
     pauseForTest('after-copy', from);
-    const ours = fs.lstatSync(temporary, { bigint: true }).ino;
     ensureRealFolder(options.anchors, path.dirname(to), true);
+    // The temp name must still hold the copy written and checked (no one put another file there meanwhile).
+    if (fs.lstatSync(temporary, { bigint: true, throwIfNoEntry: false })?.ino !== ours) {
+      throw new ChangedDuringMove(`the copy of ${from} was replaced by another program before it was put in place; the file was left where it is`);
+    }
     // The temp name stays until the source is gone: after a crash, recovery knows the placed copy by it.
     const result = linkNoClobber(temporary, to, true);
     if (result === 'taken') return { placed: false };
@@ -173,13 +176,28 @@ export function transferFile(from: string, to: string, options: {
     const identity = identityFromStats(to, fs.lstatSync(to));
     pauseForTest('before-unlink', from);
     // The last moment: the source must be exactly as it was when the copy began, or the copy is not the file.
-    if (!unchangedSince(start, fs.lstatSync(from, { bigint: true, throwIfNoEntry: false }))) {
-      if (fs.lstatSync(to, { bigint: true, throwIfNoEntry: false })?.ino === ours) fs.unlinkSync(to);
+    const placedNow = fs.lstatSync(to, { bigint: true, throwIfNoEntry: false });
+    if (!unchangedSince(start, fs.lstatSync(from, { bigint: true, throwIfNoEntry: false })) || placedNow?.ino !== ours) {
+      if (placedNow?.ino === ours && ensureRealFolder(options.anchors, path.dirname(to), false)) fs.unlinkSync(to);
       throw new ChangedDuringMove(`${from} changed while it was being ${options.keepSource ? 'copied' : 'moved'}; the copy was discarded and the file left where it is`);
     }
     if (!options.keepSource) unlinkOrRetract(from, to);
     return { placed: true, identity, contentHash: written };
   } finally {
-    fs.rmSync(temporary, { force: true });
+    removeTemporary(temporary, ours, options.anchors);
   }
+}
+
+/**
+ * Remove a row's temp file, by its name, only through real folders (never through a folder swapped for a
+ * symlink) and, when its inode is known, only if it is still that file.
+ */
+export function removeTemporary(temporary: string, ino: bigint | undefined, anchors: readonly string[]): void {
+  try {
+    if (!ensureRealFolder(anchors, path.dirname(temporary), false)) return;
+  } catch {
+    return; // a symlink on the way: whatever is there is not ours to remove
+  }
+  const stats = fs.lstatSync(temporary, { bigint: true, throwIfNoEntry: false });
+  if (stats && (ino === undefined || stats.ino === ino)) fs.rmSync(temporary, { force: true });
 }

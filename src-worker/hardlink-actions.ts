@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { blake3OfFile } from './blake3-sync.js';
-import { applyAttributes, attributesOf, sameOwnership } from './file-attributes.js';
+import { attributesOf, sameOwnership } from './file-attributes.js';
 import { readIdentity, sameIdentity } from './file-identity.js';
-import { copyToTemporary, temporaryPathFor } from './file-transfer.js';
+import { copyToTemporary, removeTemporary, temporaryPathFor } from './file-transfer.js';
+import { checkKeptFile, notedOwnLink } from './kept-file.js';
 import { ensureRealFolder } from './real-folders.js';
-import { type ActionRow, checkKeptFile, type JournalUpdate, notedOwnLink, temporaryTag } from './row-actions.js';
+import { type ActionRow, type JournalUpdate, temporaryTag } from './row-actions.js';
 import { pauseForTest } from './test-pause.js';
 
 /**
@@ -14,31 +15,35 @@ import { pauseForTest } from './test-pause.js';
  * of two identical contents and a failure at any step loses nothing. The duplicate's own inode goes with the
  * rename: that is the one unlink of a file this action makes, and only after checking, at the last moment,
  * that the file is still exactly as hashed (size, mtime, inode and ctime), that the kept file still is the one
- * hashed (the same, and ctime too: an edit with its size and mtime put back still moves ctime), and that both
- * have the same owner, group and permissions (as jdupes -p asks: a link must not give a file another's).
+ * hashed (see kept-file.ts), that the temp name holds the kept file, and that both have the same owner, group
+ * and permissions (as jdupes -p asks: a link must not give a file another's).
  */
 
 const skipped = (row: ActionRow, reason: string, error: string): JournalUpdate => ({ id: row.id, state: 'skipped', reason, error });
 const describeMode = (attributes: { mode: number; uid: number; gid: number }): string =>
   `${attributes.mode.toString(8).padStart(4, '0')} ${attributes.uid}:${attributes.gid}`;
+const sameCtime = (a: fs.BigIntStats | undefined, b: fs.BigIntStats): boolean => a !== undefined && a.ino === b.ino && a.dev === b.dev && a.ctimeNs === b.ctimeNs;
 
 export function executeHardlink(row: ActionRow, operationId: string, anchors: readonly string[]): JournalUpdate {
   const kept = row.destination as string;
-  if (!ensureRealFolder(anchors, path.dirname(row.source), false)) return skipped(row, 'source-missing', `${row.source} is gone`);
-  ensureRealFolder(anchors, path.dirname(kept), false);
   pauseForTest('before-link', row.source);
+  // Both folders are checked now, at the moment of use: a folder swapped for a symlink is not written through.
+  if (!ensureRealFolder(anchors, path.dirname(row.source), false)) return skipped(row, 'source-missing', `${row.source} is gone`);
+  if (!ensureRealFolder(anchors, path.dirname(kept), false)) return skipped(row, 'kept-file-changed', `${kept}, the copy to keep, is gone; ${row.source} was left as it is`);
+  // Already done (a resumed run): the name points at the kept file.
+  const already = readIdentity(row.source);
+  if (already && already.dev === row.destinationDev && already.ino === row.destinationIno) return { id: row.id, state: 'done' };
+  // The kept file first: proving it may mean reading it whole, and the duplicate is checked after that.
+  const keptRefused = checkKeptFile(row, kept, row.keptDev ?? row.destinationDev, row.keptIno ?? row.destinationIno);
+  if (keptRefused) return keptRefused;
   const sourceStats = fs.lstatSync(row.source, { bigint: true, throwIfNoEntry: false });
   if (!sourceStats) return skipped(row, 'source-missing', `${row.source} is gone`);
   if (!sourceStats.isFile()) return skipped(row, 'not-a-regular-file', `${row.source} is no longer a regular file; it was left as it is`);
   const current = readIdentity(row.source);
   if (!current) return skipped(row, 'source-missing', `${row.source} is gone`);
-  // Already done (a resumed run): the name points at the kept file.
-  if (current.dev === row.destinationDev && current.ino === row.destinationIno) return { id: row.id, state: 'done' };
   if (!sameIdentity(current, row) || (row.ctimeNs && String(sourceStats.ctimeNs) !== row.ctimeNs)) {
     return skipped(row, 'changed-since-plan', `${row.source} changed after it was hashed; search again to include it`);
   }
-  const keptRefused = checkKeptFile(row, kept, row.keptDev ?? row.destinationDev, row.keptIno ?? row.destinationIno);
-  if (keptRefused) return keptRefused;
   const keptStats = fs.lstatSync(kept, { bigint: true });
   if (String(keptStats.dev) !== current.dev) return skipped(row, 'other-device', `${row.source} and ${kept} are on different devices; a hard link cannot join them`);
   const own = attributesOf(sourceStats);
@@ -47,12 +52,19 @@ export function executeHardlink(row: ActionRow, operationId: string, anchors: re
     return skipped(row, 'different-owner-or-mode', `${row.source} (${describeMode(own)}) and ${kept} (${describeMode(keptAttributes)}) differ in permissions, owner or group; a hard link would give one the other's, so it was left as it is`);
   }
   const temporary = temporaryPathFor(row.source, temporaryTag(operationId, row.id, 'execute'));
-  fs.rmSync(temporary, { force: true }); // a leftover of an interrupted attempt at this very row
+  removeTemporary(temporary, undefined, anchors); // a leftover of an interrupted attempt at this very row
   try {
     fs.linkSync(kept, temporary);
+    // The temp name must be the kept file (not another put at its path since the check), and the duplicate
+    // untouched since it was checked: its content goes with the rename.
+    const linked = fs.lstatSync(temporary, { bigint: true });
+    if (linked.ino !== keptStats.ino || linked.dev !== keptStats.dev) return skipped(row, 'kept-file-changed', `${kept}, the copy to keep, was replaced just before linking; ${row.source} was left as it is`);
+    if (!sameCtime(fs.lstatSync(row.source, { bigint: true, throwIfNoEntry: false }), sourceStats)) {
+      return skipped(row, 'changed-during-move', `${row.source} changed just before it was linked; it was left as it is`);
+    }
     fs.renameSync(temporary, row.source);
   } finally {
-    fs.rmSync(temporary, { force: true });
+    removeTemporary(temporary, undefined, anchors);
   }
   notedOwnLink(kept);
   return { id: row.id, state: 'done', attributes: { mode: own.mode, uid: own.uid, gid: own.gid, atimeMs: own.atimeMs } };
@@ -62,14 +74,15 @@ export function executeHardlink(row: ActionRow, operationId: string, anchors: re
  * Undo: give the duplicate's name a file of its own again, a copy of the kept file, with the name's own
  * permissions, owner and times, written under a temp name and renamed over the link. The copy must still
  * hold the content both had when they were hashed (the group's BLAKE3): an edit made through either name
- * since would otherwise be handed back as the original.
+ * since would otherwise be handed back as the original. Where BLAKE3 cannot load, size and mtime decide.
  */
 export function rollbackHardlink(row: ActionRow, operationId: string, anchors: readonly string[]): JournalUpdate {
   const kept = row.destination as string;
   const conflict = (reason: string, error: string): JournalUpdate => ({ id: row.id, state: 'rollback_conflict', reason, error });
-  ensureRealFolder(anchors, path.dirname(row.source), false);
+  if (!ensureRealFolder(anchors, path.dirname(row.source), false)) return conflict('missing', `${row.source} is no longer there`);
+  const checked = fs.lstatSync(row.source, { bigint: true, throwIfNoEntry: false });
   const placed = readIdentity(row.source);
-  if (!placed) return conflict('missing', `${row.source} is no longer there`);
+  if (!placed || !checked) return conflict('missing', `${row.source} is no longer there`);
   const linked = placed.dev === row.destinationDev && placed.ino === row.destinationIno;
   if (!linked) {
     // A file of its own already: put back by an undo that was interrupted after its rename.
@@ -80,35 +93,33 @@ export function rollbackHardlink(row: ActionRow, operationId: string, anchors: r
     return conflict('changed-since-organize', `${kept} (which ${row.source} is linked to) was edited since; both names show the edit, so the old content cannot be given back`);
   }
   const temporary = temporaryPathFor(row.source, temporaryTag(operationId, row.id, 'rollback'));
-  fs.rmSync(temporary, { force: true });
+  removeTemporary(temporary, undefined, anchors);
+  let ours: bigint | undefined;
   try {
-    copyToTemporary(row.source, temporary, placed);
-    const copy = readIdentity(temporary);
-    if (copy?.size !== row.size) throw new Error(`the copy of ${kept} is incomplete; ${row.source} was left linked`);
+    const now = attributesOf(checked);
+    // The name's own attributes go on the copy through its descriptor, as it is written.
+    ours = copyToTemporary(row.source, temporary, placed, {
+      mode: row.mode ?? now.mode, uid: row.uid ?? now.uid, gid: row.gid ?? now.gid, atimeMs: row.atimeMs ?? row.mtimeMs, mtimeMs: row.mtimeMs,
+    }).ino;
     const digest = row.digest ? blake3OfFile(temporary) : undefined;
     if (digest !== undefined && digest !== row.digest) {
       return conflict('content-changed', `${row.source} (linked to ${kept}) no longer holds the content it had when it was linked: it was edited since, with its size and time put back. Both names show the edit, so the original cannot be given back; it was left linked`);
     }
-    const descriptor = fs.openSync(temporary, 'r+');
-    try {
-      const now = attributesOf(fs.fstatSync(descriptor));
-      applyAttributes(descriptor, {
-        mode: row.mode ?? now.mode, uid: row.uid ?? now.uid, gid: row.gid ?? now.gid, atimeMs: row.atimeMs ?? row.mtimeMs, mtimeMs: row.mtimeMs,
-      });
-      fs.fsyncSync(descriptor);
-    } finally {
-      fs.closeSync(descriptor);
+    // The last moment: the name still the link that was checked (not a file saved there since) and the temp
+    // name still our copy.
+    if (!sameCtime(fs.lstatSync(row.source, { bigint: true, throwIfNoEntry: false }), checked) || fs.lstatSync(temporary, { bigint: true, throwIfNoEntry: false })?.ino !== ours) {
+      return conflict('changed-since-organize', `${row.source} changed while undo copied it; it was left as it is`);
     }
     fs.renameSync(temporary, row.source);
   } finally {
-    fs.rmSync(temporary, { force: true });
+    removeTemporary(temporary, ours, anchors);
   }
   return { id: row.id, state: 'rolled_back' };
 }
 
 /** Recovery: what a hardlink row reached before a crash (undefined: untouched). */
-export function settleHardlink(row: ActionRow, operationId: string, phase: 'execute' | 'rollback'): JournalUpdate | undefined {
-  fs.rmSync(temporaryPathFor(row.source, temporaryTag(operationId, row.id, phase)), { force: true }); // a link or a partial copy: ours
+export function settleHardlink(row: ActionRow, operationId: string, phase: 'execute' | 'rollback', anchors: readonly string[]): JournalUpdate | undefined {
+  removeTemporary(temporaryPathFor(row.source, temporaryTag(operationId, row.id, phase)), undefined, anchors); // a link or a partial copy: ours
   const placed = readIdentity(row.source);
   const linked = placed !== undefined && placed.dev === row.destinationDev && placed.ino === row.destinationIno;
   if (phase === 'execute') return linked ? { id: row.id, state: 'done' } : undefined;

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { millisecondsOf } from './stat-times.js';
 
 /**
  * Every file the engine reads is opened here: without following a symlink (O_NOFOLLOW), without blocking
@@ -59,7 +60,8 @@ export function openRegularFile(file: string, expected: ExpectedFile = {}): Open
     const stats = fs.fstatSync(descriptor, { bigint: true });
     if (!stats.isFile()) throw new FileRefused('not-a-regular-file', `${file} is no longer a regular file (a pipe, device or folder took its place); it was not read`);
     const changed = (expected.dev !== undefined && String(stats.dev) !== expected.dev) || (expected.ino !== undefined && String(stats.ino) !== expected.ino)
-      || (expected.size !== undefined && Number(stats.size) !== expected.size);
+      || (expected.size !== undefined && Number(stats.size) !== expected.size)
+      || (expected.mtimeMs !== undefined && millisecondsOf(stats.mtimeNs) !== expected.mtimeMs);
     if (changed) throw new FileRefused('changed-since-plan', `${file} is not the file that was scanned (it was replaced or changed)`);
     return { descriptor, stats };
   } catch (error) {

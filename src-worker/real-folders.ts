@@ -24,10 +24,13 @@ export function anchorOf(anchors: readonly string[], target: string): string | u
 /**
  * Check (and with `create`, make) every folder from the anchor down to `folder`. Throws FolderRefused for a
  * symlink or a non-folder on the way; answers false when a component is missing and `create` is off.
- * With no anchor, only `folder` itself is checked (it must not be a symlink).
+ * With no anchors at all (a unit test's row), only `folder` itself is checked (it must not be a symlink).
  */
-export function ensureRealFolder(anchors: readonly string[], folder: string, create: boolean): boolean {
+export function ensureRealFolder(anchors: readonly string[], given: string, create: boolean): boolean {
+  const folder = path.resolve(given);
   const anchor = anchorOf(anchors, folder);
+  // Every path an operation acts on lies below one of its folders; one that does not is never used.
+  if (anchor === undefined && anchors.length > 0) throw new FolderRefused(`${given} is outside the folders of this operation; nothing was put there`);
   const parts = anchor === undefined ? [] : path.relative(anchor, folder).split(path.sep).filter(Boolean);
   let current = anchor ?? folder;
   const check = (at: string): boolean => {

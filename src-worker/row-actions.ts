@@ -1,13 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { blake3OfFile } from './blake3-sync.js';
 import { readIdentity, sameIdentity } from './file-identity.js';
 import { ChangedDuringMove, hashFile, transferFile } from './file-transfer.js';
 import { executeHardlink, rollbackHardlink } from './hardlink-actions.js';
+import { checkKeptFile } from './kept-file.js';
 import { fastMove } from './native-moves.js';
 import { FileRefused } from './open-regular-file.js';
 import { anchorBytes, anchorOf, ensureRealFolder, FolderRefused } from './real-folders.js';
-import { millisecondsOf } from './stat-times.js';
 import { pauseForTest } from './test-pause.js';
 import { describeError } from '../src-shared/errors.js';
 import { failureReasonOf } from '../src-shared/skip-reasons.js';
@@ -100,34 +99,6 @@ function refusedOrFailed(row: ActionRow, error: unknown, conflict: boolean): Jou
   return reason ? { id: row.id, state: 'skipped', reason, error: describeError(error) } : failed(row, error);
 }
 
-/** Per thread: a kept file's ctime after this thread's own link to it (a link moves ctime; an edit does too). */
-const keptCtimesAfterOwnLinks = new Map<string, string>();
-
-/**
- * Is the kept file of a duplicate's group still the file that was hashed? Its identity, size, mtime and ctime
- * must be as they were; a ctime moved by our own links (or a chmod) is accepted only when its content still
- * has the group's digest. Answers the refusal, or undefined when it is safe to act on the group.
- */
-export function checkKeptFile(row: ActionRow, kept: string, keptDev: string | null | undefined, keptIno: string | null | undefined): JournalUpdate | undefined {
-  const refuse = (detail: string): JournalUpdate => ({ id: row.id, state: 'skipped', reason: 'kept-file-changed',
-    error: `${kept}, the copy to keep, ${detail} since it was hashed; ${row.source} was left as it is, so no content is lost. Search again to resolve this group` });
-  const stats = fs.lstatSync(kept, { bigint: true, throwIfNoEntry: false });
-  if (!stats) return refuse('is gone');
-  if (!stats.isFile() || String(stats.dev) !== keptDev || String(stats.ino) !== keptIno) return refuse('was replaced');
-  if (Number(stats.size) !== row.size || millisecondsOf(stats.mtimeNs) !== row.keptMtimeMs) return refuse('was edited');
-  const ctime = String(stats.ctimeNs);
-  if (!row.keptCtimeNs || ctime === row.keptCtimeNs || keptCtimesAfterOwnLinks.get(kept) === ctime) return undefined;
-  const digest = row.digest ? blake3OfFile(kept) : undefined;
-  if (digest === undefined || digest !== row.digest) return refuse('was edited (its size and time were put back)');
-  return undefined;
-}
-
-/** Remember the kept file's ctime after a link this thread made to it. */
-export function notedOwnLink(kept: string): void {
-  const stats = fs.lstatSync(kept, { bigint: true, throwIfNoEntry: false });
-  if (stats) keptCtimesAfterOwnLinks.set(kept, String(stats.ctimeNs));
-}
-
 /** Carry out one planned row: check the file is as planned, then put it in place without replacing anything. */
 export function executeRow(row: ActionRow, operationId: string, destination: string, context: RowContext): ExecuteOutcome {
   try {
@@ -145,7 +116,10 @@ export function executeRow(row: ActionRow, operationId: string, destination: str
       if (fast === 'taken') return { id: row.id, state: 'destination-taken' };
     }
     const current = readIdentity(row.source);
-    if (!current) return { id: row.id, state: 'skipped', reason: 'source-missing', error: `${row.source} is gone` };
+    if (!current) {
+      if (!fs.lstatSync(row.source, { throwIfNoEntry: false })) return { id: row.id, state: 'skipped', reason: 'source-missing', error: `${row.source} is gone` };
+      return { id: row.id, state: 'skipped', reason: 'not-a-regular-file', error: `${row.source} is no longer a regular file (a pipe, folder or symlink took its place); it was left as it is` };
+    }
     if (!sameIdentity(current, row)) return { id: row.id, state: 'skipped', reason: 'changed-since-plan', error: `${row.source} changed after the plan was made; organize again to include it` };
     const sameDevice = context.deviceOf(path.dirname(destination)) === row.dev;
     const outcome = transferFile(row.source, destination, {
@@ -171,6 +145,14 @@ export function placedFileUnchanged(row: ActionRow, destination: string, placed 
   return placed.ino === (row.destinationIno ?? row.ino) && placed.dev === (row.destinationDev ?? row.dev) && placed.mtimeMs === row.mtimeMs;
 }
 
+/** A copy's original, still where it was with the content the copy was made of (or, uncopied yet, the same file). */
+function originalStillThere(row: ActionRow): boolean {
+  const original = readIdentity(row.source);
+  if (!original || original.size !== row.size) return false;
+  if (row.contentHash) return hashFile(row.source) === row.contentHash;
+  return sameIdentity(original, row);
+}
+
 /** The ctime (ns) of a file, to prove at the last moment that nothing touched it since it was checked. */
 const ctimeOf = (file: string): bigint | undefined => fs.lstatSync(file, { bigint: true, throwIfNoEntry: false })?.ctimeNs;
 
@@ -191,12 +173,18 @@ export function rollbackRow(row: ActionRow, operationId: string, context: RowCon
       if (fast === 'moved') return { id: row.id, state: 'rolled_back' };
       if (fast === 'taken') return originalPlaceTaken(row, destination);
     }
+    // Where the run put the file must be reached through real folders only (a folder swapped for a symlink since).
+    if (!ensureRealFolder(context.anchors, path.dirname(destination), false)) return rollbackConflict(row, 'missing', `${destination} is no longer there`);
     const placed = readIdentity(destination);
     if (row.action === 'copy') {
       if (!placed) return { id: row.id, state: 'rolled_back' };
-      ensureRealFolder(context.anchors, path.dirname(destination), false);
       const checkedCtime = ctimeOf(destination);
       if (!placedFileUnchanged(row, destination, placed)) return rollbackConflict(row, 'changed-since-organize', `${destination} was changed after it was copied; it was kept`);
+      // Undoing a copy removes it only while its original is still in place with the same content: otherwise
+      // the copy may be the last one left.
+      if (!originalStillThere(row)) {
+        return rollbackConflict(row, 'original-changed', `${row.source}, the original of the copy ${destination}, is gone or changed since; the copy was kept, as it may be the only one left`);
+      }
       // The last moment: untouched while it was hashed, so the copy that goes is the one proven identical.
       const now = readIdentity(destination);
       if (ctimeOf(destination) !== checkedCtime || !now || !sameIdentity(now, placed)) {

@@ -240,3 +240,22 @@ describe('a crash at the last moment', () => {
     expect(listFiles(destination)).toEqual([]);
   });
 });
+
+describe('undo of a copy', () => {
+  it('keeps the copy when its original is gone: it may be the last one', async () => {
+    const root = tempDir();
+    const dataDir = tempDir('fileorg-data-');
+    writeTree(root, { 'precious.txt': 'one of a kind' });
+    const rules = path.join(dataDir, 'rules.json');
+    fs.writeFileSync(rules, JSON.stringify({ rules: [{ name: 'backup', action: { type: 'copy', to: 'Backup/{name}' } }] }));
+    const run = await cli(dataDir, ['organize', root, '--rules', rules]);
+    expect(last(run.lines)).toMatchObject({ moved: 1 });
+    fs.rmSync(path.join(root, 'precious.txt'));
+    const undo = await cli(dataDir, ['undo', last(run.lines).operation_id as string]);
+    expect(undo.code).toBe(1);
+    expect(last(undo.lines)).toMatchObject({ rolled_back: 0, rollback_conflicts: 1 });
+    expect(fs.readFileSync(path.join(root, 'Backup', 'precious.txt'), 'utf8')).toBe('one of a kind');
+    const rows = await shownFiles(dataDir, last(run.lines).operation_id as string);
+    expect(rows[0]).toMatchObject({ state: 'rollback_conflict', reason: 'original-changed', error: expect.stringContaining('the copy was kept') });
+  });
+});

@@ -94,3 +94,65 @@ describe.each([
     expect(listFiles(outside)).toEqual([]);
   });
 });
+
+describe('the quarantine and hard links are not reached through symlinks', () => {
+  it('quarantine empty leaves a file reached through a symlink where it is: it is not the file quarantined', async () => {
+    const root = tempDir('fileorg-shm-', '/dev/shm'); // another device than the data folder: quarantined beside the files
+    const secret = tempDir('fileorg-secret-', '/dev/shm');
+    const dataDir = tempDir('fileorg-data-');
+    writeTree(root, { 'a.txt': 'twin', 'b.txt': 'twin' });
+    writeTree(secret, { 'b.txt': 'private words' });
+    fs.utimesSync(path.join(root, 'a.txt'), 1_600_000_000, 1_600_000_000); // the oldest: kept
+    const run = await cli(dataDir, ['dupes', root, '--quarantine']);
+    const operationId = last(run.lines).operation_id as string;
+    expect(listFiles(root)).toEqual(['.fileorg-quarantine/' + operationId + '/b.txt', 'a.txt']);
+    // Someone who may write to the folder moves the quarantine aside and points its name at another folder.
+    fs.renameSync(path.join(root, '.fileorg-quarantine'), path.join(root, '.aside'));
+    fs.mkdirSync(path.join(root, '.fileorg-quarantine'));
+    fs.symlinkSync(secret, path.join(root, '.fileorg-quarantine', operationId));
+    const emptied = await cli(dataDir, ['quarantine', 'empty']);
+    expect(last(emptied.lines)).toMatchObject({ trashed: 0, left: 1 });
+    expect(fs.readFileSync(path.join(secret, 'b.txt'), 'utf8')).toBe('private words');
+    expect(fs.readFileSync(path.join(root, '.aside', operationId, 'b.txt'), 'utf8')).toBe('twin');
+    expect(fs.existsSync(path.join(dataDir, 'xdg', 'Trash'))).toBe(false);
+  });
+
+  it('undo of a quarantine whose folder became a symlink leaves the file, saying why', async () => {
+    const root = tempDir();
+    const outside = tempDir('fileorg-outside-');
+    const dataDir = tempDir('fileorg-data-');
+    writeTree(root, { 'a.txt': 'twin', 'b.txt': 'twin' });
+    fs.utimesSync(path.join(root, 'a.txt'), 1_600_000_000, 1_600_000_000);
+    const run = await cli(dataDir, ['dupes', root, '--quarantine']);
+    const operationId = last(run.lines).operation_id as string;
+    const held = path.join(dataDir, 'quarantine', operationId);
+    fs.renameSync(held, path.join(outside, 'held'));
+    fs.symlinkSync(path.join(outside, 'held'), held);
+    const undo = await cli(dataDir, ['undo', operationId]);
+    expect(last(undo.lines)).toMatchObject({ rolled_back: 0, rollback_conflicts: 1 });
+    expect(listFiles(root)).toEqual(['a.txt']);
+    const rows = await shownFiles(dataDir, operationId);
+    expect(rows[0]).toMatchObject({ state: 'rollback_conflict', reason: 'symlink-in-path' });
+  });
+
+  it.each([
+    { path: 'native', env: {} },
+    { path: 'JavaScript', env: { FILEORG_NATIVE: 'off' } },
+  ])('a hard link is not made through a folder swapped for a symlink just before linking ($path)', async ({ env }) => {
+    const root = tempDir();
+    const outside = tempDir('fileorg-outside-');
+    const dataDir = tempDir('fileorg-data-');
+    writeTree(root, { 'a.txt': 'twin', 'sub/b.txt': 'twin' });
+    fs.utimesSync(path.join(root, 'a.txt'), 1_600_000_000, 1_600_000_000);
+    const pause = pauseAt('before-link');
+    const running = cli(dataDir, ['dupes', root, '--hardlink'], { ...env, ...pause.env });
+    expect(await pause.paused()).toBe(path.join(root, 'sub/b.txt'));
+    fs.renameSync(path.join(root, 'sub'), path.join(outside, 'sub'));
+    fs.symlinkSync(path.join(outside, 'sub'), path.join(root, 'sub'));
+    pause.resume();
+    const run = await running;
+    expect(last(run.lines)).toMatchObject({ linked: 0, skipped: 1 });
+    expect(fs.statSync(path.join(outside, 'sub/b.txt')).nlink).toBe(1);
+    expect(fs.statSync(path.join(root, 'a.txt')).nlink).toBe(1);
+  });
+});

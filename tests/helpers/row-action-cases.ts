@@ -38,7 +38,7 @@ export function rowActionCases(mode: 'native' | 'js'): void {
     writeTree(root, { 'in/a.txt': 'alpha', 'in/b.txt': 'beta', 'Documents/': '' });
     const rows = [planned(1, path.join(root, 'in/a.txt'), path.join(root, 'Documents/a.txt')), planned(2, path.join(root, 'in/b.txt'), path.join(root, 'New/b.txt'))];
     for (const row of rows) {
-      const outcome = executeRow(row, OPERATION, row.destination as string, createRowContext());
+      const outcome = executeRow(row, OPERATION, row.destination as string, createRowContext([root]));
       expect(outcome).toMatchObject({ id: row.id, state: 'done', destinationDev: row.dev, destinationIno: row.ino, contentHash: null });
       expect(fs.existsSync(row.source)).toBe(false);
       expect(readIdentity(row.destination as string)).toEqual({ size: row.size, mtimeMs: row.mtimeMs, dev: row.dev, ino: row.ino });
@@ -49,7 +49,7 @@ export function rowActionCases(mode: 'native' | 'js'): void {
     const root = tempDir();
     writeTree(root, { 'a.txt': 'mine', 'Documents/a.txt': 'someone else' });
     const row = planned(2, path.join(root, 'a.txt'), path.join(root, 'Documents/a.txt'));
-    expect(executeRow(row, OPERATION, row.destination as string, createRowContext())).toEqual({ id: 2, state: 'destination-taken' });
+    expect(executeRow(row, OPERATION, row.destination as string, createRowContext([root]))).toEqual({ id: 2, state: 'destination-taken' });
     expect(fs.readFileSync(row.source, 'utf8')).toBe('mine');
     expect(fs.readFileSync(row.destination as string, 'utf8')).toBe('someone else');
   });
@@ -70,13 +70,13 @@ export function rowActionCases(mode: 'native' | 'js'): void {
     fs.renameSync(`${replaced.source}.new`, replaced.source);
     expect(readIdentity(replaced.source)).toMatchObject({ size: replaced.size, mtimeMs: replaced.mtimeMs });
     for (const row of rows) {
-      expect(executeRow(row, OPERATION, row.destination as string, createRowContext())).toMatchObject({ id: row.id, state: 'skipped', reason: 'changed-since-plan' });
+      expect(executeRow(row, OPERATION, row.destination as string, createRowContext([root]))).toMatchObject({ id: row.id, state: 'skipped', reason: 'changed-since-plan' });
       expect(fs.existsSync(row.source)).toBe(true);
       expect(fs.existsSync(row.destination as string)).toBe(false);
     }
   });
 
-  it('skips a file that is gone, and a name that is now a folder', () => {
+  it('skips a file that is gone, and a name that is now a folder (not a regular file)', () => {
     const root = tempDir();
     writeTree(root, { 'gone.txt': 'x', 'now-a-folder': 'y', 'Documents/': '', 'Other/': '' });
     const gone = planned(20, path.join(root, 'gone.txt'), path.join(root, 'Documents/gone.txt'));
@@ -84,8 +84,8 @@ export function rowActionCases(mode: 'native' | 'js'): void {
     fs.unlinkSync(gone.source);
     fs.unlinkSync(folder.source);
     fs.mkdirSync(folder.source);
-    expect(executeRow(gone, OPERATION, gone.destination as string, createRowContext())).toMatchObject({ state: 'skipped', reason: 'source-missing' });
-    expect(executeRow(folder, OPERATION, folder.destination as string, createRowContext())).toMatchObject({ state: 'skipped', reason: 'source-missing' });
+    expect(executeRow(gone, OPERATION, gone.destination as string, createRowContext([root]))).toMatchObject({ state: 'skipped', reason: 'source-missing' });
+    expect(executeRow(folder, OPERATION, folder.destination as string, createRowContext([root]))).toMatchObject({ state: 'skipped', reason: 'not-a-regular-file' });
     expect(fs.statSync(folder.source).isDirectory()).toBe(true);
   });
 
@@ -93,7 +93,7 @@ export function rowActionCases(mode: 'native' | 'js'): void {
     const root = tempDir();
     writeTree(root, { 'a.txt': 'kept' });
     const row = planned(30, path.join(root, 'a.txt'), path.join(root, 'Copies/a.txt'), 'copy');
-    expect(executeRow(row, OPERATION, row.destination as string, createRowContext())).toMatchObject({ state: 'done' });
+    expect(executeRow(row, OPERATION, row.destination as string, createRowContext([root]))).toMatchObject({ state: 'done' });
     expect(fs.readFileSync(row.source, 'utf8')).toBe('kept');
     expect(fs.readFileSync(row.destination as string, 'utf8')).toBe('kept');
     expect(readIdentity(row.destination as string)?.ino).not.toBe(row.ino);
@@ -104,11 +104,11 @@ export function rowActionCases(mode: 'native' | 'js'): void {
     const target = tempDir();
     writeTree(source, { 'far.txt': 'across' });
     const row = planned(40, path.join(source, 'far.txt'), path.join(target, 'Documents/far.txt'));
-    const outcome = executeRow(row, OPERATION, row.destination as string, createRowContext());
+    const outcome = executeRow(row, OPERATION, row.destination as string, createRowContext([source, target]));
     expect(outcome).toMatchObject({ state: 'done', contentHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(fs.existsSync(row.source)).toBe(false);
     expect(fs.readFileSync(row.destination as string, 'utf8')).toBe('across');
-    expect(rollbackRow(afterRun(row, outcome), OPERATION, createRowContext())).toEqual({ id: 40, state: 'rolled_back' });
+    expect(rollbackRow(afterRun(row, outcome), OPERATION, createRowContext([source, target]))).toEqual({ id: 40, state: 'rolled_back' });
     expect(fs.readFileSync(row.source, 'utf8')).toBe('across');
     expect(fs.readdirSync(path.join(target, 'Documents'))).toEqual([]);
   });
@@ -117,9 +117,9 @@ export function rowActionCases(mode: 'native' | 'js'): void {
     const root = tempDir();
     writeTree(root, { 'old/place/a.txt': 'back again' });
     const row = planned(50, path.join(root, 'old/place/a.txt'), path.join(root, 'Documents/a.txt'));
-    const moved = afterRun(row, executeRow(row, OPERATION, row.destination as string, createRowContext()));
+    const moved = afterRun(row, executeRow(row, OPERATION, row.destination as string, createRowContext([root])));
     fs.rmSync(path.join(root, 'old'), { recursive: true });
-    expect(rollbackRow(moved, OPERATION, createRowContext())).toEqual({ id: 50, state: 'rolled_back' });
+    expect(rollbackRow(moved, OPERATION, createRowContext([root]))).toEqual({ id: 50, state: 'rolled_back' });
     expect(readIdentity(row.source)).toEqual({ size: row.size, mtimeMs: row.mtimeMs, dev: row.dev, ino: row.ino });
     expect(fs.existsSync(row.destination as string)).toBe(false);
   });
@@ -129,13 +129,13 @@ export function rowActionCases(mode: 'native' | 'js'): void {
     writeTree(root, { 'taken.txt': 'a', 'edited.txt': 'b', 'gone.txt': 'c' });
     const rows = ['taken', 'edited', 'gone'].map((name, index) => {
       const row = planned(60 + index, path.join(root, `${name}.txt`), path.join(root, `Documents/${name}.txt`));
-      return afterRun(row, executeRow(row, OPERATION, row.destination as string, createRowContext()));
+      return afterRun(row, executeRow(row, OPERATION, row.destination as string, createRowContext([root])));
     });
     const [taken, edited, gone] = rows as [ActionRow, ActionRow, ActionRow];
     writeTree(root, { 'taken.txt': 'a newcomer' });
     fs.appendFileSync(edited.destination as string, ' edited after organizing');
     fs.unlinkSync(gone.destination as string);
-    const devices = createRowContext();
+    const devices = createRowContext([root]);
     expect(rollbackRow(taken, OPERATION, devices)).toMatchObject({ state: 'rollback_conflict', reason: 'original-place-taken' });
     expect(rollbackRow(edited, OPERATION, devices)).toMatchObject({ state: 'rollback_conflict', reason: 'changed-since-organize' });
     expect(rollbackRow(gone, OPERATION, devices)).toMatchObject({ state: 'rollback_conflict', reason: 'missing' });

@@ -5,6 +5,7 @@ import { FileOrganizerError } from '../../../src-shared/errors.js';
 import { type AppDatabase } from '../db/open-database.js';
 import { LOCAL_USER_ID } from '../db/schema.js';
 import { QUARANTINE_FOLDER_NAME } from '../scan/hidden-names.js';
+import { ensureRealFolder } from '../../../src-worker/real-folders.js';
 
 /** Sends files to the OS trash; the `trash` package headless (the app may pass Electron's shell.trashItem). */
 export type TrashFiles = (files: string[]) => Promise<void>;
@@ -25,7 +26,8 @@ const EMPTIED = ['trashing', 'trashed'];
 export function createQuarantine(database: AppDatabase, dependencies: { clock: () => number; trash: TrashFiles }) {
   const { sqlite } = database;
   const listed = sqlite.prepare(`SELECT r.id, r.operation_id AS operationId, r.source, r.destination, r.kept_path AS keptPath, r.size,
-      coalesce(o.finished_at, o.started_at, o.created_at) AS at, s.reason
+      coalesce(o.finished_at, o.started_at, o.created_at) AS at, s.reason,
+      coalesce(r.destination_dev, r.dev) AS dev, coalesce(r.destination_ino, r.ino) AS ino
     FROM operations o JOIN file_records r ON r.operation_id = o.id JOIN file_states s ON s.id = r.id
     WHERE o.kind = 'dedupe' AND r.action = 'move' AND s.state = 'done' AND coalesce(s.reason, '') <> 'trashed'
       AND o.user_id = ? AND (? IS NULL OR o.id = ?)
@@ -33,7 +35,25 @@ export function createQuarantine(database: AppDatabase, dependencies: { clock: (
   const mark = sqlite.prepare('UPDATE file_states SET reason = ?, error = ? WHERE id = ?');
   const operationExists = sqlite.prepare("SELECT 1 FROM operations WHERE id = ? AND kind = 'dedupe' AND user_id = ?").pluck();
 
-  type Row = { id: number; operationId: string; source: string; destination: string; keptPath: string | null; size: number; at: number; reason: string | null };
+  type Row = { id: number; operationId: string; source: string; destination: string; keptPath: string | null; size: number; at: number; reason: string | null; dev: string; ino: string };
+
+  /**
+   * Where a quarantined file stands now: still the file the operation put there (same device and inode, every
+   * folder from the quarantine's own folder down a real folder), gone, or something else that must not be sent
+   * to the trash in its place (a symlinked folder on the way, another file under its name).
+   */
+  const standing = (row: Row): 'ours' | 'gone' | 'not-ours' => {
+    const top = operationFolderOf(row.destination, row.operationId);
+    if (!top) return 'not-ours';
+    try {
+      if (!ensureRealFolder([path.dirname(path.dirname(top))], path.dirname(row.destination), false)) return 'gone';
+    } catch {
+      return 'not-ours';
+    }
+    const stats = fs.lstatSync(row.destination, { bigint: true, throwIfNoEntry: false });
+    if (!stats) return 'gone';
+    return stats.isFile() && String(stats.dev) === row.dev && String(stats.ino) === row.ino ? 'ours' : 'not-ours';
+  };
   const rows = (operationId: string | null, owner: string): Row[] => listed.all(owner, operationId, operationId) as Row[];
 
   return {
@@ -46,10 +66,12 @@ export function createQuarantine(database: AppDatabase, dependencies: { clock: (
     },
 
     /** Send the quarantined files (of one operation, or all) to the OS trash. */
-    async empty(operationId: string | null = null, owner: string = LOCAL_USER_ID): Promise<{ type: 'result'; trashed: number; trashed_bytes: number; missing: number }> {
+    async empty(operationId: string | null = null, owner: string = LOCAL_USER_ID): Promise<{ type: 'result'; trashed: number; trashed_bytes: number; missing: number; left: number }> {
       if (operationId !== null && !operationExists.get(operationId, owner)) throw new FileOrganizerError('E_UNKNOWN_OPERATION', `no duplicate resolution has the id ${operationId}; see fileorg quarantine list`);
-      const all = rows(operationId, owner);
-      const present = all.filter((row) => fs.lstatSync(row.destination, { throwIfNoEntry: false })?.isFile());
+      // A file that is not the one quarantined (or is reached through a symlink) stays listed, untouched.
+      const standings = rows(operationId, owner).map((row) => ({ row, standing: standing(row) }));
+      const all = standings.filter(({ standing }) => standing !== 'not-ours').map(({ row }) => row);
+      const present = standings.filter(({ standing }) => standing === 'ours').map(({ row }) => row);
       const when = new Date(dependencies.clock()).toISOString();
       // Journaled before the files go: a crash in between leaves rows that a second `empty` settles.
       sqlite.transaction(() => { for (const row of all) mark.run('trashing', `being sent to the trash (${when})`, row.id); })();
@@ -58,7 +80,10 @@ export function createQuarantine(database: AppDatabase, dependencies: { clock: (
         for (const row of all) mark.run('trashed', `sent to the trash when the quarantine was emptied (${when})`, row.id);
       })();
       for (const folder of new Set(all.map((row) => operationFolderOf(row.destination, row.operationId)))) if (folder) removeEmptyFolders(folder);
-      return { type: 'result', trashed: present.length, trashed_bytes: present.reduce((sum, row) => sum + row.size, 0), missing: all.length - present.length };
+      return {
+        type: 'result', trashed: present.length, trashed_bytes: present.reduce((sum, row) => sum + row.size, 0), missing: all.length - present.length,
+        left: standings.length - all.length,
+      };
     },
   };
 }

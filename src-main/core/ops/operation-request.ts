@@ -43,5 +43,6 @@ export type OperationRequest = OrganizeRequest | DedupeRequest;
 export function anchorsOf(request: OperationRequest): string[] {
   // A quarantine's anchor is the data folder, so that its `quarantine` folder is itself checked.
   const destination = request.destination && 'kind' in request ? path.dirname(request.destination) : request.destination;
-  return [...request.roots, ...(destination ? [destination] : [])];
+  // Written as paths are made below them ("/a/./b" is "/a/b"), so every path of the operation finds its anchor.
+  return [...request.roots, ...(destination ? [destination] : [])].map((anchor) => path.resolve(anchor));
 }

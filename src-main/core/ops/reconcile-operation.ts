@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { type FileIdentity, readIdentity, sameIdentity } from '../../../src-worker/file-identity.js';
-import { hashFile, temporaryPathFor } from '../../../src-worker/file-transfer.js';
+import { hashFile, removeTemporary, temporaryPathFor } from '../../../src-worker/file-transfer.js';
+import { anchorsOf } from './operation-request.js';
 import { settleHardlink } from '../../../src-worker/hardlink-actions.js';
 import { temporaryTag } from '../../../src-worker/row-actions.js';
 import { DEFAULT_PAGE_SIZE, type EngineContext, PAGES_IN_FLIGHT } from './engine-context.js';
@@ -18,18 +19,18 @@ const untouchedRunThatEndsTheSearch = (context: EngineContext): number => PAGES_
 const sameFile = (a: FileIdentity, b: FileIdentity): boolean => a.dev === b.dev && a.ino === b.ino;
 
 /** Remove the temp file of a row: whether half-written or already linked into place, it is ours. */
-function clearTemporary(target: string, tag: string): FileIdentity | undefined {
+function clearTemporary(operation: Operation, target: string, tag: string): FileIdentity | undefined {
   const temporary = temporaryPathFor(target, tag);
   const identity = readIdentity(temporary);
-  if (identity) fs.unlinkSync(temporary);
+  if (identity) removeTemporary(temporary, BigInt(identity.ino), anchorsOf(operation.request)); // never through a symlink
   return identity;
 }
 
 /** What a `planned` row actually reached before the crash. undefined: untouched, still to do. */
 function settleExecuteRow(operation: Operation, row: JournalRow): JournalUpdate | undefined {
-  if (row.action === 'hardlink') return settleHardlink(row, operation.id, 'execute');
+  if (row.action === 'hardlink') return settleHardlink(row, operation.id, 'execute', anchorsOf(operation.request));
   const destination = row.destination as string;
-  const temporary = clearTemporary(destination, temporaryTag(operation.id, row.id, 'execute'));
+  const temporary = clearTemporary(operation, destination, temporaryTag(operation.id, row.id, 'execute'));
   const source = readIdentity(row.source);
   const placed = readIdentity(destination);
   const done = (identity: FileIdentity, contentHash: string | null): JournalUpdate =>
@@ -73,9 +74,9 @@ function settleExecuteRow(operation: Operation, row: JournalRow): JournalUpdate 
 
 /** What a `done` row of an interrupted rollback actually reached. undefined: untouched, still to roll back. */
 function settleRollbackRow(operation: Operation, row: JournalRow): JournalUpdate | undefined {
-  if (row.action === 'hardlink') return settleHardlink(row, operation.id, 'rollback');
+  if (row.action === 'hardlink') return settleHardlink(row, operation.id, 'rollback', anchorsOf(operation.request));
   const destination = row.destination as string;
-  const temporary = clearTemporary(row.source, temporaryTag(operation.id, row.id, 'rollback'));
+  const temporary = clearTemporary(operation, row.source, temporaryTag(operation.id, row.id, 'rollback'));
   const placed = readIdentity(destination);
   const back = readIdentity(row.source);
   const ourCopyBack = back !== undefined && temporary !== undefined && sameFile(back, temporary);
