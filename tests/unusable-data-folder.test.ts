@@ -162,5 +162,10 @@ describe('errors in words', () => {
     expect(dataFolderError(denied, dataDir)).toBeUndefined();
     expect(httpStatusOf(toApiError(denied))).toBe(422);
     expect(dataFolderError({ code: 'SQLITE_CONSTRAINT_UNIQUE' }, dataDir)).toBeUndefined();
+    // drizzle's wrapper ("Failed to run the query 'ROLLBACK'") is judged, and worded, by the SQLite error it holds.
+    const wrapped = Object.assign(new Error("Failed to run the query 'ROLLBACK'"), { cause: Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' }) });
+    const full = dataFolderError(wrapped, dataDir) as FileOrganizerError;
+    expect(full).toMatchObject({ code: 'E_DATA_FOLDER', details: { problem: 'full', cause: 'SQLITE_FULL' } });
+    expect(full.message).toContain('(SQLITE_FULL: database or disk is full)');
   });
 });

@@ -31,6 +31,21 @@ function probeFolder(dataDir: string): DataFolderProblem {
  * (opening it): elsewhere an EACCES is a user's file, reported on its row.
  */
 export function dataFolderProblemOf(error: unknown, dataDir: string, options: { osErrors: boolean }): DataFolderProblem | undefined {
+  // drizzle wraps SQLite's error ("Failed to run the query 'ROLLBACK'", its `cause` SQLITE_FULL): the cause decides.
+  return telling(error, dataDir, options)?.problem;
+}
+
+/** The error itself or the first of its causes that shows a data folder problem, with that problem. */
+function telling(error: unknown, dataDir: string, options: { osErrors: boolean }): { error: unknown; problem: DataFolderProblem } | undefined {
+  for (let cause = error, depth = 0; cause !== null && typeof cause === 'object' && depth < 5; depth++) {
+    const problem = problemOfOne(cause, dataDir, options);
+    if (problem) return { error: cause, problem };
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function problemOfOne(error: unknown, dataDir: string, options: { osErrors: boolean }): DataFolderProblem | undefined {
   const code = codeOf(error);
   if (code === undefined) return undefined;
   if (code.startsWith('SQLITE_')) {
@@ -71,9 +86,8 @@ function messageOf(problem: DataFolderProblem, dataDir: string, cause: string): 
  */
 export function dataFolderError(error: unknown, dataDir: string, options: { osErrors: boolean } = { osErrors: false }): FileOrganizerError | undefined {
   if (isFileOrganizerError(error)) return undefined;
-  const problem = dataFolderProblemOf(error, dataDir, options);
-  if (!problem) return undefined;
-  const cause = describeError(error);
-  return new FileOrganizerError('E_DATA_FOLDER', messageOf(problem, dataDir, cause),
-    { data_folder: dataDir, problem, cause: codeOf(error) ?? null });
+  const found = telling(error, dataDir, options);
+  if (!found) return undefined;
+  return new FileOrganizerError('E_DATA_FOLDER', messageOf(found.problem, dataDir, describeError(found.error)),
+    { data_folder: dataDir, problem: found.problem, cause: codeOf(found.error) ?? null });
 }
