@@ -227,6 +227,21 @@ describe('the CLI and the API refuse them too', () => {
     const reference = await runCli(['--data-dir', dataDir, 'dupes', root, '--quarantine', '--reference', elsewhere]);
     expect(reference.code).toBe(2);
     expect(reference.stderr).toContain(`the reference folder ${elsewhere} is outside the searched folders`);
+    // A file to keep must be a file of the search: not missing, not a symlink (which is never kept or followed).
+    writeTree(root, { 'twin.txt': 'same', 'twin copy.txt': 'same' });
+    fs.symlinkSync(path.join(root, 'twin.txt'), path.join(root, 'twin link.txt'));
+    for (const [kept, words] of [['missing.txt', 'does not exist'], ['twin link.txt', 'is a symlink']]) {
+      const keep = await runCli(['--data-dir', dataDir, 'dupes', root, '--quarantine', '--keep-path', path.join(root, kept as string)]);
+      expect(keep.code).toBe(2);
+      expect(keep.stderr).toContain(words);
+    }
+    // An option a command does not take is refused, never ignored: dupes has no --dry-run (it would act for real).
+    const dryRun = await runCli(['--data-dir', dataDir, 'dupes', root, '--quarantine', '--dry-run']);
+    expect(dryRun.code).toBe(2);
+    expect(dryRun.stderr).toContain('dupes does not take --dry-run: without --quarantine or --hardlink, dupes only lists the groups');
+    fs.rmSync(path.join(root, 'twin.txt'));
+    fs.rmSync(path.join(root, 'twin copy.txt'));
+    fs.rmSync(path.join(root, 'twin link.txt'));
 
     expect({ data: contentOf(dataDir), root: snapshotTree(root) }).toEqual(before);
     const history = await runCli(['--data-dir', dataDir, 'history', '--json']);

@@ -92,6 +92,31 @@ export type CommandArguments = (z.infer<typeof organizeSchema> | z.infer<typeof 
 };
 
 /** Parse argv into one validated command; every mistake is an E_USAGE error that says what to type instead. */
+/** Options every command takes. */
+const GLOBAL_OPTIONS = ['data-dir', 'profile', 'json', 'help'];
+/** What each command takes besides: anything else is refused, never silently ignored (a --dry-run given to dupes once acted for real). */
+const COMMAND_OPTIONS: Record<string, readonly string[]> = {
+  organize: ['preset', 'rules', 'dest', 'dry-run', 'conflict', 'include-hidden', 'sniff'],
+  scan: ['include-hidden'],
+  dupes: ['min-size', 'include-empty', 'include-hidden', 'quarantine', 'hardlink', 'keep', 'reference', 'keep-path'],
+  serve: ['port', 'host'],
+  undo: [], resume: [], show: [], history: [], quarantine: [],
+};
+
+function refuseForeignOptions(command: string, given: readonly string[]): void {
+  const own = COMMAND_OPTIONS[command];
+  if (own === undefined) return; // an unknown command is refused as such
+  const allowed = new Set([...GLOBAL_OPTIONS, ...own]);
+  const foreign = given.find((name) => !allowed.has(name));
+  if (foreign === undefined) return;
+  const hint = command === 'dupes' && foreign === 'dry-run'
+    ? ': without --quarantine or --hardlink, dupes only lists the groups and touches nothing'
+    : foreign === 'port' || foreign === 'host'
+      ? ': --port and --host go with serve: fileorg serve --port 8000'
+      : `; it takes ${own.map((name) => `--${name}`).join(', ') || 'no options of its own'} (see fileorg --help)`;
+  throw new FileOrganizerError('E_USAGE', `${command} does not take --${foreign}${hint}`);
+}
+
 export function parseArguments(argv: string[]): CommandArguments | 'help' {
   let parsed;
   try {
@@ -99,6 +124,7 @@ export function parseArguments(argv: string[]): CommandArguments | 'help' {
       args: argv,
       allowPositionals: true,
       strict: true,
+      tokens: true,
       options: {
         'data-dir': { type: 'string' }, profile: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false },
         preset: { type: 'string' }, rules: { type: 'string' }, dest: { type: 'string' }, 'dry-run': { type: 'boolean', default: false },
@@ -111,11 +137,11 @@ export function parseArguments(argv: string[]): CommandArguments | 'help' {
   } catch (error) {
     throw new FileOrganizerError('E_USAGE', `${(error as Error).message}; see fileorg --help`);
   }
-  const { values, positionals } = parsed;
+  const { values, positionals, tokens } = parsed;
   if (values.help || positionals.length === 0) return 'help';
   const [command, ...rest] = positionals;
+  refuseForeignOptions(command as string, tokens.flatMap((token) => (token.kind === 'option' ? [token.name] : [])));
   const global = { dataDir: values['data-dir'], profile: values.profile ?? 'local', json: values.json ?? false };
-  if ((values.port !== undefined || values.host !== undefined) && command !== 'serve') throw new FileOrganizerError('E_USAGE', '--port and --host go with serve: fileorg serve --port 8000');
   // Paths are made absolute against the working directory, never realpath'd, so they print as given.
   const absolute = (paths: string[]) => paths.map((given) => path.resolve(given));
   // dupes prints the paths it finds under each root exactly as that root was typed (only a relative root is

@@ -8,6 +8,7 @@ import { type AppDatabase } from '../db/open-database.js';
 import { LOCAL_USER_ID } from '../db/schema.js';
 import { type OrganizeHooks, type Operations } from '../ops/operations.js';
 import { checkRootsApart } from '../scan/check-roots.js';
+import { isInside } from '../scan/is-inside.js';
 import { type ProtectedFolders } from '../scan/protected-folders.js';
 import { createWalkerPool } from '../scan/walker-pool.js';
 import { type DuplicateSearch, findDuplicates } from './find-duplicates.js';
@@ -56,15 +57,16 @@ export function createDuplicates(dependencies: {
    * The reference folder's files are the ones kept, so it must be searched: one of the folders, or inside one.
    * Compared as written, the way each group's files are matched to it (choose-kept.ts).
    */
-  const insideSearched = (target: string, roots: readonly string[]): boolean => roots.some((root) => {
-    const relative = path.relative(root, target);
-    return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
-  });
+  const insideSearched = (target: string, roots: readonly string[]): boolean => roots.some((root) => path.resolve(target) === path.resolve(root) || isInside(path.resolve(target), path.resolve(root)));
   /** A file named to keep must be one the search can find: otherwise the choice would silently do nothing. */
   const checkKeepPaths = (keepPaths: readonly string[], roots: readonly string[]): void => {
     for (const kept of keepPaths) {
       if (!insideSearched(kept, roots)) {
         throw new FileOrganizerError('E_BAD_PATH', `the file to keep ${kept} is outside the searched folders (${roots.join(', ')}); give a file inside one of them, or add its folder to the folders to search`);
+      }
+      const stats = fs.lstatSync(kept, { throwIfNoEntry: false });
+      if (!stats?.isFile()) {
+        throw new FileOrganizerError('E_BAD_PATH', `the file to keep ${kept} ${stats ? (stats.isSymbolicLink() ? 'is a symlink, which is never kept or followed' : 'is not a file') : 'does not exist'}; give the path of a file in a group`);
       }
     }
   };
