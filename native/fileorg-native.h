@@ -15,6 +15,7 @@ napi_value StatFiles(napi_env env, napi_callback_info info);
 napi_value ReleaseMemory(napi_env env, napi_callback_info info);
 napi_value CopyAttributes(napi_env env, napi_callback_info info);
 napi_value ForgetFolders(napi_env env, napi_callback_info info);
+napi_value SetTimes(napi_env env, napi_callback_info info);
 
 
 #endif

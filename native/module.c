@@ -17,5 +17,6 @@ NAPI_MODULE_INIT() {
   export_function(env, exports, "releaseMemory", ReleaseMemory);
   export_function(env, exports, "copyAttributes", CopyAttributes);
   export_function(env, exports, "forgetFolders", ForgetFolders);
+  export_function(env, exports, "setTimes", SetTimes);
   return exports;
 }

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import util from 'node:util';
 import { attributeCopier } from './native-module.js';
 
 /**
@@ -12,14 +13,30 @@ export interface FileAttributes {
   gid: number;
   atimeMs: number;
   mtimeMs: number;
+  /** the times to the nanosecond, where they were read so (bigint stats): given back exactly where the OS can */
+  atimeNs?: bigint;
+  mtimeNs?: bigint;
 }
 
 export function attributesOf(stats: fs.Stats | fs.BigIntStats): FileAttributes {
-  return {
-    mode: Number(stats.mode) & 0o7777, uid: Number(stats.uid), gid: Number(stats.gid),
-    atimeMs: 'atimeNs' in stats ? Number(stats.atimeNs) / 1e6 : stats.atimeMs,
-    mtimeMs: 'mtimeNs' in stats ? Number(stats.mtimeNs) / 1e6 : stats.mtimeMs,
-  };
+  const own = { mode: Number(stats.mode) & 0o7777, uid: Number(stats.uid), gid: Number(stats.gid) };
+  if ('atimeNs' in stats) return { ...own, atimeMs: Number(stats.atimeNs) / 1e6, mtimeMs: Number(stats.mtimeNs) / 1e6, atimeNs: stats.atimeNs, mtimeNs: stats.mtimeNs };
+  return { ...own, atimeMs: stats.atimeMs, mtimeMs: stats.mtimeMs };
+}
+
+const BILLION = 1_000_000_000n;
+const nanosecondsOf = (exact: bigint | undefined, milliseconds: number): bigint => exact ?? BigInt(Math.round(milliseconds * 1e6));
+
+/** atime and mtime: exactly with the native futimens, else through fs.futimes (float seconds: microseconds). */
+function setTimes(descriptor: number, attributes: FileAttributes): void {
+  const exact = attributeCopier().setTimes;
+  if (exact) {
+    const atime = nanosecondsOf(attributes.atimeNs, attributes.atimeMs);
+    const mtime = nanosecondsOf(attributes.mtimeNs, attributes.mtimeMs);
+    const errno = exact(descriptor, Number(atime / BILLION), Number(atime % BILLION), Number(mtime / BILLION), Number(mtime % BILLION));
+    if (errno === 0) return;
+  }
+  setTimes(descriptor, attributes);
 }
 
 const mayChangeOwner = (): boolean => process.getuid?.() === 0;
@@ -27,10 +44,12 @@ const mayChangeOwner = (): boolean => process.getuid?.() === 0;
 /** Give the open file `descriptor` these attributes (and `fromDescriptor`'s extended attributes, if given). */
 export function applyAttributes(descriptor: number, attributes: FileAttributes, fromDescriptor?: number): void {
   if (fromDescriptor !== undefined) {
-    const copy = attributeCopier();
-    if (copy) {
-      const errno = copy(fromDescriptor, descriptor);
-      if (errno !== 0) throw Object.assign(new Error(`the file's extended attributes could not be copied (errno ${errno})`), { code: 'EIO' });
+    const copy = attributeCopier().copyAttributes;
+    const failed = copy?.(fromDescriptor, descriptor);
+    if (failed) {
+      const [errno, name] = failed;
+      const code = util.getSystemErrorName(-errno);
+      throw Object.assign(new Error(`${code}: the extended attribute ${name} could not be copied with the file (${util.getSystemErrorMap().get(-errno)?.[1] ?? 'error'}); the file was left where it is`), { code });
     }
   }
   if (mayChangeOwner() && process.platform !== 'win32') {
@@ -39,7 +58,7 @@ export function applyAttributes(descriptor: number, attributes: FileAttributes, 
   }
   // After chown, which clears set-id bits.
   if (process.platform !== 'win32') fs.fchmodSync(descriptor, attributes.mode);
-  fs.futimesSync(descriptor, attributes.atimeMs / 1000, attributes.mtimeMs / 1000);
+  setTimes(descriptor, attributes);
 }
 
 /** Same owner, group and permissions: what two names of one file (a hard link) must already share. */

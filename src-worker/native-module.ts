@@ -12,8 +12,10 @@ export interface NativeModule {
   moveIfUnchanged?: (from: string, to: string, size: number, mtimeMs: number, dev: string, ino: string, fromAnchorBytes: number, toAnchorBytes: number, cacheFolders: boolean) => number;
   /** close the folders the moves of this thread keep open (a chunk of rows starts or ends) */
   forgetFolders?: () => void;
-  /** copy every extended attribute of one open file to another: 0 or errno */
-  copyAttributes?: (fromDescriptor: number, toDescriptor: number) => number;
+  /** copy every extended attribute of one open file to another: 0, or the errno and name of one that failed */
+  copyAttributes?: (fromDescriptor: number, toDescriptor: number) => 0 | [number, string];
+  /** futimens: a file's atime and mtime to the nanosecond; 0 or errno */
+  setTimes?: (descriptor: number, atimeSeconds: number, atimeNanoseconds: number, mtimeSeconds: number, mtimeNanoseconds: number) => number;
   /**
    * part: 0 the first 4 KiB, 1 the last 4 KiB (non-cryptographic digests), 2 the whole file (BLAKE3), 3 the
    * whole files' bytes one after another into `digests` (sized to the sum of their sizes). `ids`: each file's
@@ -63,8 +65,8 @@ export function nativeModule(): NativeModule {
  * Extended attributes have no JavaScript path to fall back to (Node has no xattr API), so their copy is not a
  * fast path that FILEORG_NATIVE=off turns off: it uses the module wherever it was built.
  */
-export function attributeCopier(): NativeModule['copyAttributes'] {
-  return builtModule().copyAttributes;
+export function attributeCopier(): Pick<NativeModule, 'copyAttributes' | 'setTimes'> {
+  return builtModule();
 }
 
 /**
