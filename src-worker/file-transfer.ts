@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { applyAttributes, attributesOf, type FileAttributes } from './file-attributes.js';
 import { identityFromStats, type FileIdentity } from './file-identity.js';
-import { openRegularFile } from './open-regular-file.js';
+import { FileRefused, openRegularFile } from './open-regular-file.js';
 import { ensureRealFolder } from './real-folders.js';
 import { pauseForTest } from './test-pause.js';
 
@@ -141,7 +141,7 @@ export function transferFile(from: string, to: string, options: {
   /** the roots the paths lie below: folders under them must be real folders */
   anchors: readonly string[];
 }): TransferOutcome {
-  if (!ensureRealFolder(options.anchors, path.dirname(from), false)) throw Object.assign(new Error(`${from} is gone`), { code: 'ENOENT' });
+  if (!ensureRealFolder(options.anchors, path.dirname(from), false)) throw new FileRefused('source-missing', `${from} is gone`);
   ensureRealFolder(options.anchors, path.dirname(to), true);
   if (!options.keepSource && options.sameDevice) {
     try {

@@ -9,7 +9,7 @@ import { FileRefused } from './open-regular-file.js';
 import { anchorBytes, anchorOf, ensureRealFolder, FolderRefused } from './real-folders.js';
 import { pauseForTest } from './test-pause.js';
 import { describeError } from '../src-shared/errors.js';
-import { failureReasonOf } from '../src-shared/skip-reasons.js';
+import { failureReasonOf, type RollbackConflictReason } from '../src-shared/skip-reasons.js';
 
 /** A journal row as the file actions need it (plain data: it crosses to worker threads). */
 export interface ActionRow {
@@ -92,10 +92,18 @@ export function createRowContext(anchors: readonly string[] = [], options: { cac
 }
 export type RowContext = ReturnType<typeof createRowContext>;
 
+/** What a refusal met while putting a file back is called among the rollback conflicts (see skip-reasons.ts). */
+function rollbackReasonOf(reason: string | undefined): RollbackConflictReason {
+  if (reason === 'symlink-in-path') return 'symlink-in-path';
+  if (reason === 'source-missing') return 'missing';
+  if (reason === undefined) return 'error';
+  return 'changed-since-organize'; // changed during the move back, changed since, or no longer a regular file
+}
+
 /** A refusal the engine names (a symlink on the way, not a regular file, changed mid-move) or an OS failure. */
 function refusedOrFailed(row: ActionRow, error: unknown, conflict: boolean): JournalUpdate {
   const reason = error instanceof FolderRefused || error instanceof FileRefused || error instanceof ChangedDuringMove ? error.reason : undefined;
-  if (conflict) return { id: row.id, state: 'rollback_conflict', reason: reason === 'changed-during-move' ? 'changed-since-organize' : reason ?? 'error', error: describeError(error) };
+  if (conflict) return { id: row.id, state: 'rollback_conflict', reason: rollbackReasonOf(reason), error: describeError(error) };
   return reason ? { id: row.id, state: 'skipped', reason, error: describeError(error) } : failed(row, error);
 }
 

@@ -31,10 +31,11 @@ export async function rollbackOperation(context: EngineContext, operation: Opera
    */
   const rollbackCarriedBack = (row: ActionRow, first: JournalUpdate): JournalUpdate => {
     if (row.action === 'copy' || row.action === 'hardlink' || row.contentHash) return first;
+    // Only a file the same in all but its inode is worth asking the journal about (it reads later operations).
+    const placed = readIdentity(row.destination as string);
+    if (!placed || placed.size !== row.size || placed.mtimeMs !== row.mtimeMs || placed.ino === (row.destinationIno ?? row.ino)) return first;
     const contentHash = journal.carriedAwayBy(operation, { path: row.destination as string, dev: row.destinationDev ?? row.dev, ino: row.destinationIno ?? row.ino });
     if (!contentHash) return first;
-    const placed = readIdentity(row.destination as string);
-    if (!placed || placed.size !== row.size) return first;
     return rollbackRow({ ...row, destinationDev: placed.dev, destinationIno: placed.ino, contentHash }, operation.id, rowContext);
   };
   // Rows of a page run concurrently: a file whose old place was still held by a newer file of the same page,
