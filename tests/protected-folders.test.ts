@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -271,3 +272,26 @@ describe('the CLI and the API refuse them too', () => {
     expect(listed.body.total).toBe(0);
   });
 });
+
+describe('the data folder under another name', () => {
+  const mayMount = process.getuid?.() === 0 && process.platform === 'linux';
+  it.skipIf(!mayMount)(`${mayMount ? '' : 'skipped: only root may bind-mount: '}a bind mount of it inside a folder to organize: its database and journal are never moved`, async () => {
+    const dataDir = tempDir('fileorg-data-');
+    const work = tempDir();
+    const first = await runCli(['--data-dir', dataDir, 'history']);
+    expect(first.code).toBe(0);
+    writeTree(work, { 'a.txt': 'mine', 'mnt/': '' });
+    execFileSync('mount', ['--bind', dataDir, path.join(work, 'mnt')]);
+    try {
+      const run = await runCli(['--data-dir', dataDir, 'organize', work, '--json']);
+      expect(run.code, run.stderr).toBe(0);
+      expect(fs.existsSync(path.join(dataDir, 'fileorganizer.db'))).toBe(true);
+      expect(fs.existsSync(path.join(work, 'Other'))).toBe(false);
+      const history = await runCli(['--data-dir', dataDir, 'history', '--json']);
+      expect(history.lines).toHaveLength(1);
+    } finally {
+      execFileSync('umount', [path.join(work, 'mnt')]);
+    }
+  });
+});
+

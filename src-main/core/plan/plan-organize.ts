@@ -90,6 +90,7 @@ export async function planOrganize(request: PlanRequest, dependencies: {
   let filesTotal = 0;
   let bytesTotal = 0;
   const excludedFolders = dependencies.protectedFolders.excludedFrom(request.roots);
+  const ownFiles = dependencies.protectedFolders.ownFiles();
   const intoProtected = dependencies.protectedFolders.destinationCheck(request.destination ? [...request.roots, request.destination] : request.roots);
   if (request.destination && !request.roots.includes(request.destination)) excludedFolders.push(request.destination);
   const scan = scanTree({ roots: request.roots, excludedFolders, includeHidden: request.includeHidden, batchSize: SCAN_BATCH }, { walkers: dependencies.walkers });
@@ -136,6 +137,8 @@ export async function planOrganize(request: PlanRequest, dependencies: {
       const root = request.roots[batch.roots[index] as number] as string;
       seen++;
       progress.tick('plan', { files_done: seen, files_total: 0, bytes_done: 0, bytes_total: 0, current_path: source });
+      const own = ownFiles.get(ino);
+      if (own !== undefined && own.dev === dev) { skipRow(source, size, mtimeMs, dev, ino, 'destination-invalid', own.detail, null, null); continue; }
 
       const name = names[index] as string;
       const { stem, extension: extensionAsWritten } = splitName(name);

@@ -80,6 +80,20 @@ export function createProtectedFolders(dataDir: string, platform: Platform) {
   return {
     excludedFrom,
 
+    /**
+     * The data folder's own files (the database and its journal files, the signing key) by inode: a folder
+     * that is the data folder under another name (a bind mount) is not seen by its path, but its files are
+     * still never planned. Keyed by inode, with the device to compare.
+     */
+    ownFiles(): Map<string, { dev: string; detail: string }> {
+      const files = new Map<string, { dev: string; detail: string }>();
+      for (const name of ['fileorganizer.db', 'fileorganizer.db-wal', 'fileorganizer.db-shm', 'auth-signing-key']) {
+        const stats = fs.statSync(path.join(shown, name), { bigint: true, throwIfNoEntry: false });
+        if (stats) files.set(String(stats.ino), { dev: String(stats.dev), detail: `it is ${name} of FileOrganizer's data folder ${shown} (reached here under another name), which is never organized` });
+      }
+      return files;
+    },
+
     /** Throw E_BAD_PATH when `given` is, or is inside, the data folder or a quarantine, however it is spelled. */
     refuse(given: string, role: PathRole): void {
       const forms = [...new Set([path.resolve(given), physicalPath(given)])];
