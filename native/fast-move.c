@@ -111,7 +111,7 @@ static int open_parent(char *path, size_t anchor, const char **name) {
  * held, which was opened component by component. The JavaScript side empties the cache when a chunk starts
  * and ends.
  */
-#define CACHED_FOLDERS 8
+#define CACHED_FOLDERS 32
 typedef struct { char *path; size_t length; int descriptor; } cached_folder;
 static _Thread_local cached_folder folders[CACHED_FOLDERS];
 static _Thread_local int next_slot;

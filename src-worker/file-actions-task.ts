@@ -80,11 +80,14 @@ function runChunk(task: JournalChunkTask, context: RowContext): ChunkResult {
 /** Folders are made and removed only through real folders: a symlink on the way is refused (the folder fails). */
 function folderActions(phase: 'remove-folders' | 'create-folders', folders: string[], anchors: readonly string[]): string[] {
   const failed: string[] = [];
+  // Siblings share their parents: each is checked once for the whole batch (the folders removed are not kept).
+  const verified = new Set<string>();
   for (const folder of folders) {
     try {
       if (phase === 'remove-folders') {
-        if (ensureRealFolder(anchors, folder, false)) fs.rmdirSync(folder);
-      } else ensureRealFolder(anchors, folder, true);
+        // rmdir itself refuses a symlink (ENOTDIR), and a folder that is not empty.
+        if (ensureRealFolder(anchors, path.dirname(folder), false, verified)) fs.rmdirSync(folder);
+      } else ensureRealFolder(anchors, folder, true, verified);
     } catch {
       failed.push(folder);
     }

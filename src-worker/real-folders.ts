@@ -25,8 +25,10 @@ export function anchorOf(anchors: readonly string[], target: string): string | u
  * Check (and with `create`, make) every folder from the anchor down to `folder`. Throws FolderRefused for a
  * symlink or a non-folder on the way; answers false when a component is missing and `create` is off.
  * With no anchors at all (a unit test's row), only `folder` itself is checked (it must not be a symlink).
+ * `verified`: folders already checked by this same batch of folder work (making or removing many folders at
+ * once), not checked again within it.
  */
-export function ensureRealFolder(anchors: readonly string[], given: string, create: boolean): boolean {
+export function ensureRealFolder(anchors: readonly string[], given: string, create: boolean, verified?: Set<string>): boolean {
   const folder = path.resolve(given);
   const anchor = anchorOf(anchors, folder);
   // Every path an operation acts on lies below one of its folders; one that does not is never used.
@@ -49,10 +51,13 @@ export function ensureRealFolder(anchors: readonly string[], given: string, crea
     if (create) fs.mkdirSync(folder, { recursive: true });
     return check(folder);
   }
-  if (create) fs.mkdirSync(anchor, { recursive: true }); // the root itself (a destination not made yet)
+  if (create && !verified?.has(anchor)) fs.mkdirSync(anchor, { recursive: true }); // the root itself (a destination not made yet)
+  verified?.add(anchor);
   for (const part of parts) {
     current = path.join(current, part);
+    if (verified?.has(current)) continue;
     if (!check(current)) return false;
+    verified?.add(current);
   }
   return true;
 }
