@@ -4,7 +4,7 @@ import path from 'node:path';
 import { applyAttributes, attributesOf, type FileAttributes } from './file-attributes.js';
 import { identityFromStats, type FileIdentity } from './file-identity.js';
 import { FileRefused, openRegularFile } from './open-regular-file.js';
-import { ensureRealFolder } from './real-folders.js';
+import { type FolderChecks } from './real-folders.js';
 import { pauseForTest } from './test-pause.js';
 
 const CHUNK = 1024 * 1024;
@@ -139,10 +139,11 @@ export function transferFile(from: string, to: string, options: {
   temporaryTag: string;
   expected: FileIdentity;
   /** the roots the paths lie below: folders under them must be real folders */
-  anchors: readonly string[];
+  /** the folders of this chunk of rows: each used only while it is a real folder below its anchor */
+  folders: FolderChecks;
 }): TransferOutcome {
-  if (!ensureRealFolder(options.anchors, path.dirname(from), false)) throw new FileRefused('source-missing', `${from} is gone`);
-  ensureRealFolder(options.anchors, path.dirname(to), true);
+  if (!options.folders.real(path.dirname(from), false)) throw new FileRefused('source-missing', `${from} is gone`);
+  options.folders.real(path.dirname(to), true);
   if (!options.keepSource && options.sameDevice) {
     try {
       const result = linkNoClobber(from, to, true);
@@ -155,7 +156,7 @@ export function transferFile(from: string, to: string, options: {
     }
   }
   const temporary = temporaryPathFor(to, options.temporaryTag);
-  removeTemporary(temporary, undefined, options.anchors); // a leftover of an interrupted attempt at this very row
+  removeTemporary(temporary, undefined, options.folders); // a leftover of an interrupted attempt at this very row
   let ours: bigint | undefined;
   try {
     const copied = copyToTemporary(from, temporary, options.expected);
@@ -164,7 +165,7 @@ export function transferFile(from: string, to: string, options: {
     const verified = hashFile(temporary);
     if (verified !== written) throw new Error(`the copy of ${from} does not match the original (hash mismatch); the original was left in place`);
     pauseForTest('after-copy', from);
-    ensureRealFolder(options.anchors, path.dirname(to), true);
+    options.folders.real(path.dirname(to), true);
     // The temp name must still hold the copy written and checked (no one put another file there meanwhile).
     if (fs.lstatSync(temporary, { bigint: true, throwIfNoEntry: false })?.ino !== ours) {
       throw new ChangedDuringMove(`the copy of ${from} was replaced by another program before it was put in place; the file was left where it is`);
@@ -178,13 +179,13 @@ export function transferFile(from: string, to: string, options: {
     // The last moment: the source must be exactly as it was when the copy began, or the copy is not the file.
     const placedNow = fs.lstatSync(to, { bigint: true, throwIfNoEntry: false });
     if (!unchangedSince(start, fs.lstatSync(from, { bigint: true, throwIfNoEntry: false })) || placedNow?.ino !== ours) {
-      if (placedNow?.ino === ours && ensureRealFolder(options.anchors, path.dirname(to), false)) fs.unlinkSync(to);
+      if (placedNow?.ino === ours && options.folders.real(path.dirname(to), false)) fs.unlinkSync(to);
       throw new ChangedDuringMove(`${from} changed while it was being ${options.keepSource ? 'copied' : 'moved'}; the copy was discarded and the file left where it is`);
     }
     if (!options.keepSource) unlinkOrRetract(from, to);
     return { placed: true, identity, contentHash: written };
   } finally {
-    removeTemporary(temporary, ours, options.anchors);
+    removeTemporary(temporary, ours, options.folders);
   }
 }
 
@@ -192,9 +193,9 @@ export function transferFile(from: string, to: string, options: {
  * Remove a row's temp file, by its name, only through real folders (never through a folder swapped for a
  * symlink) and, when its inode is known, only if it is still that file.
  */
-export function removeTemporary(temporary: string, ino: bigint | undefined, anchors: readonly string[]): void {
+export function removeTemporary(temporary: string, ino: bigint | undefined, folders: FolderChecks): void {
   try {
-    if (!ensureRealFolder(anchors, path.dirname(temporary), false)) return;
+    if (!folders.real(path.dirname(temporary), false)) return;
   } catch {
     return; // a symlink on the way: whatever is there is not ours to remove
   }

@@ -5,7 +5,7 @@ import { attributesOf, sameOwnership } from './file-attributes.js';
 import { readIdentity, sameIdentity } from './file-identity.js';
 import { copyToTemporary, removeTemporary, temporaryPathFor } from './file-transfer.js';
 import { checkKeptFile, notedOwnLink } from './kept-file.js';
-import { ensureRealFolder } from './real-folders.js';
+import { type FolderChecks } from './real-folders.js';
 import { type ActionRow, type JournalUpdate, temporaryTag } from './row-actions.js';
 import { pauseForTest } from './test-pause.js';
 
@@ -24,12 +24,12 @@ const describeMode = (attributes: { mode: number; uid: number; gid: number }): s
   `${attributes.mode.toString(8).padStart(4, '0')} ${attributes.uid}:${attributes.gid}`;
 const sameCtime = (a: fs.BigIntStats | undefined, b: fs.BigIntStats): boolean => a !== undefined && a.ino === b.ino && a.dev === b.dev && a.ctimeNs === b.ctimeNs;
 
-export function executeHardlink(row: ActionRow, operationId: string, anchors: readonly string[]): JournalUpdate {
+export function executeHardlink(row: ActionRow, operationId: string, folders: FolderChecks): JournalUpdate {
   const kept = row.destination as string;
   pauseForTest('before-link', row.source);
   // Both folders are checked now, at the moment of use: a folder swapped for a symlink is not written through.
-  if (!ensureRealFolder(anchors, path.dirname(row.source), false)) return skipped(row, 'source-missing', `${row.source} is gone`);
-  if (!ensureRealFolder(anchors, path.dirname(kept), false)) return skipped(row, 'kept-file-changed', `${kept}, the copy to keep, is gone; ${row.source} was left as it is`);
+  if (!folders.real(path.dirname(row.source), false)) return skipped(row, 'source-missing', `${row.source} is gone`);
+  if (!folders.real(path.dirname(kept), false)) return skipped(row, 'kept-file-changed', `${kept}, the copy to keep, is gone; ${row.source} was left as it is`);
   // Already done (a resumed run): the name points at the kept file.
   const already = readIdentity(row.source);
   if (already && already.dev === row.destinationDev && already.ino === row.destinationIno) return { id: row.id, state: 'done' };
@@ -52,7 +52,7 @@ export function executeHardlink(row: ActionRow, operationId: string, anchors: re
     return skipped(row, 'different-owner-or-mode', `${row.source} (${describeMode(own)}) and ${kept} (${describeMode(keptAttributes)}) differ in permissions, owner or group; a hard link would give one the other's, so it was left as it is`);
   }
   const temporary = temporaryPathFor(row.source, temporaryTag(operationId, row.id, 'execute'));
-  removeTemporary(temporary, undefined, anchors); // a leftover of an interrupted attempt at this very row
+  removeTemporary(temporary, undefined, folders); // a leftover of an interrupted attempt at this very row
   try {
     fs.linkSync(kept, temporary);
     // The temp name must be the kept file (not another put at its path since the check), and the duplicate
@@ -64,7 +64,7 @@ export function executeHardlink(row: ActionRow, operationId: string, anchors: re
     }
     fs.renameSync(temporary, row.source);
   } finally {
-    removeTemporary(temporary, undefined, anchors);
+    removeTemporary(temporary, undefined, folders);
   }
   notedOwnLink(kept);
   return { id: row.id, state: 'done', attributes: { mode: own.mode, uid: own.uid, gid: own.gid, atimeMs: own.atimeMs } };
@@ -76,10 +76,10 @@ export function executeHardlink(row: ActionRow, operationId: string, anchors: re
  * hold the content both had when they were hashed (the group's BLAKE3): an edit made through either name
  * since would otherwise be handed back as the original. Where BLAKE3 cannot load, size and mtime decide.
  */
-export function rollbackHardlink(row: ActionRow, operationId: string, anchors: readonly string[]): JournalUpdate {
+export function rollbackHardlink(row: ActionRow, operationId: string, folders: FolderChecks): JournalUpdate {
   const kept = row.destination as string;
   const conflict = (reason: string, error: string): JournalUpdate => ({ id: row.id, state: 'rollback_conflict', reason, error });
-  if (!ensureRealFolder(anchors, path.dirname(row.source), false)) return conflict('missing', `${row.source} is no longer there`);
+  if (!folders.real(path.dirname(row.source), false)) return conflict('missing', `${row.source} is no longer there`);
   const checked = fs.lstatSync(row.source, { bigint: true, throwIfNoEntry: false });
   const placed = readIdentity(row.source);
   if (!placed || !checked) return conflict('missing', `${row.source} is no longer there`);
@@ -93,7 +93,7 @@ export function rollbackHardlink(row: ActionRow, operationId: string, anchors: r
     return conflict('changed-since-organize', `${kept} (which ${row.source} is linked to) was edited since; both names show the edit, so the old content cannot be given back`);
   }
   const temporary = temporaryPathFor(row.source, temporaryTag(operationId, row.id, 'rollback'));
-  removeTemporary(temporary, undefined, anchors);
+  removeTemporary(temporary, undefined, folders);
   let ours: bigint | undefined;
   try {
     const now = attributesOf(checked);
@@ -112,14 +112,14 @@ export function rollbackHardlink(row: ActionRow, operationId: string, anchors: r
     }
     fs.renameSync(temporary, row.source);
   } finally {
-    removeTemporary(temporary, ours, anchors);
+    removeTemporary(temporary, ours, folders);
   }
   return { id: row.id, state: 'rolled_back' };
 }
 
 /** Recovery: what a hardlink row reached before a crash (undefined: untouched). */
-export function settleHardlink(row: ActionRow, operationId: string, phase: 'execute' | 'rollback', anchors: readonly string[]): JournalUpdate | undefined {
-  removeTemporary(temporaryPathFor(row.source, temporaryTag(operationId, row.id, phase)), undefined, anchors); // a link or a partial copy: ours
+export function settleHardlink(row: ActionRow, operationId: string, phase: 'execute' | 'rollback', folders: FolderChecks): JournalUpdate | undefined {
+  removeTemporary(temporaryPathFor(row.source, temporaryTag(operationId, row.id, phase)), undefined, folders); // a link or a partial copy: ours
   const placed = readIdentity(row.source);
   const linked = placed !== undefined && placed.dev === row.destinationDev && placed.ino === row.destinationIno;
   if (phase === 'execute') return linked ? { id: row.id, state: 'done' } : undefined;

@@ -67,3 +67,36 @@ export function anchorBytes(anchors: readonly string[], target: string): number 
   const anchor = anchorOf(anchors, target);
   return anchor === undefined ? 0 : Buffer.byteLength(anchor.endsWith(path.sep) && anchor.length > 1 ? anchor.slice(0, -1) : anchor);
 }
+
+/**
+ * The folders one chunk of rows uses (or one recovery, one retry on the main thread): each is checked from its
+ * anchor, component by component, the first time; at each later use, only that its path still names that same
+ * folder (one lstat against the device and inode checked). A folder renamed away, or replaced, is checked anew
+ * from its anchor. The native move keeps its folders the same way (native/fast-move.c).
+ */
+export function createFolderChecks(anchors: readonly string[]) {
+  const known = new Map<string, { dev: bigint; ino: bigint }>();
+  /** Is `folder` a real folder below its anchor (made, one checked component at a time, when `create`)? */
+  const real = (folder: string, create: boolean): boolean => {
+    const seen = known.get(folder);
+    if (seen) {
+      const now = fs.lstatSync(folder, { bigint: true, throwIfNoEntry: false });
+      if (now?.isDirectory() && now.dev === seen.dev && now.ino === seen.ino) return true;
+      known.delete(folder);
+    }
+    if (!ensureRealFolder(anchors, folder, create)) return false;
+    const stats = fs.lstatSync(folder, { bigint: true });
+    known.set(folder, { dev: stats.dev, ino: stats.ino });
+    return true;
+  };
+  return {
+    anchors,
+    real,
+    /** The device of a folder, made if needed. */
+    deviceOf(folder: string): string {
+      real(folder, true);
+      return String((known.get(folder) as { dev: bigint }).dev);
+    },
+  };
+}
+export type FolderChecks = ReturnType<typeof createFolderChecks>;

@@ -6,7 +6,7 @@ import { executeHardlink, rollbackHardlink } from './hardlink-actions.js';
 import { checkKeptFile } from './kept-file.js';
 import { fastMove } from './native-moves.js';
 import { FileRefused } from './open-regular-file.js';
-import { anchorBytes, anchorOf, ensureRealFolder, FolderRefused } from './real-folders.js';
+import { anchorBytes, anchorOf, createFolderChecks, FolderRefused } from './real-folders.js';
 import { pauseForTest } from './test-pause.js';
 import { describeError } from '../src-shared/errors.js';
 import { failureReasonOf, type RollbackConflictReason } from '../src-shared/skip-reasons.js';
@@ -84,10 +84,8 @@ export function createRowContext(anchors: readonly string[] = [], options: { cac
     cacheFolders: options.cacheFolders ?? false,
     /** the UTF-8 length of the anchor `target` lies below (0: none), for the native move */
     anchorBytesOf: (target: string): number => anchorLengths.get(anchorOf(anchors, target)) ?? 0,
-    deviceOf(folder: string): string {
-      ensureRealFolder(anchors, folder, true);
-      return String(fs.statSync(folder, { bigint: true }).dev);
-    },
+    /** the folders the rows use, checked when first used and then each time still the same folder */
+    folders: createFolderChecks(anchors),
   };
 }
 export type RowContext = ReturnType<typeof createRowContext>;
@@ -110,7 +108,7 @@ function refusedOrFailed(row: ActionRow, error: unknown, conflict: boolean): Jou
 /** Carry out one planned row: check the file is as planned, then put it in place without replacing anything. */
 export function executeRow(row: ActionRow, operationId: string, destination: string, context: RowContext): ExecuteOutcome {
   try {
-    if (row.action === 'hardlink') return executeHardlink(row, operationId, context.anchors);
+    if (row.action === 'hardlink') return executeHardlink(row, operationId, context.folders);
     pauseForTest('before-move', row.source);
     if (row.keptPath) {
       // Quarantine: the group's kept file is checked like the file that goes, so the last copy never goes.
@@ -129,9 +127,9 @@ export function executeRow(row: ActionRow, operationId: string, destination: str
       return { id: row.id, state: 'skipped', reason: 'not-a-regular-file', error: `${row.source} is no longer a regular file (a pipe, folder or symlink took its place); it was left as it is` };
     }
     if (!sameIdentity(current, row)) return { id: row.id, state: 'skipped', reason: 'changed-since-plan', error: `${row.source} changed after the plan was made; organize again to include it` };
-    const sameDevice = context.deviceOf(path.dirname(destination)) === row.dev;
+    const sameDevice = context.folders.deviceOf(path.dirname(destination)) === row.dev;
     const outcome = transferFile(row.source, destination, {
-      keepSource: row.action === 'copy', sameDevice, temporaryTag: temporaryTag(operationId, row.id, 'execute'), expected: current, anchors: context.anchors,
+      keepSource: row.action === 'copy', sameDevice, temporaryTag: temporaryTag(operationId, row.id, 'execute'), expected: current, folders: context.folders,
     });
     if (!outcome.placed) return { id: row.id, state: 'destination-taken' };
     return { id: row.id, state: 'done', destination, destinationDev: outcome.identity.dev, destinationIno: outcome.identity.ino, contentHash: outcome.contentHash };
@@ -172,7 +170,7 @@ const originalPlaceTaken = (row: ActionRow, destination: string): JournalUpdate 
 export function rollbackRow(row: ActionRow, operationId: string, context: RowContext): JournalUpdate {
   try {
     if (row.reason === 'trashed') return rollbackConflict(row, 'quarantine-emptied', `${row.destination} was sent to the trash when the quarantine was emptied; restore it from the trash`);
-    if (row.action === 'hardlink') return rollbackHardlink(row, operationId, context.anchors);
+    if (row.action === 'hardlink') return rollbackHardlink(row, operationId, context.folders);
     const destination = row.destination as string;
     if (row.action !== 'copy' && !row.contentHash) {
       // The plain case in one native call: still the same inode, size and time where the run put it.
@@ -182,7 +180,7 @@ export function rollbackRow(row: ActionRow, operationId: string, context: RowCon
       if (fast === 'taken') return originalPlaceTaken(row, destination);
     }
     // Where the run put the file must be reached through real folders only (a folder swapped for a symlink since).
-    if (!ensureRealFolder(context.anchors, path.dirname(destination), false)) return rollbackConflict(row, 'missing', `${destination} is no longer there`);
+    if (!context.folders.real(path.dirname(destination), false)) return rollbackConflict(row, 'missing', `${destination} is no longer there`);
     const placed = readIdentity(destination);
     if (row.action === 'copy') {
       if (!placed) return { id: row.id, state: 'rolled_back' };
@@ -208,9 +206,9 @@ export function rollbackRow(row: ActionRow, operationId: string, context: RowCon
     }
     if (!placedFileUnchanged(row, destination, placed)) return rollbackConflict(row, 'changed-since-organize', `${destination} was changed after it was moved; it was left there`);
     // No separate "is the old place free?" check: the no-clobber link below is that check, atomically.
-    const sameDevice = context.deviceOf(path.dirname(row.source)) === placed.dev;
+    const sameDevice = context.folders.deviceOf(path.dirname(row.source)) === placed.dev;
     const outcome = transferFile(destination, row.source, {
-      keepSource: false, sameDevice, temporaryTag: temporaryTag(operationId, row.id, 'rollback'), expected: placed, anchors: context.anchors,
+      keepSource: false, sameDevice, temporaryTag: temporaryTag(operationId, row.id, 'rollback'), expected: placed, folders: context.folders,
     });
     return outcome.placed ? { id: row.id, state: 'rolled_back' } : originalPlaceTaken(row, destination);
   } catch (error) {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { type FileIdentity, readIdentity, sameIdentity } from '../../../src-worker/file-identity.js';
 import { hashFile, removeTemporary, temporaryPathFor } from '../../../src-worker/file-transfer.js';
+import { createFolderChecks } from '../../../src-worker/real-folders.js';
 import { anchorsOf } from './operation-request.js';
 import { settleHardlink } from '../../../src-worker/hardlink-actions.js';
 import { temporaryTag } from '../../../src-worker/row-actions.js';
@@ -22,13 +23,13 @@ const sameFile = (a: FileIdentity, b: FileIdentity): boolean => a.dev === b.dev 
 function clearTemporary(operation: Operation, target: string, tag: string): FileIdentity | undefined {
   const temporary = temporaryPathFor(target, tag);
   const identity = readIdentity(temporary);
-  if (identity) removeTemporary(temporary, BigInt(identity.ino), anchorsOf(operation.request)); // never through a symlink
+  if (identity) removeTemporary(temporary, BigInt(identity.ino), createFolderChecks(anchorsOf(operation.request))); // never through a symlink
   return identity;
 }
 
 /** What a `planned` row actually reached before the crash. undefined: untouched, still to do. */
 function settleExecuteRow(operation: Operation, row: JournalRow): JournalUpdate | undefined {
-  if (row.action === 'hardlink') return settleHardlink(row, operation.id, 'execute', anchorsOf(operation.request));
+  if (row.action === 'hardlink') return settleHardlink(row, operation.id, 'execute', createFolderChecks(anchorsOf(operation.request)));
   const destination = row.destination as string;
   const temporary = clearTemporary(operation, destination, temporaryTag(operation.id, row.id, 'execute'));
   const source = readIdentity(row.source);
@@ -74,7 +75,7 @@ function settleExecuteRow(operation: Operation, row: JournalRow): JournalUpdate 
 
 /** What a `done` row of an interrupted rollback actually reached. undefined: untouched, still to roll back. */
 function settleRollbackRow(operation: Operation, row: JournalRow): JournalUpdate | undefined {
-  if (row.action === 'hardlink') return settleHardlink(row, operation.id, 'rollback', anchorsOf(operation.request));
+  if (row.action === 'hardlink') return settleHardlink(row, operation.id, 'rollback', createFolderChecks(anchorsOf(operation.request)));
   const destination = row.destination as string;
   const temporary = clearTemporary(operation, row.source, temporaryTag(operation.id, row.id, 'rollback'));
   const placed = readIdentity(destination);
