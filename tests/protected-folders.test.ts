@@ -275,23 +275,37 @@ describe('the CLI and the API refuse them too', () => {
 
 describe('the data folder under another name', () => {
   const mayMount = process.getuid?.() === 0 && process.platform === 'linux';
-  it.skipIf(!mayMount)(`${mayMount ? '' : 'skipped: only root may bind-mount: '}a bind mount of it inside a folder to organize: its database and journal are never moved`, async () => {
+  it.skipIf(!mayMount)(`${mayMount ? '' : 'skipped: only root may bind-mount: '}a bind mount of it (or of its quarantine) inside a folder to organize is never entered, nor taken as a root`, async () => {
     const dataDir = tempDir('fileorg-data-');
     const work = tempDir();
-    const first = await runCli(['--data-dir', dataDir, 'history']);
-    expect(first.code).toBe(0);
-    writeTree(work, { 'a.txt': 'mine', 'mnt/': '' });
+    const twins = tempDir('fileorg-twins-');
+    writeTree(twins, { 'a.txt': 'twin', 'b.txt': 'twin' });
+    fs.utimesSync(path.join(twins, 'a.txt'), 1_600_000_000, 1_600_000_000);
+    const quarantined = await runCli(['--data-dir', dataDir, 'dupes', twins, '--quarantine', '--json']);
+    const quarantineId = quarantined.lines.at(-1)?.operation_id as string;
+    const dataBefore = snapshotTree(path.join(dataDir, 'quarantine'));
+    writeTree(work, { 'a.txt': 'mine', 'mnt/': '', 'more/mq/': '' });
     execFileSync('mount', ['--bind', dataDir, path.join(work, 'mnt')]);
+    execFileSync('mount', ['--bind', path.join(dataDir, 'quarantine'), path.join(work, 'more/mq')]);
     try {
       const run = await runCli(['--data-dir', dataDir, 'organize', work, '--json']);
       expect(run.code, run.stderr).toBe(0);
+      expect(run.lines.at(-1)).toMatchObject({ moved: 1 }); // a.txt alone: neither mount is entered
       expect(fs.existsSync(path.join(dataDir, 'fileorganizer.db'))).toBe(true);
-      expect(fs.existsSync(path.join(work, 'Other'))).toBe(false);
+      expect(snapshotTree(path.join(dataDir, 'quarantine'))).toEqual(dataBefore);
       const history = await runCli(['--data-dir', dataDir, 'history', '--json']);
-      expect(history.lines).toHaveLength(1);
+      expect(history.lines).toHaveLength(2);
+      // Given as a root under its other name, it is refused like the data folder itself.
+      const direct = await runCli(['--data-dir', dataDir, 'organize', path.join(work, 'mnt')]);
+      expect(direct.code).toBe(2);
+      expect(direct.stderr).toContain('under another name');
     } finally {
+      execFileSync('umount', [path.join(work, 'more/mq')]);
       execFileSync('umount', [path.join(work, 'mnt')]);
     }
+    const undo = await runCli(['--data-dir', dataDir, 'undo', quarantineId, '--json']);
+    expect(undo.lines.at(-1)).toMatchObject({ status: 'rolled_back', rollback_conflicts: 0 });
+    expect(listFiles(twins)).toEqual(['a.txt', 'b.txt']);
   });
 });
 

@@ -112,6 +112,22 @@ describe('a data folder on a full disk', () => {
   });
 });
 
+describe('a data folder too small to hold a new database', () => {
+  it.skipIf(disk.dir === undefined)(`${noMount}is named as full when its first migrations cannot be written (exit 3)`, async () => {
+    const tiny = mountSmallDisk('64k', os.tmpdir());
+    try {
+      const dataDir = path.join(tiny.dir as string, 'data');
+      fs.mkdirSync(dataDir);
+      fillDisk(tiny.dir as string);
+      const run = await runCli(['--data-dir', dataDir, 'history', '--json']);
+      expect(run.code).toBe(EXIT_DATA_FOLDER);
+      expect(run.lines).toEqual([{ type: 'error', code: 'E_DATA_FOLDER', message: expect.stringContaining(`the disk holding the data folder ${dataDir} is full`) }]);
+    } finally {
+      tiny.unmount();
+    }
+  });
+});
+
 describe('a run whose journal cannot be written', () => {
   it.skipIf(disk.dir === undefined)(`${noMount}is settled from the disk once the data folder has room again: undo then puts every file back`, async () => {
     const dataDir = path.join(disk.dir as string, 'mid-run');

@@ -42,6 +42,10 @@ function telling(error: unknown, dataDir: string, options: { osErrors: boolean }
     if (problem) return { error: cause, problem };
     cause = (cause as { cause?: unknown }).cause;
   }
+  // A transaction whose ROLLBACK or COMMIT itself failed (drizzle's migrations on a disk that filled) has lost
+  // SQLite's first error: the folder is asked what is wrong with it.
+  const message = (error as { message?: unknown } | null)?.message;
+  if (typeof message === 'string' && /^Failed to run the query '(ROLLBACK|COMMIT)/.test(message)) return { error, problem: probeFolder(dataDir) };
   return undefined;
 }
 

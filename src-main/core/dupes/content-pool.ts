@@ -3,6 +3,7 @@ import { Piscina } from 'piscina';
 import { type ContentTask, type SniffResult, type SniffTask } from '../../../src-worker/content-protocol.js';
 import { holdNativeModule } from '../../../src-worker/native-module.js';
 import { builtFile } from '../built-file.js';
+import { readinessOf } from '../pool-readiness.js';
 
 /**
  * Threads that read file contents for the categorizer, one per core: sniffing types and photo dates. (The
@@ -11,6 +12,7 @@ import { builtFile } from '../built-file.js';
  */
 export function createContentPool(threads = Math.max(1, os.availableParallelism())) {
   let pool: Piscina | undefined;
+  let loaded: (() => Promise<void>) | undefined;
   const getPool = (): Piscina => {
     if (!pool) holdNativeModule();
     pool ??= new Piscina({
@@ -29,6 +31,7 @@ export function createContentPool(threads = Math.max(1, os.availableParallelism(
       // short-lived: a small young generation keeps its RSS down.
       resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 4 },
     });
+    loaded ??= readinessOf(pool);
     return pool;
   };
   return {
@@ -37,8 +40,10 @@ export function createContentPool(threads = Math.max(1, os.availableParallelism(
       return getPool().run({ kind: 'sniff', ...task } satisfies ContentTask) as Promise<SniffResult>;
     },
     async close(): Promise<void> {
+      await loaded?.(); // never terminate a thread still loading its modules
       await pool?.destroy();
       pool = undefined;
+      loaded = undefined;
     },
   };
 }

@@ -86,7 +86,7 @@ export function createDuplicates(dependencies: {
   let saving: Promise<void> = Promise.resolve();
   const searchAnd = async (roots: string[], options: DuplicateSearchOptions, onProgress?: (progress: DuplicateProgress) => void): Promise<DuplicateSearch> => {
     await saving;
-    const found = await findDuplicates({ roots, ...options, excludedFolders: protectedFolders.excludedFrom(roots) }, { walkers, cache }, onProgress);
+    const found = await findDuplicates({ roots, ...options, excludedFolders: protectedFolders.excludedFrom(roots), excludedIdentities: protectedFolders.identities() }, { walkers, cache }, onProgress);
     saving = found.saved;
     return found;
   };

@@ -19,6 +19,8 @@ export interface DuplicateSearchRequest {
   includeHidden: boolean;
   /** folders never entered (the data folder) */
   excludedFolders: string[];
+  /** the same known by "dev:ino", whatever path reaches them */
+  excludedIdentities?: string[];
 }
 
 /** Files above this size get a suffix stage before their full hash (fclones' choice too). */
@@ -311,7 +313,7 @@ const EMPTY_BLAKE3 = Buffer.from('af1349b9f5f9a1a6a0404dea36dcc9499bcb25c9adc112
 
 async function scanAll(request: DuplicateSearchRequest, walkers: WalkerPool, onProgress?: (progress: DuplicateProgress) => void): Promise<FileTable> {
   const builder = createFileTableBuilder();
-  const stream = scanTreePacked({ roots: request.roots, excludedFolders: request.excludedFolders, includeHidden: request.includeHidden, batchSize: 512 }, { walkers });
+  const stream = scanTreePacked({ roots: request.roots, excludedFolders: request.excludedFolders, excludedIdentities: request.excludedIdentities ?? [], includeHidden: request.includeHidden, batchSize: 512 }, { walkers });
   let files = 0;
   let bytes = 0;
   let reported = 0;

@@ -3,6 +3,7 @@ import { Piscina } from 'piscina';
 import { type ChunkResult, type FileActionsTask, type JournalChunkTask } from '../../../src-worker/file-actions-task.js';
 import { holdNativeModule } from '../../../src-worker/native-module.js';
 import { builtFile } from '../built-file.js';
+import { readinessOf } from '../pool-readiness.js';
 import { CHUNKS_PER_THREAD, PAGES_IN_FLIGHT } from './engine-context.js';
 
 /**
@@ -12,6 +13,7 @@ import { CHUNKS_PER_THREAD, PAGES_IN_FLIGHT } from './engine-context.js';
  */
 export function createFileActionPool(threads = Math.max(1, Math.min(4, os.availableParallelism()))) {
   let pool: Piscina | undefined;
+  let loaded: (() => Promise<void>) | undefined;
   const getPool = (): Piscina => {
     if (!pool) holdNativeModule();
     pool ??= new Piscina({
@@ -28,6 +30,7 @@ export function createFileActionPool(threads = Math.max(1, Math.min(4, os.availa
       // keeps a million rows' garbage from growing the process (peak RSS at 1M files must stay under 600 MiB).
       resourceLimits: { maxOldGenerationSizeMb: 128 },
     });
+    loaded ??= readinessOf(pool);
     return pool;
   };
 
@@ -57,8 +60,10 @@ export function createFileActionPool(threads = Math.max(1, Math.min(4, os.availa
     /** Start the threads now (while planning), so the first page does not wait for them. */
     warm(): void { getPool(); },
     async close(): Promise<void> {
+      await loaded?.(); // never terminate a thread still loading its modules
       await pool?.destroy();
       pool = undefined;
+      loaded = undefined;
     },
   };
 }

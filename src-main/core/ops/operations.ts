@@ -327,7 +327,7 @@ export function createOperations(dependencies: OperationsDependencies) {
         if (!fs.statSync(root, { throwIfNoEntry: false })?.isDirectory()) throw new FileOrganizerError('E_BAD_PATH', `${root} is not a folder; give a folder to scan`);
       }
       const resolved = roots.map((root) => path.resolve(root));
-      const stream = scanTree({ roots: resolved, excludedFolders: dependencies.protectedFolders.excludedFrom(resolved), includeHidden: options.includeHidden, batchSize: 512 }, { walkers });
+      const stream = scanTree({ roots: resolved, excludedFolders: dependencies.protectedFolders.excludedFrom(resolved), excludedIdentities: dependencies.protectedFolders.identities(), includeHidden: options.includeHidden, batchSize: 512 }, { walkers });
       for await (const batch of stream.batches) void batch; // counted in the summary
       return stream.summary;
     },

@@ -93,7 +93,7 @@ export async function planOrganize(request: PlanRequest, dependencies: {
   const ownFiles = dependencies.protectedFolders.ownFiles();
   const intoProtected = dependencies.protectedFolders.destinationCheck(request.destination ? [...request.roots, request.destination] : request.roots);
   if (request.destination && !request.roots.includes(request.destination)) excludedFolders.push(request.destination);
-  const scan = scanTree({ roots: request.roots, excludedFolders, includeHidden: request.includeHidden, batchSize: SCAN_BATCH }, { walkers: dependencies.walkers });
+  const scan = scanTree({ roots: request.roots, excludedFolders, excludedIdentities: dependencies.protectedFolders.identities(), includeHidden: request.includeHidden, batchSize: SCAN_BATCH }, { walkers: dependencies.walkers });
 
   const skipRow = (source: string, size: number, mtimeMs: number, dev: string, ino: string, reason: string, detail: string, rule: Rule | null, category: string | null): void => {
     rows.push({ action: rule?.action.type ?? 'move', source, destination: null, state: 'skipped', reason, error: detail, ruleName: rule?.name ?? null,

@@ -77,8 +77,20 @@ export function createProtectedFolders(dataDir: string, platform: Platform) {
     return [...excluded];
   };
 
+  /** The data folder and its quarantine as "dev:ino" (those that exist). */
+  const identities = (): string[] => [shown, quarantineIn(shown)].flatMap((folder) => {
+    const stats = fs.statSync(folder, { bigint: true, throwIfNoEntry: false });
+    return stats ? [`${stats.dev}:${stats.ino}`] : [];
+  });
+
   return {
     excludedFrom,
+
+    /**
+     * The data folder and its quarantine as "dev:ino": a scan steps around them by identity too, whatever name
+     * reaches them (a bind mount of either inside a folder being organized).
+     */
+    identities,
 
     /**
      * The data folder's own files (the database and its journal files, the signing key) by inode: a folder
@@ -107,6 +119,15 @@ export function createProtectedFolders(dataDir: string, platform: Platform) {
               + `quarantined files come back with "fileorg undo ID" (see "fileorg quarantine list"); ${INSTEAD[role]}`);
           }
           throw new FileOrganizerError('E_BAD_PATH', `${what} ${key(form) === key(data) ? 'is' : 'is inside'} FileOrganizer's data folder ${shown}, which holds the history every undo needs; ${INSTEAD[role]}`);
+        }
+        // The data folder under another name (a bind mount): the folder itself, or one of its parents, is it.
+        const ids = new Set(identities());
+        for (let folder = form; ids.size > 0; folder = path.dirname(folder)) {
+          const stats = fs.statSync(folder, { bigint: true, throwIfNoEntry: false });
+          if (stats && ids.has(`${stats.dev}:${stats.ino}`)) {
+            throw new FileOrganizerError('E_BAD_PATH', `${what} is FileOrganizer's data folder ${shown} (or inside it) under another name, such as a bind mount; it holds the history every undo needs; ${INSTEAD[role]}`);
+          }
+          if (path.dirname(folder) === folder) break;
         }
         const besideQuarantine = besideQuarantineOf(form);
         if (besideQuarantine !== undefined) {

@@ -99,7 +99,7 @@ function scanTreeAs<Batch>(request: ScanRequest, using: ScanUsing, convert: (wir
   const threads = using.threads ?? scanThreads();
   // Without a pool of the caller's, walkers live for this scan alone.
   const pool = using.walkers ?? createWalkerPool({ idleMs: 0 });
-  const options = { excludedFolders: request.excludedFolders, includeHidden: request.includeHidden, batchSize: request.batchSize };
+  const options = { excludedFolders: request.excludedFolders, excludedIdentities: request.excludedIdentities ?? [], includeHidden: request.includeHidden, batchSize: request.batchSize };
   let nextId = 0;
   const byId = new Map<number, Slot>();
   const newSlot = (task: WalkTask, depth: number): Slot => {

@@ -32,6 +32,8 @@ export interface ScanRequest {
   roots: string[];
   /** absolute folders never walked (a destination root outside the source, for instance) */
   excludedFolders: string[];
+  /** folders never walked whatever their name ("dev:ino"): the data folder and its quarantine, bind-mounted elsewhere */
+  excludedIdentities?: string[];
   includeHidden: boolean;
   batchSize: number;
 }
@@ -62,7 +64,7 @@ export interface WireBatch {
 export interface WalkerTask {
   slot: number;
   task: { folder: string; rootIndex: number; kind: 'shallow' | 'deep' };
-  options: { excludedFolders: string[]; includeHidden: boolean; batchSize: number };
+  options: { excludedFolders: string[]; excludedIdentities?: string[]; includeHidden: boolean; batchSize: number };
 }
 
 /** Walker thread -> coordinator, about the task in slot `slot`. */
