@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import util from 'node:util';
-import { attributeCopier } from './native-module.js';
+import { nativeAttributeCalls } from './native-module.js';
 
 /**
  * A copy keeps what makes the file the user's: its permissions, its times (atime and mtime), its owner and
@@ -29,7 +29,7 @@ const nanosecondsOf = (exact: bigint | undefined, milliseconds: number): bigint 
 
 /** atime and mtime: exactly with the native futimens, else through fs.futimes (float seconds: microseconds). */
 function setTimes(descriptor: number, attributes: FileAttributes): void {
-  const exact = attributeCopier().setTimes;
+  const exact = nativeAttributeCalls().setTimes;
   if (exact) {
     const atime = nanosecondsOf(attributes.atimeNs, attributes.atimeMs);
     const mtime = nanosecondsOf(attributes.mtimeNs, attributes.mtimeMs);
@@ -44,7 +44,7 @@ const mayChangeOwner = (): boolean => process.getuid?.() === 0;
 /** Give the open file `descriptor` these attributes (and `fromDescriptor`'s extended attributes, if given). */
 export function applyAttributes(descriptor: number, attributes: FileAttributes, fromDescriptor?: number): void {
   if (fromDescriptor !== undefined) {
-    const copy = attributeCopier().copyAttributes;
+    const copy = nativeAttributeCalls().copyAttributes;
     const failed = copy?.(fromDescriptor, descriptor);
     if (failed) {
       const [errno, name] = failed;

@@ -65,7 +65,7 @@ export function nativeModule(): NativeModule {
  * Extended attributes have no JavaScript path to fall back to (Node has no xattr API), so their copy is not a
  * fast path that FILEORG_NATIVE=off turns off: it uses the module wherever it was built.
  */
-export function attributeCopier(): Pick<NativeModule, 'copyAttributes' | 'setTimes'> {
+export function nativeAttributeCalls(): Pick<NativeModule, 'copyAttributes' | 'setTimes'> {
   return builtModule();
 }
 

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type JsonLine, runCli } from './helpers/cli.js';
+import { journalRows, lastLine, runJson } from './helpers/cli.js';
 import { openTestCore } from './helpers/core.js';
 import { pauseAt } from './helpers/pause.js';
 import { listFiles, snapshotTree, tempDir, writeTree } from './helpers/temp-tree.js';
@@ -12,20 +12,11 @@ import { listFiles, snapshotTree, tempDir, writeTree } from './helpers/temp-tree
  * engine's test-only pause hook: the engine stops at the named step, the test changes the file, the engine goes on.
  * /dev/shm (a tmpfs) is the second device.
  */
-const last = (lines: JsonLine[]): Record<string, unknown> => lines.at(-1) as Record<string, unknown>;
 const sha = (file: string): string => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 const age = (file: string, seconds: number): void => fs.utimesSync(file, seconds, seconds);
 const OTHER_DEVICE = '/dev/shm';
 
-function cli(dataDir: string, args: string[], env: NodeJS.ProcessEnv = {}) {
-  return runCli(['--data-dir', dataDir, ...args, '--json'], { env });
-}
 
-/** The journal rows of an operation, as `fileorg show --json` prints them. */
-async function shownFiles(dataDir: string, operationId: string): Promise<Array<Record<string, unknown>>> {
-  const shown = await cli(dataDir, ['show', operationId]);
-  return shown.lines.filter((line) => line.type === 'file');
-}
 
 /** Edit a file in place keeping its size and mtime: only its ctime tells. */
 function editQuietly(file: string, content: string): void {
@@ -45,7 +36,7 @@ describe.each([
     const dataDir = tempDir('fileorg-data-');
     writeTree(root, { 'report.pdf': 'page '.repeat(100_000), 'notes.txt': 'kept apart' });
     const pause = pauseAt('before-unlink');
-    const running = cli(dataDir, ['organize', root, '--dest', destination], { ...env, ...pause.env });
+    const running = runJson(dataDir, ['organize', root, '--dest', destination], { ...env, ...pause.env });
     const file = await pause.paused();
     fs.appendFileSync(file, 'a line appended while it was copied\n');
     const grown = sha(file);
@@ -53,12 +44,12 @@ describe.each([
     const run = await running;
 
     expect(run.code, run.stderr).toBe(0);
-    const result = last(run.lines);
+    const result = lastLine(run.lines);
     expect(result).toMatchObject({ type: 'result', status: 'completed', moved: 1, skipped: 1 });
     expect(sha(file)).toBe(grown); // the appended line is still there, in the source
     const other = path.basename(file) === 'report.pdf' ? 'notes.txt' : 'report.pdf'; // two threads: either may pause first
     expect(listFiles(destination)).toEqual([path.join('Documents', other)]);
-    const rows = await shownFiles(dataDir, result.operation_id as string);
+    const rows = await journalRows(dataDir, result.operation_id as string);
     expect(rows.find((row) => row.source === file)).toMatchObject({ state: 'skipped', reason: 'changed-during-move', error: expect.stringContaining('changed while it was being moved') });
     expect(fs.readdirSync(path.join(destination, 'Documents')).filter((name) => name.startsWith('.fileorg-'))).toEqual([]);
   });
@@ -71,17 +62,17 @@ describe.each([
     const rules = path.join(dataDir, 'rules.json');
     fs.writeFileSync(rules, JSON.stringify({ rules: [{ name: 'backup', action: { type: 'copy', to: 'Backup/{name}' } }] }));
     const pause = pauseAt('after-copy');
-    const running = cli(dataDir, ['organize', root, '--dest', destination, '--rules', rules], { ...env, ...pause.env });
+    const running = runJson(dataDir, ['organize', root, '--dest', destination, '--rules', rules], { ...env, ...pause.env });
     const file = await pause.paused();
     editQuietly(file, 'PIXELS '.repeat(10_000));
     const edited = sha(file);
     pause.resume();
     const run = await running;
 
-    expect(last(run.lines)).toMatchObject({ status: 'completed', moved: 0, skipped: 1 });
+    expect(lastLine(run.lines)).toMatchObject({ status: 'completed', moved: 0, skipped: 1 });
     expect(sha(file)).toBe(edited);
     expect(listFiles(destination)).toEqual([]);
-    const rows = await shownFiles(dataDir, last(run.lines).operation_id as string);
+    const rows = await journalRows(dataDir, lastLine(run.lines).operation_id as string);
     expect(rows[0]).toMatchObject({ state: 'skipped', reason: 'changed-during-move' });
   });
 
@@ -90,12 +81,12 @@ describe.each([
     const destination = tempDir('fileorg-dest-', OTHER_DEVICE);
     const dataDir = tempDir('fileorg-data-');
     writeTree(root, { 'song.mp3': 'la '.repeat(50_000) });
-    const run = await cli(dataDir, ['organize', root, '--dest', destination], env);
-    expect(last(run.lines)).toMatchObject({ status: 'completed', moved: 1 });
+    const run = await runJson(dataDir, ['organize', root, '--dest', destination], env);
+    expect(lastLine(run.lines)).toMatchObject({ status: 'completed', moved: 1 });
     const placed = path.join(destination, 'Audio', 'song.mp3');
 
     const pause = pauseAt('before-unlink');
-    const undoing = cli(dataDir, ['undo', last(run.lines).operation_id as string], { ...env, ...pause.env });
+    const undoing = runJson(dataDir, ['undo', lastLine(run.lines).operation_id as string], { ...env, ...pause.env });
     expect(await pause.paused()).toBe(placed);
     fs.appendFileSync(placed, 'a verse added during the undo\n');
     const grown = sha(placed);
@@ -103,10 +94,10 @@ describe.each([
     const undo = await undoing;
 
     expect(undo.code).toBe(1);
-    expect(last(undo.lines)).toMatchObject({ status: 'partially_rolled_back', rolled_back: 0, rollback_conflicts: 1 });
+    expect(lastLine(undo.lines)).toMatchObject({ status: 'partially_rolled_back', rolled_back: 0, rollback_conflicts: 1 });
     expect(sha(placed)).toBe(grown);
     expect(listFiles(root)).toEqual([]);
-    const rows = await shownFiles(dataDir, last(run.lines).operation_id as string);
+    const rows = await journalRows(dataDir, lastLine(run.lines).operation_id as string);
     expect(rows[0]).toMatchObject({ state: 'rollback_conflict', reason: 'changed-since-organize', error: expect.stringContaining('changed while') });
   });
 });
@@ -152,15 +143,15 @@ describe('duplicates: the kept file is checked at the last moment too', () => {
     age(path.join(root, 'kept.bin'), 1_600_000_000);
     age(path.join(root, 'copy.bin'), 1_700_000_000);
     const pause = pauseAt('before-link');
-    const running = cli(dataDir, ['dupes', root, '--hardlink'], { ...env, ...pause.env });
+    const running = runJson(dataDir, ['dupes', root, '--hardlink'], { ...env, ...pause.env });
     expect(await pause.paused()).toBe(path.join(root, 'copy.bin'));
     editQuietly(path.join(root, 'kept.bin'), 'EDITED!! content');
     pause.resume();
     const run = await running;
-    expect(last(run.lines)).toMatchObject({ status: 'completed', linked: 0, skipped: 1 });
+    expect(lastLine(run.lines)).toMatchObject({ status: 'completed', linked: 0, skipped: 1 });
     expect(fs.readFileSync(path.join(root, 'copy.bin'), 'utf8')).toBe('original content'); // the original still exists
     expect(fs.statSync(path.join(root, 'copy.bin')).ino).not.toBe(fs.statSync(path.join(root, 'kept.bin')).ino);
-    const rows = await shownFiles(dataDir, last(run.lines).operation_id as string);
+    const rows = await journalRows(dataDir, lastLine(run.lines).operation_id as string);
     expect(rows[0]).toMatchObject({ state: 'skipped', reason: 'kept-file-changed' });
   });
 
@@ -180,13 +171,13 @@ describe('duplicates: the kept file is checked at the last moment too', () => {
     writeTree(root, { 'kept.bin': 'the original', 'copy.bin': 'the original' });
     age(path.join(root, 'kept.bin'), 1_600_000_000);
     age(path.join(root, 'copy.bin'), 1_700_000_000);
-    const run = await cli(dataDir, ['dupes', root, '--hardlink']);
-    expect(last(run.lines)).toMatchObject({ linked: 1 });
+    const run = await runJson(dataDir, ['dupes', root, '--hardlink']);
+    expect(lastLine(run.lines)).toMatchObject({ linked: 1 });
     editQuietly(path.join(root, 'copy.bin'), 'THE ORIGINAL'); // through either name: one file now
-    const undo = await cli(dataDir, ['undo', last(run.lines).operation_id as string]);
+    const undo = await runJson(dataDir, ['undo', lastLine(run.lines).operation_id as string]);
     expect(undo.code).toBe(1);
-    expect(last(undo.lines)).toMatchObject({ rolled_back: 0, rollback_conflicts: 1 });
-    const rows = await shownFiles(dataDir, last(run.lines).operation_id as string);
+    expect(lastLine(undo.lines)).toMatchObject({ rolled_back: 0, rollback_conflicts: 1 });
+    const rows = await journalRows(dataDir, lastLine(run.lines).operation_id as string);
     expect(rows[0]).toMatchObject({ state: 'rollback_conflict', reason: 'content-changed', error: expect.stringContaining('no longer holds the content') });
     expect(fs.readdirSync(root).filter((name) => name.startsWith('.fileorg-'))).toEqual([]);
   });
@@ -199,13 +190,13 @@ describe('undo after a later cross-device run was undone', () => {
     const dataDir = tempDir('fileorg-data-');
     writeTree(root, { 'letter.txt': 'dear reader' });
     const before = snapshotTree(root);
-    const first = await cli(dataDir, ['organize', root]); // same device: root/Documents/letter.txt
-    expect(last(first.lines)).toMatchObject({ moved: 1 });
-    const second = await cli(dataDir, ['organize', path.join(root, 'Documents'), '--dest', away]); // across devices
-    expect(last(second.lines)).toMatchObject({ moved: 1 });
-    expect(last((await cli(dataDir, ['undo', last(second.lines).operation_id as string])).lines)).toMatchObject({ status: 'rolled_back' });
-    const undo = await cli(dataDir, ['undo', last(first.lines).operation_id as string]);
-    expect(last(undo.lines)).toMatchObject({ status: 'rolled_back', rolled_back: 1, rollback_conflicts: 0 });
+    const first = await runJson(dataDir, ['organize', root]); // same device: root/Documents/letter.txt
+    expect(lastLine(first.lines)).toMatchObject({ moved: 1 });
+    const second = await runJson(dataDir, ['organize', path.join(root, 'Documents'), '--dest', away]); // across devices
+    expect(lastLine(second.lines)).toMatchObject({ moved: 1 });
+    expect(lastLine((await runJson(dataDir, ['undo', lastLine(second.lines).operation_id as string])).lines)).toMatchObject({ status: 'rolled_back' });
+    const undo = await runJson(dataDir, ['undo', lastLine(first.lines).operation_id as string]);
+    expect(lastLine(undo.lines)).toMatchObject({ status: 'rolled_back', rolled_back: 1, rollback_conflicts: 0 });
     expect(snapshotTree(root)).toEqual(before);
   });
 });
@@ -217,7 +208,7 @@ describe('a crash at the last moment', () => {
     const dataDir = tempDir('fileorg-data-');
     writeTree(root, { 'draft.txt': 'first words ' });
     const pause = pauseAt('before-unlink');
-    const running = cli(dataDir, ['organize', root, '--dest', destination], pause.env);
+    const running = runJson(dataDir, ['organize', root, '--dest', destination], pause.env);
     const { file, pid } = await pause.pausedIn();
     fs.appendFileSync(file, 'and the words written during the copy');
     const grown = sha(file);
@@ -229,13 +220,13 @@ describe('a crash at the last moment', () => {
     expect(left).toContain('Documents/draft.txt');
     expect(left.find((name) => name !== 'Documents/draft.txt')).toMatch(/^Documents\/\.fileorg-.*\.tmp$/);
 
-    const history = await cli(dataDir, ['history']); // any command settles what the crash left
+    const history = await runJson(dataDir, ['history']); // any command settles what the crash left
     const operationId = history.lines[0]?.operation_id as string;
     expect(history.lines[0]).toMatchObject({ status: 'interrupted' });
     expect(listFiles(destination)).toEqual([]); // the copy that did not prove to be the file is gone, and its temp name
     expect(sha(file)).toBe(grown);
-    const resume = await cli(dataDir, ['resume', operationId]);
-    expect(last(resume.lines)).toMatchObject({ status: 'completed', moved: 0, skipped: 1 });
+    const resume = await runJson(dataDir, ['resume', operationId]);
+    expect(lastLine(resume.lines)).toMatchObject({ status: 'completed', moved: 0, skipped: 1 });
     expect(sha(file)).toBe(grown);
     expect(listFiles(destination)).toEqual([]);
   });
@@ -248,14 +239,14 @@ describe('undo of a copy', () => {
     writeTree(root, { 'precious.txt': 'one of a kind' });
     const rules = path.join(dataDir, 'rules.json');
     fs.writeFileSync(rules, JSON.stringify({ rules: [{ name: 'backup', action: { type: 'copy', to: 'Backup/{name}' } }] }));
-    const run = await cli(dataDir, ['organize', root, '--rules', rules]);
-    expect(last(run.lines)).toMatchObject({ moved: 1 });
+    const run = await runJson(dataDir, ['organize', root, '--rules', rules]);
+    expect(lastLine(run.lines)).toMatchObject({ moved: 1 });
     fs.rmSync(path.join(root, 'precious.txt'));
-    const undo = await cli(dataDir, ['undo', last(run.lines).operation_id as string]);
+    const undo = await runJson(dataDir, ['undo', lastLine(run.lines).operation_id as string]);
     expect(undo.code).toBe(1);
-    expect(last(undo.lines)).toMatchObject({ rolled_back: 0, rollback_conflicts: 1 });
+    expect(lastLine(undo.lines)).toMatchObject({ rolled_back: 0, rollback_conflicts: 1 });
     expect(fs.readFileSync(path.join(root, 'Backup', 'precious.txt'), 'utf8')).toBe('one of a kind');
-    const rows = await shownFiles(dataDir, last(run.lines).operation_id as string);
+    const rows = await journalRows(dataDir, lastLine(run.lines).operation_id as string);
     expect(rows[0]).toMatchObject({ state: 'rollback_conflict', reason: 'original-changed', error: expect.stringContaining('the copy was kept') });
   });
 });

@@ -49,3 +49,16 @@ export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; asNob
     child.on('close', (code, signal) => resolve({ code, signal, lines, stdout, stderr }));
   });
 }
+
+/** The last line a --json run printed (its result, or its error). */
+export const lastLine = (lines: JsonLine[]): Record<string, unknown> => lines.at(-1) as Record<string, unknown>;
+
+/** `fileorg --data-dir DIR ... --json`; the OS trash of `quarantine empty` goes to DIR/xdg, not the real one. */
+export function runJson(dataDir: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  return runCli(['--data-dir', dataDir, ...args, '--json'], { env: { XDG_DATA_HOME: path.join(dataDir, 'xdg'), ...env } });
+}
+
+/** An operation's journal rows, as `fileorg show ID --json` prints them. */
+export async function journalRows(dataDir: string, operationId: string): Promise<JsonLine[]> {
+  return (await runJson(dataDir, ['show', operationId])).lines.filter((line) => line.type === 'file');
+}

@@ -17,23 +17,26 @@ export function pauseAt(...steps: PauseStep[]) {
       return (await this.pausedIn(step)).file;
     },
     /** the file the engine paused on and the pid of the process that paused (to kill it there) */
-    async pausedIn(step: PauseStep = steps[0] as PauseStep): Promise<{ file: string; pid: number }> {
+    pausedIn(step: PauseStep = steps[0] as PauseStep): Promise<{ file: string; pid: number }> {
       const marker = path.join(folder, `${step}.paused`);
-      for (let waited = 0; waited < 60_000; waited += 10) {
-        if (fs.existsSync(marker)) {
-          const [file, pid] = fs.readFileSync(marker, 'utf8').split('\n');
-          if (file && pid) return { file, pid: Number(pid) };
-        }
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      throw new Error(`the engine never reached ${step}`);
+      const read = (): { file: string; pid: number } | undefined => {
+        const [file, pid] = (fs.existsSync(marker) ? fs.readFileSync(marker, 'utf8') : '').split('\n');
+        return file && pid ? { file, pid: Number(pid) } : undefined;
+      };
+      // Woken by the engine writing its marker; a test that never gets there fails on the test's own timeout.
+      return new Promise((resolve) => {
+        const settle = (): void => {
+          const found = read();
+          if (!found) return;
+          watcher.close();
+          resolve(found);
+        };
+        const watcher = fs.watch(folder, settle);
+        settle(); // written before the watch began
+      });
     },
     resume(step: PauseStep = steps[0] as PauseStep): void {
       fs.writeFileSync(path.join(folder, `${step}.resume`), '');
-    },
-    /** did any file action reach `step`? */
-    reached(step: PauseStep = steps[0] as PauseStep): boolean {
-      return fs.existsSync(path.join(folder, `${step}.paused`));
     },
   };
 }
