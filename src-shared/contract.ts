@@ -46,7 +46,10 @@ export const contract = {
   },
   'system:status': {
     input: empty,
-    output: z.object({ status: z.literal('ok'), version: z.string(), uptime_seconds: z.number(), database: z.literal('ok') }),
+    output: z.object({
+      status: z.literal('ok'), version: z.string(), uptime_seconds: z.number(), database: z.literal('ok'),
+      signup_allowed: z.boolean().describe('whether POST /api/v1/auth/signup is open (fileorg serve --allow-signup); else the owner adds accounts'),
+    }),
     access: 'public', route: { method: 'GET', path: '/api/v1/status' }, summary: 'Version, uptime and whether the database answers',
   },
 

@@ -1,8 +1,9 @@
 import { type Handlers } from '../../src-shared/contract.js';
-import { FileOrganizerError, isFileOrganizerError } from '../../src-shared/errors.js';
+import { FileOrganizerError } from '../../src-shared/errors.js';
 import { type AppCore } from '../core/compose.js';
 import { presetRuleSet } from '../core/rules/load-rule-set.js';
 import { productVersion } from '../core/version.js';
+import { ownOperation } from './own-operation.js';
 import { apiKeyView, operationFileView, operationView, ruleSetView } from './views.js';
 
 /**
@@ -10,29 +11,30 @@ import { apiKeyView, operationFileView, operationView, ruleSetView } from './vie
  * and callers authenticated (the adapters do both); each handler maps the API's snake_case to a service call
  * scoped to the caller, so no handler can reach another user's data.
  */
-export function createHandlers(core: AppCore, options: { startedAt?: number; version?: string } = {}) {
+export function createHandlers(core: AppCore, options: { startedAt?: number; version?: string; allowSignup?: boolean } = {}) {
   const startedAt = options.startedAt ?? Date.now();
+  // Every account acts with the file access of the OS user running the server, so anyone who can reach it must
+  // not be able to make one: signup is closed unless the owner opened it (`fileorg serve --allow-signup`).
+  const allowSignup = options.allowSignup ?? false;
   const exact = (owner: string) => ({ owner, exact: true });
-  /** One of the caller's operations; the engine's "not found" names CLI commands, this one names routes. */
-  const own = (id: string, owner: string) => {
-    try {
-      return core.operations.get(id, exact(owner));
-    } catch (error) {
-      if (isFileOrganizerError(error) && error.code === 'E_UNKNOWN_OPERATION') {
-        throw new FileOrganizerError('E_NOT_FOUND', `no operation "${id}" among yours; list them with GET /api/v1/operations`);
-      }
-      throw error;
-    }
-  };
+  const own = (id: string, owner: string) => ownOperation(core, id, owner);
 
   return {
     'system:health': async () => ({ status: 'ok' as const }),
     'system:status': async () => {
       core.database.sqlite.prepare('SELECT 1').get();
-      return { status: 'ok' as const, version: options.version ?? productVersion(), uptime_seconds: Math.round((Date.now() - startedAt) / 1000), database: 'ok' as const };
+      return {
+        status: 'ok' as const, version: options.version ?? productVersion(), uptime_seconds: Math.round((Date.now() - startedAt) / 1000), database: 'ok' as const,
+        signup_allowed: allowSignup,
+      };
     },
 
-    'auth:signup': async (input) => core.auth.signup(input),
+    'auth:signup': async (input) => {
+      if (!allowSignup) {
+        throw new FileOrganizerError('E_FORBIDDEN', 'signup is closed on this server: ask its owner to add your account (fileorg accounts add EMAIL --username NAME --full-name "…"), or the owner can start it with fileorg serve --allow-signup');
+      }
+      return core.auth.signup(input);
+    },
     'auth:login': async (input, context) => core.auth.login(input, context.source),
     'auth:refresh': async (input) => core.auth.refresh(input.refresh_token),
     'auth:me': async (_input, context) => core.auth.me(context.caller.userId),

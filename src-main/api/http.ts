@@ -14,6 +14,7 @@ import { credentialOf, credentialOfProtocols, WEBSOCKET_AUTH_PROTOCOL } from './
 import { dispatch } from './dispatch.js';
 import { openApiDocument } from './openapi.js';
 import { followOperation } from './operation-socket.js';
+import { createRequestGuard } from './request-guard.js';
 
 export interface HttpApiOptions {
   core: AppCore;
@@ -21,6 +22,10 @@ export interface HttpApiOptions {
   version: string;
   /** origins allowed to call from a browser (CORS_ORIGINS); none by default */
   corsOrigins?: string[];
+  /** the address it will listen on (default 127.0.0.1): requests must name it, or localhost, in their Host */
+  listenHost?: string;
+  /** more names requests may give as Host (`fileorg serve --allow-host NAME`) */
+  allowHosts?: string[];
   /** requests one address may make in a minute */
   requestsPerMinute?: number;
   /** largest JSON body, in bytes */
@@ -45,6 +50,22 @@ function clientErrorOf(error: { code?: string; statusCode?: number; message: str
   return undefined;
 }
 
+/**
+ * Errors Node's HTTP parser meets before Fastify sees a request (headers too large, a request that is not
+ * HTTP): written to the socket in the one error shape, then the connection ends.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: import('node:stream').Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, reason, body]: [number, string, ApiError] = error.code === 'HPE_HEADER_OVERFLOW'
+    ? [431, 'Request Header Fields Too Large', { code: 'E_VALIDATION', message: 'the request\'s headers are too large (over 16 KiB in all); send fewer or shorter headers' }]
+    : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'Request Timeout', { code: 'E_VALIDATION', message: 'the request took too long to arrive; send it again' }]
+      : [400, 'Bad Request', { code: 'E_VALIDATION', message: 'the request is not valid HTTP/1.1' }];
+  const text = JSON.stringify(body);
+  if (socket.writable) socket.write(`HTTP/1.1 ${status} ${reason}\r\nContent-Length: ${Buffer.byteLength(text)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${text}`);
+  socket.destroy();
+}
+
 /** Fastify's `/api/v1/operations/:id` from the contract's `/api/v1/operations/{id}`. */
 const fastifyPath = (path: string): string => path.replace(/\{(\w+)\}/g, ':$1');
 
@@ -57,7 +78,20 @@ export async function createHttpApi(options: HttpApiOptions): Promise<FastifyIns
   const { core, handlers } = options;
   const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
-  const app = Fastify({ logger: false, bodyLimit, forceCloseConnections: true, return503OnClosing: true });
+  const app = Fastify({ logger: false, bodyLimit, forceCloseConnections: true, return503OnClosing: true, clientErrorHandler: answerClientError });
+
+  // Before anything else, WebSocket upgrades included: only requests addressed to this server (see request-guard.ts).
+  const guard = createRequestGuard({
+    listenHost: options.listenHost ?? '127.0.0.1',
+    port: () => { const address = app.server.address(); return typeof address === 'object' && address ? address.port : 0; },
+    ...(options.allowHosts ? { allowHosts: options.allowHosts } : {}),
+    ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    const verdict = guard({ host: request.headers.host, origin: request.headers.origin });
+    if (!verdict.ok) return reply.code(verdict.status).header('Connection', 'close').send(verdict.body);
+    return undefined;
+  });
 
   // JSON only: a text/plain body is answered 415 rather than reaching a handler as a string.
   app.removeContentTypeParser('text/plain');
@@ -120,10 +154,17 @@ export async function createHttpApi(options: HttpApiOptions): Promise<FastifyIns
     });
   }
 
-  app.get('/ws/operations/:id', { websocket: true }, (socket, request) => {
-    const { id } = request.params as { id: string };
-    const protocols = String(request.headers['sec-websocket-protocol'] ?? '').split(',').map((part) => part.trim());
-    followOperation(socket, { id, credential: credentialOf(request.headers) ?? credentialOfProtocols(protocols), core, log });
+  app.route({
+    method: 'GET', url: '/ws/operations/:id',
+    // A plain GET (no Upgrade) is a client that does not speak WebSocket: say what to do, in the one error shape.
+    handler: async (_request, reply) => reply.code(426).header('Upgrade', 'websocket').send({
+      code: 'E_VALIDATION', message: 'this is a WebSocket endpoint: connect with a WebSocket client (ws://…/ws/operations/{id}), or poll GET /api/v1/operations/{id}',
+    } satisfies ApiError),
+    wsHandler: (socket, request) => {
+      const { id } = request.params as { id: string };
+      const protocols = String(request.headers['sec-websocket-protocol'] ?? '').split(',').map((part) => part.trim());
+      followOperation(socket, { id, credential: credentialOf(request.headers) ?? credentialOfProtocols(protocols), core, log });
+    },
   });
 
   return app;

@@ -7,6 +7,7 @@ import { type AppCore } from '../core/compose.js';
 import { finalEventOf, isSettled, type RunEvent } from '../core/ops/background-runs.js';
 import { type Operation } from '../core/ops/operation-store.js';
 import { operationView } from './views.js';
+import { ownOperation } from './own-operation.js';
 
 /** The first message of a client that did not authenticate with a header or subprotocol. */
 const authMessageSchema = z.object({ type: z.literal('auth'), token: z.string().min(1).max(4096) });
@@ -45,7 +46,7 @@ export function followOperation(socket: WebSocket, options: { id: string; creden
   const start = (caller: Caller): void => {
     let operation: Operation;
     try {
-      operation = core.operations.get(id, { owner: caller.userId, exact: true });
+      operation = ownOperation(core, id, caller.userId);
     } catch (error) {
       fail(error, CLOSE_NOT_FOUND);
       return;

@@ -36,6 +36,8 @@ commands:
   serve                the local REST + WebSocket API (see README, "Local API"); prints its URL first
       --port N                   port to listen on (default 8000; 0 picks a free one)
       --host ADDRESS             address to listen on (default 127.0.0.1; anything else is reachable from other machines)
+      --allow-host NAME          also answer requests that name the server NAME (repeat for more); others get 421
+      --allow-signup             let anyone who reaches the API create an account (closed by default)
 
 global options:
   --data-dir DIR   where history is kept (default: $FILEORG_DATA_DIR, else the app's data folder)
@@ -74,6 +76,8 @@ const serveSchema = z.object({
   command: z.literal('serve'),
   port: z.coerce.number().int().min(0, 'a port from 0 to 65535').max(65535, 'a port from 0 to 65535'),
   host: z.string().min(1),
+  allowHosts: z.array(z.string().regex(/^[a-z0-9.-]{1,253}$/i, 'a host name like myhost.local (letters, digits, dots and dashes; no port)')),
+  allowSignup: z.boolean(),
 });
 const quarantineSchema = z.object({ command: z.literal('quarantine'), action: z.enum(['list', 'empty'], { error: 'quarantine takes list or empty, e.g. fileorg quarantine list' }), id: z.string().min(1).nullable() });
 
@@ -99,7 +103,7 @@ const COMMAND_OPTIONS: Record<string, readonly string[]> = {
   organize: ['preset', 'rules', 'dest', 'dry-run', 'conflict', 'include-hidden', 'sniff'],
   scan: ['include-hidden'],
   dupes: ['min-size', 'include-empty', 'include-hidden', 'quarantine', 'hardlink', 'keep', 'reference', 'keep-path'],
-  serve: ['port', 'host'],
+  serve: ['port', 'host', 'allow-host', 'allow-signup'],
   undo: [], resume: [], show: [], history: [], quarantine: [],
 };
 
@@ -111,8 +115,8 @@ function refuseForeignOptions(command: string, given: readonly string[]): void {
   if (foreign === undefined) return;
   const hint = command === 'dupes' && foreign === 'dry-run'
     ? ': without --quarantine or --hardlink, dupes only lists the groups and touches nothing'
-    : foreign === 'port' || foreign === 'host'
-      ? ': --port and --host go with serve: fileorg serve --port 8000'
+    : ['port', 'host', 'allow-host', 'allow-signup'].includes(foreign)
+      ? `: --${foreign} goes with serve: fileorg serve --${foreign}${foreign === 'allow-signup' ? '' : ' …'}`
       : `; it takes ${own.map((name) => `--${name}`).join(', ') || 'no options of its own'} (see fileorg --help)`;
   throw new FileOrganizerError('E_USAGE', `${command} does not take --${foreign}${hint}`);
 }
@@ -126,7 +130,8 @@ export function parseArguments(argv: string[]): CommandArguments | 'help' {
       strict: true,
       tokens: true,
       options: {
-        'data-dir': { type: 'string' }, profile: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false },
+        'data-dir': { type: 'string' }, profile: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' },
+        'allow-host': { type: 'string', multiple: true }, 'allow-signup': { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false },
         preset: { type: 'string' }, rules: { type: 'string' }, dest: { type: 'string' }, 'dry-run': { type: 'boolean', default: false },
         conflict: { type: 'string', default: 'rename' }, 'include-hidden': { type: 'boolean', default: false }, sniff: { type: 'string' },
         'min-size': { type: 'string' }, 'include-empty': { type: 'boolean', default: false },
@@ -182,9 +187,11 @@ export function parseArguments(argv: string[]): CommandArguments | 'help' {
       result = quarantineSchema.safeParse({ command, action: rest[0], id: rest[1] ?? null });
       break;
     case 'serve':
-      if (rest.length > 0) throw new FileOrganizerError('E_USAGE', 'serve takes no arguments, only --port and --host');
+      if (rest.length > 0) throw new FileOrganizerError('E_USAGE', 'serve takes no arguments, only options: --port, --host, --allow-host, --allow-signup');
       if (values.port !== undefined && !/^\d+$/.test(values.port)) throw new FileOrganizerError('E_USAGE', `--port takes a number from 0 to 65535 (got "${values.port}")`);
-      result = serveSchema.safeParse({ command, port: values.port ?? 8000, host: values.host ?? '127.0.0.1' });
+      result = serveSchema.safeParse({
+        command, port: values.port ?? 8000, host: values.host ?? '127.0.0.1', allowHosts: values['allow-host'] ?? [], allowSignup: values['allow-signup'],
+      });
       break;
     case 'history':
       if (rest.length > 0) throw new FileOrganizerError('E_USAGE', 'history takes no arguments');

@@ -18,10 +18,11 @@ export function corsOriginsOf(value: string | undefined): string[] {
  * `fileorg serve`: the HTTP API on loopback until SIGINT or SIGTERM. The first line printed is the URL it
  * listens on (with the real port when --port 0 asked for a free one), so a script can read it.
  */
-export async function serve(core: AppCore, options: { port: number; host: string; json: boolean }): Promise<number> {
+export async function serve(core: AppCore, options: { port: number; host: string; json: boolean; allowHosts: string[]; allowSignup: boolean }): Promise<number> {
   const version = productVersion();
   const app = await createHttpApi({
-    core, handlers: createHandlers(core, { version }), version,
+    core, handlers: createHandlers(core, { version, allowSignup: options.allowSignup }), version,
+    listenHost: options.host, allowHosts: options.allowHosts,
     corsOrigins: corsOriginsOf(process.env.CORS_ORIGINS),
     ...(Number(process.env.FILEORG_RATE_LIMIT) > 0 ? { requestsPerMinute: Number(process.env.FILEORG_RATE_LIMIT) } : {}),
   });
@@ -43,6 +44,7 @@ export async function serve(core: AppCore, options: { port: number; host: string
   if (!isLoopback(options.host)) {
     process.stderr.write(`fileorg serve: warning: listening on ${options.host}, not loopback: other machines can reach this API. Anyone with an account's password or an API key can organize and undo files as this OS user.\n`);
   }
+  if (options.allowSignup) process.stderr.write('fileorg serve: signup is open: anyone who can reach this API can make an account (it can use only the folders you allow it: fileorg accounts allow EMAIL DIR)\n');
   if (!options.json) process.stderr.write(`fileorg serve: API docs at ${url}/docs; Ctrl-C stops (running operations stop after their current files and can be resumed)\n`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

@@ -36,7 +36,11 @@ export interface TestApi {
  * The real HTTP API over a real core (SQLite file, worker threads) in a temp data folder, listening on an
  * ephemeral loopback port. bcrypt runs at cost 12 unless a test asks for less.
  */
-export async function startApi(options: { bcryptCost?: number; loginFailuresPerSource?: number; progressEveryFiles?: number; pageSize?: number; dataDir?: string }
+export async function startApi(options: {
+  bcryptCost?: number; loginFailuresPerSource?: number; progressEveryFiles?: number; pageSize?: number; dataDir?: string;
+  /** open signup (as `serve --allow-signup`); on unless a test of the closed door turns it off */
+  allowSignup?: boolean;
+}
   & Partial<Pick<HttpApiOptions, 'corsOrigins' | 'requestsPerMinute' | 'bodyLimit'>> = {}): Promise<TestApi> {
   let offset = 0;
   const core = openTestCore(options.dataDir ?? tempDir('fileorg-api-'), {
@@ -47,7 +51,7 @@ export async function startApi(options: { bcryptCost?: number; loginFailuresPerS
     ...(options.pageSize ? { pageSize: options.pageSize } : {}),
   });
   const app = await createHttpApi({
-    core, handlers: createHandlers(core, { version: 'test' }), version: 'test', log: () => {},
+    core, handlers: createHandlers(core, { version: 'test', allowSignup: options.allowSignup ?? true }), version: 'test', log: () => {},
     ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),
     ...(options.requestsPerMinute ? { requestsPerMinute: options.requestsPerMinute } : {}),
     ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
