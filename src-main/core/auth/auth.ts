@@ -1,4 +1,6 @@
-import { eq, lt } from 'drizzle-orm';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { lt } from 'drizzle-orm';
 // Type-only imports, dropped from the build: evaluating the contract's schemas cost every CLI start ~20 ms.
 import type { Session, UserView } from '../../../src-shared/api/auth.js';
 import type { Caller } from '../../../src-shared/contract.js';
@@ -7,8 +9,8 @@ import { type AppDatabase } from '../db/open-database.js';
 import { revokedAccessTokens } from '../db/schema.js';
 import { ACCESS_TOKEN_SECONDS, createAccessTokens } from './access-tokens.js';
 import { createApiKeys, looksLikeApiKey } from './api-keys.js';
-import { createLoginThrottle } from './login-throttle.js';
-import { createPasswords } from './passwords.js';
+import { createLoginThrottle, type LoginAttempt } from './login-throttle.js';
+import { BCRYPT_COST, createPasswords } from './passwords.js';
 import { createRefreshTokens } from './refresh-tokens.js';
 import { loadSigningKey } from './signing-key.js';
 import { createUsers, toUserView, type UserRow } from './users.js';
@@ -26,6 +28,33 @@ export interface AuthDependencies {
 /** The same answer for an unknown email and a wrong password: it must not tell which emails have accounts. */
 const wrongCredentials = () => new FileOrganizerError('E_UNAUTHORIZED', 'the email or password is wrong');
 
+/** An access token's `via`, with the login it belongs to (see `authenticate`). */
+type TokenVia = Extract<Caller['via'], { kind: 'token' }> & { familyId: string };
+
+/**
+ * How long checking a password takes here: a moving average of the checks measured (queueing on libuv's
+ * threads included, as a caller sees it), starting from bcrypt's cost (each step doubles it; ~250 ms at 12).
+ */
+function createCheckTimer(cost: number) {
+  let averageMs = 250 * 2 ** (cost - BCRYPT_COST);
+  return {
+    async measure<T>(check: () => Promise<T>): Promise<T> {
+      const started = performance.now();
+      try {
+        return await check();
+      } finally {
+        averageMs += (performance.now() - started - averageMs) / 5;
+      }
+    },
+    /**
+     * Waits about as long as a check: a refused login answered at once would tell a locked account (429 at
+     * once) from a checked wrong password (401 after bcrypt). A timer, not a real check, so that an attacker
+     * cannot use lockouts to make the server burn CPU.
+     */
+    wait: (): Promise<void> => sleep(averageMs),
+  };
+}
+
 /**
  * Accounts and their credentials: passwords (bcrypt), access tokens (JWT, 30 minutes), refresh tokens (7 days,
  * rotated), API keys, login throttling, and the CLI's profiles.
@@ -38,10 +67,12 @@ export function createAuth(dependencies: AuthDependencies) {
   const refreshTokens = createRefreshTokens(database, clock);
   const throttle = createLoginThrottle(database, clock, dependencies.loginFailuresPerSource);
   const apiKeys = createApiKeys(database, clock);
+  const checkTimer = createCheckTimer(dependencies.bcryptCost ?? BCRYPT_COST);
 
-  const sessionFor = async (user: UserRow, refreshToken = refreshTokens.issue(user.id)): Promise<Session> => {
-    const { token } = await accessTokens.issue(user.id, user.tokenVersion);
-    return { access_token: token, refresh_token: refreshToken, token_type: 'bearer', expires_in: ACCESS_TOKEN_SECONDS, user: toUserView(user) };
+  /** A session of a login: its refresh token and an access token bound to it (a new login unless given one). */
+  const sessionFor = async (user: UserRow, login = refreshTokens.issue(user.id)): Promise<Session> => {
+    const { token } = await accessTokens.issue(user.id, user.tokenVersion, login.familyId);
+    return { access_token: token, refresh_token: login.token, token_type: 'bearer', expires_in: ACCESS_TOKEN_SECONDS, user: toUserView(user) };
   };
   const account = (userId: string): UserRow => {
     const user = users.byId(userId);
@@ -49,7 +80,7 @@ export function createAuth(dependencies: AuthDependencies) {
     return user;
   };
 
-  // Forget revoked access tokens once they would have expired anyway.
+  // Access tokens are no longer revoked one by one (logout ends their login); forget the rows left from then.
   database.orm.delete(revokedAccessTokens).where(lt(revokedAccessTokens.expiresAt, clock())).run();
   refreshTokens.prune();
 
@@ -65,30 +96,43 @@ export function createAuth(dependencies: AuthDependencies) {
 
     async login(input: { email: string; password: string }, source: string): Promise<Session> {
       const key = input.email.trim().toLowerCase();
-      throttle.check(key, source);
-      const user = users.byEmail(key);
-      const matches = user?.passwordHash ? await passwords.verify(input.password, user.passwordHash) : await passwords.verifyNobody(input.password);
-      if (!matches || !user) {
-        throttle.failed(key, source);
-        throw wrongCredentials();
+      let attempt: LoginAttempt;
+      try {
+        attempt = throttle.begin(key, source);
+      } catch (refused) {
+        await checkTimer.wait();
+        throw refused;
       }
-      throttle.succeeded(key);
+      let matches = false;
+      const user = users.byEmail(key);
+      try {
+        matches = await checkTimer.measure(() => (user?.passwordHash ? passwords.verify(input.password, user.passwordHash) : passwords.verifyNobody(input.password)));
+      } finally {
+        if (matches && user) attempt.succeeded(); else attempt.failed();
+      }
+      if (!matches || !user) throw wrongCredentials();
       return sessionFor(user);
     },
 
     async refresh(refreshToken: string): Promise<Session> {
       const rotated = refreshTokens.rotate(refreshToken);
-      return sessionFor(account(rotated.userId), rotated.token);
+      return sessionFor(account(rotated.userId), rotated);
     },
 
     me(userId: string): UserView {
       return toUserView(account(userId));
     },
 
-    /** Ends the access token used for this call and, when given, the login its refresh token belongs to. */
+    /**
+     * Ends the caller's login (every access and refresh token of it, not only the access token used for this
+     * call) and, when given, the login a refresh token of the caller's belongs to. An API key is not a login.
+     */
     logout(caller: Caller, refreshToken?: string): void {
       if (caller.via.kind === 'token') {
-        database.orm.insert(revokedAccessTokens).values({ jti: caller.via.tokenId, expiresAt: caller.via.expiresAt }).onConflictDoNothing().run();
+        if (!('familyId' in caller.via) || typeof caller.via.familyId !== 'string') {
+          throw new FileOrganizerError('E_INTERNAL', 'a token caller came without its login; callers come from authenticate');
+        }
+        refreshTokens.endLogin(caller.via.familyId, caller.userId);
       }
       if (refreshToken) refreshTokens.revokeFamilyOf(refreshToken, caller.userId);
     },
@@ -112,9 +156,16 @@ export function createAuth(dependencies: AuthDependencies) {
       const claims = await accessTokens.verify(credential);
       const user = users.byId(claims.userId);
       if (!user || user.tokenVersion !== claims.version) throw new FileOrganizerError('E_UNAUTHORIZED', 'the access token was ended by a password change; log in again');
-      const revoked = database.orm.select().from(revokedAccessTokens).where(eq(revokedAccessTokens.jti, claims.tokenId)).get();
-      if (revoked) throw new FileOrganizerError('E_UNAUTHORIZED', 'the access token was ended by logging out; log in again');
-      return { userId: user.id, via: { kind: 'token', tokenId: claims.tokenId, expiresAt: claims.expiresAt } };
+      if (claims.familyId === null) {
+        throw new FileOrganizerError('E_UNAUTHORIZED', 'the access token names no login (an older version made it); get a new one with POST /api/v1/auth/refresh, or log in again');
+      }
+      if (!refreshTokens.isLive(claims.familyId, user.id)) {
+        throw new FileOrganizerError('E_UNAUTHORIZED', 'the login this access token belongs to has ended (logged out, or its refresh token was used twice, so a copy may be in other hands); log in again');
+      }
+      // The login rides along for logout. Caller's type does not name it yet (src-shared/contract.ts), so it is
+      // read back with an `in` check there.
+      const via: TokenVia = { kind: 'token', tokenId: claims.tokenId, expiresAt: claims.expiresAt, familyId: claims.familyId };
+      return { userId: user.id, via };
     },
   };
 }
