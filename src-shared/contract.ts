@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { accountCreateInput, accountFolderInput, accountFoldersSchema, accountRefInput, accountSchema } from './api/accounts.js';
 import {
   apiKeyCreateInput, apiKeySchema, changePasswordInput, createdApiKeySchema, loginInput, logoutInput, refreshInput,
   sessionSchema, signupInput, userSchema,
@@ -19,7 +20,12 @@ import { ruleSetInput, savedRuleSetSchema } from './api/rules.js';
  * (GET, DELETE) and the JSON body (POST, PUT); over IPC it is the one argument of the call.
  */
 
-export type Access = 'public' | 'user';
+/**
+ * Who may call: anyone (`public`), a signed-in caller (`user`), or only the owner (`local`): whoever runs
+ * FileOrganizer as this OS user, through its own profiles (the window's local profile, the CLI), never an
+ * account that signed up or was added.
+ */
+export type Access = 'public' | 'user' | 'local';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 export interface RouteSpec {
   method: HttpMethod;
@@ -142,6 +148,33 @@ export const contract = {
     route: { method: 'DELETE', path: '/api/v1/rules/{id}', status: 204 }, summary: 'Delete a saved rule set',
   },
 
+  'accounts:create': {
+    input: accountCreateInput, output: accountSchema, access: 'local',
+    route: { method: 'POST', path: '/api/v1/accounts', status: 201 },
+    summary: 'Owner only: add an account (it may use no folder until you allow one)',
+  },
+  'accounts:list': {
+    input: pageInput, output: pageOf(accountSchema), access: 'local',
+    route: { method: 'GET', path: '/api/v1/accounts' }, summary: 'Owner only: the accounts, oldest first, each with its allowed folders',
+  },
+  'accounts:remove': {
+    input: accountRefInput, output: noContent, access: 'local',
+    route: { method: 'DELETE', path: '/api/v1/accounts/{id}', status: 204 },
+    summary: 'Owner only: remove an account (by id or email); its logins, keys and rule sets end, its operations pass to the local profile',
+  },
+  'accounts:folders': {
+    input: accountRefInput, output: accountFoldersSchema, access: 'local',
+    route: { method: 'GET', path: '/api/v1/accounts/{id}/folders' }, summary: 'Owner only: the folders an account may use',
+  },
+  'accounts:allow': {
+    input: accountFolderInput, output: accountFoldersSchema, access: 'local',
+    route: { method: 'POST', path: '/api/v1/accounts/{id}/folders' }, summary: 'Owner only: let an account use a folder (and everything below it)',
+  },
+  'accounts:disallow': {
+    input: accountFolderInput, output: accountFoldersSchema, access: 'local',
+    route: { method: 'DELETE', path: '/api/v1/accounts/{id}/folders' }, summary: 'Owner only: take a folder back from an account (?path=)',
+  },
+
   'duplicates:search': {
     input: duplicateSearchInput, output: duplicateSearchResultSchema, access: 'user',
     route: { method: 'POST', path: '/api/v1/duplicates/search' },
@@ -158,7 +191,13 @@ export type ChannelOutput<Name extends ChannelName> = z.input<Contract[Name]['ou
 export interface Caller {
   userId: string;
   /** how the caller proved it: an access token (its id, for logout) or an API key */
-  via: { kind: 'token'; tokenId: string; expiresAt: number } | { kind: 'api-key'; keyId: string } | { kind: 'local' };
+  /** a token's familyId is its login (the refresh-token family): logout ends it */
+  via: { kind: 'token'; tokenId: string; expiresAt: number; familyId: string } | { kind: 'api-key'; keyId: string } | { kind: 'local' };
+  /**
+   * The owner: one of this OS user's own profiles (the local profile, a CLI profile), which may call `local`
+   * channels and use any folder. Set by the transport from the user it authenticated; absent means not.
+   */
+  owner?: boolean;
 }
 export interface CallContext<Authenticated extends boolean = boolean> {
   caller: Authenticated extends true ? Caller : Caller | null;
@@ -168,7 +207,7 @@ export interface CallContext<Authenticated extends boolean = boolean> {
 
 /** The implementation object's type: a missing channel, or one with the wrong input or output, fails to compile. */
 export type Handlers = {
-  [Name in ChannelName]: (input: ChannelInput<Name>, context: CallContext<Contract[Name]['access'] extends 'user' ? true : boolean>) => Promise<ChannelOutput<Name>>;
+  [Name in ChannelName]: (input: ChannelInput<Name>, context: CallContext<Contract[Name]['access'] extends 'public' ? boolean : true>) => Promise<ChannelOutput<Name>>;
 };
 
 /** Events pushed to listeners (the window over IPC, a WebSocket over HTTP), each with its payload schema. */

@@ -132,14 +132,14 @@ describe('the signing key and access tokens', () => {
     const file = path.join(dataDir, SIGNING_KEY_FILE);
     if (process.platform !== 'win32') expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     expect(Buffer.from(loadSigningKey(dataDir)).equals(Buffer.from(key))).toBe(true);
-    const issued = await createAccessTokens(key, Date.now).issue('user-1', 0);
+    const issued = await createAccessTokens(key, Date.now).issue('user-1', 0, 'login-1');
     expect((await createAccessTokens(loadSigningKey(dataDir), Date.now).verify(issued.token)).userId).toBe('user-1');
   });
 
   it.skipIf(process.platform === 'win32')('(file modes are POSIX: not on Windows) replaces a key file others could read, so tokens signed with it stop working', async () => {
     const dataDir = tempDir();
     const key = loadSigningKey(dataDir);
-    const issued = await createAccessTokens(key, Date.now).issue('user-1', 0);
+    const issued = await createAccessTokens(key, Date.now).issue('user-1', 0, 'login-1');
     fs.chmodSync(path.join(dataDir, SIGNING_KEY_FILE), 0o644);
     const replaced = loadSigningKey(dataDir);
     expect(Buffer.from(replaced).equals(Buffer.from(key))).toBe(false);

@@ -1,34 +1,12 @@
 import fs from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { createHandlers } from '../src-main/api/handlers.js';
-import { type IpcAnswer, type IpcInvokeEvent, type IpcMainLike, registerIpcHandlers } from '../src-main/api/ipc.js';
+import { type IpcAnswer, registerIpcHandlers } from '../src-main/api/ipc.js';
 import { LOCAL_USER_ID } from '../src-main/core/db/schema.js';
 import { type Caller, CHANNEL_NAMES, type Handlers } from '../src-shared/contract.js';
 import { openTestCore } from './helpers/core.js';
+import { fakeIpcMain, OWN_PAGE } from './helpers/ipc.js';
 import { tempDir, writeTree } from './helpers/temp-tree.js';
-
-const OWN_PAGE = 'app://fileorganizer/index.html';
-
-/** An in-memory ipcMain: `invoke` plays the renderer's ipcRenderer.invoke from a given frame. */
-function fakeIpcMain() {
-  const listeners = new Map<string, (event: IpcInvokeEvent, ...args: unknown[]) => Promise<unknown>>();
-  const ipcMain: IpcMainLike = {
-    handle: (channel, listener) => {
-      if (listeners.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`); // as Electron does
-      listeners.set(channel, listener);
-    },
-    removeHandler: (channel) => { listeners.delete(channel); },
-  };
-  const pushed: { channel: string; payload: Record<string, unknown> }[] = [];
-  const sender = { id: 1, send: (channel: string, payload: unknown) => { pushed.push({ channel, payload: payload as Record<string, unknown> }); } };
-  const frame = (url = OWN_PAGE, parent: unknown = null) => ({ url, parent });
-  const invoke = async (channel: string, input?: unknown, senderFrame: IpcInvokeEvent['senderFrame'] = frame()): Promise<IpcAnswer> => {
-    const listener = listeners.get(channel);
-    if (!listener) throw new Error(`No handler registered for '${channel}'`);
-    return await listener({ senderFrame, sender }, ...(input === undefined ? [] : [input])) as IpcAnswer;
-  };
-  return { ipcMain, listeners, invoke, frame, pushed };
-}
 
 const localCaller = (): Caller => ({ userId: LOCAL_USER_ID, via: { kind: 'local' } });
 

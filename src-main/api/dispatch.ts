@@ -10,14 +10,18 @@ export function validationError(error: z.ZodError, what = 'the request'): FileOr
 }
 
 /**
- * One call through the contract, the same for every transport: the caller must be known for a `user` channel,
+ * One call through the contract, the same for every transport: the caller must be known for a `user` channel
+ * and be the owner for a `local` one,
  * the input must pass the channel's schema (its parsed value, with defaults, is what the handler gets), then
  * the handler runs. Errors are thrown as they are; each transport maps them to the error shape.
  */
 export async function dispatch(handlers: Handlers, name: ChannelName, input: unknown, context: CallContext): Promise<unknown> {
   const spec = contract[name];
-  if (spec.access === 'user' && context.caller === null) {
+  if (spec.access !== 'public' && context.caller === null) {
     throw new FileOrganizerError('E_UNAUTHORIZED', 'log in first; over HTTP, send "Authorization: Bearer <access_token>" (from POST /api/v1/auth/login) or "X-API-Key: fo_…"');
+  }
+  if (spec.access === 'local' && context.caller?.owner !== true) {
+    throw new FileOrganizerError('E_FORBIDDEN', 'only the owner of this computer manages accounts: at its terminal, fileorg accounts (see fileorg --help), or in the app signed in as the local profile');
   }
   const parsed = spec.input.safeParse(input);
   if (!parsed.success) throw validationError(parsed.error);

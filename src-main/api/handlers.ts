@@ -18,6 +18,18 @@ export function createHandlers(core: AppCore, options: { startedAt?: number; ver
   const allowSignup = options.allowSignup ?? false;
   const exact = (owner: string) => ({ owner, exact: true });
   const own = (id: string, owner: string) => ownOperation(core, id, owner);
+  /**
+   * Undo and resume act on the folders the operation was given: still only if the account may use them (the
+   * owner may have taken a folder back since). A dedupe's quarantine is the server's own, not the account's.
+   */
+  const mayActOn = (operation: ReturnType<typeof own>, userId: string): void => {
+    const { request } = operation;
+    const destination = 'kind' in request ? null : request.destination;
+    core.folderAccess.check(userId, [
+      ...request.roots.map((root) => ({ path: root, role: 'folder to undo into' as const })),
+      ...(destination ? [{ path: destination, role: 'destination' as const }] : []),
+    ]);
+  };
 
   return {
     'system:health': async () => ({ status: 'ok' as const }),
@@ -56,6 +68,10 @@ export function createHandlers(core: AppCore, options: { startedAt?: number; ver
 
     'operations:start': async (input, context) => {
       const owner = context.caller.userId;
+      core.folderAccess.check(owner, [
+        ...input.source_paths.map((folder) => ({ path: folder, role: 'folder to organize' as const })),
+        ...(input.destination ? [{ path: input.destination, role: 'destination' as const }] : []),
+      ]);
       const saved = input.rule_set_id ? core.ruleSets.get(owner, input.rule_set_id) : undefined;
       const preset = saved ? null : input.preset ?? 'by-type';
       const id = await core.runs.organize({
@@ -79,13 +95,17 @@ export function createHandlers(core: AppCore, options: { startedAt?: number; ver
     },
     'operations:rollback': async (input, context) => {
       const scope = exact(context.caller.userId);
-      const id = await core.runs.rollback(own(input.id, scope.owner).id, scope);
+      const operation = own(input.id, scope.owner);
+      mayActOn(operation, scope.owner);
+      const id = await core.runs.rollback(operation.id, scope);
       return { operation_id: id, status: core.operations.get(id, scope).status };
     },
 
     'operations:resume': async (input, context) => {
       const scope = exact(context.caller.userId);
-      const id = await core.runs.resume(own(input.id, scope.owner).id, scope);
+      const operation = own(input.id, scope.owner);
+      mayActOn(operation, scope.owner);
+      const id = await core.runs.resume(operation.id, scope);
       return { operation_id: id, status: core.operations.get(id, scope).status };
     },
 
@@ -98,7 +118,15 @@ export function createHandlers(core: AppCore, options: { startedAt?: number; ver
     'rules:update': async (input, context) => ruleSetView(core.ruleSets.update(context.caller.userId, input.id, input.name, input.rules)),
     'rules:delete': async (input, context) => { core.ruleSets.remove(context.caller.userId, input.id); return null; },
 
-    'duplicates:search': async (input) => {
+    'accounts:create': async (input) => core.accounts.create(input),
+    'accounts:list': async (input) => ({ ...core.accounts.list(input.offset, input.limit), limit: input.limit, offset: input.offset }),
+    'accounts:remove': async (input) => { core.accounts.remove(input.id); return null; },
+    'accounts:folders': async (input) => core.accounts.folders(input.id),
+    'accounts:allow': async (input) => core.accounts.allow(input.id, input.path),
+    'accounts:disallow': async (input) => core.accounts.disallow(input.id, input.path),
+
+    'duplicates:search': async (input, context) => {
+      core.folderAccess.check(context.caller.userId, input.paths.map((folder) => ({ path: folder, role: 'folder to search' as const })));
       return core.duplicates.find(input.paths, { minSize: input.min_size, includeEmpty: input.include_empty, includeHidden: input.include_hidden });
     },
   } satisfies Handlers;

@@ -95,7 +95,12 @@ export async function createHttpApi(options: HttpApiOptions): Promise<FastifyIns
 
   // JSON only: a text/plain body is answered 415 rather than reaching a handler as a string.
   app.removeContentTypeParser('text/plain');
-  const authenticate = async (credential: string | undefined): Promise<Caller | null> => (credential === undefined ? null : core.auth.authenticate(credential));
+  const authenticate = async (credential: string | undefined): Promise<Caller | null> => {
+    if (credential === undefined) return null;
+    const caller = await core.auth.authenticate(credential);
+    // The owner's own profiles (no password) are the owner; they reach HTTP only through an API key they made.
+    return { ...caller, owner: core.users.byId(caller.userId)?.isLocalProfile === true };
+  };
 
   app.setErrorHandler((thrown: Error & { code?: string; statusCode?: number }, request, reply) => {
     // SQLite's refusals (a full disk, a damaged or read-only database) are about the data folder: 503, naming it.
@@ -146,7 +151,7 @@ export async function createHttpApi(options: HttpApiOptions): Promise<FastifyIns
           throw new FileOrganizerError('E_VALIDATION', 'the body must be a JSON object, like {"name": "…"}');
         }
         const input = { ...(request.query as object), ...(body ?? {}), ...(request.params as object) };
-        const caller = spec.access === 'user' ? await authenticate(credentialOf(request.headers)) : null;
+        const caller = spec.access === 'public' ? null : await authenticate(credentialOf(request.headers));
         const output = await dispatch(handlers, name, input, { caller, source: request.ip });
         void reply.code(spec.route.status ?? 200);
         return spec.route.status === 204 ? reply.send() : output;

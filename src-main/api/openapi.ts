@@ -29,7 +29,7 @@ function operationOf(name: string, spec: ChannelSpec): JsonSchema {
     operationId: name.replace(':', '_'),
     summary: spec.summary,
     tags: [name.split(':')[0]],
-    ...(spec.access === 'user' ? { security: [{ bearer: [] }, { apiKey: [] }] } : { security: [] }),
+    ...(spec.access !== 'public' ? { security: [{ bearer: [] }, { apiKey: [] }] } : { security: [] }),
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(spec.route.method === 'POST' || spec.route.method === 'PUT'
       ? { requestBody: { required: true, content: { 'application/json': { schema: { ...input, properties: bodyProperties, required: (input.required ?? []).filter((key) => !inPath.includes(key)) } } } } }
@@ -37,7 +37,11 @@ function operationOf(name: string, spec: ChannelSpec): JsonSchema {
     responses: {
       [status]: status === 204 ? { description: 'done' } : { description: 'success', content: { 'application/json': { schema: jsonSchemaOf(spec.output, 'output') } } },
       400: errorResponse('malformed JSON (E_VALIDATION)'),
-      ...(spec.access === 'user' ? { 401: errorResponse('no valid access token or API key (E_UNAUTHORIZED)') } : {}),
+      ...(spec.access !== 'public' ? { 401: errorResponse('no valid access token or API key (E_UNAUTHORIZED)') } : {}),
+      403: errorResponse(spec.access === 'local'
+        ? 'only the owner (this OS user\'s own profile) may call it (E_FORBIDDEN)'
+        : 'a folder outside the ones this account may use, or a request not addressed to this server (E_FORBIDDEN)'),
+      421: errorResponse('the Host header is not a name of this server (E_FORBIDDEN): see fileorg serve --allow-host'),
       ...(inPath.length > 0 ? { 404: errorResponse('no such id among yours (E_NOT_FOUND)') } : {}),
       413: errorResponse('body too large (E_VALIDATION)'),
       422: errorResponse('the input breaks the schema (E_VALIDATION); details.issues says where'),

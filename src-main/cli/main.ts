@@ -12,7 +12,8 @@ import { createOutcomeSummary } from './outcome-summary.js';
 import { printDedupe, printDuplicates, printFileOutcomes, printHistory, printPlanRows, printQuarantine, printQuarantineEmptied, printResult, printShow, printScan } from './print.js';
 
 /**
- * Exit codes: 0 done; 1 finished with failures or rollback conflicts; 2 bad usage, bad input or unknown id;
+ * Exit codes: 0 done; 1 finished with failures or rollback conflicts; 2 bad usage, bad input, unknown id or not
+ * allowed (nothing was touched);
  * 3 the data folder cannot be used (read-only, damaged, its disk full): the message names it and what to do.
  */
 const EXIT_DONE = 0;
@@ -22,7 +23,11 @@ const EXIT_DATA_FOLDER = 3;
 /** Stopped with Ctrl-C: the conventional 128 + SIGINT. */
 const EXIT_STOPPED = 130;
 
-const BAD_INPUT_CODES = new Set(['E_USAGE', 'E_BAD_PATH', 'E_BAD_RULES', 'E_UNKNOWN_OPERATION', 'E_AMBIGUOUS_OPERATION', 'E_INVALID_STATE', 'E_BUSY']);
+/** Nothing was touched: the request itself was wrong (or not allowed, or named what does not exist). */
+const BAD_INPUT_CODES = new Set([
+  'E_USAGE', 'E_BAD_PATH', 'E_BAD_RULES', 'E_UNKNOWN_OPERATION', 'E_AMBIGUOUS_OPERATION', 'E_INVALID_STATE', 'E_BUSY',
+  'E_FORBIDDEN', 'E_VALIDATION', 'E_NOT_FOUND', 'E_CONFLICT',
+]);
 
 function writeLine(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value)}\n`);
@@ -132,6 +137,11 @@ async function run(args: CommandArguments, dataDir: string): Promise<number> {
         if (args.action === 'list') printQuarantine(core.duplicates.quarantine.list(args.id, owner), args.json);
         else printQuarantineEmptied(await core.duplicates.quarantine.empty(args.id, owner), args.json);
         return EXIT_DONE;
+      case 'accounts': {
+        const { runAccounts } = await import('./accounts-command.js');
+        await runAccounts(core, args);
+        return EXIT_DONE;
+      }
       case 'scan':
         printScan(await core.operations.scan(args.dirs, { includeHidden: args.includeHidden }), args.json);
         return EXIT_DONE;

@@ -33,6 +33,13 @@ commands:
       --keep-path FILE           keep this file in its group (repeat for more)
   quarantine list [ID]  files in the quarantine (of one operation, or all)
   quarantine empty [ID] send the quarantined files to the OS trash (undo can no longer bring them back)
+  accounts add EMAIL --username NAME --full-name "NAME"
+                       add an API account; its password is read from standard input (or asked for)
+  accounts list         the API accounts and the folders each may use
+  accounts allow EMAIL DIR      let an account use DIR (and all below it); accounts use no folder until allowed
+  accounts disallow EMAIL DIR   take a folder back
+  accounts folders EMAIL        the folders an account may use
+  accounts remove EMAIL         remove an account (its operations pass to the local profile)
   serve                the local REST + WebSocket API (see README, "Local API"); prints its URL first
       --port N                   port to listen on (default 8000; 0 picks a free one)
       --host ADDRESS             address to listen on (default 127.0.0.1; anything else is reachable from other machines)
@@ -79,6 +86,24 @@ const serveSchema = z.object({
   allowHosts: z.array(z.string().regex(/^[a-z0-9.-]{1,253}$/i, 'a host name like myhost.local (letters, digits, dots and dashes; no port)')),
   allowSignup: z.boolean(),
 });
+export const ACCOUNT_ACTIONS = ['add', 'list', 'remove', 'allow', 'disallow', 'folders'] as const;
+/** How many words each account action takes after it: the account's email, then a folder. */
+const ACCOUNT_WORDS: Record<(typeof ACCOUNT_ACTIONS)[number], { count: number; usage: string }> = {
+  add: { count: 1, usage: 'fileorg accounts add EMAIL --username NAME --full-name "Full Name" (password on standard input)' },
+  list: { count: 0, usage: 'fileorg accounts list' },
+  remove: { count: 1, usage: 'fileorg accounts remove EMAIL' },
+  allow: { count: 2, usage: 'fileorg accounts allow EMAIL DIR' },
+  disallow: { count: 2, usage: 'fileorg accounts disallow EMAIL DIR' },
+  folders: { count: 1, usage: 'fileorg accounts folders EMAIL' },
+};
+const accountsSchema = z.object({
+  command: z.literal('accounts'),
+  action: z.enum(ACCOUNT_ACTIONS),
+  account: z.string().min(1).max(254).nullable(),
+  folder: z.string().min(1).nullable(),
+  username: z.string().nullable(),
+  fullName: z.string().nullable(),
+});
 const quarantineSchema = z.object({ command: z.literal('quarantine'), action: z.enum(['list', 'empty'], { error: 'quarantine takes list or empty, e.g. fileorg quarantine list' }), id: z.string().min(1).nullable() });
 
 const SIZE_UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
@@ -89,7 +114,7 @@ export function parseByteSize(text: string): number {
   return Math.floor(Number(match[1]) * (SIZE_UNITS[(match[2] as string).toLowerCase()] as number));
 }
 
-export type CommandArguments = (z.infer<typeof organizeSchema> | z.infer<typeof withIdSchema> | z.infer<typeof scanSchema> | z.infer<typeof historySchema> | z.infer<typeof dupesSchema> | z.infer<typeof quarantineSchema> | z.infer<typeof serveSchema>) & {
+export type CommandArguments = (z.infer<typeof organizeSchema> | z.infer<typeof withIdSchema> | z.infer<typeof scanSchema> | z.infer<typeof historySchema> | z.infer<typeof dupesSchema> | z.infer<typeof quarantineSchema> | z.infer<typeof serveSchema> | z.infer<typeof accountsSchema>) & {
   dataDir: string | undefined;
   profile: string;
   json: boolean;
@@ -104,6 +129,7 @@ const COMMAND_OPTIONS: Record<string, readonly string[]> = {
   scan: ['include-hidden'],
   dupes: ['min-size', 'include-empty', 'include-hidden', 'quarantine', 'hardlink', 'keep', 'reference', 'keep-path'],
   serve: ['port', 'host', 'allow-host', 'allow-signup'],
+  accounts: ['username', 'full-name'],
   undo: [], resume: [], show: [], history: [], quarantine: [],
 };
 
@@ -137,6 +163,7 @@ export function parseArguments(argv: string[]): CommandArguments | 'help' {
         'min-size': { type: 'string' }, 'include-empty': { type: 'boolean', default: false },
         quarantine: { type: 'boolean', default: false }, hardlink: { type: 'boolean', default: false }, keep: { type: 'string' },
         reference: { type: 'string' }, 'keep-path': { type: 'string', multiple: true },
+        username: { type: 'string' }, 'full-name': { type: 'string' },
       },
     });
   } catch (error) {
@@ -193,12 +220,31 @@ export function parseArguments(argv: string[]): CommandArguments | 'help' {
         command, port: values.port ?? 8000, host: values.host ?? '127.0.0.1', allowHosts: values['allow-host'] ?? [], allowSignup: values['allow-signup'],
       });
       break;
+    case 'accounts': {
+      const action = rest[0] as (typeof ACCOUNT_ACTIONS)[number];
+      if (!(ACCOUNT_ACTIONS as readonly string[]).includes(action)) {
+        throw new FileOrganizerError('E_USAGE', `accounts takes one of ${ACCOUNT_ACTIONS.join(', ')}, e.g. fileorg accounts list`);
+      }
+      const words = rest.slice(1);
+      if (words.length !== ACCOUNT_WORDS[action].count) throw new FileOrganizerError('E_USAGE', `usage: ${ACCOUNT_WORDS[action].usage}`);
+      if (action !== 'add' && (values.username !== undefined || values['full-name'] !== undefined)) {
+        throw new FileOrganizerError('E_USAGE', '--username and --full-name go with accounts add');
+      }
+      if (action === 'add' && (values.username === undefined || values['full-name'] === undefined)) {
+        throw new FileOrganizerError('E_USAGE', `accounts add needs --username and --full-name: ${ACCOUNT_WORDS.add.usage}`);
+      }
+      result = accountsSchema.safeParse({
+        command, action, account: words[0] ?? null, folder: words[1] === undefined ? null : path.resolve(words[1]),
+        username: values.username ?? null, fullName: values['full-name'] ?? null,
+      });
+      break;
+    }
     case 'history':
       if (rest.length > 0) throw new FileOrganizerError('E_USAGE', 'history takes no arguments');
       result = historySchema.safeParse({ command });
       break;
     default:
-      throw new FileOrganizerError('E_USAGE', `unknown command "${command}"; commands: organize, undo, resume, history, show, scan, dupes, quarantine, serve`);
+      throw new FileOrganizerError('E_USAGE', `unknown command "${command}"; commands: organize, undo, resume, history, show, scan, dupes, quarantine, accounts, serve`);
   }
   if (!result.success) {
     const issue = result.error.issues[0];

@@ -1,5 +1,7 @@
 import crypto from 'node:crypto';
+import { type Accounts, createAccounts } from './auth/accounts.js';
 import { type Auth, createAuth } from './auth/auth.js';
+import { createFolderAccess, type FolderAccess } from './auth/folder-access.js';
 import { createUsers, type Users } from './auth/users.js';
 import { dataFolderError } from './db/data-folder-error.js';
 import { openDatabaseIn, type AppDatabase } from './db/open-database.js';
@@ -22,6 +24,10 @@ export interface AppCore {
   /** accounts, tokens and API keys; made on first use (it sets up the signing key, which the CLI never needs) */
   readonly auth: Auth;
   ruleSets: RuleSets;
+  /** the folders each account may use (the owner's profiles: any) */
+  folderAccess: FolderAccess;
+  /** the owner's management of accounts and their folders */
+  accounts: Accounts;
   /** runs started by the API that go on after the call answered */
   runs: BackgroundRuns;
   /** ids of operations found interrupted (owner gone) and settled at open */
@@ -63,8 +69,10 @@ export function openAppCore(options: {
   }
   const runs = createBackgroundRuns(operations);
   let auth: Auth | undefined;
+  const folderAccess = createFolderAccess(database, clock, currentPlatform());
   return {
-    dataDir: options.dataDir, database, operations, duplicates, recovered, runs,
+    dataDir: options.dataDir, database, operations, duplicates, recovered, runs, folderAccess,
+    accounts: createAccounts({ database, clock, folderAccess, ...(options.bcryptCost ? { bcryptCost: options.bcryptCost } : {}) }),
     users: createUsers(database, clock),
     ruleSets: createRuleSets(database, clock),
     get auth() {

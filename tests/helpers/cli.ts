@@ -19,13 +19,14 @@ export const NOBODY = 65534;
 
 /**
  * Run the built CLI as a child process. `killWhen` sees each JSON line as it arrives and may SIGKILL the child
- * there (the crash matrix), or send it another signal. `asNobody` drops to uid/gid 65534 with setpriv when running as root.
+ * there (the crash matrix), or send it another signal. `input` is its standard input. `asNobody` drops to uid/gid 65534 with setpriv when running as root.
  */
-export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; asNobody?: boolean; killWhen?: (line: JsonLine, count: number) => boolean; killSignal?: NodeJS.Signals } = {}): Promise<CliRun> {
+export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; asNobody?: boolean; input?: string; killWhen?: (line: JsonLine, count: number) => boolean; killSignal?: NodeJS.Signals } = {}): Promise<CliRun> {
   const command = options.asNobody && runsAsRoot
     ? ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', process.execPath, CLI, ...args]
     : [process.execPath, CLI, ...args];
-  const child = spawn(command[0] as string, command.slice(1), { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command[0] as string, command.slice(1), { env: { ...process.env, ...options.env }, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+  if (options.input !== undefined) child.stdin?.end(options.input);
   let stdout = '';
   let stderr = '';
   let buffered = '';

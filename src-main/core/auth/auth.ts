@@ -28,9 +28,6 @@ export interface AuthDependencies {
 /** The same answer for an unknown email and a wrong password: it must not tell which emails have accounts. */
 const wrongCredentials = () => new FileOrganizerError('E_UNAUTHORIZED', 'the email or password is wrong');
 
-/** An access token's `via`, with the login it belongs to (see `authenticate`). */
-type TokenVia = Extract<Caller['via'], { kind: 'token' }> & { familyId: string };
-
 /**
  * How long checking a password takes here: a moving average of the checks measured (queueing on libuv's
  * threads included, as a caller sees it), starting from bcrypt's cost (each step doubles it; ~250 ms at 12).
@@ -129,9 +126,6 @@ export function createAuth(dependencies: AuthDependencies) {
      */
     logout(caller: Caller, refreshToken?: string): void {
       if (caller.via.kind === 'token') {
-        if (!('familyId' in caller.via) || typeof caller.via.familyId !== 'string') {
-          throw new FileOrganizerError('E_INTERNAL', 'a token caller came without its login; callers come from authenticate');
-        }
         refreshTokens.endLogin(caller.via.familyId, caller.userId);
       }
       if (refreshToken) refreshTokens.revokeFamilyOf(refreshToken, caller.userId);
@@ -162,10 +156,8 @@ export function createAuth(dependencies: AuthDependencies) {
       if (!refreshTokens.isLive(claims.familyId, user.id)) {
         throw new FileOrganizerError('E_UNAUTHORIZED', 'the login this access token belongs to has ended (logged out, or its refresh token was used twice, so a copy may be in other hands); log in again');
       }
-      // The login rides along for logout. Caller's type does not name it yet (src-shared/contract.ts), so it is
-      // read back with an `in` check there.
-      const via: TokenVia = { kind: 'token', tokenId: claims.tokenId, expiresAt: claims.expiresAt, familyId: claims.familyId };
-      return { userId: user.id, via };
+      // The login rides along for logout, which ends all of it.
+      return { userId: user.id, via: { kind: 'token', tokenId: claims.tokenId, expiresAt: claims.expiresAt, familyId: claims.familyId } };
     },
   };
 }

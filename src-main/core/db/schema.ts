@@ -68,6 +68,18 @@ export const loginThrottle = sqliteTable('login_throttle', {
   lockedUntil: integer('locked_until').notNull().default(0),
 });
 
+/**
+ * The folders an account (one with a password: signed up, or added by the owner) may use, granted by the owner:
+ * every account acts with the file access of the OS user running the server, so this is what keeps one from
+ * reading or moving the owner's other files. Paths are canonical (real) absolute paths. The owner's own
+ * profiles (the local profile, the CLI's) have no rows and may use any folder.
+ */
+export const allowedFolders = sqliteTable('allowed_folders', {
+  userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  path: text('path').notNull(),
+  createdAt: integer('created_at').notNull(),
+}, (table) => [primaryKey({ columns: [table.userId, table.path] })]);
+
 export const ruleSets = sqliteTable('rule_sets', {
   id: text('id').primaryKey(),
   userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),

@@ -4,6 +4,7 @@ import { FileOrganizerError } from '../../../src-shared/errors.js';
 import { quarantineIn } from '../dupes/quarantine-paths.js';
 import { type Platform } from '../rules/safe-names.js';
 import { QUARANTINE_FOLDER_NAME } from './hidden-names.js';
+import { isWithin, nameKeyOf, physicalPath } from './physical-path.js';
 
 /** What the user gave a path as; it picks the words that say what to do instead. */
 export type PathRole = 'source' | 'destination' | 'search' | 'scan' | 'reference';
@@ -17,26 +18,6 @@ const INSTEAD: Record<PathRole, string> = {
 };
 
 /**
- * A path as the OS will follow it: symlinks and ".." resolved by the file system, not by the text. For a path
- * that does not exist yet (a destination to be created), its deepest existing folder is resolved and the rest
- * appended, so a new folder inside the data folder is seen to be inside it.
- */
-function physicalPath(given: string): string {
-  const rest: string[] = [];
-  let existing = path.isAbsolute(given) ? given : process.cwd() + path.sep + given; // not path.join: it would settle ".." as text
-  for (;;) {
-    try {
-      return path.join(fs.realpathSync(existing), ...rest);
-    } catch {
-      const parent = path.dirname(existing);
-      if (parent === existing) return path.resolve(given);
-      rest.unshift(path.basename(existing));
-      existing = parent;
-    }
-  }
-}
-
-/**
  * The folders that hold FileOrganizer's own state: the data folder (the database with the history every undo
  * needs, the central quarantine) and each `.fileorg-quarantine` kept beside the user's files. Organizing,
  * deduplicating or scanning them would move the history out from under the engine, so every entry point
@@ -46,12 +27,8 @@ export function createProtectedFolders(dataDir: string, platform: Platform) {
   const shown = path.resolve(dataDir);
   // The data folder as written and as the OS resolves it: a symlink to it, or a path through one, is the same folder.
   const dataForms = [...new Set([shown, physicalPath(shown)])];
-  // Names compare as the file system compares them (case-insensitively on macOS and Windows by default).
-  const key = platform === 'linux' ? (value: string) => value : (value: string) => value.toLowerCase();
-  const within = (inner: string, outer: string): boolean => {
-    const relative = path.relative(key(outer), key(inner));
-    return relative === '' || (relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative));
-  };
+  const key = nameKeyOf(platform);
+  const within = (inner: string, outer: string): boolean => isWithin(inner, outer, platform);
   /** The `.fileorg-quarantine` folder a path is in (or is), if any. */
   const besideQuarantineOf = (file: string): string | undefined => {
     const parts = file.split(path.sep);
