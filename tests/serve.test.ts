@@ -1,29 +1,13 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isLoopback } from '../src-main/cli/serve.js';
 import { CLI, runCli } from './helpers/cli.js';
+import { startServe } from './helpers/serve.js';
 import { snapshotTree, tempDir, writeTree } from './helpers/temp-tree.js';
 
 const README = path.resolve(import.meta.dirname, '..', 'README.md');
-
-/** `fileorg serve --port 0`: resolves with the URL from its first line, and a stop that SIGTERMs it and answers its exit. */
-async function startServe(dataDir: string, extra: string[] = []) {
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data-dir', dataDir, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
-  const url = await new Promise<string>((resolve, reject) => {
-    let stdout = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-      if (stdout.includes('\n')) resolve(stdout.split('\n')[0] as string);
-    });
-    child.on('close', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-  return { url, stderr: () => stderr, stop: async () => { child.kill('SIGTERM'); return exited; } };
-}
 
 export function readmeApiScript(): string {
   const text = fs.readFileSync(README, 'utf8');
@@ -34,7 +18,7 @@ export function readmeApiScript(): string {
 }
 
 describe('fileorg serve', () => {
-  it('prints its URL first, runs README\'s curl flow as written (signup, login, me, organize, rollback, API key), and stops on SIGTERM', async () => {
+  it('prints its URL first, runs README\'s flow as written (the owner adds and allows an account; login, me, organize, rollback, API key), and stops on SIGTERM', async () => {
     const dataDir = tempDir('fileorg-serve-data-');
     const home = tempDir('fileorg-serve-home-');
     writeTree(path.join(home, 'Downloads'), { 'report.pdf': 'pdf', 'photo.jpg': 'jpg', 'song.mp3': 'mp3', 'notes/todo.txt': 'todo' });
@@ -43,7 +27,11 @@ describe('fileorg serve', () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
 
     const script = readmeApiScript().replace(/^API=.*$/m, `API=${server.url}`);
-    const run = spawnSync('bash', ['-euo', 'pipefail', '-c', script], { encoding: 'utf8', env: { ...process.env, HOME: home }, timeout: 60_000 });
+    // `fileorg` as installed, over the server's data folder (the owner's terminal).
+    const bin = tempDir('fileorg-serve-bin-');
+    fs.writeFileSync(path.join(bin, 'fileorg'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`, { mode: 0o755 });
+    const env = { ...process.env, HOME: home, PATH: `${bin}:${process.env.PATH}`, FILEORG_DATA_DIR: dataDir };
+    const run = spawnSync('bash', ['-euo', 'pipefail', '-c', script], { encoding: 'utf8', env, timeout: 60_000 });
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toContain('"token_type":"bearer"');
     expect(run.stdout).toContain('"email":"user@example.com","username":"testuser","full_name":"Test User"');
@@ -73,7 +61,7 @@ describe('fileorg serve', () => {
     expect(tooHigh.code).toBe(2);
     const misplaced = await runCli(['history', '--port', '8000']);
     expect(misplaced.code).toBe(2);
-    expect(misplaced.stderr).toMatch(/go with serve/);
+    expect(misplaced.stderr).toMatch(/--port goes with serve/);
   });
 
   it('knows which hosts are loopback (anything else gets a warning at start)', () => {

@@ -89,7 +89,11 @@ export async function createHttpApi(options: HttpApiOptions): Promise<FastifyIns
   });
   app.addHook('onRequest', async (request, reply) => {
     const verdict = guard({ host: request.headers.host, origin: request.headers.origin });
-    if (!verdict.ok) return reply.code(verdict.status).header('Connection', 'close').send(verdict.body);
+    if (!verdict.ok) {
+      // A refused WebSocket upgrade's socket is no longer the HTTP server's to read or close: end it once answered.
+      if (request.headers.upgrade !== undefined) reply.raw.once('finish', () => request.raw.socket.destroy());
+      return reply.code(verdict.status).header('Connection', 'close').send(verdict.body);
+    }
     return undefined;
   });
 

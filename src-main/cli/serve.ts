@@ -42,7 +42,7 @@ export async function serve(core: AppCore, options: { port: number; host: string
   const url = `http://${shownHost}:${port}`;
   process.stdout.write(options.json ? `${JSON.stringify({ type: 'listening', url })}\n` : `${url}\n`);
   if (!isLoopback(options.host)) {
-    process.stderr.write(`fileorg serve: warning: listening on ${options.host}, not loopback: other machines can reach this API. Anyone with an account's password or an API key can organize and undo files as this OS user.\n`);
+    process.stderr.write(`fileorg serve: warning: listening on ${options.host}, not loopback: other machines can reach this API. Anyone with an account's password or an API key can organize and undo files in that account's allowed folders as this OS user; requests must name this server (--allow-host NAME for the names others use).\n`);
   }
   if (options.allowSignup) process.stderr.write('fileorg serve: signup is open: anyone who can reach this API can make an account (it can use only the folders you allow it: fileorg accounts allow EMAIL DIR)\n');
   if (!options.json) process.stderr.write(`fileorg serve: API docs at ${url}/docs; Ctrl-C stops (running operations stop after their current files and can be resumed)\n`);
