@@ -84,7 +84,7 @@ describe('who may reach the API', () => {
     const api = await startApi({ bcryptCost: 4 });
     const secret = tempDir('fileorg-owner-only-');
     writeTree(secret, { 'taxes.pdf': 'private' });
-    const { access_token: token } = await api.signup('mallory');
+    const { access_token: token } = await api.signup('mallory', undefined, { allow: [] });
     const outside = await api.call('POST', '/api/v1/operations', { token, body: { source_paths: [secret] } });
     expect(outside.status).toBe(403);
     expect(outside.body).toMatchObject({ code: 'E_FORBIDDEN', message: expect.stringContaining(secret), details: { path: secret } });

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { type FastifyInstance } from 'fastify';
 import { afterEach } from 'vitest';
 import WebSocket from 'ws';
@@ -27,8 +28,11 @@ export interface TestApi {
   /** moves the core's clock (token expiry, lockouts) */
   advance(ms: number): void;
   call(method: string, path: string, options?: { body?: unknown; raw?: string; token?: string; headers?: Record<string, string> }): Promise<Answer>;
-  /** sign up and answer the session (tokens and user) */
-  signup(name: string, password?: string): Promise<{ access_token: string; refresh_token: string; user: { id: string } }>;
+  /**
+   * Sign up and answer the session (tokens and user). The owner then allows the account the system's temp
+   * folder, where tests make their trees, unless `allow` names other folders (or none).
+   */
+  signup(name: string, password?: string, options?: { allow?: string[] }): Promise<{ access_token: string; refresh_token: string; user: { id: string } }>;
   socket(path: string, options?: { protocols?: string[]; headers?: Record<string, string> }): WebSocket;
 }
 
@@ -78,9 +82,10 @@ export async function startApi(options: {
   return {
     url, core, call,
     advance: (ms) => { offset += ms; },
-    async signup(name, password = 'securepassword123') {
+    async signup(name, password = 'securepassword123', signupOptions = {}) {
       const answer = await call('POST', '/api/v1/auth/signup', { body: { email: `${name}@example.com`, username: name, password, full_name: `User ${name}` } });
       if (answer.status !== 201) throw new Error(`signup failed: ${answer.status} ${answer.text}`);
+      for (const folder of signupOptions.allow ?? [os.tmpdir()]) core.folderAccess.allow(answer.body.user.id, folder);
       return answer.body;
     },
     socket: (path, socketOptions = {}) => new WebSocket(`${url.replace('http', 'ws')}${path}`, socketOptions.protocols ?? [], { headers: socketOptions.headers ?? {} }),
