@@ -187,3 +187,27 @@ describe('a second OS user against fileorg serve', () => {
     expect(await server.stop()).toBe(0);
   });
 });
+
+describe('bounded input', () => {
+  it('answers deeply nested JSON in any field of any route with a 4xx in the one error shape, never a 500', async () => {
+    const api = await startApi();
+    const { access_token: token } = await api.signup('deep');
+    // Written as text: building them as values would overflow this test's own stack in JSON.stringify.
+    const deep = `${'['.repeat(5000)}1${']'.repeat(5000)}`;
+    const deepObject = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;
+    const routes: [string, string, string][] = [
+      ['POST', '/api/v1/operations', `{"source_paths":${deep}}`],
+      ['POST', '/api/v1/operations', `{"source_paths":["/tmp"],"preset":${deepObject}}`],
+      ['POST', '/api/v1/operations', `{"source_paths":["/tmp"],"extra":${deepObject}}`],
+      ['POST', '/api/v1/duplicates/search', `{"paths":${deepObject}}`],
+      ['POST', '/api/v1/auth/login', `{"email":${deep},"password":"x"}`],
+      ['POST', '/api/v1/api-keys', `{"name":${deepObject}}`],
+    ];
+    for (const [method, route, raw] of routes) {
+      const answer = await api.call(method, route, { token, raw });
+      expect(answer.status, `${route} ${raw.slice(0, 40)}`).toBe(422);
+      expect(apiErrorSchema.parse(answer.body).code).toBe('E_VALIDATION');
+    }
+    expect((await api.call('GET', '/health')).status).toBe(200);
+  });
+});
