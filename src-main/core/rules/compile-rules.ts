@@ -1,6 +1,9 @@
-import picomatch from 'picomatch';
 import { type KeepPolicy } from '../../../src-shared/duplicates.js';
-import { type Condition, type Rule, type RuleSet } from '../../../src-shared/rules.js';
+import { FileOrganizerError } from '../../../src-shared/errors.js';
+import { compileGlob, compileRegex, type CompiledPattern, type PatternOutcome } from '../../../src-shared/rule-patterns.js';
+import {
+  type Condition, describeRuleIssues, describeRuleSetIssues, measureCondition, type Rule, RULE_LIMITS, rulePatternIssues, type RuleSet, ruleSetSchema,
+} from '../../../src-shared/rules.js';
 import { type FileFacts } from './file-facts.js';
 
 type Predicate = (facts: FileFacts) => boolean;
@@ -10,13 +13,18 @@ const SIZE_UNITS: Record<string, number> = {
 };
 export function parseSize(value: number | string): number {
   if (typeof value === 'number') return value;
-  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(value);
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(?:([a-z]+)\s*)?$/i.exec(value); // one way through each run of spaces: linear
   const multiplier = SIZE_UNITS[(match?.[2] ?? '').toLowerCase()];
   if (!match || multiplier === undefined) throw new Error(`bad size "${value}"`);
   return Math.round(Number(match[1]) * multiplier);
 }
 
 const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+/** Patterns are checked before compiling (checkPatterns); one that fails here anyway is named, never run. */
+const compiled = (outcome: PatternOutcome, kind: 'regex' | 'glob', source: string): CompiledPattern => {
+  if (!outcome.ok) throw new FileOrganizerError('E_BAD_RULES', `the ${kind} "${source}" cannot be used: ${outcome.message}`);
+  return outcome.pattern;
+};
 const DAY_MS = 86_400_000;
 
 function compileCondition(condition: Condition, now: () => number): Predicate {
@@ -38,11 +46,11 @@ function compileCondition(condition: Condition, now: () => number): Predicate {
   }
   if ('glob' in condition) {
     // A glob with a slash matches the path below the scan root; without one, the name (as organize does).
-    const matchers = list(condition.glob).map((glob) => ({ onPath: glob.includes('/'), match: picomatch(glob, { dot: true, nocase: true }) }));
-    return (facts) => matchers.some(({ onPath, match }) => match(onPath ? (facts.relativeDir ? `${facts.relativeDir}/${facts.name}` : facts.name) : facts.name));
+    const matchers = list(condition.glob).map((glob) => ({ onPath: glob.includes('/'), pattern: compiled(compileGlob(glob), 'glob', glob) }));
+    return (facts) => matchers.some(({ onPath, pattern }) => pattern.test(onPath ? (facts.relativeDir ? `${facts.relativeDir}/${facts.name}` : facts.name) : facts.name));
   }
   if ('regex' in condition) {
-    const pattern = new RegExp(condition.regex, 'u');
+    const pattern = compiled(compileRegex(condition.regex), 'regex', condition.regex);
     return (facts) => pattern.test(facts.name);
   }
   if ('size' in condition) {
@@ -108,13 +116,41 @@ export interface CompiledRuleSet {
   duplicatePolicies: ReadonlySet<KeepPolicy>;
 }
 
+/**
+ * The functions here recurse once per level of nesting: a rule set that did not come through ruleSetSchema (a
+ * caller's own object) is measured first, without recursing, so none of them can run away.
+ */
+function checkBounded(ruleSet: RuleSet): void {
+  if (ruleSet.rules.length > RULE_LIMITS.rules) throw new FileOrganizerError('E_BAD_RULES', `a rule set holds at most ${RULE_LIMITS.rules} rules`);
+  let budget: number = RULE_LIMITS.conditions;
+  for (const rule of ruleSet.rules) {
+    const measure = measureCondition(rule.when, budget);
+    if (measure.tooDeep || measure.overBudget) {
+      // The schema says what is wrong, and where; it is safe to run now that the walk above found the problem.
+      const parsed = ruleSetSchema.safeParse(ruleSet);
+      throw new FileOrganizerError('E_BAD_RULES', `the rules are invalid: ${parsed.success ? `more than ${RULE_LIMITS.conditions} conditions or ${RULE_LIMITS.depth} levels` : describeRuleSetIssues(parsed.error)}`);
+    }
+    budget -= measure.count;
+  }
+}
+
 export function policiesOf(ruleSet: RuleSet): Set<KeepPolicy> {
+  checkBounded(ruleSet);
   const policies = new Set<KeepPolicy>();
   for (const rule of ruleSet.rules) duplicatePolicies(rule.when, policies);
   return policies;
 }
 
+/** Refuse, naming each, the patterns that cannot run (RE2 syntax, PATTERN_LIMITS): before any file is planned. */
+function checkPatterns(ruleSet: RuleSet): void {
+  const issues = rulePatternIssues(ruleSet.rules);
+  if (issues.length === 0) return;
+  throw new FileOrganizerError('E_BAD_RULES', `the rules are invalid: ${describeRuleIssues(issues)}`);
+}
+
 export function compileRuleSet(ruleSet: RuleSet, now: () => number): CompiledRuleSet {
+  checkBounded(ruleSet);
+  checkPatterns(ruleSet);
   const compiled = ruleSet.rules.map((rule) => ({ rule, test: rule.when ? compileCondition(rule.when, now) : () => true }));
   const templates = ruleSet.rules.map((rule) => (rule.action.type === 'rename' ? rule.action.name : rule.action.to));
   return {

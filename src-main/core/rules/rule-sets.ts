@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { and, asc, count, eq } from 'drizzle-orm';
 import { FileOrganizerError } from '../../../src-shared/errors.js';
-import { describeRuleSetIssues, type Rule, type RuleSet, ruleSetSchema } from '../../../src-shared/rules.js';
+import { describeRuleIssues, describeRuleSetIssues, type Rule, rulePatternIssues, type RuleSet, ruleSetSchema, usableRuleSetSchema } from '../../../src-shared/rules.js';
 import { type AppDatabase } from '../db/open-database.js';
 import { ruleSets } from '../db/schema.js';
 import { isUniqueViolation } from '../db/unique-violation.js';
@@ -19,8 +19,10 @@ export function createRuleSets(database: AppDatabase, clock: () => number) {
   const { orm } = database;
   type Row = typeof ruleSets.$inferSelect;
 
-  // The definition column is JSON written by this service; it is validated again when read, so a row edited
-  // by hand (or by an older version) is reported, not trusted.
+  // The definition column is JSON written by this service; it is validated again when read (shape and bounds),
+  // so a row edited by hand (or by an older version) is reported, not trusted. Its patterns are compiled only
+  // when it is fetched to be used (get), so a list stays readable when one set holds a pattern an older version
+  // took (a JavaScript lookahead) and that set can still be seen and corrected.
   const parse = (row: Row): SavedRuleSet => {
     let json: unknown;
     try { json = JSON.parse(row.definition); } catch { json = undefined; }
@@ -31,7 +33,7 @@ export function createRuleSets(database: AppDatabase, clock: () => number) {
   const taken = (name: string) => new FileOrganizerError('E_CONFLICT', `you already have a rule set named "${name}"; choose another name`, { field: 'name' });
   const missing = (id: string) => new FileOrganizerError('E_NOT_FOUND', `no rule set "${id}"; list yours with GET /api/v1/rules`);
   const check = (rules: Rule[]): RuleSet => {
-    const parsed = ruleSetSchema.safeParse({ rules });
+    const parsed = usableRuleSetSchema.safeParse({ rules });
     if (!parsed.success) throw new FileOrganizerError('E_BAD_RULES', `the rules are invalid: ${describeRuleSetIssues(parsed.error)}`);
     return parsed.data;
   };
@@ -47,10 +49,16 @@ export function createRuleSets(database: AppDatabase, clock: () => number) {
       return parse(row);
     },
 
+    /** One rule set, checked whole, patterns too: it is fetched to be run (or edited). */
     get(owner: string, id: string): SavedRuleSet {
       const row = orm.select().from(ruleSets).where(and(eq(ruleSets.id, id), eq(ruleSets.userId, owner))).get();
       if (!row) throw missing(id);
-      return parse(row);
+      const saved = parse(row);
+      const issues = rulePatternIssues(saved.rules);
+      if (issues.length > 0) {
+        throw new FileOrganizerError('E_BAD_RULES', `the saved rule set "${saved.name}" cannot be used as it is: ${describeRuleIssues(issues)}; correct it with PUT /api/v1/rules/${saved.id}`);
+      }
+      return saved;
     },
 
     /** By name, oldest first. */
