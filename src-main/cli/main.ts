@@ -42,6 +42,8 @@ async function run(args: CommandArguments, dataDir: string): Promise<number> {
   const core = openAppCore({
     dataDir, ...(progressEveryFiles ? { progressEveryFiles } : {}), ...(pageSize ? { pageSize } : {}),
     ...(loginFailuresPerSource ? { loginFailuresPerSource } : {}),
+    // serve keeps answering while it plans and moves: no commit of its may stall on a checkpoint
+    backgroundCheckpoints: args.command === 'serve',
   });
   if (args.command === 'serve') {
     try {

@@ -4,7 +4,8 @@ import { type Auth, createAuth } from './auth/auth.js';
 import { createFolderAccess, type FolderAccess } from './auth/folder-access.js';
 import { createUsers, type Users } from './auth/users.js';
 import { dataFolderError } from './db/data-folder-error.js';
-import { openDatabaseIn, type AppDatabase } from './db/open-database.js';
+import { databaseFileIn, openDatabaseIn, type AppDatabase } from './db/open-database.js';
+import { startWalCheckpointer } from './db/wal-checkpointer.js';
 import { createContentPool } from './dupes/content-pool.js';
 import { createDuplicates, type Duplicates } from './dupes/duplicates.js';
 import { type TrashFiles } from './dupes/quarantine.js';
@@ -45,6 +46,8 @@ export function openAppCore(options: {
   dataDir: string; clock?: () => number; newId?: () => string; progressEveryFiles?: number; pageSize?: number; trash?: TrashFiles;
   /** bcrypt cost (12 unless a test lowers it) and the per-source login failure limit */
   bcryptCost?: number; loginFailuresPerSource?: number;
+  /** checkpoint the database's log on a thread of its own, so no commit stalls the main thread (serve, the app) */
+  backgroundCheckpoints?: boolean;
 }): AppCore {
   const clock = options.clock ?? Date.now;
   const database = openDatabaseIn(options.dataDir, clock);
@@ -68,6 +71,7 @@ export function openAppCore(options: {
     throw dataFolderError(error, options.dataDir) ?? error;
   }
   const runs = createBackgroundRuns(operations);
+  const checkpointer = options.backgroundCheckpoints ? startWalCheckpointer(databaseFileIn(options.dataDir)) : undefined;
   let auth: Auth | undefined;
   const folderAccess = createFolderAccess(database, clock, currentPlatform());
   return {
@@ -88,6 +92,7 @@ export function openAppCore(options: {
       // The duplicate search's last cache write runs on the content pool: it ends before the pool closes.
       await Promise.all([operations.close(), duplicates.close()]);
       await contentPool.close();
+      await checkpointer?.stop();
       database.close();
     },
   };

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { ruleSchema } from '../rules.js';
+import { ruleListSchema, ruleSchema } from '../rules.js';
 
 /** A saved rule set: the same rules a rule file holds, under a name unique among its owner's rule sets. */
 export const ruleSetInput = z.strictObject({
   name: z.string().trim().min(1, 'give the rule set a name').max(200),
-  rules: z.array(ruleSchema).min(1, 'a rule set needs at least one rule').max(1000),
+  rules: ruleListSchema,
 });
 
 export const savedRuleSetSchema = z.object({
