@@ -5,7 +5,8 @@ import { createHandlers } from '../src-main/api/handlers.js';
 import { type IpcAnswer, registerIpcHandlers } from '../src-main/api/ipc.js';
 import { LOCAL_USER_ID } from '../src-main/core/db/schema.js';
 import { type Caller } from '../src-shared/contract.js';
-import { runCli, runJson } from './helpers/cli.js';
+import { replaceableReason } from '../src-main/core/auth/replaceable-path.js';
+import { NOBODY, runCli, runJson, runsAsRoot } from './helpers/cli.js';
 import { openTestCore } from './helpers/core.js';
 import { fakeIpcMain } from './helpers/ipc.js';
 import { snapshotTree, tempDir, writeTree } from './helpers/temp-tree.js';
@@ -173,5 +174,33 @@ describe('fileorg accounts', () => {
     const missing = await runCli(['accounts', 'allow', 'dd@example.com', path.join(dataDir, 'nope'), '--data-dir', dataDir]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('does not exist');
+  });
+});
+
+describe('folders someone else could swap for a symlink', () => {
+  it('are told apart from folders only this user and root can change', () => {
+    const base = tempDir('fileorg-replaceable-');
+    fs.chmodSync(base, 0o755);
+    const solid = path.join(base, 'solid');
+    fs.mkdirSync(path.join(solid, 'inner'), { recursive: true });
+    expect(replaceableReason(solid)).toBeUndefined();
+    expect(replaceableReason(path.join(solid, 'inner', 'not-made-yet'))).toBeUndefined();
+    // tempDir's own folder sits in sticky, world-writable /tmp, owned by this user: nobody else may move it.
+    expect(replaceableReason(base)).toBeUndefined();
+
+    const shared = path.join(base, 'shared');
+    fs.mkdirSync(path.join(shared, 'inside'), { recursive: true });
+    fs.chmodSync(shared, 0o777); // writable by all, not sticky: anyone may rename "inside" away
+    expect(replaceableReason(path.join(shared, 'inside'))).toBe(`${shared} is writable by other users, so ${path.join(shared, 'inside')} could be replaced by a symlink`);
+    expect(replaceableReason(path.join(shared, 'new'))).toBe(`${shared} is writable by other users, who could put a symlink at ${path.join(shared, 'new')} before it is made`);
+    expect(replaceableReason(shared)).toBeUndefined(); // the folder itself stays put: only its entries are at risk
+    fs.chmodSync(shared, 0o1777); // sticky: only an entry's owner may rename it
+    expect(replaceableReason(path.join(shared, 'inside'))).toBeUndefined();
+    if (runsAsRoot) {
+      fs.chownSync(path.join(shared, 'inside'), NOBODY, NOBODY);
+      expect(replaceableReason(path.join(shared, 'inside'))).toContain(`belongs to uid ${NOBODY}`);
+      fs.chownSync(solid, NOBODY, NOBODY);
+      expect(replaceableReason(path.join(solid, 'inner'))).toBe(`${solid} belongs to another user (uid ${NOBODY}), who could replace ${path.join(solid, 'inner')} by a symlink`);
+    }
   });
 });

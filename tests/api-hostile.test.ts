@@ -149,9 +149,12 @@ describe('a second OS user against fileorg serve', () => {
     writeTree(secret, { 'id_rsa': 'key', 'notes/plans.txt': 'plans', 'copy-of-key': 'key' });
     fs.chmodSync(secret, 0o700);
     const secretBefore = snapshotTree(secret);
-    const theirs = tempDir('fileorg-nobody-');
-    writeTree(theirs, { 'song.mp3': 'mp3', 'photo.jpg': 'jpg' });
-    if (runsAsRoot) for (const entry of [theirs, ...fs.readdirSync(theirs).map((name) => path.join(theirs, name))]) fs.chownSync(entry, NOBODY, NOBODY);
+    // Their folder is theirs (they may change what is in it), inside a folder only the owner may change.
+    const home = tempDir('fileorg-home-');
+    fs.chmodSync(home, 0o755);
+    const theirs = path.join(home, 'nobody');
+    writeTree(theirs, { 'song.mp3': 'mp3', 'photo.jpg': 'jpg', 'sub/keep.txt': 'x' });
+    if (runsAsRoot) for (const entry of [theirs, ...['song.mp3', 'photo.jpg', 'sub', 'sub/keep.txt'].map((name) => path.join(theirs, name))]) fs.chownSync(entry, NOBODY, NOBODY);
 
     const closed = await startServe(dataDir, ['--allow-host', 'fileorg.test']);
     expect((await callAs(closed.url, 'POST', '/api/v1/auth/signup', { body: SIGNUP })).status).toBe(403);
@@ -175,13 +178,28 @@ describe('a second OS user against fileorg serve', () => {
     // The owner, at the terminal, allows the account its own folder: over the same data folder, while serve runs.
     const allow = await runCli(['accounts', 'allow', SIGNUP.email, theirs, '--data-dir', dataDir]);
     expect(allow.code, allow.stderr).toBe(0);
+    if (runsAsRoot) {
+      // A folder inside theirs, or a destination to be made there, they could swap for a symlink to a root-only
+      // folder between the check and the run: refused, saying why.
+      for (const body of [{ source_paths: [path.join(theirs, 'sub')] }, { source_paths: [theirs], destination: path.join(theirs, 'out') }]) {
+        const swappable = await callAs(server.url, 'POST', '/api/v1/operations', { token, body });
+        expect(swappable.status, JSON.stringify(body)).toBe(403);
+        expect(swappable.body.message).toContain(`${theirs} belongs to another user (uid ${NOBODY})`);
+      }
+      // Nor may the owner give out a folder someone else could move away (theirs, straight in sticky /tmp).
+      const inTmp = tempDir('fileorg-nobody-tmp-');
+      fs.chownSync(inTmp, NOBODY, NOBODY);
+      const refused = await runCli(['accounts', 'allow', SIGNUP.email, inTmp, '--data-dir', dataDir]);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain('cannot be given to an account');
+    }
     const started = await callAs(server.url, 'POST', '/api/v1/operations', { token, body: { source_paths: [theirs] } });
     expect(started.status).toBe(202);
     await vi.waitFor(async () => {
       const now = await callAs(server.url, 'GET', `/api/v1/operations/${started.body.operation_id}`, { token });
       expect(now.body.status).toBe('completed');
     }, { timeout: 30_000, interval: 200 });
-    expect(fs.readdirSync(theirs).sort()).toEqual(['Audio', 'Images']);
+    expect(fs.readdirSync(theirs).sort()).toEqual(['Audio', 'Documents', 'Images']);
     expect((await callAs(server.url, 'POST', '/api/v1/operations', { token, body: { source_paths: [theirs], destination: path.join(secret, 'out') } })).status).toBe(403);
     expect(snapshotTree(secret)).toEqual(secretBefore);
     expect(await server.stop()).toBe(0);

@@ -6,6 +6,7 @@ import { type AppDatabase } from '../db/open-database.js';
 import { allowedFolders, users } from '../db/schema.js';
 import { type Platform } from '../rules/safe-names.js';
 import { isWithin, physicalPath } from '../scan/physical-path.js';
+import { replaceableReason } from './replaceable-path.js';
 
 /** One path a request names, and what it is for (the refusal says which). */
 export interface RequestedPath {
@@ -45,7 +46,10 @@ export function createFolderAccess(database: AppDatabase, clock: () => number, p
         throw new FileOrganizerError('E_BAD_PATH', `${folder} does not exist (or cannot be read); give an existing folder`);
       }
       if (!stats.isDirectory()) throw new FileOrganizerError('E_BAD_PATH', `${folder} is not a folder; give a folder`);
-      orm.insert(allowedFolders).values({ userId, path: physicalPath(folder), createdAt: clock() }).onConflictDoNothing().run();
+      const physical = physicalPath(folder);
+      const replaceable = replaceableReason(physical);
+      if (replaceable) throw new FileOrganizerError('E_BAD_PATH', `${folder} cannot be given to an account: ${replaceable}; give a folder that only you (and root) can change the way to`);
+      orm.insert(allowedFolders).values({ userId, path: physical, createdAt: clock() }).onConflictDoNothing().run();
       return foldersOf(userId);
     },
 
@@ -69,7 +73,12 @@ export function createFolderAccess(database: AppDatabase, clock: () => number, p
       const allowed = foldersOf(userId);
       for (const { path: given, role } of requested) {
         const physical = physicalPath(given);
-        if (allowed.some((folder) => isWithin(physical, folder, platform))) continue;
+        if (allowed.some((folder) => isWithin(physical, folder, platform))) {
+          // Inside by its text now; it must also stay what it is until the run is over (see replaceable-path.ts).
+          const replaceable = replaceableReason(physical);
+          if (!replaceable) continue;
+          throw new FileOrganizerError('E_FORBIDDEN', `this account may not use ${given} (the ${role}): ${replaceable}, sending the run outside its folders; give the folder itself, or ask the owner to fix the folder's owner and permissions`, { path: given });
+        }
         const shown = physical === path.resolve(given) ? given : `${given} (which is ${physical})`;
         throw new FileOrganizerError('E_FORBIDDEN', allowed.length === 0
           ? `this account may not use ${shown} (the ${role}): it has no folders yet; ask the owner of this computer to run: fileorg accounts allow EMAIL FOLDER`
