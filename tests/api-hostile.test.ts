@@ -34,9 +34,17 @@ describe('who may reach the API', () => {
       const answer = await rawRequest(port, get('/health', { Host: host }));
       expect(answer.status, host).toBe(421);
     }
-    const noHost = await rawRequest(port, 'GET /health HTTP/1.0\r\n\r\n');
-    expect(noHost.status).toBe(421);
-    expect(noHost.body.message).toContain('no Host header');
+    for (const request of ['GET /health HTTP/1.0\r\n\r\n', 'GET /health HTTP/1.1\r\nConnection: close\r\n\r\n']) {
+      const noHost = await rawRequest(port, request);
+      expect(noHost.status).toBe(421);
+      expect(noHost.body.message).toContain('no Host header');
+    }
+    // Two Host headers (Node keeps the first), and an absolute-form target naming another server (it wins over Host).
+    const twice = await rawRequest(port, `GET /health HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nHost: evil.example\r\nConnection: close\r\n\r\n`);
+    expect(twice.status).toBe(421);
+    expect(twice.body.message).toContain('more than one Host header');
+    expect((await rawRequest(port, get('http://evil.example/health', { Host: `127.0.0.1:${port}` }))).status).toBe(421);
+    expect((await rawRequest(port, get(`http://localhost:${port}/health`, { Host: `127.0.0.1:${port}` }))).status).toBe(200);
     for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`, `[::1]:${port}`, `fileorg.test:${port}`]) {
       expect((await rawRequest(port, get('/health', { Host: host }))).status, host).toBe(200);
     }
@@ -115,6 +123,16 @@ describe('answers in the one error shape', () => {
     const huge = await rawRequest(port, get('/health', { Host: `127.0.0.1:${port}`, 'X-Filler': 'a'.repeat(20_000) }));
     expect(huge.status).toBe(431);
     expect(apiErrorSchema.parse(huge.body)).toMatchObject({ code: 'E_VALIDATION', message: expect.stringContaining('headers are too large') });
+
+    // A path that does not decode, as a plain request and as a WebSocket upgrade (whose socket must not be kept).
+    const badUrl = await rawRequest(port, get('/api/v1/%zz', { Host: `127.0.0.1:${port}` }));
+    expect(badUrl.status).toBe(400);
+    expect(apiErrorSchema.parse(badUrl.body).message).toContain('not a valid URL');
+    const badUpgrade = await rawRequest(port, get('/ws/operations/%zz', {
+      Host: `127.0.0.1:${port}`, Upgrade: 'websocket', Connection: 'Upgrade', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+    }).replace('Connection: close\r\n', ''));
+    expect(badUpgrade.status).toBe(400);
+    expect(badUpgrade.body).toMatchObject({ code: 'E_VALIDATION' });
 
     const plain = await api.call('GET', '/ws/operations/anything');
     expect(plain.status).toBe(426);

@@ -47,6 +47,7 @@ describe('fileorg serve', () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(history?.lines).toEqual([expect.objectContaining({ status: 'rolled_back', moved: 4, roots: [path.join(home, 'Downloads')] })]);
+    expect(history?.stderr).toContain('--profile testuser is the API account user@example.com, not a profile of yours');
     expect(snapshotTree(path.join(home, 'Downloads'))).toEqual(before);
     expect((await runCli(['history', '--json', '--data-dir', dataDir])).lines).toEqual([]); // not the local profile's
 

@@ -78,7 +78,17 @@ export async function createHttpApi(options: HttpApiOptions): Promise<FastifyIns
   const { core, handlers } = options;
   const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
-  const app = Fastify({ logger: false, bodyLimit, forceCloseConnections: true, return503OnClosing: true, clientErrorHandler: answerClientError });
+  const app = Fastify({
+    logger: false, bodyLimit, forceCloseConnections: true, return503OnClosing: true, clientErrorHandler: answerClientError,
+    // A request without Host reaches the guard below, which answers it in the one error shape (Node's own is an empty 400).
+    http: { requireHostHeader: false },
+    // A URL that does not decode ("/%zz"), answered before routing: in the one shape, and an upgrade's socket closed.
+    frameworkErrors: (error, request, frameworkReply) => {
+      const reply = frameworkReply as FastifyReply; // its generics are not resolved in this callback's type
+      if (request.headers.upgrade !== undefined) reply.raw.once('finish', () => request.raw.socket.destroy());
+      void reply.code(400).header('Connection', 'close').send({ code: 'E_VALIDATION', message: `the request's path is not a valid URL (${error.message}); percent-encode it correctly` } satisfies ApiError);
+    },
+  });
 
   // Before anything else, WebSocket upgrades included: only requests addressed to this server (see request-guard.ts).
   const guard = createRequestGuard({
@@ -88,7 +98,8 @@ export async function createHttpApi(options: HttpApiOptions): Promise<FastifyIns
     ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),
   });
   app.addHook('onRequest', async (request, reply) => {
-    const verdict = guard({ host: request.headers.host, origin: request.headers.origin });
+    const hosts = request.raw.rawHeaders.filter((_value, index) => index % 2 === 0 && request.raw.rawHeaders[index]?.toLowerCase() === 'host').length;
+    const verdict = guard({ host: request.headers.host, origin: request.headers.origin, target: request.raw.url ?? '', hosts });
     if (!verdict.ok) {
       // A refused WebSocket upgrade's socket is no longer the HTTP server's to read or close: end it once answered.
       if (request.headers.upgrade !== undefined) reply.raw.once('finish', () => request.raw.socket.destroy());
@@ -129,7 +140,11 @@ export async function createHttpApi(options: HttpApiOptions): Promise<FastifyIns
     exposedHeaders: ['Retry-After'],
   });
   await app.register(compress, { global: true, threshold: 1024 });
-  await app.register(rateLimit, { global: true, max: options.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE, timeWindow: 60_000 });
+  await app.register(rateLimit, {
+    global: true, max: options.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE, timeWindow: 60_000,
+    // A client gone mid-request has no address left; the plugin's own key would throw (and log a stack) on it.
+    keyGenerator: (request) => request.ip ?? 'unknown',
+  });
   await app.register(websocket, {
     options: {
       maxPayload: 64 * 1024,

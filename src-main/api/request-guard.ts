@@ -35,7 +35,16 @@ function ownAddresses(): string[] {
   return Object.values(os.networkInterfaces()).flatMap((list) => (list ?? []).map((entry) => asHostName(entry.address)));
 }
 
-export function createRequestGuard(options: RequestGuardOptions): (headers: { host?: string | undefined; origin?: string | undefined }) => GuardVerdict {
+export interface GuardedRequest {
+  host?: string | undefined;
+  origin?: string | undefined;
+  /** the request target as sent: "/path", or absolute-form "http://name/path" (whose name then counts too) */
+  target: string;
+  /** how many Host headers came (Node keeps the first of several) */
+  hosts: number;
+}
+
+export function createRequestGuard(options: RequestGuardOptions): (request: GuardedRequest) => GuardVerdict {
   const wildcard = ['0.0.0.0', '::', '[::]'].includes(options.listenHost);
   const names = new Set([...LOOPBACK_NAMES, asHostName(options.listenHost), ...(options.allowHosts ?? []).map(asHostName), ...(wildcard ? ownAddresses() : [])]);
   const cors = new Set(options.corsOrigins ?? []);
@@ -50,10 +59,16 @@ export function createRequestGuard(options: RequestGuardOptions): (headers: { ho
     return samePort && names.has(name as string);
   };
 
-  return (headers) => {
-    const host = headers.host;
+  /** An absolute-form target names the server too, and by the standard it wins over Host. */
+  const targetHost = (target: string): string | undefined => {
+    if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) return undefined;
+    try { return new URL(target).host; } catch { return ''; }
+  };
+
+  return (request) => {
+    const host = request.hosts > 1 ? undefined : targetHost(request.target) ?? request.host;
     if (host === undefined || !isOwnHost(host)) {
-      const shown = host === undefined ? 'no Host header' : `Host "${host.slice(0, 100)}"`;
+      const shown = request.hosts > 1 ? 'more than one Host header' : host === undefined ? 'no Host header' : `Host "${host.slice(0, 100)}"`;
       return {
         ok: false, status: 421,
         body: {
@@ -62,7 +77,7 @@ export function createRequestGuard(options: RequestGuardOptions): (headers: { ho
         },
       };
     }
-    const origin = headers.origin;
+    const origin = request.origin;
     if (origin !== undefined && !cors.has(origin)) {
       let ownOrigin = false;
       try {

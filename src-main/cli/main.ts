@@ -57,6 +57,11 @@ async function run(args: CommandArguments, dataDir: string): Promise<number> {
   let owner: string;
   try {
     owner = core.users.profile(args.profile);
+    // A name an API account took (perhaps before you first used it as a profile): say whose data this is.
+    const account = args.profile === 'local' || args.command === 'accounts' ? undefined : core.users.byId(owner);
+    if (account && !account.isLocalProfile) {
+      process.stderr.write(`fileorg: note: --profile ${args.profile} is the API account ${account.email ?? account.username}, not a profile of yours: this command records and lists that account's operations\n`);
+    }
   } catch (error) {
     await core.close();
     throw error;

@@ -54,7 +54,7 @@ export function createAccounts(dependencies: { database: AppDatabase; clock: () 
         const moved = orm.update(operations).set({ userId: LOCAL_USER_ID }).where(eq(operations.userId, row.id)).run().changes;
         orm.delete(users).where(eq(users.id, row.id)).run();
         return moved;
-      })();
+      }).immediate();
       return { id: row.id, email: row.email, operations_kept: kept };
     },
 

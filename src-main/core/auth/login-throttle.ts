@@ -59,6 +59,8 @@ export function createLoginThrottle(database: AppDatabase, clock: () => number, 
   /** Counts one failure at `now`; the one that reaches 5 starts a lockout. */
   const recordFailure = (account: string, source: string, now: number): void => {
     bySource.set(source, [...recentSourceFailures(source), now]);
+    // IMMEDIATE: a read that becomes a write in another process's way fails at once as "database is locked"
+    // (SQLite cannot wait there without risking a deadlock); taking the write lock first waits its turn.
     database.sqlite.transaction(() => {
       const row = orm.select().from(loginThrottle).where(eq(loginThrottle.account, account)).get();
       const stale = !row || now - Math.max(row.lastFailureAt, row.lockedUntil) > FAILURE_WINDOW_MS;
@@ -71,7 +73,7 @@ export function createLoginThrottle(database: AppDatabase, clock: () => number, 
       }
       orm.insert(loginThrottle).values({ account, failures, lastFailureAt: now, lockouts, lockedUntil })
         .onConflictDoUpdate({ target: loginThrottle.account, set: { failures, lastFailureAt: now, lockouts, lockedUntil } }).run();
-    })();
+    }).immediate();
   };
 
   /** A success clears the account, except for the attempts still being checked: they stay counted as failures. */

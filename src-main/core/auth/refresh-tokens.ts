@@ -51,7 +51,7 @@ export function createRefreshTokens(database: AppDatabase, clock: () => number) 
         // A token from before families existed starts one of its own, so its login can be ended alone.
         const familyId = row.familyId === '' ? crypto.randomUUID() : row.familyId;
         return { userId: row.userId, token: insert(row.userId, familyId), familyId } as const;
-      })();
+      }).immediate(); // its write lock first: two processes rotating at once wait their turn, not "database is locked"
       // The revocation above must be committed, so the error is thrown only after the transaction.
       if (outcome.error !== undefined) throw new FileOrganizerError('E_UNAUTHORIZED', outcome.error);
       return { userId: outcome.userId, token: outcome.token, familyId: outcome.familyId };
