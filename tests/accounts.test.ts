@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -6,7 +7,7 @@ import { type IpcAnswer, registerIpcHandlers } from '../src-main/api/ipc.js';
 import { LOCAL_USER_ID } from '../src-main/core/db/schema.js';
 import { type Caller } from '../src-shared/contract.js';
 import { replaceableReason } from '../src-main/core/auth/replaceable-path.js';
-import { NOBODY, runCli, runJson, runsAsRoot } from './helpers/cli.js';
+import { CLI, NOBODY, runCli, runJson, runsAsRoot } from './helpers/cli.js';
 import { openTestCore } from './helpers/core.js';
 import { fakeIpcMain } from './helpers/ipc.js';
 import { snapshotTree, tempDir, writeTree } from './helpers/temp-tree.js';
@@ -202,5 +203,37 @@ describe('folders someone else could swap for a symlink', () => {
       fs.chownSync(solid, NOBODY, NOBODY);
       expect(replaceableReason(path.join(solid, 'inner'))).toBe(`${solid} belongs to another user (uid ${NOBODY}), who could replace ${path.join(solid, 'inner')} by a symlink`);
     }
+  });
+});
+
+describe('fileorg accounts add at a terminal', () => {
+  it('asks for the password twice without echoing it, and refuses two that differ', async () => {
+    const dataDir = tempDir('fileorg-accounts-tty-');
+    /** The CLI on a pseudo-terminal (util-linux `script`), answering each prompt as it appears. */
+    const atTerminal = (email: string, username: string, answers: string[]) => new Promise<{ code: number | null; output: string }>((resolve, reject) => {
+      const command = `${process.execPath} ${CLI} accounts add ${email} --username ${username} --full-name Terminal --data-dir ${dataDir}`;
+      const child = spawn('script', ['-qec', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
+      let output = '';
+      let answered = 0;
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        output += chunk;
+        const prompts = (output.match(/Password for [^:]+: |Again: /g) ?? []).length;
+        while (answered < prompts && answered < answers.length) child.stdin.write(`${answers[answered++]}\r`);
+      });
+      child.on('error', reject);
+      child.on('close', (code) => { child.stdin.end(); resolve({ code, output }); });
+    });
+    const added = await atTerminal('tty@example.com', 'ttyuser', [PASSWORD, PASSWORD]);
+    expect(added.code, added.output).toBe(0);
+    expect(added.output).toContain('Password for tty@example.com: ');
+    expect(added.output).toContain('added tty@example.com (ttyuser)');
+    expect(added.output).not.toContain(PASSWORD); // never echoed
+    const core = openTestCore(dataDir, { bcryptCost: 4 });
+    await expect(core.auth.login({ email: 'tty@example.com', password: PASSWORD }, 'test')).resolves.toMatchObject({ user: { username: 'ttyuser' } });
+
+    const differ = await atTerminal('two@example.com', 'twouser', [PASSWORD, `${PASSWORD}x`]);
+    expect(differ.code).toBe(2);
+    expect(differ.output).toContain('the two passwords differ; no account was added');
+    expect(core.users.byEmail('two@example.com')).toBeUndefined();
   });
 });
