@@ -5,6 +5,13 @@
  *
  * Why native: the JavaScript walk made a Dirent and a Stats object per entry and looked up each file by its
  * full path; for 100k files that was most of the scan's time on the walker threads.
+ *
+ * The folder listed is the folder the walk found (issue 15): the walk learns each subfolder's device and inode
+ * when it lists the parent (fstatat, reported here for every folder entry), and hands them back with the path.
+ * The path is opened O_DIRECTORY | O_NOFOLLOW and the descriptor's fstat must show that very folder, or nothing
+ * is listed: a folder renamed away and replaced by a symlink (to a folder its owner may not read), or a folder on
+ * the way swapped so the path leads elsewhere, is refused. Everything after is relative to the descriptor
+ * (fdopendir, fstatat with AT_SYMLINK_NOFOLLOW), so no later swap can redirect the listing.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -20,6 +27,9 @@
 
 /* Kinds, as walk-tree.ts reads them. */
 enum { KIND_FILE = 0, KIND_FOLDER = 1, KIND_SYMLINK = 2, KIND_SPECIAL = 3, KIND_VANISHED = 4, KIND_UNREADABLE = 5, KIND_BAD_NAME = 6 };
+
+/* readFolder's answer when the path now leads to another folder than the one expected (walk-tree.ts FOLDER_CHANGED). */
+#define FOLDER_CHANGED 1
 
 typedef struct { char *name; size_t offset; size_t length; unsigned char type; } entry;
 
@@ -79,36 +89,75 @@ static napi_value typed(napi_env env, napi_typedarray_type type, size_t count, s
 
 /* The JavaScript result, or NULL when an N-API call failed (its exception, if any, stays pending for the caller). */
 static napi_value folder_result(napi_env env, const char *names, size_t names_length, size_t count,
-                                const unsigned char *kinds, const double *columns, const int32_t *errors) {
-  napi_value values[7], result;
+                                const unsigned char *kinds, const double *columns, const int32_t *errors, const uint64_t *ids) {
+  napi_value values[8], result;
   if (napi_create_string_utf8(env, names, names_length, &values[0]) != napi_ok) return NULL;
   if (!(values[1] = typed(env, napi_uint8_array, count, 1, kinds))) return NULL;
   for (size_t k = 0; k < 4; k++) if (!(values[2 + k] = typed(env, napi_float64_array, count, sizeof(double), columns + k * count))) return NULL;
   if (!(values[6] = typed(env, napi_int32_array, count, sizeof(int32_t), errors))) return NULL;
-  if (napi_create_array_with_length(env, 7, &result) != napi_ok) return NULL;
-  for (uint32_t k = 0; k < 7; k++) if (napi_set_element(env, result, k, values[k]) != napi_ok) return NULL;
+  if (!(values[7] = typed(env, napi_biguint64_array, count * 2, sizeof(uint64_t), ids))) return NULL;
+  if (napi_create_array_with_length(env, 8, &result) != napi_ok) return NULL;
+  for (uint32_t k = 0; k < 8; k++) if (napi_set_element(env, result, k, values[k]) != napi_ok) return NULL;
   return result;
 }
 
+/* A BigInt argument as a uint64_t; false when it is not one (or does not fit in 64 bits). */
+static int bigint_argument(napi_env env, napi_value value, uint64_t *out) {
+  bool lossless = false;
+  return napi_get_value_bigint_uint64(env, value, out, &lossless) == napi_ok && lossless;
+}
+
 /*
- * readFolder(path) -> [names joined with NUL, kinds Uint8Array, sizes, mtimesMs, devs, inos (Float64Array;
- * NaN where a device or inode passes 2^53), errors Int32Array (errno of an unreadable entry)], or a negative
- * errno when the folder cannot be read.
+ * readFolder(path, dev, ino, followLast) -> [names joined with NUL, kinds Uint8Array, sizes, mtimesMs, devs, inos
+ * (Float64Array; NaN where a device or inode passes 2^53), errors Int32Array (errno of an unreadable entry),
+ * ids BigUint64Array (the exact device and inode of each folder and file entry, 2 an entry, 0 for others)], a negative
+ * errno when the folder cannot be opened (ELOOP or ENOTDIR: the path's last name is a symlink or no folder now),
+ * or FOLDER_CHANGED when the folder opened is not the one with that device and inode (BigInts).
+ * `followLast` (a root as it was typed, whose identity the walk took through its symlink): a symlink at the
+ * path's last name is followed; the identity is compared all the same.
+ * readFolder(path) lists the folder at the path without that check, never following a symlink at its last name.
  */
 napi_value ReadFolder(napi_env env, napi_callback_info info) {
-  size_t argc = 1, length;
-  napi_value argv[1], result = NULL;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 1 || napi_get_value_string_utf8(env, argv[0], NULL, 0, &length) != napi_ok) {
-    napi_throw_type_error(env, NULL, "readFolder(path)");
+  size_t argc = 4, length;
+  napi_value argv[4], result = NULL;
+  uint64_t expected_dev = 0, expected_ino = 0;
+  bool follow_last = false;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || (argc != 1 && argc != 3 && argc != 4)
+      || napi_get_value_string_utf8(env, argv[0], NULL, 0, &length) != napi_ok
+      || (argc >= 3 && (!bigint_argument(env, argv[1], &expected_dev) || !bigint_argument(env, argv[2], &expected_ino)))
+      || (argc == 4 && napi_get_value_bool(env, argv[3], &follow_last) != napi_ok)) {
+    napi_throw_type_error(env, NULL, "readFolder(path[, dev: bigint, ino: bigint[, followLast: boolean]])");
     return NULL;
   }
   char *folder = malloc(length + 1);
   if (!folder) { napi_throw_error(env, NULL, "out of memory"); return NULL; }
   napi_get_value_string_utf8(env, argv[0], folder, length + 1, &length);
-  DIR *directory = opendir(folder);
+  /* O_NONBLOCK as opendir() has it; O_DIRECTORY refuses anything but a folder before it is opened. */
+  int descriptor = open(folder, O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_CLOEXEC | (follow_last ? 0 : O_NOFOLLOW));
   int open_error = errno;
   free(folder);
-  if (!directory) { napi_create_int32(env, -open_error, &result); return result; }
+  if (descriptor < 0) { napi_create_int32(env, -open_error, &result); return result; }
+  if (argc >= 3) {
+    struct stat opened;
+    if (fstat(descriptor, &opened) != 0) {
+      open_error = errno;
+      close(descriptor);
+      napi_create_int32(env, -open_error, &result);
+      return result;
+    }
+    if ((uint64_t)opened.st_dev != expected_dev || (uint64_t)opened.st_ino != expected_ino) {
+      close(descriptor);
+      napi_create_int32(env, FOLDER_CHANGED, &result);
+      return result;
+    }
+  }
+  DIR *directory = fdopendir(descriptor);
+  if (!directory) {
+    open_error = errno;
+    close(descriptor);
+    napi_create_int32(env, -open_error, &result);
+    return result;
+  }
 
   /* Names go to one growing buffer (one allocation, not one a name); pointers are set once it stops moving. */
   size_t count = 0, capacity = 64, text = 0, text_capacity = 4096;
@@ -144,13 +193,13 @@ napi_value ReadFolder(napi_env env, napi_callback_info info) {
   unsigned char *kinds = calloc(count + 1, 1);
   double *numbers = calloc((count + 1) * 4, sizeof(double)); /* size, mtime, dev, ino per entry */
   int32_t *errors = calloc(count + 1, sizeof(int32_t));
+  uint64_t *ids = calloc((count + 1) * 2, sizeof(uint64_t)); /* exact dev, ino per folder or file */
   char *names = malloc(text + 1);
-  if (!kinds || !numbers || !errors || !names) {
-    closedir(directory); free(entries); free(arena); free(kinds); free(numbers); free(errors); free(names);
+  if (!kinds || !numbers || !errors || !ids || !names) {
+    closedir(directory); free(entries); free(arena); free(kinds); free(numbers); free(errors); free(ids); free(names);
     napi_throw_error(env, NULL, "out of memory");
     return NULL;
   }
-  int descriptor = dirfd(directory);
   size_t at = 0;
   for (size_t i = 0; i < count; i++) {
     entry *e = &entries[i];
@@ -158,19 +207,26 @@ napi_value ReadFolder(napi_env env, napi_callback_info info) {
     at += e->length;
     if (i + 1 < count) names[at++] = '\0';
     if (!valid_utf8((const unsigned char *)e->name, e->length)) { kinds[i] = KIND_BAD_NAME; continue; }
-    if (e->type == DT_DIR) { kinds[i] = KIND_FOLDER; continue; }
     if (e->type == DT_LNK) { kinds[i] = KIND_SYMLINK; continue; }
-    if (e->type != DT_REG && e->type != DT_UNKNOWN) { kinds[i] = KIND_SPECIAL; continue; }
+    /* A folder is looked at too (one fstatat a folder): its identity is what its own listing is checked against. */
+    if (e->type != DT_REG && e->type != DT_DIR && e->type != DT_UNKNOWN) { kinds[i] = KIND_SPECIAL; continue; }
     struct stat st;
     if (fstatat(descriptor, e->name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
       kinds[i] = errno == ENOENT ? KIND_VANISHED : KIND_UNREADABLE;
       errors[i] = errno;
       continue;
     }
-    if (S_ISDIR(st.st_mode)) { kinds[i] = KIND_FOLDER; continue; }
+    if (S_ISDIR(st.st_mode)) {
+      kinds[i] = KIND_FOLDER;
+      ids[i * 2] = (uint64_t)st.st_dev;
+      ids[i * 2 + 1] = (uint64_t)st.st_ino;
+      continue;
+    }
     if (S_ISLNK(st.st_mode)) { kinds[i] = KIND_SYMLINK; continue; }
     if (!S_ISREG(st.st_mode)) { kinds[i] = KIND_SPECIAL; continue; }
     kinds[i] = KIND_FILE;
+    ids[i * 2] = (uint64_t)st.st_dev;
+    ids[i * 2 + 1] = (uint64_t)st.st_ino;
     const double limit = 9007199254740992.0; /* 2^53: past it a double is no longer exact */
     numbers[i * 4] = (double)st.st_size;
     numbers[i * 4 + 1] = fileorg_mtime_ms(&st);
@@ -183,9 +239,9 @@ napi_value ReadFolder(napi_env env, napi_callback_info info) {
   if (!columns) napi_throw_error(env, NULL, "out of memory");
   else {
     for (size_t k = 0; k < 4; k++) for (size_t i = 0; i < count; i++) columns[k * count + i] = numbers[i * 4 + k];
-    result = folder_result(env, names, count > 0 ? at : 0, count, kinds, columns, errors);
+    result = folder_result(env, names, count > 0 ? at : 0, count, kinds, columns, errors, ids);
   }
   free(arena);
-  free(entries); free(kinds); free(numbers); free(errors); free(names); free(columns);
+  free(entries); free(kinds); free(numbers); free(errors); free(ids); free(names); free(columns);
   return result;
 }

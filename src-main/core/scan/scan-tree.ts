@@ -1,7 +1,7 @@
 import { type Worker } from 'node:worker_threads';
-import { type ScanBatch, type ScanRequest, type ScanSummary, type WalkerMessage, type WalkerTask, type WireBatch } from './scan-types.js';
+import { type ScanBatch, type ScanRequest, type ScanSummary, type WalkTask, type WalkerMessage, type WalkerTask, type WireBatch } from './scan-types.js';
 import { joinPath } from './join-path.js';
-import { emptySummary, type WalkTask } from './walk-tree.js';
+import { emptySummary, rootIdentity } from './walk-tree.js';
 import { createWalkerPool, scanThreads, type WalkerPool } from './walker-pool.js';
 
 export interface ScanStream<Batch = ScanBatch> {
@@ -108,7 +108,9 @@ function scanTreeAs<Batch>(request: ScanRequest, using: ScanUsing, convert: (wir
     return slot;
   };
   // Slots in depth-first order; tasks refer to them by id, since children are inserted as parents finish.
-  const slots: Slot[] = request.roots.map((root, rootIndex) => newSlot({ folder: root, rootIndex, kind: 'shallow' }, 0));
+  // Each root's identity is taken now: its listing is checked against it, as each subfolder's is against the
+  // identity its parent's listing showed.
+  const slots: Slot[] = request.roots.map((root, rootIndex) => newSlot({ folder: root, rootIndex, kind: 'shallow', found: rootIdentity(root), root: true }, 0));
   const workers = pool.acquire(threads);
   const held = new Map<Worker, number>(workers.map((worker) => [worker, 0])); // tasks given and not yet done
   const total = emptySummary();
@@ -211,7 +213,7 @@ function scanTreeAs<Batch>(request: ScanRequest, using: ScanUsing, convert: (wir
       // Children go right after their parent, in name order: depth-first order is kept.
       const depth = slot.depth + 1;
       const split = depth < ALWAYS_SPLIT_DEPTH || (depth < SPLIT_MAX_DEPTH && message.subfolders.length < SPLIT_BELOW_SUBFOLDERS);
-      const children = message.subfolders.map((folder) => newSlot({ folder, rootIndex: slot.task.rootIndex, kind: split ? 'shallow' : 'deep' }, depth));
+      const children = message.subfolders.map(({ folder, dev, ino }) => newSlot({ folder, rootIndex: slot.task.rootIndex, kind: split ? 'shallow' : 'deep', found: { dev, ino }, root: false }, depth));
       slots.splice(slots.indexOf(slot) + 1, 0, ...children);
     }
     advance();

@@ -11,7 +11,11 @@ export interface ScanBatch {
   roots: Uint16Array;
 }
 
-export type ScanSkipReason = 'unreadable' | 'unsupported-name' | 'vanished';
+/**
+ * `symlink-in-path`: a folder was not listed because it is no longer the folder the walk found (it, or a folder on
+ * the way, was renamed or replaced by a symlink while the scan ran; see FolderIdentity).
+ */
+export type ScanSkipReason = 'unreadable' | 'unsupported-name' | 'vanished' | 'symlink-in-path';
 export interface ScanSkip {
   path: string;
   reason: ScanSkipReason;
@@ -60,17 +64,39 @@ export interface WireBatch {
   wideIds: Array<{ index: number; dev: string; ino: string }>;
 }
 
+/**
+ * A folder as the walk found it (issue 15): its device and inode, exact. A subfolder's come from its parent's
+ * listing (lstat'ed relative to the parent), a root's from a stat when the scan starts; the folder is listed only
+ * if the one its path opens is still that folder, so a folder swapped for a symlink to another (one the user
+ * whose tree it is may not read) is never listed as if it were below the tree.
+ */
+export interface FolderIdentity { dev: bigint; ino: bigint }
+
+/** A folder to walk: its path and the identity it must still have. */
+export interface FoundFolder extends FolderIdentity { folder: string }
+
+/** One unit of walking: a folder alone (its files, and its subfolders handed back), or a whole subtree. */
+export interface WalkTask {
+  folder: string;
+  rootIndex: number;
+  kind: 'shallow' | 'deep';
+  /** the folder's identity as found, or (a root that could not be looked at when the scan started) the error code */
+  found: FolderIdentity | { error: string };
+  /** a root: a symlink at its last name is followed, as it was typed (its identity was taken through it) */
+  root: boolean;
+}
+
 /** Coordinator -> walker thread: walk this. */
 export interface WalkerTask {
   slot: number;
-  task: { folder: string; rootIndex: number; kind: 'shallow' | 'deep' };
+  task: WalkTask;
   options: { excludedFolders: string[]; excludedIdentities?: string[]; includeHidden: boolean; batchSize: number };
 }
 
 /** Walker thread -> coordinator, about the task in slot `slot`. */
 export type WalkerMessage =
   | { type: 'batch'; slot: number; batch: WireBatch }
-  | { type: 'done'; slot: number; summary: ScanSummary; subfolders: string[] }
+  | { type: 'done'; slot: number; summary: ScanSummary; subfolders: FoundFolder[] }
   | { type: 'error'; slot: number; message: string };
 
 /**
