@@ -4,33 +4,15 @@
 // the median of N runs on the same tree: `fileorg dupes --json` with an empty hash cache (a new data folder
 // each run), `jdupes -r -q` and `rmlint --without-fiemap`, alternating. Prints each time, the ratio
 // ours/jdupes, peak RSS, and whether our groups equal the manifest's. Times are printed, never asserted.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { fileURLToPath } from 'node:url';
+import { benchOptions, benchTree, CLI } from './bench-tree.mjs';
 
-const { values } = parseArgs({ options: {
-  files: { type: 'string', default: '100000' }, runs: { type: 'string', default: '3' }, seed: { type: 'string', default: '7' },
-  work: { type: 'string', default: path.join(os.tmpdir(), 'fileorg-dupes') }, keep: { type: 'boolean', default: false },
-} });
-const files = Number(values.files);
-const runs = Number(values.runs);
-const here = path.dirname(fileURLToPath(import.meta.url));
-const cli = path.resolve(here, '..', 'dist', 'fileorg.js'); // the `fileorg` bin
-const generator = path.resolve(here, '..', '..', 'shared', 'bench', 'make-corpus.mjs');
-if (!fs.existsSync(generator)) { console.error(`needs ${generator} (the shared corpus generator)`); process.exit(2); }
-
-const work = path.resolve(values.work);
-const tree = path.join(work, `tree-${files}-${values.seed}`);
-const manifestFile = `${tree}.manifest.json`;
-if (!fs.existsSync(manifestFile)) {
-  fs.rmSync(tree, { recursive: true, force: true });
-  fs.mkdirSync(work, { recursive: true });
-  console.log(`making a ${files}-file tree in ${tree} ...`);
-  execFileSync(process.execPath, [generator, tree, String(files), values.seed], { stdio: ['ignore', 'ignore', 'inherit'] });
-}
+const values = benchOptions('dupes');
+const { files, runs, work } = values;
+const { tree, manifestFile } = benchTree(values);
 
 // The baselines come from Debian; install them if they are missing (CI does not run this script).
 const has = (command) => spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
@@ -69,7 +51,7 @@ for (const baseline of baselines) { figures[baseline.name] = []; figures[`${base
 let groups;
 for (let run = 1; run <= runs; run++) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fileorg-dupes-data-')); // an empty hash cache
-  const ours = measure(process.execPath, [cli, '--data-dir', dataDir, 'dupes', tree, '--json']);
+  const ours = measure(process.execPath, [CLI, '--data-dir', dataDir, 'dupes', tree, '--json']);
   fs.rmSync(dataDir, { recursive: true, force: true });
   figures.ours.push(ours.ms);
   figures.oursRss.push(ours.rssMiB);
@@ -101,11 +83,11 @@ console.log(`groups: ${found.size} found, ${expected.size} in the manifest; ${mi
 // The cached second run, reported apart (never the headline): one search fills a data folder's cache, the next
 // over the unchanged tree is timed.
 const cachedDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fileorg-dupes-data-'));
-measure(process.execPath, [cli, '--data-dir', cachedDataDir, 'dupes', tree, '--json']);
+measure(process.execPath, [CLI, '--data-dir', cachedDataDir, 'dupes', tree, '--json']);
 const cachedTimes = [];
 let cachedResult;
 for (let run = 1; run <= runs; run++) {
-  const cached = measure(process.execPath, [cli, '--data-dir', cachedDataDir, 'dupes', tree, '--json']);
+  const cached = measure(process.execPath, [CLI, '--data-dir', cachedDataDir, 'dupes', tree, '--json']);
   cachedTimes.push(cached.ms);
   cachedResult = JSON.parse(cached.stdout.trim().split('\n').at(-1));
 }

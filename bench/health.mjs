@@ -11,31 +11,12 @@ import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { fileURLToPath } from 'node:url';
+import { benchOptions, benchTree, CLI } from './bench-tree.mjs';
 
-const { values } = parseArgs({ options: {
-  files: { type: 'string', default: '100000' }, runs: { type: 'string', default: '3' }, seed: { type: 'string', default: '7' },
-  work: { type: 'string', default: path.join(os.tmpdir(), 'fileorg-health') }, keep: { type: 'boolean', default: false },
-  'every-ms': { type: 'string', default: '10' },
-} });
-const files = Number(values.files);
-const runs = Number(values.runs);
+const values = benchOptions('health', { 'every-ms': { type: 'string', default: '10' } });
+const { files, runs, work } = values;
 const everyMs = Number(values['every-ms']);
-const here = path.dirname(fileURLToPath(import.meta.url));
-const cli = path.resolve(here, '..', 'dist', 'fileorg.js'); // the `fileorg` bin
-const generator = path.resolve(here, '..', '..', 'shared', 'bench', 'make-corpus.mjs');
-if (!fs.existsSync(generator)) { console.error(`needs ${generator} (the shared corpus generator)`); process.exit(2); }
-
-const work = path.resolve(values.work);
-const tree = path.join(work, `tree-${files}-${values.seed}`);
-if (!fs.existsSync(`${tree}.manifest.json`)) {
-  fs.rmSync(tree, { recursive: true, force: true });
-  fs.mkdirSync(work, { recursive: true });
-  console.log(`making a ${files}-file tree in ${tree} ...`);
-  // Small files: planning reads metadata (and the first bytes of a few), not content.
-  execFileSync(process.execPath, [generator, tree, String(files), values.seed, `--max-bytes=${Math.max(64 * files * 4, 200 * 1024 * 1024)}`], { stdio: ['ignore', 'ignore', 'inherit'] });
-}
+const { tree } = benchTree(values, { smallFiles: true });
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fileorg-health-data-'));
 const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
@@ -47,7 +28,7 @@ const figures = (list) => ({ p50: percentile(list, 0.5), p95: percentile(list, 0
 const ms = (value) => `${value.toFixed(1).padStart(7)} ms`;
 
 // The server, as a user starts it; polling every 10 ms is far over the default 600 requests a minute.
-const server = spawn(process.execPath, [cli, 'serve', '--port', '0', '--allow-signup', '--data-dir', dataDir],
+const server = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--allow-signup', '--data-dir', dataDir],
   { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FILEORG_RATE_LIMIT: "100000000" } });
 let serverErrors = '';
 server.stderr.setEncoding('utf8').on('data', (chunk) => { serverErrors += chunk; });
@@ -92,7 +73,7 @@ async function pollHealth(done) {
 try {
   const session = await call('POST', '/api/v1/auth/signup', { body: { email: 'bench@example.com', username: 'bench', password: 'benchpassword123', full_name: 'Bench' } });
   const token = session.access_token;
-  execFileSync(process.execPath, [cli, '--data-dir', dataDir, 'accounts', 'allow', 'bench@example.com', tree], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(process.execPath, [CLI, '--data-dir', dataDir, 'accounts', 'allow', 'bench@example.com', tree], { stdio: ['ignore', 'ignore', 'inherit'] });
   const ruleSet = await call('POST', '/api/v1/rules', { token, body: { name: 'health bench', rules: [
     { name: 'catastrophic', when: { regex: '^(a+)+$' }, action: { type: 'move', to: 'A/{name}' } },
     { name: 'camera', when: { regex: '^(IMG|DSC|PXL)_?\\d{4,}' }, action: { type: 'move', to: 'Camera/{name}' } },

@@ -6,36 +6,20 @@
 //   undo       rollback                            vs  the reverse renameSync loop
 // and the peak RSS of the process that organized and undid. Times are printed, never asserted.
 // --js-moves runs the engine with FILEORG_NATIVE=off: every move on the JavaScript path, no native fast path.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { benchOptions, benchTree } from './bench-tree.mjs';
 import Database from 'better-sqlite3';
 import { scanTree } from '../dist/src-main/core/scan/scan-tree.js';
 import { createWalkerPool } from '../dist/src-main/core/scan/walker-pool.js';
 
-const { values } = parseArgs({ options: {
-  files: { type: 'string', default: '100000' }, runs: { type: 'string', default: '3' }, seed: { type: 'string', default: '7' },
-  work: { type: 'string', default: path.join(os.tmpdir(), 'fileorg-bench') }, keep: { type: 'boolean', default: false },
-  'js-moves': { type: 'boolean', default: false },
-} });
-const files = Number(values.files);
-const runs = Number(values.runs);
+const values = benchOptions('bench', { 'js-moves': { type: 'boolean', default: false } });
+const { files, runs, work } = values;
+const { tree } = benchTree(values, { smallFiles: true });
 const here = path.dirname(fileURLToPath(import.meta.url));
-const generator = path.resolve(here, '..', '..', 'shared', 'bench', 'make-corpus.mjs');
-if (!fs.existsSync(generator)) { console.error(`needs ${generator} (the shared corpus generator)`); process.exit(2); }
-
-const work = path.resolve(values.work);
-const tree = path.join(work, `tree-${files}-${values.seed}`);
-if (!fs.existsSync(path.join(`${tree}.manifest.json`))) {
-  fs.rmSync(tree, { recursive: true, force: true });
-  fs.mkdirSync(work, { recursive: true });
-  console.log(`making a ${files}-file tree in ${tree} ...`);
-  // Small files: the benchmark measures metadata work, not disk bandwidth.
-  execFileSync(process.execPath, [generator, tree, String(files), values.seed, `--max-bytes=${Math.max(64 * files * 4, 200 * 1024 * 1024)}`], { stdio: ['ignore', 'ignore', 'inherit'] });
-}
 
 const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
 const time = async (work) => { const start = performance.now(); const result = await work(); return { ms: performance.now() - start, result }; };

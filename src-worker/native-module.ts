@@ -29,7 +29,13 @@ export interface NativeModule {
   statFiles?: (paths: string | Uint8Array, sizes: Float64Array, mtimesMs: Float64Array, status: Uint8Array, times: Float64Array, ids: Float64Array) => void;
   /** give the C heap's free pages back to the system (glibc's malloc_trim); true when any were */
   releaseMemory?: () => boolean;
-  readFolder?: (folder: string) => [string, Uint8Array, Float64Array, Float64Array, Float64Array, Float64Array, Int32Array] | number;
+  /**
+   * A folder's entries, listed through the folder opened (O_NOFOLLOW) only when it is the one with `dev` and
+   * `ino` (`followLast`: a root as typed may be a symlink); answers 1 when it is another one now, a negative
+   * errno when it cannot be opened. Without an identity (one argument), it lists whatever folder the path is.
+   */
+  readFolder?: (folder: string, dev?: bigint, ino?: bigint, followLast?: boolean) =>
+    [string, Uint8Array, Float64Array, Float64Array, Float64Array, Float64Array, Int32Array, BigUint64Array] | number;
 }
 
 const MODULE_FILE = path.join('native', 'build', 'Release', 'fileorg_native.node');

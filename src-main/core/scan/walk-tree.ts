@@ -40,12 +40,8 @@ type Visit = (folder: string, name: string, kind: number, size: number, mtimeMs:
 /** A folder listed, or why it was not. */
 type Listed = true | { reason: ScanSkipReason; detail: string };
 
-/**
- * readFolder as native/read-folder.c defines it now: the path, and the identity the folder opened must have
- * (`followLast` for a root as typed). The declaration in src-worker/native-module.ts has only the path.
- */
-type PinnedReadFolder = (folder: string, dev: bigint, ino: bigint, followLast: boolean) =>
-  [string, Uint8Array, Float64Array, Float64Array, Float64Array, Float64Array, Int32Array, BigUint64Array] | number;
+/** readFolder with the identity the folder must have (see src-worker/native-module.ts). */
+type PinnedReadFolder = NonNullable<ReturnType<typeof nativeModule>['readFolder']>;
 /** readFolder's answer when the path now leads to another folder than the one found. */
 const FOLDER_CHANGED = 1;
 
@@ -303,7 +299,7 @@ export function walkFolder(task: WalkTask, options: WalkOptions, emit: (batch: W
     if (kind === VANISHED) { skip({ path: full, reason: 'vanished', detail: 'deleted while the scan ran' }); return; }
     if (kind === UNREADABLE) skip({ path: full, reason: 'unreadable', detail: error });
   };
-  const readFolder = nativeModule().readFolder as PinnedReadFolder | undefined;
+  const readFolder = nativeModule().readFolder;
   let followLast = task.root; // only the task's own folder, and only a root, was found through a symlink it may be
   while (stack.length > 0) {
     const folder = stack.pop() as string;
