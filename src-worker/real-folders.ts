@@ -1,14 +1,22 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { anchoredFolder, nativeMovesAvailable, systemError } from './native-moves.js';
 
 /**
  * Folders below a root are used only when they are real folders at that moment: a symlink named like a
  * category folder, or a folder swapped for a symlink before undo, would otherwise send files outside the
  * tree. Each component below the anchor (the root the user gave, trusted as given) is checked with lstat
- * and, when asked, created one at a time. (The native move does the same atomically with openat.)
+ * and, when asked, created one at a time. The native module does the same atomically with openat and mkdirat;
+ * where it is loaded, folders are made through it (a folder swapped for a symlink between an lstat and a mkdir
+ * by path would have the new folder made wherever the symlink points).
  */
 export class FolderRefused extends Error {
   readonly reason = 'symlink-in-path';
+}
+
+/** The refusal of `at`, a symlink (or some other file) where a folder should be, in the words every path uses. */
+export function folderRefused(at: string, symlink: boolean): FolderRefused {
+  return new FolderRefused(`${at} is ${symlink ? 'a symlink' : 'not a folder'}; FileOrganizer never follows one, so nothing was put through it`);
 }
 
 /** The longest anchor that `target` is, or lies inside; undefined when none does. */
@@ -42,9 +50,7 @@ export function ensureRealFolder(anchors: readonly string[], given: string, crea
       try { fs.mkdirSync(at); } catch (error) { if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error; }
       stats = fs.lstatSync(at);
     }
-    if (!stats.isDirectory()) {
-      throw new FolderRefused(`${at} is ${stats.isSymbolicLink() ? 'a symlink' : 'not a folder'}; FileOrganizer never follows one, so nothing was put through it`);
-    }
+    if (!stats.isDirectory()) throw folderRefused(at, stats.isSymbolicLink());
     return true;
   };
   if (anchor === undefined) {
@@ -53,6 +59,17 @@ export function ensureRealFolder(anchors: readonly string[], given: string, crea
   }
   if (create && !verified?.has(anchor)) fs.mkdirSync(anchor, { recursive: true }); // the root itself (a destination not made yet)
   verified?.add(anchor);
+  if (create && nativeMovesAvailable() && !verified?.has(folder)) {
+    // Made below the anchor relative to each opened parent, never through a symlink (native/fast-move.c).
+    const answer = anchoredFolder(folder, anchorBytes([anchor], folder), true);
+    if (answer.outcome === 'refused') throw folderRefused(answer.folder, answer.symlink);
+    if (answer.outcome === 'not-done') throw systemError(answer.errno, 'mkdir', folder);
+    for (const part of parts) {
+      current = path.join(current, part);
+      verified?.add(current);
+    }
+    return true;
+  }
   for (const part of parts) {
     current = path.join(current, part);
     if (verified?.has(current)) continue;
@@ -66,6 +83,14 @@ export function ensureRealFolder(anchors: readonly string[], given: string, crea
 export function anchorBytes(anchors: readonly string[], target: string): number {
   const anchor = anchorOf(anchors, target);
   return anchor === undefined ? 0 : Buffer.byteLength(anchor.endsWith(path.sep) && anchor.length > 1 ? anchor.slice(0, -1) : anchor);
+}
+
+/**
+ * The UTF-8 length of the anchor of `target` when the native module makes this thread's writes below anchors;
+ * 0 (by path, after lstat checks) where it is not loaded or `target` lies below no anchor.
+ */
+export function nativeAnchorBytes(anchors: readonly string[], target: string): number {
+  return nativeMovesAvailable() ? anchorBytes(anchors, target) : 0;
 }
 
 /**
@@ -92,6 +117,8 @@ export function createFolderChecks(anchors: readonly string[]) {
   return {
     anchors,
     real,
+    /** the anchor length the native module walks `target` from; 0: write by path (not loaded, or no anchor) */
+    nativeAnchorOf: (target: string): number => nativeAnchorBytes(anchors, target),
     /** The device of a folder, made if needed. */
     deviceOf(folder: string): string {
       real(folder, true);

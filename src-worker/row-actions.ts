@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { readIdentity, sameIdentity } from './file-identity.js';
-import { ChangedDuringMove, hashFile, transferFile } from './file-transfer.js';
+import { ChangedDuringMove, hashFile, removeFile, transferFile } from './file-transfer.js';
 import { executeHardlink, rollbackHardlink } from './hardlink-actions.js';
 import { checkKeptFile } from './kept-file.js';
 import { fastMove } from './native-moves.js';
 import { FileRefused } from './open-regular-file.js';
-import { anchorBytes, anchorOf, createFolderChecks, FolderRefused } from './real-folders.js';
+import { anchorBytes, anchorOf, createFolderChecks, FolderRefused, folderRefused } from './real-folders.js';
 import { pauseForTest } from './test-pause.js';
 import { describeError } from '../src-shared/errors.js';
 import { failureReasonOf, type RollbackConflictReason } from '../src-shared/skip-reasons.js';
@@ -116,10 +116,12 @@ export function executeRow(row: ActionRow, operationId: string, destination: str
       if (refused) return refused;
     }
     if (row.action !== 'copy') {
-      // The plain case in one native call; it answers not-done (having changed nothing) for anything else.
+      // The plain case in one native call, making the destination's missing folders; a symlink on the way is
+      // refused here and never tried by path. It answers not-done (having changed nothing) for anything else.
       const fast = fastMove(row.source, destination, row, context.anchorBytesOf(row.source), context.anchorBytesOf(destination), context.cacheFolders);
-      if (fast === 'moved') return { id: row.id, state: 'done', destination, destinationDev: row.dev, destinationIno: row.ino, contentHash: null };
-      if (fast === 'taken') return { id: row.id, state: 'destination-taken' };
+      if (fast.outcome === 'moved') return { id: row.id, state: 'done', destination, destinationDev: row.dev, destinationIno: row.ino, contentHash: null };
+      if (fast.outcome === 'taken') return { id: row.id, state: 'destination-taken' };
+      if (fast.outcome === 'refused') throw folderRefused(fast.folder, fast.symlink);
     }
     const current = readIdentity(row.source);
     if (!current) {
@@ -176,8 +178,9 @@ export function rollbackRow(row: ActionRow, operationId: string, context: RowCon
       // The plain case in one native call: still the same inode, size and time where the run put it.
       const expected = { size: row.size, mtimeMs: row.mtimeMs, dev: row.destinationDev ?? row.dev, ino: row.destinationIno ?? row.ino };
       const fast = fastMove(destination, row.source, expected, context.anchorBytesOf(destination), context.anchorBytesOf(row.source), context.cacheFolders);
-      if (fast === 'moved') return { id: row.id, state: 'rolled_back' };
-      if (fast === 'taken') return originalPlaceTaken(row, destination);
+      if (fast.outcome === 'moved') return { id: row.id, state: 'rolled_back' };
+      if (fast.outcome === 'taken') return originalPlaceTaken(row, destination);
+      if (fast.outcome === 'refused') throw folderRefused(fast.folder, fast.symlink);
     }
     // Where the run put the file must be reached through real folders only (a folder swapped for a symlink since).
     if (!context.folders.real(path.dirname(destination), false)) return rollbackConflict(row, 'missing', `${destination} is no longer there`);
@@ -196,7 +199,9 @@ export function rollbackRow(row: ActionRow, operationId: string, context: RowCon
       if (ctimeOf(destination) !== checkedCtime || !now || !sameIdentity(now, placed)) {
         return rollbackConflict(row, 'changed-since-organize', `${destination} was changed while undo checked it; it was kept`);
       }
-      fs.unlinkSync(destination); // its identical original is still in place
+      // Its identical original is still in place. Removed through real folders only, and only while it is the
+      // copy just checked.
+      removeFile(destination, now, context.folders, () => new ChangedDuringMove(`${destination} was changed while undo checked it; it was kept`));
       return { id: row.id, state: 'rolled_back' };
     }
     if (!placed) {
