@@ -41,13 +41,8 @@ const REFUSED_TO = 1 << 8;
 const REFUSED_SYMLINK = 1 << 9;
 const REFUSED_AT_SHIFT = 10;
 
-type NativeCall = (from: string, to: string, size: number, mtimeMs: number, dev: string, ino: string, fromAnchorBytes: number, toAnchorBytes: number, cacheFolders: boolean, how: number) => number;
-
-/** The module's call, with the `how` argument this build takes (native-module.ts declares the nine it always had). */
-function nativeCall(): NativeCall | undefined {
-  const call: NativeCall | undefined = nativeModule().moveIfUnchanged;
-  return call;
-}
+type NativeCall = NonNullable<ReturnType<typeof nativeModule>['moveIfUnchanged']>;
+const nativeCall = (): NativeCall | undefined => nativeModule().moveIfUnchanged;
 
 /** Is the native path in use in this thread? (Tests and the benchmark say which path they measured.) */
 export function nativeMovesAvailable(): boolean {
