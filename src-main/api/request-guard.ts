@@ -73,7 +73,7 @@ export function createRequestGuard(options: RequestGuardOptions): (request: Guar
         ok: false, status: 421,
         body: {
           code: 'E_FORBIDDEN',
-          message: `this server answers only requests addressed to it (http://127.0.0.1:${options.port()}, localhost or [::1]); this one had ${shown}. If you reach it by another name, start it with fileorg serve --allow-host NAME`,
+          message: `this server answers only requests addressed to it (http://${asHostName(options.listenHost)}:${options.port()}, localhost or [::1]); this one had ${shown}. If you reach it by another name, start it with fileorg serve --allow-host NAME`,
         },
       };
     }
