@@ -22,11 +22,11 @@ export function createHandlers(core: AppCore, options: { startedAt?: number; ver
    * Undo and resume act on the folders the operation was given: still only if the account may use them (the
    * owner may have taken a folder back since). A dedupe's quarantine is the server's own, not the account's.
    */
-  const mayActOn = (operation: ReturnType<typeof own>, userId: string): void => {
+  const mayActOn = (operation: ReturnType<typeof own>, userId: string, role: 'folder to undo into' | 'folder to organize'): void => {
     const { request } = operation;
     const destination = 'kind' in request ? null : request.destination;
     core.folderAccess.check(userId, [
-      ...request.roots.map((root) => ({ path: root, role: 'folder to undo into' as const })),
+      ...request.roots.map((root) => ({ path: root, role })),
       ...(destination ? [{ path: destination, role: 'destination' as const }] : []),
     ]);
   };
@@ -96,7 +96,7 @@ export function createHandlers(core: AppCore, options: { startedAt?: number; ver
     'operations:rollback': async (input, context) => {
       const scope = exact(context.caller.userId);
       const operation = own(input.id, scope.owner);
-      mayActOn(operation, scope.owner);
+      mayActOn(operation, scope.owner, 'folder to undo into');
       const id = await core.runs.rollback(operation.id, scope);
       return { operation_id: id, status: core.operations.get(id, scope).status };
     },
@@ -104,7 +104,7 @@ export function createHandlers(core: AppCore, options: { startedAt?: number; ver
     'operations:resume': async (input, context) => {
       const scope = exact(context.caller.userId);
       const operation = own(input.id, scope.owner);
-      mayActOn(operation, scope.owner);
+      mayActOn(operation, scope.owner, 'folder to organize');
       const id = await core.runs.resume(operation.id, scope);
       return { operation_id: id, status: core.operations.get(id, scope).status };
     },
