@@ -36,6 +36,8 @@
 #include "fileorg-native.h"
 
 enum { MOVED = 0, TAKEN = 1, NOT_DONE = 2, DOUBLED = 3, REFUSED = 4 };
+/* Not done's "errno" when the name is there but not a regular file (0: a regular file, not the one expected). */
+enum { NOT_A_REGULAR_FILE = 4095 };
 
 /* What one call does (the low three bits of `how`), and the flags above them. */
 enum {
@@ -44,6 +46,7 @@ enum {
   MODE_UNLINK = 2,           /* unlink `from` only, if it is still the file expected (`to` is not used) */
   MODE_FOLDER = 3,           /* open (with CREATE_FOLDERS, make) the folder `to` itself below its anchor; nothing else */
   MODE_NEW_FILE = 4,         /* create `to` (O_EXCL, 0600, never through a symlink) and answer its open descriptor */
+  MODE_REMOVE_FOLDER = 5,    /* remove the empty folder `to` (unlinkat AT_REMOVEDIR relative to its real parent) */
   MODE_MASK = 7,
   CREATE_FOLDERS = 8,        /* folders missing on the way to `to` are made, one at a time, relative to their parent */
   RENAME_WITHOUT_LINKS = 16  /* where the file system has no hard links: check that `to` is free, then renameat */
@@ -295,6 +298,16 @@ static int32_t act(char *from, char *to, const expected_file *expected, size_t f
     if (file >= (1 << 22)) { close(file); return answer(NOT_DONE, EMFILE); } /* must fit the answer */
     return answer(MOVED, file);
   }
+  if (mode == MODE_REMOVE_FOLDER) {
+    /* Emptied folders are removed relative to their parent opened without following a symlink: by path, a
+       parent swapped for a symlink would remove an empty folder wherever it points. */
+    const char *name = NULL;
+    int folder = open_parent(to, to_anchor, &name, false, &failure);
+    if (folder < 0) return stopped(&failure, true);
+    int32_t removed = unlinkat(folder, name, AT_REMOVEDIR) == 0 ? MOVED : answer(NOT_DONE, errno);
+    close(folder);
+    return removed;
+  }
   const char *from_name = NULL, *to_name = NULL;
   int from_folder = cache ? cached_parent(from, from_anchor, &from_name, -1, false, &failure)
                           : open_parent(from, from_anchor, &from_name, false, &failure);
@@ -304,7 +317,8 @@ static int32_t act(char *from, char *to, const expected_file *expected, size_t f
   /* The file first: one that changed is left alone before any folder is made for it. */
   struct stat st;
   if (fstatat(from_folder, from_name, &st, AT_SYMLINK_NOFOLLOW) != 0) { code = answer(NOT_DONE, errno); goto done; }
-  if (!S_ISREG(st.st_mode) || (double)st.st_size != expected->size || fileorg_mtime_ms(&st) != expected->mtime
+  if (!S_ISREG(st.st_mode)) { code = answer(NOT_DONE, NOT_A_REGULAR_FILE); goto done; }
+  if ((double)st.st_size != expected->size || fileorg_mtime_ms(&st) != expected->mtime
       || (unsigned long long)st.st_dev != expected->dev || (unsigned long long)st.st_ino != expected->ino) goto done;
   if (mode == MODE_UNLINK) {
     code = unlinkat(from_folder, from_name, 0) == 0 ? MOVED : answer(NOT_DONE, errno);

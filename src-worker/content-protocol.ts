@@ -147,6 +147,11 @@ export interface SniffTask {
   paths: string;
   /** per file: SNIFF_CONTENT and/or SNIFF_DATE */
   wants: Uint8Array;
+  /**
+   * per file, "dev:ino" as the scan found it, joined by NUL: a file is read only if the one opened is that one
+   * (a folder on the way swapped for a symlink since the scan would otherwise lead to another file). Empty: no check.
+   */
+  identities?: string;
 }
 
 export interface SniffResult {

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { readJournalRows } from './journal-reader.js';
-import { ensureRealFolder } from './real-folders.js';
+import { anchoredRemoveFolder } from './native-moves.js';
+import { ensureRealFolder, nativeAnchorBytes } from './real-folders.js';
 import { forgetProvenKeptFiles } from './kept-file.js';
 import { nativeModule } from './native-module.js';
 import { createRowContext, type ExecuteOutcome, executeRow, isPlainSuccess, type JournalUpdate, rollbackRow, type RowContext, type ActionRow } from './row-actions.js';
@@ -85,6 +86,13 @@ function folderActions(phase: 'remove-folders' | 'create-folders', folders: stri
   for (const folder of folders) {
     try {
       if (phase === 'remove-folders') {
+        const anchorBytes = nativeAnchorBytes(anchors, folder);
+        if (anchorBytes > 0) {
+          // Relative to its parent opened without following symlinks: a parent swapped for a symlink since it
+          // was checked would otherwise lead rmdir to an empty folder wherever it points (issue 15's probe).
+          if (anchoredRemoveFolder(folder, anchorBytes).outcome !== 'moved') failed.push(folder);
+          continue;
+        }
         // rmdir itself refuses a symlink (ENOTDIR), and a folder that is not empty.
         if (ensureRealFolder(anchors, path.dirname(folder), false, verified)) fs.rmdirSync(folder);
       } else ensureRealFolder(anchors, folder, true, verified);

@@ -22,7 +22,7 @@ export type NativeAnswer =
   /** `folder`, on the way below the anchor, is a symlink (or not a folder): nothing was done, nor may be by path */
   | { outcome: 'refused'; folder: string; symlink: boolean }
   /** nothing was changed; `errno` says why (0: the file is not the one expected: changed, or not a regular file) */
-  | { outcome: 'not-done'; errno: number };
+  | { outcome: 'not-done'; errno: number; notRegular?: true };
 
 /** The modes and flags of native/fast-move.c (the `how` argument). */
 const MODE_MOVE = 0;
@@ -30,6 +30,7 @@ const MODE_LINK = 1;
 const MODE_UNLINK = 2;
 const MODE_FOLDER = 3;
 const MODE_NEW_FILE = 4;
+const MODE_REMOVE_FOLDER = 5;
 const CREATE_FOLDERS = 8;
 const RENAME_WITHOUT_LINKS = 16;
 /** Its answers (the low byte) and the refusal's bits above them. */
@@ -37,6 +38,8 @@ const MOVED = 0;
 const TAKEN = 1;
 const NOT_DONE = 2;
 const REFUSED = 4;
+/** not-done's errno for a name that is there but not a regular file (decoded as errno 0 with notRegular) */
+const NOT_A_REGULAR_FILE = 4095;
 const REFUSED_TO = 1 << 8;
 const REFUSED_SYMLINK = 1 << 9;
 const REFUSED_AT_SHIFT = 10;
@@ -67,7 +70,7 @@ function decode(code: number, from: string, to: string): NativeAnswer {
     return { outcome: 'refused', folder: prefixOf(side, code >>> REFUSED_AT_SHIFT, parentOf(side)), symlink: (code & REFUSED_SYMLINK) !== 0 };
   }
   const errno = code >> 8;
-  if (kind === NOT_DONE) return { outcome: 'not-done', errno };
+  if (kind === NOT_DONE) return errno === NOT_A_REGULAR_FILE ? { outcome: 'not-done', errno: 0, notRegular: true } : { outcome: 'not-done', errno };
   throw new Error(`${from} could not be removed after it was linked to ${to} (${util.getSystemErrorName(-errno)}), and that new name could not be taken back either: the file now has both names`);
 }
 
@@ -134,4 +137,11 @@ export function anchoredFolder(folder: string, anchorBytes: number, create: bool
   const call = nativeCall();
   if (!call) return { outcome: 'not-done', errno: 0 };
   return decode(call(folder, folder, 0, 0, '0', '0', anchorBytes, anchorBytes, false, MODE_FOLDER | (create ? CREATE_FOLDERS : 0)), folder, folder);
+}
+
+/** Remove the empty folder `folder`, reached through real folders below its anchor (never through a symlink). */
+export function anchoredRemoveFolder(folder: string, anchorBytes: number): NativeAnswer {
+  const call = nativeCall();
+  if (!call) return { outcome: 'not-done', errno: 0 };
+  return decode(call(folder, folder, 0, 0, '0', '0', anchorBytes, anchorBytes, false, MODE_REMOVE_FOLDER), folder, folder);
 }

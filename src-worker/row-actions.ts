@@ -1,10 +1,11 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { readIdentity, sameIdentity } from './file-identity.js';
 import { ChangedDuringMove, hashFile, removeFile, transferFile } from './file-transfer.js';
 import { executeHardlink, rollbackHardlink } from './hardlink-actions.js';
 import { checkKeptFile } from './kept-file.js';
-import { fastMove } from './native-moves.js';
+import { fastMove, nativeMovesAvailable } from './native-moves.js';
 import { FileRefused } from './open-regular-file.js';
 import { anchorBytes, anchorOf, createFolderChecks, FolderRefused, folderRefused } from './real-folders.js';
 import { pauseForTest } from './test-pause.js';
@@ -122,6 +123,14 @@ export function executeRow(row: ActionRow, operationId: string, destination: str
       if (fast.outcome === 'moved') return { id: row.id, state: 'done', destination, destinationDev: row.dev, destinationIno: row.ino, contentHash: null };
       if (fast.outcome === 'taken') return { id: row.id, state: 'destination-taken' };
       if (fast.outcome === 'refused') throw folderRefused(fast.folder, fast.symlink);
+      // The native call looked at the file through its real folders: take its word for what it found rather
+      // than look again by path, which a folder swapped for a symlink since would lead elsewhere (and whose
+      // answer would tell which names exist there).
+      if (fast.outcome === 'not-done' && nativeMovesAvailable() && context.anchorBytesOf(row.source) > 0) {
+        if (fast.errno === os.constants.errno.ENOENT) return { id: row.id, state: 'skipped', reason: 'source-missing', error: `${row.source} is gone` };
+        if (fast.notRegular) return { id: row.id, state: 'skipped', reason: 'not-a-regular-file', error: `${row.source} is no longer a regular file (a pipe, folder or symlink took its place); it was left as it is` };
+        if (fast.errno === 0) return { id: row.id, state: 'skipped', reason: 'changed-since-plan', error: `${row.source} changed after the plan was made; organize again to include it` };
+      }
     }
     const current = readIdentity(row.source);
     if (!current) {

@@ -29,10 +29,11 @@ async function sniffType(descriptor: number, size: number): Promise<{ mime: stri
  * gone, refused or unreadable sniffs as unknown, without a date: its row is planned from its name and mtime,
  * and the move checks the file again.
  */
-async function sniffOne(file: string, wants: number, result: SniffResult, index: number): Promise<void> {
+async function sniffOne(file: string, identity: string | undefined, wants: number, result: SniffResult, index: number): Promise<void> {
   let opened: ReturnType<typeof openRegularFile>;
   try {
-    opened = openRegularFile(file);
+    const [dev, ino] = identity ? identity.split(':') : [];
+    opened = openRegularFile(file, dev !== undefined && ino !== undefined ? { dev, ino } : {});
   } catch {
     return;
   }
@@ -56,12 +57,13 @@ const IN_FLIGHT = 16;
 /** piscina task body: type and capture date of each file, as far as `wants` asks. */
 export async function sniffFiles(task: SniffTask): Promise<SniffResult> {
   const paths = task.paths.split('\0');
+  const identities = task.identities ? task.identities.split('\0') : [];
   const result: SniffResult = { mimes: new Array<string | null>(paths.length).fill(null), extensions: new Array<string | null>(paths.length).fill(null), dates: new Float64Array(paths.length).fill(Number.NaN) };
   let next = 0;
   const lane = async (): Promise<void> => {
     while (next < paths.length) {
       const index = next++;
-      await sniffOne(paths[index] as string, task.wants[index] as number, result, index);
+      await sniffOne(paths[index] as string, identities[index], task.wants[index] as number, result, index);
     }
   };
   await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, paths.length) }, lane));

@@ -3,7 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readIdentity } from '../src-worker/file-identity.js';
-import { anchoredFolder, fastMove, nativeMovesAvailable } from '../src-worker/native-moves.js';
+import { anchoredFolder, anchoredRemoveFolder, fastMove, nativeMovesAvailable } from '../src-worker/native-moves.js';
+import { sniffFiles } from '../src-worker/sniff-task.js';
+import { SNIFF_CONTENT } from '../src-worker/content-protocol.js';
 import { type ActionRow, createRowContext, executeRow, rollbackRow } from '../src-worker/row-actions.js';
 import { anchorBytes } from '../src-worker/real-folders.js';
 import { type JsonLine, journalRows, lastLine, NOBODY, runJson, runsAsRoot } from './helpers/cli.js';
@@ -225,6 +227,29 @@ describe.skipIf(!native)('(needs the native module, which is not built on Window
     expect(anchoredFolder(path.join(root, 'Documents/Made'), bytes, true)).toEqual({ outcome: 'refused', folder: path.join(root, 'Documents'), symlink: true });
     expect(fs.readdirSync(secret)).toEqual(['private.txt']);
     expect(fs.readFileSync(path.join(root, 'b.txt'), 'utf8')).toBe('beta');
+  });
+
+  it('an emptied folder is removed only through real folders: a parent swapped for a symlink leaves the empty folder it points to alone', () => {
+    const root = tempDir('fileorg-rmdir-root-');
+    const secret = tempDir('fileorg-rmdir-secret-');
+    fs.mkdirSync(path.join(secret, 'empty'));
+    fs.mkdirSync(path.join(root, 'real', 'empty'), { recursive: true });
+    fs.symlinkSync(secret, path.join(root, 'swapped'));
+    const bytes = anchorBytes([root], path.join(root, 'swapped', 'empty'));
+    expect(anchoredRemoveFolder(path.join(root, 'swapped', 'empty'), bytes)).toMatchObject({ outcome: 'refused', symlink: true });
+    expect(fs.existsSync(path.join(secret, 'empty'))).toBe(true);
+    expect(anchoredRemoveFolder(path.join(root, 'real', 'empty'), bytes)).toMatchObject({ outcome: 'moved' });
+    expect(fs.existsSync(path.join(root, 'real', 'empty'))).toBe(false);
+  });
+
+  it('a file is sniffed only if it is the file the scan found: one reached through a folder swapped since is not read', async () => {
+    const folder = tempDir('fileorg-sniff-identity-');
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489', 'hex');
+    writeTree(folder, { image: png });
+    const stats = fs.statSync(path.join(folder, 'image'), { bigint: true });
+    const sniff = (identities: string) => sniffFiles({ kind: 'sniff', paths: path.join(folder, 'image'), wants: Uint8Array.of(SNIFF_CONTENT), identities });
+    expect((await sniff(`${stats.dev}:${stats.ino}`)).mimes[0]).toBe('image/png');
+    expect((await sniff(`${stats.dev}:${stats.ino + 1n}`)).mimes[0]).toBeNull();
   });
 
   it('a row whose destination, or whose old place at undo, lies through a symlink: skipped, or a rollback conflict, symlink-in-path; nothing reaches the folder it points to', () => {

@@ -139,7 +139,8 @@ export async function planOrganize(request: PlanRequest, dependencies: {
     for (let start = 0; start < indexes.length; start += SNIFF_TASK_FILES) {
       const chosen = indexes.slice(start, start + SNIFF_TASK_FILES);
       const wants = Uint8Array.from(chosen, (index) => (wantsContent(index) ? SNIFF_CONTENT : 0) | (wantsDate(index) ? SNIFF_DATE : 0));
-      tasks.push(dependencies.contentPool.sniff({ paths: chosen.map((index) => batch.paths[index] as string).join('\0'), wants }).then((found) => {
+      const identities = chosen.map((index) => `${batch.devs[index]}:${batch.inos[index]}`).join('\0');
+      tasks.push(dependencies.contentPool.sniff({ paths: chosen.map((index) => batch.paths[index] as string).join('\0'), wants, identities }).then((found) => {
         chosen.forEach((index, position) => extras.set(index, {
           sniff: ((wants[position] as number) & SNIFF_CONTENT) !== 0 ? { mime: found.mimes[position] ?? undefined, extension: found.extensions[position] ?? undefined } : undefined,
           captureDate: Number.isNaN(found.dates[position]) ? undefined : new Date(found.dates[position] as number),
