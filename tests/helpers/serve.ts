@@ -1,10 +1,20 @@
 import { spawn } from 'node:child_process';
 import net from 'node:net';
+import { afterEach } from 'vitest';
 import { CLI } from './cli.js';
+
+/** Servers a test started and did not stop (it failed first): stopped after it, so none outlives the run. */
+const running = new Set<import('node:child_process').ChildProcess>();
+afterEach(() => {
+  for (const child of running) child.kill('SIGKILL');
+  running.clear();
+});
 
 /** `fileorg serve --port 0`: resolves with the URL from its first line, and a stop that SIGTERMs it and answers its exit. */
 export async function startServe(dataDir: string, extra: string[] = []) {
   const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data-dir', dataDir, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  child.on('close', () => running.delete(child));
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
   const url = await new Promise<string>((resolve, reject) => {
