@@ -46,11 +46,11 @@ describe('login throttling', () => {
     const lockoutSeconds = (): number | undefined => {
       try { throttle.check('a@example.com', 'ip'); return undefined; } catch (error) { return (error as { details: { retry_after_seconds: number } }).details.retry_after_seconds; }
     };
-    for (let failure = 0; failure < 4; failure++) throttle.failed('a@example.com', 'ip');
+    for (let failure = 0; failure < 4; failure++) throttle.begin('a@example.com', 'ip').failed();
     expect(lockoutSeconds()).toBeUndefined();
     const lockouts: number[] = [];
     for (let round = 0; round < 9; round++) {
-      throttle.failed('a@example.com', 'ip');
+      throttle.begin('a@example.com', 'ip').failed();
       const seconds = lockoutSeconds() as number;
       lockouts.push(seconds / 60);
       now += seconds * 1000; // wait the lockout out, then fail again
@@ -60,9 +60,9 @@ describe('login throttling', () => {
     expect(() => throttle.check('b@example.com', 'ip')).not.toThrow(); // another account
 
     now += 15 * 60 * 1000 + 1;
-    for (let failure = 0; failure < 4; failure++) throttle.failed('a@example.com', 'ip');
+    for (let failure = 0; failure < 4; failure++) throttle.begin('a@example.com', 'ip').failed();
     expect(lockoutSeconds()).toBeUndefined(); // the streak was forgotten: 4 failures are not yet a lockout
-    throttle.failed('a@example.com', 'ip');
+    throttle.begin('a@example.com', 'ip').failed();
     expect(lockoutSeconds()).toBe(60);
     database.close();
   });
@@ -72,7 +72,7 @@ describe('login throttling', () => {
     const now = 5_000_000;
     const first = openDatabase(file);
     const throttle = createLoginThrottle(first, () => now);
-    for (let failure = 0; failure < 5; failure++) throttle.failed('a@example.com', 'ip');
+    for (let failure = 0; failure < 5; failure++) throttle.begin('a@example.com', 'ip').failed();
     first.close();
     const second = openDatabase(file);
     expect(() => createLoginThrottle(second, () => now).check('a@example.com', 'other-ip')).toThrow(/too many failed logins for this account/);

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { journalRows, lastLine, runJson } from './helpers/cli.js';
+import { journalRows, lastLine, MOVE_PATHS, runJson } from './helpers/cli.js';
 import { openTestCore } from './helpers/core.js';
 import { pauseAt } from './helpers/pause.js';
 import { listFiles, snapshotTree, tempDir, writeTree } from './helpers/temp-tree.js';
@@ -26,10 +26,7 @@ function editQuietly(file: string, content: string): void {
   fs.utimesSync(file, atime, mtime);
 }
 
-describe.each([
-  { path: 'native', env: {} },
-  { path: 'JavaScript (FILEORG_NATIVE=off)', env: { FILEORG_NATIVE: 'off' } },
-])('the last moment before a cross-device source is unlinked ($path path)', ({ env }) => {
+describe.each(MOVE_PATHS)('the last moment before a cross-device source is unlinked ($path path)', ({ env }) => {
   it('a move whose source grew during the copy keeps the source and discards the copy (changed-during-move)', async () => {
     const root = tempDir();
     const destination = tempDir('fileorg-dest-', OTHER_DEVICE);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { journalRows, lastLine, runJson } from './helpers/cli.js';
+import { journalRows, lastLine, MOVE_PATHS, runJson } from './helpers/cli.js';
 import { pauseAt } from './helpers/pause.js';
 import { listFiles, snapshotTree, tempDir, writeTree } from './helpers/temp-tree.js';
 
@@ -13,10 +13,7 @@ import { listFiles, snapshotTree, tempDir, writeTree } from './helpers/temp-tree
 
 
 
-describe.each([
-  { path: 'native', env: {} },
-  { path: 'JavaScript (FILEORG_NATIVE=off)', env: { FILEORG_NATIVE: 'off' } },
-])('symlinks on the way are refused, not followed ($path path)', ({ env }) => {
+describe.each(MOVE_PATHS)('symlinks on the way are refused, not followed ($path path)', ({ env }) => {
   it('a symlink named like a category folder does not send files outside the tree', async () => {
     const root = tempDir();
     const outside = tempDir('fileorg-outside-');

@@ -87,7 +87,7 @@ describe.each([
     return (await import('../src-main/core/scan/walk-tree.js')).walkFolder;
   };
 
-  it.skipIf(native && !hasNative)('lists nothing of a folder whose place a symlink took, or whose path now leads elsewhere', async () => {
+  it.skipIf(native && !hasNative)(`${native ? '(needs the native module built) ' : ''}lists nothing of a folder whose place a symlink took, or whose path now leads elsewhere`, async () => {
     const walkFolder = await walker();
     const marker = `secret-${crypto.randomUUID()}`;
     const { root, secret } = treeAndSecret(marker);
@@ -187,7 +187,8 @@ function startToggler(secret: string, boxes: string[], limitMs: number): { child
 }
 
 describe('the real CLI, its tree swapped under it by its owner', () => {
-  it.skipIf(!hasNative)('never names a file of the folder a symlink swapped in points to, in a plan, a duplicate search or a scan', async () => {
+  // The JavaScript fallback narrows the window but cannot close it, so under a live swap only the native walk is held to this.
+  it.skipIf(!hasNative)('(needs the native module built: the JavaScript fallback only narrows the window) never names a file of the folder a symlink swapped in points to, in a plan, a duplicate search or a scan', async () => {
     const marker = `secret-${crypto.randomUUID()}`;
     const root = tempDir();
     const secret = tempDir(); // 0700, owned by whoever runs the tests (root in CI): the toggler's user cannot read it

@@ -10,6 +10,9 @@ const say = (text: string): void => { process.stdout.write(`${text}\n`); };
 
 /** The signup schema's field names as the CLI spells them, for its messages. */
 const FIELD_AS_TYPED: Record<string, string> = { email: 'EMAIL', username: '--username', full_name: '--full-name', password: 'the password' };
+/** zod's issues with an account's fields as a usage error, each field named as typed. */
+const usageError = (issues: readonly { path: readonly PropertyKey[]; message: string }[]): FileOrganizerError =>
+  new FileOrganizerError('E_USAGE', issues.map((issue) => `${FIELD_AS_TYPED[String(issue.path[0])] ?? issue.path.join('.')}: ${issue.message}`).join('; '));
 
 function printFolders(shown: { email: string | null; allowed_folders: string[] }, json: boolean): void {
   if (json) { line({ type: 'folders', ...shown }); return; }
@@ -30,13 +33,9 @@ export async function runAccounts(core: AppCore, args: AccountsArguments): Promi
       const draft = { email: account, username: args.username ?? '', full_name: args.fullName ?? '' };
       // The other fields are checked before the password is asked for.
       const early = accountCreateInput.omit({ password: true }).safeParse(draft);
-      if (!early.success) {
-        throw new FileOrganizerError('E_USAGE', early.error.issues.map((issue) => `${FIELD_AS_TYPED[String(issue.path[0])] ?? issue.path.join('.')}: ${issue.message}`).join('; '));
-      }
+      if (!early.success) throw usageError(early.error.issues);
       const parsed = accountCreateInput.safeParse({ ...draft, password: await readPassword(account) });
-      if (!parsed.success) {
-        throw new FileOrganizerError('E_USAGE', parsed.error.issues.map((issue) => `${FIELD_AS_TYPED[String(issue.path[0])] ?? issue.path.join('.')}: ${issue.message}`).join('; '));
-      }
+      if (!parsed.success) throw usageError(parsed.error.issues);
       const created = await core.accounts.create(parsed.data);
       if (args.json) line({ type: 'account', ...created });
       else say(`added ${created.email} (${created.username}); it may use no folder yet: fileorg accounts allow ${created.email} DIR`);

@@ -3,8 +3,9 @@ import { FileOrganizerError } from '../../src-shared/errors.js';
 /** Reads a line from a terminal without echoing it (raw mode: each key arrives as typed). */
 function askHidden(prompt: string): Promise<string> {
   const input = process.stdin;
-  process.stderr.write(prompt);
+  // Echo goes off before the prompt shows: typed (or pasted) at once after it, nothing is echoed.
   input.setRawMode(true);
+  process.stderr.write(prompt);
   input.resume();
   input.setEncoding('utf8');
   return new Promise((resolve, reject) => {

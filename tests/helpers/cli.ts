@@ -63,3 +63,9 @@ export function runJson(dataDir: string, args: string[], env: NodeJS.ProcessEnv 
 export async function journalRows(dataDir: string, operationId: string): Promise<JsonLine[]> {
   return (await runJson(dataDir, ['show', operationId])).lines.filter((line) => line.type === 'file');
 }
+
+/** The two ways the engine moves files: tests that must hold on both run once each (describe.each). */
+export const MOVE_PATHS = [
+  { path: 'native', env: {} },
+  { path: 'JavaScript (FILEORG_NATIVE=off)', env: { FILEORG_NATIVE: 'off' } },
+] as const satisfies readonly { path: string; env: NodeJS.ProcessEnv }[];

@@ -94,12 +94,8 @@ export function createLoginThrottle(database: AppDatabase, clock: () => number, 
   };
 
   return {
+    /** Whether an attempt may be checked now, counting nothing (E_RATE_LIMITED when not). */
     check,
-
-    /** Counts one failed login outright, as `begin` counts every attempt until it proves right. */
-    failed(account: string, source: string): void {
-      recordFailure(account, source, clock());
-    },
 
     /**
      * Checks and counts an attempt in one synchronous step (nothing may await between them, or parallel requests
