@@ -1,12 +1,17 @@
 import { z } from 'zod';
 import { accountCreateInput, accountFolderInput, accountFoldersSchema, accountRefInput, accountSchema } from './api/accounts.js';
 import {
-  apiKeyCreateInput, apiKeySchema, changePasswordInput, createdApiKeySchema, loginInput, logoutInput, refreshInput,
+  apiKeyCreateInput, apiKeySchema, changePasswordInput, createdApiKeySchema, linkSessionInput, loginInput, logoutInput, refreshInput,
   sessionSchema, signupInput, userSchema,
 } from './api/auth.js';
-import { duplicateSearchInput, duplicateSearchResultSchema } from './api/duplicates.js';
 import {
-  operationAcceptedSchema, operationFileSchema, operationProgressSchema, operationResultSchema, operationSchema, startOperationInput,
+  duplicateActionInput, duplicateGroupSchema, duplicateGroupsInput, duplicateProgressEventSchema, duplicateResultEventSchema,
+  duplicateSearchAcceptedSchema, duplicateSearchInput, duplicateSearchSchema, quarantinedFileSchema, quarantineEmptiedSchema,
+  quarantineEmptyInput, quarantineListInput, quarantineRestoreInput, quarantineRestoreSchema, searchIdInput,
+} from './api/duplicates.js';
+import {
+  applyOperationInput, listOperationsInput, operationAcceptedSchema, operationFileSchema, operationFilesInput, operationProgressSchema,
+  operationResultSchema, operationSchema, startOperationInput,
 } from './api/operations.js';
 import { idInput, pageInput, pageOf } from './api/paging.js';
 import { ruleSetInput, savedRuleSetSchema } from './api/rules.js';
@@ -72,6 +77,11 @@ export const contract = {
     route: { method: 'POST', path: '/api/v1/auth/refresh' },
     summary: 'Trade a refresh token for new tokens; each refresh token works once, and reusing one ends its whole login',
   },
+  'auth:linkSession': {
+    input: linkSessionInput, output: sessionSchema, access: 'public',
+    route: { method: 'POST', path: '/api/v1/auth/link' },
+    summary: 'Trade a one-time sign-in link\'s token (fileorg serve prints one; fileorg link makes another) for a session as the local profile; it works once, for 10 minutes',
+  },
   'auth:me': {
     input: empty, output: userSchema, access: 'user', route: { method: 'GET', path: '/api/v1/auth/me' }, summary: 'The caller\'s account',
   },
@@ -101,19 +111,30 @@ export const contract = {
   'operations:start': {
     input: startOperationInput, output: operationAcceptedSchema, access: 'user',
     route: { method: 'POST', path: '/api/v1/operations', status: 202 },
-    summary: 'Start organizing folders in the background; follow it with GET /api/v1/operations/{id} or WS /ws/operations/{id}',
+    summary: 'Start organizing folders in the background (dry_run: record a preview to apply later); follow it on WS /ws/events or GET /api/v1/operations/{id}',
+  },
+  'operations:apply': {
+    input: applyOperationInput, output: operationAcceptedSchema, access: 'user',
+    route: { method: 'POST', path: '/api/v1/operations/{id}/apply', status: 202 },
+    summary: 'Run a recorded preview (a dry run) exactly as planned, in the background, leaving out the rows or paths named; it keeps its id',
+  },
+  'operations:cancel': {
+    input: idInput, output: operationAcceptedSchema, access: 'user',
+    route: { method: 'POST', path: '/api/v1/operations/{id}/cancel', status: 202 },
+    summary: 'Stop a running organize, apply or undo after the files in flight, whichever process runs it; it becomes interrupted (resume or undo it)',
   },
   'operations:get': {
     input: idInput, output: operationSchema, access: 'user',
     route: { method: 'GET', path: '/api/v1/operations/{id}' }, summary: 'One operation: status, progress and counts',
   },
   'operations:list': {
-    input: pageInput, output: pageOf(operationSchema), access: 'user',
-    route: { method: 'GET', path: '/api/v1/operations' }, summary: 'Your operations, newest first',
+    input: listOperationsInput, output: pageOf(operationSchema), access: 'user',
+    route: { method: 'GET', path: '/api/v1/operations' }, summary: 'Your operations, newest first, whoever ran them (the CLI\'s too); ?kind= for one kind',
   },
   'operations:files': {
-    input: pageInput.extend({ id: z.string().min(1).max(100) }), output: pageOf(operationFileSchema), access: 'user',
-    route: { method: 'GET', path: '/api/v1/operations/{id}/files' }, summary: 'An operation\'s journal: each file, where it went, its state',
+    input: operationFilesInput, output: pageOf(operationFileSchema), access: 'user',
+    route: { method: 'GET', path: '/api/v1/operations/{id}/files' },
+    summary: 'An operation\'s journal in plan order: each file, where it goes or went, its rule, category and state; ?state= ?category= ?q= narrow it',
   },
   'operations:rollback': {
     input: idInput, output: operationAcceptedSchema, access: 'user',
@@ -176,9 +197,43 @@ export const contract = {
   },
 
   'duplicates:search': {
-    input: duplicateSearchInput, output: duplicateSearchResultSchema, access: 'user',
-    route: { method: 'POST', path: '/api/v1/duplicates/search' },
-    summary: 'Find files with the same content under the given folders (reads only; nothing is moved)',
+    input: duplicateSearchInput, output: duplicateSearchAcceptedSchema, access: 'user',
+    route: { method: 'POST', path: '/api/v1/duplicates/search', status: 202 },
+    summary: 'Start finding files with the same content under the given folders, in the background (reads only); follow it on WS /ws/events',
+  },
+  'duplicates:get': {
+    input: searchIdInput, output: duplicateSearchSchema, access: 'user',
+    route: { method: 'GET', path: '/api/v1/duplicates/{search_id}' },
+    summary: 'A search: where it stands and, once done, its summary (kept an hour, and always your latest)',
+  },
+  'duplicates:groups': {
+    input: duplicateGroupsInput, output: pageOf(duplicateGroupSchema), access: 'user',
+    route: { method: 'GET', path: '/api/v1/duplicates/{search_id}/groups' }, summary: 'A search\'s groups, most space to win first',
+  },
+  'duplicates:quarantine': {
+    input: duplicateActionInput, output: operationAcceptedSchema, access: 'user',
+    route: { method: 'POST', path: '/api/v1/duplicates/quarantine', status: 202 },
+    summary: 'Keep one file of each group of a search (all, or those named) and move the others to the quarantine, as one undoable operation; a file changed since it was hashed is left alone',
+  },
+  'duplicates:hardlink': {
+    input: duplicateActionInput, output: operationAcceptedSchema, access: 'user',
+    route: { method: 'POST', path: '/api/v1/duplicates/hardlink', status: 202 },
+    summary: 'Keep one file of each group of a search and replace the others by hard links to it, as one undoable operation',
+  },
+
+  'quarantine:list': {
+    input: quarantineListInput, output: pageOf(quarantinedFileSchema), access: 'user',
+    route: { method: 'GET', path: '/api/v1/quarantine' }, summary: 'Files in your quarantine (of one operation: ?operation_id=), oldest first',
+  },
+  'quarantine:restore': {
+    input: quarantineRestoreInput, output: quarantineRestoreSchema, access: 'user',
+    route: { method: 'POST', path: '/api/v1/quarantine/restore', status: 202 },
+    summary: 'Put quarantined files back: all of an operation\'s (its undo, in the background), or only the paths given (at once)',
+  },
+  'quarantine:empty': {
+    input: quarantineEmptyInput, output: quarantineEmptiedSchema, access: 'user',
+    route: { method: 'POST', path: '/api/v1/quarantine/empty' },
+    summary: 'Send quarantined files (of one operation, or all of yours) to the OS trash; undo can no longer bring them back',
   },
 } satisfies Record<string, ChannelSpec>;
 
@@ -210,10 +265,17 @@ export type Handlers = {
   [Name in ChannelName]: (input: ChannelInput<Name>, context: CallContext<Contract[Name]['access'] extends 'public' ? boolean : true>) => Promise<ChannelOutput<Name>>;
 };
 
-/** Events pushed to listeners (the window over IPC, a WebSocket over HTTP), each with its payload schema. */
+/**
+ * Events pushed to a caller (the window over IPC, WS /ws/events over HTTP), each with its payload schema: every
+ * operation of the caller, whoever runs it, and the caller's duplicate searches. Each names its subject
+ * (`operation_id`, `search_id`). Over WebSocket a message is {"event": NAME, "data": PAYLOAD}; over IPC the
+ * payload arrives on the channel NAME. (The watcher adds `watch:*` later.)
+ */
 export const pushEvents = {
   'operations:progress': operationProgressSchema,
   'operations:result': operationResultSchema,
+  'duplicates:progress': duplicateProgressEventSchema,
+  'duplicates:result': duplicateResultEventSchema,
 } satisfies Record<string, z.ZodType>;
 export type PushEventName = keyof typeof pushEvents;
 export type PushEvent<Name extends PushEventName> = z.infer<(typeof pushEvents)[Name]>;

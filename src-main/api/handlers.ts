@@ -1,10 +1,11 @@
 import { type Handlers } from '../../src-shared/contract.js';
 import { FileOrganizerError } from '../../src-shared/errors.js';
 import { type AppCore } from '../core/compose.js';
-import { presetRuleSet } from '../core/rules/load-rule-set.js';
 import { productVersion } from '../core/version.js';
-import { ownOperation } from './own-operation.js';
-import { apiKeyView, operationFileView, operationView, ruleSetView } from './views.js';
+import { createDuplicateHandlers } from './handlers/duplicate-handlers.js';
+import { notBuilt } from './handlers/handler-types.js';
+import { createOperationHandlers } from './handlers/operation-handlers.js';
+import { apiKeyView, ruleSetView } from './views.js';
 
 /**
  * The contract's implementation over the core services, shared by every transport. Inputs arrive validated
@@ -16,21 +17,6 @@ export function createHandlers(core: AppCore, options: { startedAt?: number; ver
   // Every account acts with the file access of the OS user running the server, so anyone who can reach it must
   // not be able to make one: signup is closed unless the owner opened it (`fileorg serve --allow-signup`).
   const allowSignup = options.allowSignup ?? false;
-  const exact = (owner: string) => ({ owner, exact: true });
-  const own = (id: string, owner: string) => ownOperation(core, id, owner);
-  /**
-   * Undo and resume act on the folders the operation was given: still only if the account may use them (the
-   * owner may have taken a folder back since). A dedupe's quarantine is the server's own, not the account's.
-   */
-  const mayActOn = (operation: ReturnType<typeof own>, userId: string, role: 'folder to undo into' | 'folder to organize'): void => {
-    const { request } = operation;
-    const destination = 'kind' in request ? null : request.destination;
-    core.folderAccess.check(userId, [
-      ...request.roots.map((root) => ({ path: root, role })),
-      ...(destination ? [{ path: destination, role: 'destination' as const }] : []),
-    ]);
-  };
-
   return {
     'system:health': async () => ({ status: 'ok' as const }),
     'system:status': async () => {
@@ -49,6 +35,7 @@ export function createHandlers(core: AppCore, options: { startedAt?: number; ver
     },
     'auth:login': async (input, context) => core.auth.login(input, context.source),
     'auth:refresh': async (input) => core.auth.refresh(input.refresh_token),
+    'auth:linkSession': notBuilt('auth:linkSession'),
     'auth:me': async (_input, context) => core.auth.me(context.caller.userId),
     'auth:logout': async (input, context) => { core.auth.logout(context.caller, input.refresh_token); return null; },
     'auth:changePassword': async (input, context) => core.auth.changePassword(context.caller.userId, input.current_password, input.new_password),
@@ -66,49 +53,6 @@ export function createHandlers(core: AppCore, options: { startedAt?: number; ver
     },
     'apiKeys:revoke': async (input, context) => { core.auth.apiKeys.revoke(context.caller.userId, input.id); return null; },
 
-    'operations:start': async (input, context) => {
-      const owner = context.caller.userId;
-      core.folderAccess.check(owner, [
-        ...input.source_paths.map((folder) => ({ path: folder, role: 'folder to organize' as const })),
-        ...(input.destination ? [{ path: input.destination, role: 'destination' as const }] : []),
-      ]);
-      const saved = input.rule_set_id ? core.ruleSets.get(owner, input.rule_set_id) : undefined;
-      const preset = saved ? null : input.preset ?? 'by-type';
-      const id = await core.runs.organize({
-        roots: input.source_paths, destination: input.destination ?? null, conflict: input.conflict, includeHidden: input.include_hidden,
-        sniffAll: false, preset, ruleSet: saved ? { name: saved.name, rules: saved.rules } : presetRuleSet(preset ?? 'by-type'),
-      }, { dryRun: input.dry_run, owner });
-      return { operation_id: id, status: core.operations.get(id, exact(owner)).status };
-    },
-    'operations:get': async (input, context) => {
-      const operation = own(input.id, context.caller.userId);
-      return operationView(operation, core.runs.stageOf(operation.id));
-    },
-    'operations:list': async (input, context) => {
-      const owner = context.caller.userId;
-      const items = core.operations.history(input.limit, owner, input.offset).map((operation) => operationView(operation, core.runs.stageOf(operation.id)));
-      return { items, total: core.operations.countOf(owner), limit: input.limit, offset: input.offset };
-    },
-    'operations:files': async (input, context) => {
-      const page = core.operations.filesPage(own(input.id, context.caller.userId).id, exact(context.caller.userId), input.offset, input.limit);
-      return { items: page.rows.map(operationFileView), total: page.total, limit: input.limit, offset: input.offset };
-    },
-    'operations:rollback': async (input, context) => {
-      const scope = exact(context.caller.userId);
-      const operation = own(input.id, scope.owner);
-      mayActOn(operation, scope.owner, 'folder to undo into');
-      const id = await core.runs.rollback(operation.id, scope);
-      return { operation_id: id, status: core.operations.get(id, scope).status };
-    },
-
-    'operations:resume': async (input, context) => {
-      const scope = exact(context.caller.userId);
-      const operation = own(input.id, scope.owner);
-      mayActOn(operation, scope.owner, 'folder to organize');
-      const id = await core.runs.resume(operation.id, scope);
-      return { operation_id: id, status: core.operations.get(id, scope).status };
-    },
-
     'rules:create': async (input, context) => ruleSetView(core.ruleSets.create(context.caller.userId, input.name, input.rules)),
     'rules:list': async (input, context) => {
       const page = core.ruleSets.list(context.caller.userId, input.offset, input.limit);
@@ -125,10 +69,8 @@ export function createHandlers(core: AppCore, options: { startedAt?: number; ver
     'accounts:allow': async (input) => core.accounts.allow(input.id, input.path),
     'accounts:disallow': async (input) => core.accounts.disallow(input.id, input.path),
 
-    'duplicates:search': async (input, context) => {
-      core.folderAccess.check(context.caller.userId, input.paths.map((folder) => ({ path: folder, role: 'folder to search' as const })));
-      return core.duplicates.find(input.paths, { minSize: input.min_size, includeEmpty: input.include_empty, includeHidden: input.include_hidden });
-    },
+    ...createOperationHandlers(core),
+    ...createDuplicateHandlers(core),
   } satisfies Handlers;
 }
 export type AppHandlers = ReturnType<typeof createHandlers>;

@@ -37,11 +37,14 @@ export function operationView(operation: Operation, liveStage: OperationView['pr
     rolled_back: operation.rolledBack,
     rollback_conflicts: operation.rollbackConflicts,
     message: operation.error,
+    plan: null,
+    cancel_requested: operation.cancelRequestedAt !== null,
   };
 }
 
 export const operationFileView = (row: JournalRow): OperationFileView => ({
   id: row.id, action: row.action, source: row.source, destination: row.destination, state: row.state, reason: row.reason, error: row.error, size: row.size,
+  rule: null, category: null,
 });
 
 export const apiKeyView = (key: ApiKeyView) => ({

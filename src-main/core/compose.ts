@@ -8,6 +8,7 @@ import { databaseFileIn, openDatabaseIn, type AppDatabase } from './db/open-data
 import { startWalCheckpointer } from './db/wal-checkpointer.js';
 import { createContentPool } from './dupes/content-pool.js';
 import { createDuplicates, type Duplicates } from './dupes/duplicates.js';
+import { createEventHub, type EventHub } from './events/event-hub.js';
 import { type TrashFiles } from './dupes/quarantine.js';
 import { type BackgroundRuns, createBackgroundRuns } from './ops/background-runs.js';
 import { createOperations, type Operations } from './ops/operations.js';
@@ -31,6 +32,8 @@ export interface AppCore {
   accounts: Accounts;
   /** runs started by the API that go on after the call answered */
   runs: BackgroundRuns;
+  /** push events of this process by user: windows and WS /ws/events subscribe here */
+  events: EventHub;
   /** ids of operations found interrupted (owner gone) and settled at open */
   recovered: string[];
   close(): Promise<void>;
@@ -70,12 +73,13 @@ export function openAppCore(options: {
     database.close(); // no thread has started yet: the pools start on first use
     throw dataFolderError(error, options.dataDir) ?? error;
   }
-  const runs = createBackgroundRuns(operations);
+  const events = createEventHub();
+  const runs = createBackgroundRuns(operations, { events });
   const checkpointer = options.backgroundCheckpoints ? startWalCheckpointer(databaseFileIn(options.dataDir)) : undefined;
   let auth: Auth | undefined;
   const folderAccess = createFolderAccess(database, clock, currentPlatform());
   return {
-    dataDir: options.dataDir, database, operations, duplicates, recovered, runs, folderAccess,
+    dataDir: options.dataDir, database, operations, duplicates, recovered, runs, events, folderAccess,
     accounts: createAccounts({ database, clock, folderAccess, ...(options.bcryptCost ? { bcryptCost: options.bcryptCost } : {}) }),
     users: createUsers(database, clock),
     ruleSets: createRuleSets(database, clock),

@@ -20,6 +20,8 @@ export const signupInput = z.strictObject({
 export const loginInput = z.strictObject({ email: z.string().trim().min(1).max(254), password: z.string().min(1).max(1024) });
 export const refreshInput = z.strictObject({ refresh_token: z.string().min(1).max(512) });
 export const logoutInput = z.strictObject({ refresh_token: z.string().min(1).max(512).optional() });
+/** A one-time sign-in link's token (the `token` of /sign-in?token=…). */
+export const linkSessionInput = z.strictObject({ token: z.string().min(1).max(200) });
 export const changePasswordInput = z.strictObject({ current_password: z.string().min(1).max(1024), new_password: passwordSchema });
 
 export const userSchema = z.object({

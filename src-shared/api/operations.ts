@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { conflictPolicySchema, operationStatusSchema } from '../operation-status.js';
+import { conflictPolicySchema, fileStateSchema, OPERATION_KINDS, operationStatusSchema } from '../operation-status.js';
 import { OPERATION_STAGES } from '../progress.js';
 import { presetNameSchema } from '../rules.js';
+import { pageInput } from './paging.js';
 
 /** An absolute path on any platform: "/x", "C:\x", "C:/x" or "\\server\share". */
 export const absolutePathSchema = z.string().min(1).max(4096)
@@ -21,9 +22,46 @@ export type StartOperationInput = z.infer<typeof startOperationInput>;
 
 export const operationAcceptedSchema = z.object({ operation_id: z.string(), status: operationStatusSchema });
 
+const operationIdSchema = z.string().min(1).max(100);
+
+/** operations:list: newest first, of one kind or all. */
+export const listOperationsInput = pageInput.extend({
+  kind: z.enum(OPERATION_KINDS).optional().describe('only operations of this kind (organize, dedupe); all kinds when absent'),
+});
+
+/** operations:files: the journal by position, narrowed by state, category or a substring of either path. */
+export const operationFilesInput = pageInput.extend({
+  id: operationIdSchema,
+  state: fileStateSchema.optional().describe('only rows in this state (planned, done, skipped, failed, rolled_back, rollback_conflict)'),
+  category: z.string().min(1).max(100).optional().describe('only rows of this category, as in the plan summary\'s by_category (Images, Documents…)'),
+  q: z.string().min(1).max(4096).optional().describe('only rows whose source or destination contains this text (any case)'),
+});
+
+/** operations:apply: run a recorded preview (a dry run) exactly as planned, leaving out the rows named. */
+export const applyOperationInput = z.strictObject({
+  id: operationIdSchema,
+  exclude: z.array(z.number().int().positive()).max(1_000_000).default([]).describe('journal row ids (operations:files `id`) to leave in place'),
+  exclude_paths: z.array(absolutePathSchema).max(100_000).default([]).describe('source paths to leave in place'),
+});
+
+/**
+ * What a plan will do, made when the plan is whole and kept with the operation: the preview's summary. Category
+ * names are those of README's table; rules by their names in the rule set.
+ */
+export const planSummarySchema = z.object({
+  files: z.number().int().describe('files the plan moves'),
+  bytes: z.number().int().describe('their bytes'),
+  by_category: z.record(z.string(), z.number().int()).describe('files to move per category (Images, Documents…)'),
+  by_rule: z.record(z.string(), z.number().int()).describe('files to move per rule'),
+  conflicts: z.number().int().describe('files whose name was taken at the destination (renamed or skipped by the conflict policy)'),
+  unchanged: z.number().int().describe('files already where their rule puts them'),
+  skipped_by_reason: z.record(z.string(), z.number().int()).describe('files left out when planning, per reason code'),
+});
+export type PlanSummaryView = z.infer<typeof planSummarySchema>;
+
 export const operationSchema = z.object({
   operation_id: z.string(),
-  kind: z.enum(['organize', 'dedupe']),
+  kind: z.enum(OPERATION_KINDS),
   status: operationStatusSchema,
   dry_run: z.boolean(),
   source_paths: z.array(z.string()),
@@ -47,6 +85,8 @@ export const operationSchema = z.object({
   rolled_back: z.number().int(),
   rollback_conflicts: z.number().int(),
   message: z.string().nullable(),
+  plan: planSummarySchema.nullable().describe('what the plan does (the preview\'s summary); null until the plan is whole'),
+  cancel_requested: z.boolean().describe('a cancel was asked for and the run has not stopped yet'),
 });
 export type OperationView = z.infer<typeof operationSchema>;
 
@@ -59,6 +99,8 @@ export const operationFileSchema = z.object({
   reason: z.string().nullable().describe('why the file is skipped, failed or left in place, as a stable code (disk-full, changed-since-plan, conflict...); null when it went as planned'),
   error: z.string().nullable().describe('the same in words: for a failure, the OS\'s own message (e.g. "ENOSPC: no space left on device, write")'),
   size: z.number().int(),
+  rule: z.string().nullable().describe('the rule that placed the file (organize); null for duplicates and files left out'),
+  category: z.string().nullable().describe('the file\'s category, as in the plan summary'),
 });
 export type OperationFileView = z.infer<typeof operationFileSchema>;
 

@@ -134,6 +134,18 @@ export const operations = sqliteTable('operations', {
   ownerHost: text('owner_host'),
   heartbeatAt: integer('heartbeat_at'),
   error: text('error'),
+  /**
+   * JSON of the plan's summary (PlanSummaryView in src-shared/api/operations.ts: files, bytes, per category, per
+   * rule, conflicts, unchanged, skips by reason), written with the whole plan; validated with zod when read.
+   * Null for operations planned before it existed.
+   */
+  planSummary: text('plan_summary'),
+  /**
+   * When someone asked this operation to stop (operations:cancel, from any process): the process running it
+   * reads this between pages and stops after the files in flight, leaving it interrupted. Cleared when a run
+   * takes the lease again (resume, undo, apply).
+   */
+  cancelRequestedAt: integer('cancel_requested_at'),
 }, (table) => [index('operations_created').on(table.createdAt), index('operations_user_created').on(table.userId, table.createdAt)]);
 
 /**
@@ -235,6 +247,62 @@ export const hashCache = sqliteTable('hash_cache', {
   writtenAt: integer('written_at').notNull(),
 }, (table) => [primaryKey({ columns: [table.dev, table.bucket] })]);
 // The migration makes hash_cache WITHOUT ROWID (drizzle cannot say so): one B-tree keyed by (dev, bucket).
+
+/**
+ * Duplicate searches started through the API (duplicates:search), kept so the groups a user saw are the ones
+ * acted on (duplicates:quarantine, duplicates:hardlink take a search id and never search again). Kept for an
+ * hour, and always the latest of each user. `request` and `summary` are JSON, validated with zod when read.
+ */
+export const duplicateSearches = sqliteTable('duplicate_searches', {
+  id: text('id').primaryKey(),
+  userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  /** running, completed, failed, interrupted (its process ended before it did) */
+  status: text('status').notNull(),
+  /** JSON: { roots, minSize, includeEmpty, includeHidden } */
+  request: text('request').notNull(),
+  createdAt: integer('created_at').notNull(),
+  finishedAt: integer('finished_at'),
+  /** JSON: files scanned, bytes hashed, cache hits, wasted bytes, group and file counts, the first skipped files */
+  summary: text('summary'),
+  error: text('error'),
+  ownerPid: integer('owner_pid'),
+  ownerHost: text('owner_host'),
+}, (table) => [index('duplicate_searches_user_created').on(table.userId, table.createdAt)]);
+
+/** One group of a stored search: files of one content. `wasted_bytes` (size x (copies - 1)) orders the groups. */
+export const duplicateGroups = sqliteTable('duplicate_groups', {
+  searchId: text('search_id').notNull().references(() => duplicateSearches.id, { onDelete: 'cascade' }),
+  groupIndex: integer('group_index').notNull(),
+  /** BLAKE3 of the content, hex: the group's name in duplicates:quarantine's `groups` */
+  hash: text('hash').notNull(),
+  size: integer('size').notNull(),
+  copies: integer('copies').notNull(),
+  wastedBytes: integer('wasted_bytes').notNull(),
+}, (table) => [primaryKey({ columns: [table.searchId, table.groupIndex] }), index('duplicate_groups_waste').on(table.searchId, table.wastedBytes)]);
+
+/** One file of a stored group, as it was when hashed: acting on it later checks it is still that file. */
+export const duplicateFiles = sqliteTable('duplicate_files', {
+  searchId: text('search_id').notNull().references(() => duplicateSearches.id, { onDelete: 'cascade' }),
+  groupIndex: integer('group_index').notNull(),
+  position: integer('position').notNull(),
+  path: text('path').notNull(),
+  mtimeMs: real('mtime_ms').notNull(),
+  dev: text('dev').notNull(),
+  ino: text('ino').notNull(),
+  ctimeNs: text('ctime_ns').notNull(),
+}, (table) => [primaryKey({ columns: [table.searchId, table.groupIndex, table.position] })]);
+
+/**
+ * One-time sign-in links for the local profile (`fileorg serve` prints one, `fileorg link` makes another): the
+ * SHA-256 of the token, never the token. A link works once and for ten minutes, and only on this data folder,
+ * whose database is the only one that knows it.
+ */
+export const signInLinks = sqliteTable('sign_in_links', {
+  tokenHash: text('token_hash').primaryKey(),
+  createdAt: integer('created_at').notNull(),
+  expiresAt: integer('expires_at').notNull(),
+  usedAt: integer('used_at'),
+});
 
 /** Small facts the app keeps between runs (e.g. when the hash cache was last pruned). */
 export const appState = sqliteTable('app_state', {

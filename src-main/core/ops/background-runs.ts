@@ -1,6 +1,7 @@
 import { describeError } from '../../../src-shared/errors.js';
 import { type OperationStatus } from '../../../src-shared/operation-status.js';
 import { type OperationProgress, type OperationResult } from '../../../src-shared/progress.js';
+import { type EventHub } from '../events/event-hub.js';
 import { type OrganizeRequest } from './operation-request.js';
 import { type Operation } from './operation-store.js';
 import { type Operations, type Scope } from './operations.js';
@@ -37,13 +38,16 @@ export function finalEventOf(operation: Operation): RunEvent {
  * has answered, and its progress goes to whoever listens (a WebSocket, the window). Closing stops every run
  * after the page in flight, leaving it interrupted and resumable, as Ctrl-C does in the CLI.
  */
-export function createBackgroundRuns(operations: Operations, log: (message: string) => void = (message) => process.stderr.write(`${message}\n`)) {
+export function createBackgroundRuns(operations: Operations, options: { events?: EventHub; log?: (message: string) => void } = {}) {
+  const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
   const live = new Map<string, LiveRun>();
 
   const emit = (run: LiveRun, event: RunEvent): void => {
     for (const listener of run.listeners) {
       try { listener(event); } catch (error) { log(`fileorg: a progress listener failed: ${describeError(error)}`); }
     }
+    // Every window and /ws/events socket of the run's owner hears it too.
+    options.events?.publish(run.owner, event.type === 'result' ? { name: 'operations:result', data: event } : { name: 'operations:progress', data: event });
   };
 
   /** When the work ends, however it ends: the listeners get the operation's final state, and the run is forgotten. */
@@ -85,17 +89,26 @@ export function createBackgroundRuns(operations: Operations, log: (message: stri
   };
 
   return {
-    /** Start organizing in the background; answers the new operation's id (bad input is thrown instead). */
-    async organize(request: OrganizeRequest, options: { dryRun: boolean; owner: string }): Promise<string> {
-      const run = track(options.owner);
+    /**
+     * Start a new operation in the background (organize, a duplicate resolution): `work` gets the hooks to pass
+     * to the engine, whose `onStarted` must come before its first await. Answers the new operation's id (bad
+     * input is thrown instead).
+     */
+    async start(owner: string, work: (hooks: ReturnType<typeof hooksOf> & { onStarted: (operationId: string) => void }) => Promise<unknown>): Promise<string> {
+      const run = track(owner);
       let id: string | undefined;
-      const working = operations.organize(request, options, { ...hooksOf(run), onStarted: (started) => { id = started; live.set(started, run); } });
+      const working = work({ ...hooksOf(run), onStarted: (started) => { id = started; live.set(started, run); } });
       if (id === undefined) {
         await refusedAtOnce(working); // throws the refusal (a missing folder, say)
-        throw new Error('the operation did not start'); // unreachable: organize records the operation before its first await
+        throw new Error('the operation did not start'); // unreachable: the engine records the operation before its first await
       }
       settle(id, run, working);
       return id;
+    },
+
+    /** Start organizing in the background; answers the new operation's id (bad input is thrown instead). */
+    async organize(request: OrganizeRequest, options: { dryRun: boolean; owner: string }): Promise<string> {
+      return this.start(options.owner, (hooks) => operations.organize(request, options, hooks));
     },
 
     /** Start rolling an operation back in the background; once this answers, it is `rolling_back`. */

@@ -1,0 +1,49 @@
+import { type PushEvent, type PushEventName } from '../../../src-shared/contract.js';
+import { describeError } from '../../../src-shared/errors.js';
+
+/** One event as it travels inside the process: its name and payload, as the contract's push-event map types them. */
+export type HubEvent = { [Name in PushEventName]: { name: Name; data: PushEvent<Name> } }[PushEventName];
+export type HubListener = (event: HubEvent) => void;
+
+/**
+ * Every push event of this process, by the user it belongs to: runs and searches publish here, and each
+ * window (IPC) or WS /ws/events subscribes for its caller. One listener failing never stops the others or the
+ * run that published.
+ */
+export function createEventHub(log: (message: string) => void = (message) => process.stderr.write(`${message}\n`)) {
+  const listeners = new Map<string, Set<HubListener>>();
+  const watchers = new Set<(userIds: ReadonlySet<string>) => void>();
+  const changed = (): void => {
+    const users = new Set(listeners.keys());
+    for (const watcher of watchers) watcher(users);
+  };
+  return {
+    publish(userId: string, event: HubEvent): void {
+      for (const listener of [...(listeners.get(userId) ?? [])]) {
+        try { listener(event); } catch (error) { log(`fileorg: an event listener failed: ${describeError(error)}`); }
+      }
+    },
+    /** Follow one user's events; answers the function that stops following. */
+    subscribe(userId: string, listener: HubListener): () => void {
+      let set = listeners.get(userId);
+      if (!set) { set = new Set(); listeners.set(userId, set); changed(); }
+      set.add(listener);
+      return () => {
+        const current = listeners.get(userId);
+        if (!current?.delete(listener) || current.size > 0) return;
+        listeners.delete(userId);
+        changed();
+      };
+    },
+    /** Users someone listens for now: whoever follows other processes' runs (the database) needs only theirs. */
+    subscribedUsers(): ReadonlySet<string> {
+      return new Set(listeners.keys());
+    },
+    /** Be told when the set of users with listeners changes (to start or stop following the database). */
+    onSubscribersChanged(watcher: (userIds: ReadonlySet<string>) => void): () => void {
+      watchers.add(watcher);
+      return () => { watchers.delete(watcher); };
+    },
+  };
+}
+export type EventHub = ReturnType<typeof createEventHub>;
