@@ -2,7 +2,8 @@ import { type OperationFileView, type OperationView } from '../../src-shared/api
 import { type SavedRuleSetView } from '../../src-shared/api/rules.js';
 import { type ApiKeyView } from '../core/auth/api-keys.js';
 import { type Operation } from '../core/ops/operation-store.js';
-import { type JournalRow } from '../core/ops/journal.js';
+import { type ListedJournalRow } from '../core/ops/journal-pages.js';
+import { readPlanSummary } from '../core/ops/plan-summary.js';
 import { type SavedRuleSet } from '../core/rules/rule-sets.js';
 
 export const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -37,14 +38,14 @@ export function operationView(operation: Operation, liveStage: OperationView['pr
     rolled_back: operation.rolledBack,
     rollback_conflicts: operation.rollbackConflicts,
     message: operation.error,
-    plan: null,
+    plan: readPlanSummary(operation.planSummary),
     cancel_requested: operation.cancelRequestedAt !== null,
   };
 }
 
-export const operationFileView = (row: JournalRow): OperationFileView => ({
+export const operationFileView = (row: ListedJournalRow): OperationFileView => ({
   id: row.id, action: row.action, source: row.source, destination: row.destination, state: row.state, reason: row.reason, error: row.error, size: row.size,
-  rule: null, category: null,
+  rule: row.ruleName, category: row.category,
 });
 
 export const apiKeyView = (key: ApiKeyView) => ({

@@ -1,12 +1,23 @@
+import { FileOrganizerError, isFileOrganizerError } from '../../../src-shared/errors.js';
 import { type AppCore } from '../../core/compose.js';
+import { unknownPreviewMessage } from '../../core/ops/apply-preview.js';
 import { presetRuleSet } from '../../core/rules/load-rule-set.js';
 import { ownOperation } from '../own-operation.js';
 import { operationFileView, operationView } from '../views.js';
-import { exactScope, type HandlersOf, notBuilt } from './handler-types.js';
+import { exactScope, type HandlersOf } from './handler-types.js';
 
 /** operations:*: organize, preview and apply, undo, resume, cancel, and the history and journal behind them. */
 export function createOperationHandlers(core: AppCore) {
   const own = (id: string, owner: string) => ownOperation(core, id, owner);
+  /** A preview to apply: one the caller does not have may have been theirs, pruned since (a day unapplied). */
+  const ownPreview = (id: string, owner: string): ReturnType<typeof own> => {
+    try {
+      return own(id, owner);
+    } catch (error) {
+      if (isFileOrganizerError(error) && error.code === 'E_NOT_FOUND') throw new FileOrganizerError('E_NOT_FOUND', unknownPreviewMessage(id, 'POST /api/v1/operations with "dry_run": true'));
+      throw error;
+    }
+  };
   /**
    * Undo and resume act on the folders the operation was given: still only if the account may use them (the
    * owner may have taken a folder back since). A dedupe's quarantine is the server's own, not the account's.
@@ -35,19 +46,29 @@ export function createOperationHandlers(core: AppCore) {
       }, { dryRun: input.dry_run, owner });
       return { operation_id: id, status: core.operations.get(id, exactScope(owner)).status };
     },
-    'operations:apply': notBuilt('operations:apply'),
-    'operations:cancel': notBuilt('operations:cancel'),
+    'operations:apply': async (input, context) => {
+      const scope = exactScope(context.caller.userId);
+      const preview = ownPreview(input.id, scope.owner);
+      mayActOn(preview, scope.owner, 'folder to organize');
+      const id = await core.runs.apply(preview.id, { exclude: input.exclude, excludePaths: input.exclude_paths }, scope);
+      return { operation_id: id, status: core.operations.get(id, scope).status };
+    },
+    'operations:cancel': async (input, context) => {
+      const scope = exactScope(context.caller.userId);
+      return core.operations.cancel(own(input.id, scope.owner).id, scope);
+    },
     'operations:get': async (input, context) => {
       const operation = own(input.id, context.caller.userId);
       return operationView(operation, core.runs.stageOf(operation.id));
     },
     'operations:list': async (input, context) => {
       const owner = context.caller.userId;
-      const items = core.operations.history(input.limit, owner, input.offset).map((operation) => operationView(operation, core.runs.stageOf(operation.id)));
-      return { items, total: core.operations.countOf(owner), limit: input.limit, offset: input.offset };
+      const items = core.operations.history(input.limit, owner, input.offset, input.kind).map((operation) => operationView(operation, core.runs.stageOf(operation.id)));
+      return { items, total: core.operations.countOf(owner, input.kind), limit: input.limit, offset: input.offset };
     },
     'operations:files': async (input, context) => {
-      const page = core.operations.filesPage(own(input.id, context.caller.userId).id, exactScope(context.caller.userId), input.offset, input.limit);
+      const filter = { state: input.state, category: input.category, text: input.q };
+      const page = core.operations.filesPage(own(input.id, context.caller.userId).id, exactScope(context.caller.userId), input.offset, input.limit, filter);
       return { items: page.rows.map(operationFileView), total: page.total, limit: input.limit, offset: input.offset };
     },
     'operations:rollback': async (input, context) => {

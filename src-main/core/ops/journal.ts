@@ -1,6 +1,7 @@
 import { type AppDatabase } from '../db/open-database.js';
 import { type FileAction, type FileState } from '../../../src-shared/operation-status.js';
 import { type ActionRow, type JournalUpdate } from '../../../src-worker/row-actions.js';
+import { createJournalPages, type JournalFilter, type ListedJournalRow } from './journal-pages.js';
 
 export type { JournalUpdate };
 
@@ -89,8 +90,7 @@ export function createJournal(database: AppDatabase) {
   const pageBackward = sqlite.prepare(`SELECT ${COLUMNS} FROM ${ROWS}
     WHERE r.operation_id = ? AND r.id < ? AND s.state IN (SELECT value FROM json_each(?)) ORDER BY r.id DESC LIMIT ?`);
   const idBounds = sqlite.prepare('SELECT min(id) AS low, max(id) AS high FROM file_records WHERE operation_id = ?');
-  const pageAt = sqlite.prepare(`SELECT ${COLUMNS} FROM ${ROWS} WHERE r.operation_id = ? ORDER BY r.id LIMIT ? OFFSET ?`);
-  const rowCount = sqlite.prepare('SELECT count(*) FROM file_records WHERE operation_id = ?').pluck();
+  const pages = createJournalPages(database);
   const discardStates = sqlite.prepare('DELETE FROM file_states WHERE id IN (SELECT id FROM file_records WHERE operation_id = ?)');
   const discardRows = sqlite.prepare('DELETE FROM file_records WHERE operation_id = ?');
   const discardFolders = sqlite.prepare('DELETE FROM folder_records WHERE operation_id = ?');
@@ -160,9 +160,9 @@ export function createJournal(database: AppDatabase) {
     pageForward(operationId: string, afterId: number, states: readonly FileState[], limit: number): JournalRow[] {
       return pageForward.all(operationId, afterId, JSON.stringify(states), limit) as JournalRow[];
     },
-    /** A page of rows by position in plan order (the API's ?limit=&offset=), and how many rows there are. */
-    pageAt(operationId: string, offset: number, limit: number): { rows: JournalRow[]; total: number } {
-      return { rows: pageAt.all(operationId, limit, offset) as JournalRow[], total: rowCount.get(operationId) as number };
+    /** A page of rows by position in plan order (the API's ?limit=&offset=), narrowed by `filter`, and how many rows it keeps. */
+    pageAt(operationId: string, filter: JournalFilter, offset: number, limit: number): { rows: ListedJournalRow[]; total: number } {
+      return pages.page(operationId, filter, offset, limit);
     },
     /** The lowest and highest row id of an operation (an index lookup each), or undefined for none. */
     idBounds(operationId: string): { low: number; high: number } | undefined {

@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { and, count, desc, eq, inArray, like } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, isNotNull, like, or } from 'drizzle-orm';
 import { FileOrganizerError } from '../../../src-shared/errors.js';
 import { type OperationPhase, type OperationStatus, operationStatusSchema } from '../../../src-shared/operation-status.js';
 import { type AppDatabase } from '../db/open-database.js';
@@ -35,6 +35,7 @@ export function createOperationStore(database: AppDatabase, clock: () => number)
   const { orm } = database;
   const host = os.hostname();
   const byId = (id: string) => orm.select().from(operations).where(eq(operations.id, id)).get();
+  const cancelRequestedAt = database.sqlite.prepare('SELECT cancel_requested_at FROM operations WHERE id = ?').pluck();
 
   return {
     insert(values: typeof operations.$inferInsert): void {
@@ -57,13 +58,13 @@ export function createOperationStore(database: AppDatabase, clock: () => number)
       if (matches.length > 1) throw new FileOrganizerError('E_AMBIGUOUS_OPERATION', `"${idOrPrefix}" matches more than one operation; give more of the id (see fileorg history)`);
       throw new FileOrganizerError('E_UNKNOWN_OPERATION', `no operation "${idOrPrefix}"; list them with fileorg history`);
     },
-    /** The owner's operations, newest first. */
-    list(limit: number, owner: string = LOCAL_USER_ID, offset = 0): Operation[] {
-      return orm.select().from(operations).where(eq(operations.userId, owner))
+    /** The owner's operations (of one kind, or all), newest first. */
+    list(limit: number, owner: string = LOCAL_USER_ID, offset = 0, kind?: OperationRow['kind']): Operation[] {
+      return orm.select().from(operations).where(and(eq(operations.userId, owner), kind ? eq(operations.kind, kind) : undefined))
         .orderBy(desc(operations.createdAt), desc(operations.id)).limit(limit).offset(offset).all().map(parseOperation);
     },
-    count(owner: string): number {
-      return orm.select({ total: count() }).from(operations).where(eq(operations.userId, owner)).get()?.total ?? 0;
+    count(owner: string, kind?: OperationRow['kind']): number {
+      return orm.select({ total: count() }).from(operations).where(and(eq(operations.userId, owner), kind ? eq(operations.kind, kind) : undefined)).get()?.total ?? 0;
     },
     update(id: string, values: Partial<typeof operations.$inferInsert>): void {
       orm.update(operations).set(values).where(eq(operations.id, id)).run();
@@ -76,13 +77,27 @@ export function createOperationStore(database: AppDatabase, clock: () => number)
      * when another live process holds it or its status changed meanwhile.
      */
     acquire(id: string, from: readonly OperationStatus[], to: OperationStatus, phase: OperationPhase): boolean {
+      // A cancel asked of an earlier run is not this run's: the new run starts without one.
       const result = orm.update(operations)
-        .set({ status: to, phase, ownerPid: process.pid, ownerHost: host, heartbeatAt: clock(), finishedAt: null })
+        .set({ status: to, phase, ownerPid: process.pid, ownerHost: host, heartbeatAt: clock(), finishedAt: null, cancelRequestedAt: null })
         .where(and(eq(operations.id, id), inArray(operations.status, [...from]))).run();
       return result.changes === 1;
     },
+    /** Give up the lease; a cancel asked of the run ends with it (the run stopped, or finished first). */
     release(id: string, values: Partial<typeof operations.$inferInsert>): void {
-      orm.update(operations).set({ ...values, ownerPid: null, heartbeatAt: clock() }).where(eq(operations.id, id)).run();
+      orm.update(operations).set({ ...values, ownerPid: null, heartbeatAt: clock(), cancelRequestedAt: null }).where(eq(operations.id, id)).run();
+    },
+    /**
+     * Ask the process running this operation to stop after the files in flight: recorded only while a run holds
+     * it (running, rolling back, or still planning); false when no run does.
+     */
+    requestCancel(id: string): boolean {
+      const running = or(inArray(operations.status, ['running', 'rolling_back']), and(eq(operations.status, 'planned'), isNotNull(operations.ownerPid)));
+      return orm.update(operations).set({ cancelRequestedAt: clock() }).where(and(eq(operations.id, id), running)).run().changes === 1;
+    },
+    /** Has someone asked this operation to stop? Read by its run a few times a second: one row by its key. */
+    cancelRequested(id: string): boolean {
+      return cancelRequestedAt.get(id) != null;
     },
     /** Operations that say they are in progress but whose owning process is gone. */
     orphaned(): Operation[] {

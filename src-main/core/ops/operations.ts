@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describeError, FileOrganizerError } from '../../../src-shared/errors.js';
+import { describeError, FileOrganizerError, isFileOrganizerError } from '../../../src-shared/errors.js';
 import { type OperationStatus } from '../../../src-shared/operation-status.js';
 import { type OperationResult } from '../../../src-shared/progress.js';
 import { type KeepPolicy } from '../../../src-shared/duplicates.js';
@@ -18,18 +18,24 @@ import { type ProtectedFolders } from '../scan/protected-folders.js';
 import { scanTree } from '../scan/scan-tree.js';
 import { type ScanSummary } from '../scan/scan-types.js';
 import { createWalkerPool } from '../scan/walker-pool.js';
+import { applyRefusal, createPreviewStore, type PreviewExclusions, unknownPreviewMessage } from './apply-preview.js';
 import { DEFAULT_PAGE_SIZE, type EngineContext, type RunHooks } from './engine-context.js';
 import { createFileActionPool } from './file-action-pool.js';
 import { executeOperation } from './execute-operation.js';
 import { reportPlannedSkips } from './file-outcomes.js';
 import { createJournal, type JournalRow, type NewJournalRow } from './journal.js';
+import { type JournalFilter, type ListedJournalRow } from './journal-pages.js';
 import { type DedupeRequest, type OrganizeRequest } from './operation-request.js';
 import { createOperationStore, type Operation } from './operation-store.js';
+import { planSummaryOfRows } from './plan-summary.js';
 import { createProgressThrottle } from './progress-throttle.js';
 import { reconcileOperation } from './reconcile-operation.js';
 import { rollbackOperation } from './rollback-operation.js';
 
 const HEARTBEAT_MS = 5_000;
+/** How often a run reads whether someone (any process) asked it to stop: one row by its key. */
+const CANCEL_CHECK_MS = 100;
+const NO_EXCLUSIONS: PreviewExclusions = { exclude: [], excludePaths: [] };
 
 export interface OperationsDependencies {
   database: AppDatabase;
@@ -45,6 +51,8 @@ export interface OperationsDependencies {
   contentPool: ContentPool;
   /** the duplicate search, for rule sets with a `duplicate` condition (run over the roots before planning) */
   searchDuplicates?: (roots: string[], includeHidden: boolean) => Promise<DuplicateSearch>;
+  /** for tests only: wait this long before each page of a run (see EngineContext.pageDelayMs) */
+  pageDelayMs?: number;
 }
 
 /**
@@ -86,6 +94,7 @@ export function createOperations(dependencies: OperationsDependencies) {
   const { database, clock, newId, platform } = dependencies;
   const store = createOperationStore(database, clock);
   const journal = createJournal(database);
+  const previews = createPreviewStore(database, clock);
   const pool = createFileActionPool();
   const walkers = createWalkerPool();
   const context: EngineContext = {
@@ -93,6 +102,7 @@ export function createOperations(dependencies: OperationsDependencies) {
     pageSize: dependencies.pageSize ?? DEFAULT_PAGE_SIZE,
     progressEveryFiles: dependencies.progressEveryFiles ?? 100,
     progressEveryMs: dependencies.progressEveryMs ?? 100,
+    pageDelayMs: dependencies.pageDelayMs ?? 0,
   };
 
   /** Operations this process is working on now; any other it owns that says `running` was left by a failure. */
@@ -110,15 +120,29 @@ export function createOperations(dependencies: OperationsDependencies) {
     try { reconcileOperation(context, operation); } catch { /* still unwritable: left for later */ }
   };
 
-  /** Keep the lease fresh while this process works on an operation. */
-  const holdLease = async <T>(operationId: string, work: () => Promise<T>): Promise<T> => {
+  /**
+   * Keep the lease fresh while this process works on an operation, and watch its row for a cancel (asked by
+   * any process): the work gets a signal that aborts on the caller's own stop (Ctrl-C, shutdown) or on a cancel,
+   * and stops after the files in flight either way.
+   */
+  const holdLease = async <T>(operationId: string, stop: AbortSignal | undefined, work: (signal: AbortSignal) => Promise<T>): Promise<T> => {
     const timer = setInterval(() => store.heartbeat(operationId), HEARTBEAT_MS);
     timer.unref();
+    const cancelled = new AbortController();
+    const watch = setInterval(() => {
+      try {
+        if (!store.cancelRequested(operationId)) return;
+        cancelled.abort();
+        clearInterval(watch);
+      } catch { /* the database is busy or unwritable now: read again next time */ }
+    }, CANCEL_CHECK_MS);
+    watch.unref();
     working.add(operationId);
     try {
-      return await work();
+      return await work(stop ? AbortSignal.any([stop, cancelled.signal]) : cancelled.signal);
     } finally {
       clearInterval(timer);
+      clearInterval(watch);
       working.delete(operationId);
       settleAbandoned(operationId);
     }
@@ -181,12 +205,12 @@ export function createOperations(dependencies: OperationsDependencies) {
       });
       hooks.onStarted?.(id);
       if (!options.dryRun) pool.warm();
-      return holdLease(id, async () => {
+      return holdLease(id, hooks.signal, async (signal) => {
         const progress = createProgressThrottle({ operationId: id, listener: hooks.onProgress, everyFiles: context.progressEveryFiles, everyMs: context.progressEveryMs });
         let plan: PlanSummary;
         try {
           const copies = await findCopies(request);
-          plan = await planOrganize(request, { now: clock, platform, progress, signal: hooks.signal, protectedFolders: dependencies.protectedFolders, walkers, contentPool: dependencies.contentPool, copies }, (rows) => {
+          plan = await planOrganize(request, { now: clock, platform, progress, signal, protectedFolders: dependencies.protectedFolders, walkers, contentPool: dependencies.contentPool, copies }, (rows) => {
             journal.insertRows(id, rows);
             hooks.onPlannedRows?.(rows);
           });
@@ -201,7 +225,7 @@ export function createOperations(dependencies: OperationsDependencies) {
           journal.recordFolders(id, 'created', plan.createdFolders);
           store.update(id, {
             filesTotal: plan.filesTotal, bytesTotal: plan.bytesTotal, unchanged: plan.unchanged, skipped: plan.skipped,
-            conflicts: plan.conflicts, planRecordedAt: clock(), heartbeatAt: clock(),
+            conflicts: plan.conflicts, planSummary: JSON.stringify(plan.preview), planRecordedAt: clock(), heartbeatAt: clock(),
           });
         })();
         hooks.onPlanned?.(plan, id);
@@ -212,7 +236,7 @@ export function createOperations(dependencies: OperationsDependencies) {
         }
         if (!store.acquire(id, ['planned'], 'running', 'execute')) throw new FileOrganizerError('E_BUSY', `operation ${id} was taken over by another process`);
         const planned = store.get(id) as Operation;
-        const { stopped } = await executeOperation(context, planned, { ...hooks, resuming: false });
+        const { stopped } = await executeOperation(context, planned, { ...hooks, signal, resuming: false });
         return { ...(stopped ? stopHere(id, 'execute') : finish(id, 'execute')), plan };
       });
     },
@@ -231,7 +255,7 @@ export function createOperations(dependencies: OperationsDependencies) {
       });
       hooks.onStarted?.(id);
       pool.warm();
-      return holdLease(id, async () => {
+      return holdLease(id, hooks.signal, async (signal) => {
         const plan = makePlan(id);
         const planned = plan.rows.filter((row) => row.state === 'planned');
         database.sqlite.transaction(() => {
@@ -239,12 +263,12 @@ export function createOperations(dependencies: OperationsDependencies) {
           journal.recordFolders(id, 'created', plan.createdFolders);
           store.update(id, {
             filesTotal: planned.length, bytesTotal: planned.reduce((sum, row) => sum + row.size, 0), skipped: plan.rows.length - planned.length,
-            planRecordedAt: clock(), heartbeatAt: clock(),
+            planSummary: planSummaryOfRows(plan.rows, 0), planRecordedAt: clock(), heartbeatAt: clock(),
           });
         })();
         reportPlannedSkips(journal, id, plan.rows.length - planned.length, hooks.onFileOutcomes);
         if (!store.acquire(id, ['planned'], 'running', 'execute')) throw new FileOrganizerError('E_BUSY', `operation ${id} was taken over by another process`);
-        const { stopped } = await executeOperation(context, store.get(id) as Operation, { ...hooks, resuming: false });
+        const { stopped } = await executeOperation(context, store.get(id) as Operation, { ...hooks, signal, resuming: false });
         return stopped ? stopHere(id, 'execute') : finish(id, 'execute');
       });
     },
@@ -260,8 +284,8 @@ export function createOperations(dependencies: OperationsDependencies) {
       if (operation.phase === 'rollback') return this.undo(operation.id, hooks, scope);
       if (!store.acquire(operation.id, ['interrupted'], 'running', 'execute')) throw new FileOrganizerError('E_BUSY', `operation ${operation.id} was taken over by another process`);
       pool.warm();
-      return holdLease(operation.id, async () => {
-        const { stopped } = await executeOperation(context, operation, { ...hooks, resuming: true });
+      return holdLease(operation.id, hooks.signal, async (signal) => {
+        const { stopped } = await executeOperation(context, operation, { ...hooks, signal, resuming: true });
         return stopped ? stopHere(operation.id, 'execute') : finish(operation.id, 'execute');
       });
     },
@@ -277,12 +301,59 @@ export function createOperations(dependencies: OperationsDependencies) {
       if (!undoable.includes(operation.status)) throw new FileOrganizerError('E_INVALID_STATE', `operation ${operation.id} is ${operation.status}; it can be undone once it has finished or been interrupted`);
       if (!store.acquire(operation.id, undoable, 'rolling_back', 'rollback')) throw new FileOrganizerError('E_BUSY', `operation ${operation.id} was taken over by another process`);
       pool.warm();
-      return holdLease(operation.id, async () => {
-        const { stopped } = await rollbackOperation(context, operation, hooks);
+      return holdLease(operation.id, hooks.signal, async (signal) => {
+        const { stopped } = await rollbackOperation(context, operation, { ...hooks, signal });
         const result = stopped ? stopHere(operation.id, 'rollback') : finish(operation.id, 'rollback');
         const after = store.get(operation.id) as Operation;
         return { ...result, rolled_back: after.rolledBack, rollback_conflicts: after.rollbackConflicts };
       });
+    },
+
+    /**
+     * Run a recorded preview (a dry run) exactly as planned: the same journal rows, less those `exclusions`
+     * name (recorded `skipped`, `excluded`). The operation keeps the preview's id, so that is the id to undo.
+     * A file changed since the preview is skipped with the reason, and a name taken since follows the
+     * conflict policy, as in any run.
+     */
+    async apply(idOrPrefix: string, exclusions: PreviewExclusions = NO_EXCLUSIONS, hooks: RunHooks = {}, scope: Scope = LOCAL_SCOPE): Promise<OperationResult> {
+      let preview: Operation;
+      try {
+        preview = store.resolve(idOrPrefix, scope.owner, !scope.exact);
+      } catch (error) {
+        if (isFileOrganizerError(error) && error.code === 'E_UNKNOWN_OPERATION') {
+          throw new FileOrganizerError('E_UNKNOWN_OPERATION', unknownPreviewMessage(idOrPrefix, 'fileorg organize … --dry-run'));
+        }
+        throw error;
+      }
+      const refusal = applyRefusal(preview);
+      if (refusal) throw refusal;
+      previews.take(preview.id, exclusions);
+      pool.warm();
+      return holdLease(preview.id, hooks.signal, async (signal) => {
+        const taken = store.get(preview.id) as Operation;
+        reportPlannedSkips(journal, taken.id, taken.skipped, hooks.onFileOutcomes); // the plan's skips and the rows left out
+        const { stopped } = await executeOperation(context, taken, { ...hooks, signal, resuming: false });
+        return stopped ? stopHere(taken.id, 'execute') : finish(taken.id, 'execute');
+      });
+    },
+
+    /**
+     * Ask a running organize, apply or undo to stop after the files in flight, whichever process runs it: the
+     * request is recorded on its row, which that process reads while it works. It then becomes `interrupted`.
+     */
+    cancel(idOrPrefix: string, scope: Scope = LOCAL_SCOPE): { operation_id: string; status: OperationStatus } {
+      const operation = store.resolve(idOrPrefix, scope.owner, !scope.exact);
+      if (!store.requestCancel(operation.id)) {
+        const now = store.get(operation.id) as Operation;
+        const what = now.dryRun && now.status === 'planned' ? 'a preview that was not applied' : now.status;
+        throw new FileOrganizerError('E_CONFLICT', `operation ${now.id} is ${what}; only a running operation can be cancelled`);
+      }
+      return { operation_id: operation.id, status: (store.get(operation.id) as Operation).status };
+    },
+
+    /** Delete the previews never applied that are more than a day old, rows and all. Answers how many. */
+    prunePreviews(): number {
+      return previews.prune();
     },
 
     get(idOrPrefix: string, scope: Scope = LOCAL_SCOPE): Operation {
@@ -290,11 +361,11 @@ export function createOperations(dependencies: OperationsDependencies) {
     },
 
     /** The owner's operations, newest first, and how many they have in all. */
-    history(limit = 1000, owner: string = LOCAL_USER_ID, offset = 0): Operation[] {
-      return store.list(limit, owner, offset);
+    history(limit = 1000, owner: string = LOCAL_USER_ID, offset = 0, kind?: Operation['kind']): Operation[] {
+      return store.list(limit, owner, offset, kind);
     },
-    countOf(owner: string): number {
-      return store.count(owner);
+    countOf(owner: string, kind?: Operation['kind']): number {
+      return store.count(owner, kind);
     },
 
     /** One operation and its journal; the rows are read a page at a time as they are iterated. */
@@ -311,9 +382,9 @@ export function createOperations(dependencies: OperationsDependencies) {
       return { operation, files: files(), folders: { created: journal.folders(operation.id, 'created'), removed: journal.folders(operation.id, 'removed') } };
     },
 
-    /** A page of one operation's journal, by position. */
-    filesPage(id: string, scope: Scope, offset: number, limit: number): { rows: JournalRow[]; total: number } {
-      return journal.pageAt(store.resolve(id, scope.owner, !scope.exact).id, offset, limit);
+    /** A page of one operation's journal, by position among the rows `filter` keeps. */
+    filesPage(id: string, scope: Scope, offset: number, limit: number, filter: JournalFilter = {}): { rows: ListedJournalRow[]; total: number } {
+      return journal.pageAt(store.resolve(id, scope.owner, !scope.exact).id, filter, offset, limit);
     },
 
     show(idOrPrefix: string, scope: Scope = LOCAL_SCOPE): { operation: Operation; files: JournalRow[]; folders: { created: string[]; removed: string[] } } {
@@ -330,6 +401,29 @@ export function createOperations(dependencies: OperationsDependencies) {
       const stream = scanTree({ roots: resolved, excludedFolders: dependencies.protectedFolders.excludedFrom(resolved), excludedIdentities: dependencies.protectedFolders.identities(), includeHidden: options.includeHidden, batchSize: 512 }, { walkers });
       for await (const batch of stream.batches) void batch; // counted in the summary
       return stream.summary;
+    },
+
+    /**
+     * Put chosen files of a finished (or interrupted) operation back now, through undo's row actions (a restore
+     * of some quarantined files); the operation keeps its status. It holds the operation's lease meanwhile (as
+     * an undo, so that recovery after a crash settles it like one), and is refused while a run holds it.
+     */
+    async rollbackRows(idOrPrefix: string, rowIds: readonly number[], scope: Scope = LOCAL_SCOPE) {
+      const { rollbackRows } = await import('./rollback-rows.js');
+      settleAbandoned(store.resolve(idOrPrefix, scope.owner, !scope.exact).id);
+      const operation = store.resolve(idOrPrefix, scope.owner, !scope.exact);
+      guardNotBusy(operation);
+      const restorable: OperationStatus[] = ['completed', 'completed_with_failures', 'partially_rolled_back', 'interrupted'];
+      if (operation.dryRun || !restorable.includes(operation.status)) {
+        throw new FileOrganizerError('E_INVALID_STATE', `operation ${operation.id} is ${operation.dryRun ? 'a preview' : operation.status}; files can be put back once it has finished or been interrupted`);
+      }
+      if (!store.acquire(operation.id, restorable, 'rolling_back', 'rollback')) throw new FileOrganizerError('E_BUSY', `operation ${operation.id} was taken over by another process`);
+      return holdLease(operation.id, undefined, async () => {
+        const outcome = await rollbackRows(context, operation, rowIds);
+        // Back to where it stood: a failure above leaves it leased, and recovery settles it from the disk.
+        store.release(operation.id, { status: operation.status, phase: operation.phase, finishedAt: operation.finishedAt, error: operation.error });
+        return outcome;
+      });
     },
   };
 }

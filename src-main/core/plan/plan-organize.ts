@@ -2,6 +2,7 @@ import { FileOrganizerError } from '../../../src-shared/errors.js';
 import { type ConflictPolicy } from '../../../src-shared/operation-status.js';
 import { type KeepPolicy } from '../../../src-shared/duplicates.js';
 import { type Rule, type RuleSet } from '../../../src-shared/rules.js';
+import { type PlanSummaryView } from '../../../src-shared/api/operations.js';
 import { mayHaveCaptureDate } from '../categorize/capture-date.js';
 import { categorize, needsSniff } from '../categorize/categorize.js';
 import { type SniffResult } from '../categorize/sniff-file.js';
@@ -15,6 +16,7 @@ import { type ProtectedFolders } from '../scan/protected-folders.js';
 import { scanTree } from '../scan/scan-tree.js';
 import { type WalkerPool } from '../scan/walker-pool.js';
 import { type NewJournalRow } from '../ops/journal.js';
+import { createPlanTally } from '../ops/plan-summary.js';
 import { SNIFF_CONTENT, SNIFF_DATE } from '../../../src-worker/content-protocol.js';
 import { type ProgressThrottle } from '../ops/progress-throttle.js';
 import { createDestinationView } from './destination-view.js';
@@ -46,6 +48,8 @@ export interface PlanSummary {
   /** names found taken: renamed to "name (n)" or skipped, by policy */
   conflicts: number;
   scan: ScanSummary;
+  /** the preview's summary (operations.plan_summary): files to act on per category and rule, skips per reason */
+  preview: PlanSummaryView;
 }
 
 /** Measured: walkers sending 512 files at a time keep both threads busy; 4096 made the scan 1.4x slower. */
@@ -115,7 +119,9 @@ export async function planOrganize(request: PlanRequest, dependencies: {
     skipped++;
     if (reason === 'conflict') conflicts++;
   };
+  const tally = createPlanTally();
   const flushRows = (): void => {
+    tally.add(rows);
     if (rows.length > 0) record(rows);
     rows = [];
   };
@@ -221,5 +227,5 @@ export async function planOrganize(request: PlanRequest, dependencies: {
   flushRows();
   stopIfAsked(); // asked while the last rows were recorded: the plan is not marked whole, so it never runs
   progress.flush('plan', { files_done: seen, files_total: seen, bytes_done: 0, bytes_total: 0, current_path: null });
-  return { createdFolders: view.createdFolders(), unchanged, unmatched, filesTotal, bytesTotal, skipped, conflicts, scan: summary };
+  return { createdFolders: view.createdFolders(), unchanged, unmatched, filesTotal, bytesTotal, skipped, conflicts, scan: summary, preview: tally.summary(unchanged) };
 }
