@@ -10,11 +10,13 @@ import { type Caller, CHANNEL_NAMES, type ChannelSpec, contract, type Handlers }
 import { FileOrganizerError } from '../../src-shared/errors.js';
 import { type AppCore } from '../core/compose.js';
 import { dataFolderError } from '../core/db/data-folder-error.js';
-import { credentialOf, credentialOfProtocols, WEBSOCKET_AUTH_PROTOCOL } from './credentials.js';
+import { credentialOf, socketCredentialOf, WEBSOCKET_AUTH_PROTOCOL } from './credentials.js';
 import { dispatch } from './dispatch.js';
 import { openApiDocument } from './openapi.js';
+import { streamEvents } from './event-socket.js';
 import { followOperation } from './operation-socket.js';
 import { createRequestGuard } from './request-guard.js';
+import { registerSignInPage, SIGN_IN_PATH } from './sign-in-page.js';
 
 export interface HttpApiOptions {
   core: AppCore;
@@ -26,10 +28,12 @@ export interface HttpApiOptions {
   listenHost?: string;
   /** more names requests may give as Host (`fileorg serve --allow-host NAME`) */
   allowHosts?: string[];
-  /** requests one address may make in a minute */
+  /** requests one user (calls with a credential) or one address (calls without) may make in a minute */
   requestsPerMinute?: number;
   /** largest JSON body, in bytes */
   bodyLimit?: number;
+  /** how often an open WebSocket checks its credential again (default a minute; tests shorten it) */
+  socketRecheckMs?: number;
   log?: (message: string) => void;
 }
 
@@ -66,13 +70,22 @@ function answerClientError(error: NodeJS.ErrnoException, socket: import('node:st
   socket.destroy();
 }
 
+/**
+ * Routes that serve files, not calls (Swagger UI's page and assets, the OpenAPI document, the sign-in page): a
+ * window loading its page and assets must not spend the request limit, so they are not counted. Matched by the
+ * route that answered, never by the URL asked for, so an unknown path is counted like any other request.
+ */
+const STATIC_ROUTES = ['/docs', '/openapi.json', SIGN_IN_PATH];
+export const isStaticRoute = (route: string | undefined): boolean =>
+  route !== undefined && STATIC_ROUTES.some((prefix) => route === prefix || route.startsWith(`${prefix}/`));
+
 /** Fastify's `/api/v1/operations/:id` from the contract's `/api/v1/operations/{id}`. */
 const fastifyPath = (path: string): string => path.replace(/\{(\w+)\}/g, ':$1');
 
 /**
- * The HTTP face of the contract (`fileorg serve`): one Fastify route per channel, plus the operation progress
- * WebSocket, OpenAPI and its docs page. Every answer that is not a success is the one error shape, never a
- * stack trace.
+ * The HTTP face of the contract (`fileorg serve`): one Fastify route per channel, plus the WebSockets (one
+ * operation's progress, all the caller's events), OpenAPI and its docs page. Every answer that is not a success
+ * is the one error shape, never a stack trace.
  */
 export async function createHttpApi(options: HttpApiOptions): Promise<FastifyInstance> {
   const { core, handlers } = options;
@@ -113,8 +126,19 @@ export async function createHttpApi(options: HttpApiOptions): Promise<FastifyIns
   const authenticate = async (credential: string | undefined): Promise<Caller | null> => {
     if (credential === undefined) return null;
     const caller = await core.auth.authenticate(credential);
-    // The owner's own profiles (no password) are the owner; they reach HTTP only through an API key they made.
+    // The owner's own profiles (no password) are the owner; they reach HTTP through an API key they made, or as
+    // the local profile through a one-time sign-in link (auth:linkSession).
     return { ...caller, owner: core.users.byId(caller.userId)?.isLocalProfile === true };
+  };
+  // A request's credential is checked once: the request limit (below) keys on its user, and its route reads it.
+  const callers = new WeakMap<FastifyRequest, Promise<Caller | null>>();
+  const callerOf = (request: FastifyRequest): Promise<Caller | null> => {
+    let caller = callers.get(request);
+    if (caller === undefined) {
+      caller = authenticate(credentialOf(request.headers));
+      callers.set(request, caller);
+    }
+    return caller;
   };
 
   app.setErrorHandler((thrown: Error & { code?: string; statusCode?: number }, request, reply) => {
@@ -142,8 +166,18 @@ export async function createHttpApi(options: HttpApiOptions): Promise<FastifyIns
   await app.register(compress, { global: true, threshold: 1024 });
   await app.register(rateLimit, {
     global: true, max: options.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE, timeWindow: 60_000,
-    // A client gone mid-request has no address left; the plugin's own key would throw (and log a stack) on it.
-    keyGenerator: (request) => request.ip ?? 'unknown',
+    // Calls with a credential that verifies count per user, others per address: on loopback every client shares
+    // one address, and a script's burst must not throttle the owner's window. Only a verified credential gives a
+    // user's key, so made-up ones cannot mint fresh budgets: they count against their address. (A client gone
+    // mid-request has no address left; the plugin's own key would throw, and log a stack, on it.)
+    keyGenerator: async (request) => {
+      if (credentialOf(request.headers) !== undefined && !isStaticRoute(request.routeOptions.url)) {
+        const caller = await callerOf(request).catch(() => null);
+        if (caller) return `user:${caller.userId}`;
+      }
+      return request.ip ?? 'unknown';
+    },
+    allowList: (request) => isStaticRoute(request.routeOptions.url),
   });
   await app.register(websocket, {
     options: {
@@ -158,6 +192,7 @@ export async function createHttpApi(options: HttpApiOptions): Promise<FastifyIns
   await app.register(swagger, { mode: 'static', specification: { document: document as never } });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
   app.get('/openapi.json', async () => document);
+  registerSignInPage(app);
 
   for (const name of CHANNEL_NAMES) {
     const spec: ChannelSpec = contract[name];
@@ -170,7 +205,7 @@ export async function createHttpApi(options: HttpApiOptions): Promise<FastifyIns
           throw new FileOrganizerError('E_VALIDATION', 'the body must be a JSON object, like {"name": "…"}');
         }
         const input = { ...(request.query as object), ...(body ?? {}), ...(request.params as object) };
-        const caller = spec.access === 'public' ? null : await authenticate(credentialOf(request.headers));
+        const caller = spec.access === 'public' ? null : await callerOf(request);
         const output = await dispatch(handlers, name, input, { caller, source: request.ip });
         void reply.code(spec.route.status ?? 200);
         return spec.route.status === 204 ? reply.send() : output;
@@ -178,6 +213,7 @@ export async function createHttpApi(options: HttpApiOptions): Promise<FastifyIns
     });
   }
 
+  const socketOptions = options.socketRecheckMs ? { recheckEveryMs: options.socketRecheckMs } : {};
   app.route({
     method: 'GET', url: '/ws/operations/:id',
     // A plain GET (no Upgrade) is a client that does not speak WebSocket: say what to do, in the one error shape.
@@ -186,9 +222,16 @@ export async function createHttpApi(options: HttpApiOptions): Promise<FastifyIns
     } satisfies ApiError),
     wsHandler: (socket, request) => {
       const { id } = request.params as { id: string };
-      const protocols = String(request.headers['sec-websocket-protocol'] ?? '').split(',').map((part) => part.trim());
-      followOperation(socket, { id, credential: credentialOf(request.headers) ?? credentialOfProtocols(protocols), core, log });
+      followOperation(socket, { id, credential: socketCredentialOf(request.headers), core, log, ...socketOptions });
     },
+  });
+
+  app.route({
+    method: 'GET', url: '/ws/events',
+    handler: async (_request, reply) => reply.code(426).header('Upgrade', 'websocket').send({
+      code: 'E_VALIDATION', message: 'this is a WebSocket endpoint: connect with a WebSocket client (ws://…/ws/events) to receive your events',
+    } satisfies ApiError),
+    wsHandler: (socket, request) => streamEvents(socket, { credential: socketCredentialOf(request.headers), core, log, ...socketOptions }),
   });
 
   return app;

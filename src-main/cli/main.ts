@@ -37,10 +37,12 @@ async function run(args: CommandArguments, dataDir: string): Promise<number> {
   // Test and scripting knobs: progress more often than every 100 files, and smaller journal pages.
   const progressEveryFiles = Number(process.env.FILEORG_PROGRESS_EVERY) || undefined;
   const pageSize = Number(process.env.FILEORG_PAGE_SIZE) || undefined;
+  // For tests only: wait this long before each journal page, so a run lasts long enough to be cancelled mid-way.
+  const pageDelayMs = Number(process.env.FILEORG_TEST_PAGE_DELAY_MS) || undefined;
   // `serve`: failed logins one address may make across all accounts in 15 minutes (default 50).
   const loginFailuresPerSource = Number(process.env.FILEORG_LOGIN_FAILURES_PER_SOURCE) || undefined;
   const core = openAppCore({
-    dataDir, ...(progressEveryFiles ? { progressEveryFiles } : {}), ...(pageSize ? { pageSize } : {}),
+    dataDir, ...(progressEveryFiles ? { progressEveryFiles } : {}), ...(pageSize ? { pageSize } : {}), ...(pageDelayMs ? { pageDelayMs } : {}),
     ...(loginFailuresPerSource ? { loginFailuresPerSource } : {}),
     // serve keeps answering while it plans and moves: no commit of its may stall on a checkpoint
     backgroundCheckpoints: args.command === 'serve',
@@ -107,6 +109,18 @@ async function run(args: CommandArguments, dataDir: string): Promise<number> {
         if (result.status === 'interrupted') return EXIT_STOPPED;
         return result.failed > 0 ? EXIT_PARTIAL : EXIT_DONE;
       }
+      case 'apply': {
+        const result = await core.operations.apply(args.id, { exclude: [], excludePaths: args.excludePaths }, { onProgress, onFileOutcomes, signal }, scope);
+        bar?.clear();
+        printResult(result, args.json, undefined, outcomes);
+        if (result.status === 'interrupted') return EXIT_STOPPED;
+        return result.failed > 0 ? EXIT_PARTIAL : EXIT_DONE;
+      }
+      case 'cancel': {
+        const { runCancel } = await import('./cancel-command.js');
+        runCancel(core, args.id, scope, args.json);
+        return EXIT_DONE;
+      }
       case 'undo': case 'resume': {
         const hooks = { onProgress, onFileOutcomes, signal };
         const result = args.command === 'undo' ? await core.operations.undo(args.id, hooks, scope) : await core.operations.resume(args.id, hooks, scope);
@@ -152,6 +166,11 @@ async function run(args: CommandArguments, dataDir: string): Promise<number> {
       case 'scan':
         printScan(await core.operations.scan(args.dirs, { includeHidden: args.includeHidden }), args.json);
         return EXIT_DONE;
+      case 'link': {
+        const { runLink } = await import('./link-command.js');
+        runLink(core, args.json);
+        return EXIT_DONE;
+      }
       default:
         return args satisfies never;
     }

@@ -13,10 +13,13 @@ commands:
       --preset by-type|by-date   built-in rules (default by-type)
       --rules FILE               a JSON rule set instead of a preset
       --dest DIR                 put organized files here (default: inside each given folder)
-      --dry-run                  print the plan, touch nothing
+      --dry-run                  print the plan, touch nothing (it is kept a day: fileorg apply ID runs it)
       --conflict rename|skip     when a name is taken: "name (1).ext" (default) or leave the file
       --include-hidden           also organize dotfiles and system files (.DS_Store, Thumbs.db)
       --sniff all                read every file's content to check its type
+  apply <operation-id> run a dry run's recorded plan exactly as it was shown (the id stays the one to undo)
+      --exclude-path FILE        leave this file where it is (repeat for more)
+  cancel <operation-id> stop a running organize, apply or undo (in any process) after the files in flight
   undo <operation-id>  put every file of a run back
   resume <operation-id> finish an interrupted run (or undo)
   history              list past operations, newest first
@@ -45,6 +48,8 @@ commands:
       --host ADDRESS             address to listen on (default 127.0.0.1; anything else is reachable from other machines)
       --allow-host NAME          also answer requests that name the server NAME (repeat for more); others get 421
       --allow-signup             let anyone who reaches the API create an account (closed by default)
+  link                 a fresh one-time sign-in link for the fileorg serve running on this data folder:
+                       it signs a browser in as the local profile (the owner) once, within 10 minutes
 
 global options:
   --data-dir DIR   where history is kept (default: $FILEORG_DATA_DIR, else the app's data folder)
@@ -65,7 +70,8 @@ const organizeSchema = z.object({
   sniffAll: z.boolean(),
 }).refine((value) => !(value.preset && value.rules), 'give --preset or --rules, not both');
 
-const withIdSchema = z.object({ command: z.enum(['undo', 'resume', 'show']), id: z.string().min(1) });
+const withIdSchema = z.object({ command: z.enum(['undo', 'resume', 'show', 'cancel']), id: z.string().min(1) });
+const applySchema = z.object({ command: z.literal('apply'), id: z.string().min(1), excludePaths: z.array(z.string().min(1)) });
 const scanSchema = z.object({ command: z.literal('scan'), dirs: z.array(z.string().min(1)).min(1, 'scan needs a folder'), includeHidden: z.boolean() });
 const historySchema = z.object({ command: z.literal('history') });
 const dupesSchema = z.object({
@@ -104,6 +110,7 @@ const accountsSchema = z.object({
   username: z.string().nullable(),
   fullName: z.string().nullable(),
 });
+const linkSchema = z.object({ command: z.literal('link') });
 const quarantineSchema = z.object({ command: z.literal('quarantine'), action: z.enum(['list', 'empty'], { error: 'quarantine takes list or empty, e.g. fileorg quarantine list' }), id: z.string().min(1).nullable() });
 
 const SIZE_UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
@@ -114,7 +121,7 @@ export function parseByteSize(text: string): number {
   return Math.floor(Number(match[1]) * (SIZE_UNITS[(match[2] as string).toLowerCase()] as number));
 }
 
-export type CommandArguments = (z.infer<typeof organizeSchema> | z.infer<typeof withIdSchema> | z.infer<typeof scanSchema> | z.infer<typeof historySchema> | z.infer<typeof dupesSchema> | z.infer<typeof quarantineSchema> | z.infer<typeof serveSchema> | z.infer<typeof accountsSchema>) & {
+export type CommandArguments = (z.infer<typeof organizeSchema> | z.infer<typeof withIdSchema> | z.infer<typeof applySchema> | z.infer<typeof scanSchema> | z.infer<typeof historySchema> | z.infer<typeof dupesSchema> | z.infer<typeof quarantineSchema> | z.infer<typeof serveSchema> | z.infer<typeof accountsSchema> | z.infer<typeof linkSchema>) & {
   dataDir: string | undefined;
   profile: string;
   json: boolean;
@@ -131,6 +138,8 @@ const COMMAND_OPTIONS: Record<string, readonly string[]> = {
   serve: ['port', 'host', 'allow-host', 'allow-signup'],
   accounts: ['username', 'full-name'],
   undo: [], resume: [], show: [], history: [], quarantine: [],
+  apply: ['exclude-path'], cancel: [],
+  link: [],
 };
 
 function refuseForeignOptions(command: string, given: readonly string[]): void {
@@ -162,7 +171,7 @@ export function parseArguments(argv: string[]): CommandArguments | 'help' {
         conflict: { type: 'string', default: 'rename' }, 'include-hidden': { type: 'boolean', default: false }, sniff: { type: 'string' },
         'min-size': { type: 'string' }, 'include-empty': { type: 'boolean', default: false },
         quarantine: { type: 'boolean', default: false }, hardlink: { type: 'boolean', default: false }, keep: { type: 'string' },
-        reference: { type: 'string' }, 'keep-path': { type: 'string', multiple: true },
+        reference: { type: 'string' }, 'keep-path': { type: 'string', multiple: true }, 'exclude-path': { type: 'string', multiple: true },
         username: { type: 'string' }, 'full-name': { type: 'string' },
       },
     });
@@ -188,9 +197,13 @@ export function parseArguments(argv: string[]): CommandArguments | 'help' {
         dryRun: values['dry-run'], conflict: values.conflict, includeHidden: values['include-hidden'], sniffAll: values.sniff === 'all',
       });
       break;
-    case 'undo': case 'resume': case 'show':
+    case 'undo': case 'resume': case 'show': case 'cancel':
       if (rest.length !== 1) throw new FileOrganizerError('E_USAGE', `${command} takes one operation id (see fileorg history)`);
       result = withIdSchema.safeParse({ command, id: rest[0] });
+      break;
+    case 'apply':
+      if (rest.length !== 1) throw new FileOrganizerError('E_USAGE', 'apply takes the id of one dry run (organize … --dry-run prints it), e.g. fileorg apply 1a2b3c');
+      result = applySchema.safeParse({ command, id: rest[0], excludePaths: absolute(values['exclude-path'] ?? []) });
       break;
     case 'scan':
       result = scanSchema.safeParse({ command, dirs: absolute(rest), includeHidden: values['include-hidden'] });
@@ -239,12 +252,19 @@ export function parseArguments(argv: string[]): CommandArguments | 'help' {
       });
       break;
     }
+    case 'link':
+      if (rest.length > 0) throw new FileOrganizerError('E_USAGE', 'link takes no arguments: fileorg link (while fileorg serve runs)');
+      if (values.profile !== undefined && values.profile !== 'local') {
+        throw new FileOrganizerError('E_USAGE', 'a sign-in link always signs in as the local profile (the owner); leave out --profile');
+      }
+      result = linkSchema.safeParse({ command });
+      break;
     case 'history':
       if (rest.length > 0) throw new FileOrganizerError('E_USAGE', 'history takes no arguments');
       result = historySchema.safeParse({ command });
       break;
     default:
-      throw new FileOrganizerError('E_USAGE', `unknown command "${command}"; commands: organize, undo, resume, history, show, scan, dupes, quarantine, accounts, serve`);
+      throw new FileOrganizerError('E_USAGE', `unknown command "${command}"; commands: organize, apply, cancel, undo, resume, history, show, scan, dupes, quarantine, accounts, serve, link`);
   }
   if (!result.success) {
     const issue = result.error.issues[0];

@@ -3,6 +3,8 @@ import { createHandlers } from '../api/handlers.js';
 import { createHttpApi } from '../api/http.js';
 import { type AppCore } from '../core/compose.js';
 import { productVersion } from '../core/version.js';
+import { printSignInLink } from './link-command.js';
+import { createServeRecords } from './serve-record.js';
 
 /** Addresses only this machine can reach: 127.0.0.0/8, ::1, localhost. */
 export function isLoopback(host: string): boolean {
@@ -16,7 +18,9 @@ export function corsOriginsOf(value: string | undefined): string[] {
 
 /**
  * `fileorg serve`: the HTTP API on loopback until SIGINT or SIGTERM. The first line printed is the URL it
- * listens on (with the real port when --port 0 asked for a free one), so a script can read it.
+ * listens on (with the real port when --port 0 asked for a free one), so a script can read it; the second a
+ * one-time sign-in link for the local profile. While it runs, the data folder records it, so `fileorg link`
+ * can make fresh links for its URL.
  */
 export async function serve(core: AppCore, options: { port: number; host: string; json: boolean; allowHosts: string[]; allowSignup: boolean }): Promise<number> {
   const version = productVersion();
@@ -41,16 +45,27 @@ export async function serve(core: AppCore, options: { port: number; host: string
   const shownHost = options.host.includes(':') ? `[${options.host}]` : options.host;
   const url = `http://${shownHost}:${port}`;
   process.stdout.write(options.json ? `${JSON.stringify({ type: 'listening', url })}\n` : `${url}\n`);
-  if (!isLoopback(options.host)) {
-    process.stderr.write(`fileorg serve: warning: listening on ${options.host}, not loopback: other machines can reach this API. Anyone with an account's password or an API key can organize and undo files in that account's allowed folders as this OS user; requests must name this server (--allow-host NAME for the names others use).\n`);
+  const records = createServeRecords(core.database);
+  try {
+    records.add(url);
+    printSignInLink(core, url, options.json);
+    if (!isLoopback(options.host)) {
+      process.stderr.write(`fileorg serve: warning: listening on ${options.host}, not loopback: other machines can reach this API. Anyone with an account's password or an API key can organize and undo files in that account's allowed folders as this OS user, and anyone holding a sign-in link (sent in the clear over http) signs in as you, the owner; requests must name this server (--allow-host NAME for the names others use).\n`);
+    }
+    if (options.allowSignup) process.stderr.write('fileorg serve: signup is open: anyone who can reach this API can make an account (it can use only the folders you allow it: fileorg accounts allow EMAIL DIR)\n');
+    if (!options.json) {
+      process.stderr.write('fileorg serve: the link above signs a browser in as the local profile (the owner) once, within 10 minutes; fileorg link prints another\n');
+      process.stderr.write(`fileorg serve: API docs at ${url}/docs; Ctrl-C stops (running operations stop after their current files and can be resumed)\n`);
+    }
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    process.stderr.write('fileorg serve: stopping\n');
+  } finally {
+    // No longer `fileorg link`'s to name, even while its runs wind down.
+    records.remove();
+    await app.close();
   }
-  if (options.allowSignup) process.stderr.write('fileorg serve: signup is open: anyone who can reach this API can make an account (it can use only the folders you allow it: fileorg accounts allow EMAIL DIR)\n');
-  if (!options.json) process.stderr.write(`fileorg serve: API docs at ${url}/docs; Ctrl-C stops (running operations stop after their current files and can be resumed)\n`);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
-  process.stderr.write('fileorg serve: stopping\n');
-  await app.close();
   return 0;
 }

@@ -6,12 +6,13 @@ import type { Session, UserView } from '../../../src-shared/api/auth.js';
 import type { Caller } from '../../../src-shared/contract.js';
 import { FileOrganizerError } from '../../../src-shared/errors.js';
 import { type AppDatabase } from '../db/open-database.js';
-import { revokedAccessTokens } from '../db/schema.js';
+import { LOCAL_USER_ID, revokedAccessTokens } from '../db/schema.js';
 import { ACCESS_TOKEN_SECONDS, createAccessTokens } from './access-tokens.js';
 import { createApiKeys, looksLikeApiKey } from './api-keys.js';
 import { createLoginThrottle, type LoginAttempt } from './login-throttle.js';
 import { BCRYPT_COST, createPasswords } from './passwords.js';
 import { createRefreshTokens } from './refresh-tokens.js';
+import { type SignInLinks } from './sign-in-links.js';
 import { loadSigningKey } from './signing-key.js';
 import { createUsers, toUserView, type UserRow } from './users.js';
 
@@ -23,10 +24,22 @@ export interface AuthDependencies {
   bcryptCost?: number;
   /** failed logins one source may make across all accounts in 15 minutes */
   loginFailuresPerSource?: number;
+  /** the data folder's one-time sign-in links for the local profile */
+  signInLinks: SignInLinks;
 }
 
 /** The same answer for an unknown email and a wrong password: it must not tell which emails have accounts. */
 const wrongCredentials = () => new FileOrganizerError('E_UNAUTHORIZED', 'the email or password is wrong');
+
+const badSignInLink = () => new FileOrganizerError('E_UNAUTHORIZED',
+  'this sign-in link does not work: it was used already, it expired (links last 10 minutes), or another data folder made it; get a fresh one with fileorg link (while fileorg serve runs on this data folder)');
+
+/**
+ * Wrong sign-in links are counted by the login throttle under one key per source. A login's key is the email as
+ * typed, trimmed and lower-cased, so a key with capitals can never be an account's (and no one can lock
+ * another address out of links by failing logins to it).
+ */
+const signInLinkKey = (source: string): string => `Sign-in links from ${source}`;
 
 /**
  * How long checking a password takes here: a moving average of the checks measured (queueing on libuv's
@@ -54,10 +67,10 @@ function createCheckTimer(cost: number) {
 
 /**
  * Accounts and their credentials: passwords (bcrypt), access tokens (JWT, 30 minutes), refresh tokens (7 days,
- * rotated), API keys, login throttling, and the CLI's profiles.
+ * rotated), API keys, login throttling, the CLI's profiles, and sessions for the local profile by sign-in link.
  */
 export function createAuth(dependencies: AuthDependencies) {
-  const { database, clock } = dependencies;
+  const { database, clock, signInLinks } = dependencies;
   const users = createUsers(database, clock);
   const passwords = createPasswords(dependencies.bcryptCost);
   const accessTokens = createAccessTokens(loadSigningKey(dependencies.dataDir), clock);
@@ -80,6 +93,7 @@ export function createAuth(dependencies: AuthDependencies) {
   // Access tokens are no longer revoked one by one (logout ends their login); forget the rows left from then.
   database.orm.delete(revokedAccessTokens).where(lt(revokedAccessTokens.expiresAt, clock())).run();
   refreshTokens.prune();
+  signInLinks.prune();
 
   return {
     users,
@@ -109,6 +123,30 @@ export function createAuth(dependencies: AuthDependencies) {
       }
       if (!matches || !user) throw wrongCredentials();
       return sessionFor(user);
+    },
+
+    /**
+     * A one-time sign-in link's token for a session as the local profile (the owner's, which has no password).
+     * Its refresh token rotates like a login's. A wrong, used or expired token counts as a failed login from
+     * `source`, so tokens cannot be guessed at speed; a right one does not count.
+     */
+    async linkSession(token: string, source: string): Promise<Session> {
+      let attempt: LoginAttempt;
+      try {
+        attempt = throttle.begin(signInLinkKey(source), source);
+      } catch (refused) {
+        if (refused instanceof FileOrganizerError && refused.code === 'E_RATE_LIMITED') {
+          const seconds = refused.details?.retry_after_seconds;
+          throw new FileOrganizerError('E_RATE_LIMITED', `too many wrong sign-in links or failed logins from this address; try again in ${String(seconds)} seconds`, refused.details);
+        }
+        throw refused;
+      }
+      if (!signInLinks.consume(token)) {
+        attempt.failed();
+        throw badSignInLink();
+      }
+      attempt.succeeded();
+      return sessionFor(account(LOCAL_USER_ID));
     },
 
     async refresh(refreshToken: string): Promise<Session> {
