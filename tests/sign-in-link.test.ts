@@ -91,6 +91,17 @@ describe('a sign-in link over HTTP', () => {
     expect(api.core.database.sqlite.prepare('SELECT used_at FROM sign_in_links').pluck().all()).toEqual([null]);
   });
 
+  it('locks links from an address for a minute after 5 wrong ones in a row, as an account is locked after 5 failed logins', async () => {
+    const api = await startApi();
+    for (let attempt = 0; attempt < 5; attempt++) expect((await link(api, `guess-${attempt}`)).status).toBe(401);
+    const { token } = api.core.signInLinks.create();
+    const locked = await link(api, token);
+    expect(locked.status).toBe(429);
+    expect(locked.body.message).toMatch(/too many wrong sign-in links .*try again in 60 seconds/);
+    api.advance(60_000);
+    expect((await link(api, token)).status).toBe(200);
+  });
+
   it('leaves a right token uncounted: many sign-ins in a row never reach the limit', async () => {
     const api = await startApi({ loginFailuresPerSource: 2 });
     for (let count = 0; count < 5; count++) expect((await link(api, api.core.signInLinks.create().token)).status).toBe(200);
