@@ -37,6 +37,8 @@ export function printResult(result: OperationResult & { plan?: PlanSummary; roll
   }
   if (plan) {
     say(`\nDry run ${result.operation_id}: ${plan.filesTotal} files (${formatBytes(plan.bytesTotal)}) would be organized, ${result.skipped} skipped, ${result.conflicts} name conflicts, ${plan.unchanged} already in place. Nothing was touched.`);
+    // The preview is recorded: applying it runs exactly this plan (kept for a day).
+    say(`Apply it with: fileorg apply ${result.operation_id}`);
     return;
   }
   if (result.rolled_back !== undefined) {

@@ -2,6 +2,7 @@ import { describeError } from '../../../src-shared/errors.js';
 import { type OperationStatus } from '../../../src-shared/operation-status.js';
 import { type OperationProgress, type OperationResult } from '../../../src-shared/progress.js';
 import { type EventHub } from '../events/event-hub.js';
+import { type PreviewExclusions } from './apply-preview.js';
 import { type OrganizeRequest } from './operation-request.js';
 import { type Operation } from './operation-store.js';
 import { type Operations, type Scope } from './operations.js';
@@ -19,13 +20,13 @@ interface LiveRun {
 
 /** Statuses in which an operation's own process is still working on it. */
 const ACTIVE: readonly OperationStatus[] = ['running', 'rolling_back'];
-export function isSettled(operation: Operation): boolean {
+export function isSettled(operation: Pick<Operation, 'status' | 'ownerPid'>): boolean {
   if (ACTIVE.includes(operation.status)) return false;
   // planned and leased: a run still planning; planned and released: a finished dry run (or one to recover)
   return !(operation.status === 'planned' && operation.ownerPid !== null);
 }
 
-export function finalEventOf(operation: Operation): RunEvent {
+export function finalEventOf(operation: Pick<Operation, 'id' | 'status' | 'moved' | 'skipped' | 'failed' | 'conflicts' | 'rolledBack' | 'rollbackConflicts' | 'error'>): Extract<RunEvent, { type: 'result' }> {
   return {
     type: 'result', operation_id: operation.id, status: operation.status,
     moved: operation.moved, skipped: operation.skipped, failed: operation.failed, conflicts: operation.conflicts,
@@ -116,6 +117,14 @@ export function createBackgroundRuns(operations: Operations, options: { events?:
       return onExisting(id, scope, (resolved, hooks) => operations.undo(resolved, hooks, scope));
     },
 
+    /**
+     * Apply a recorded preview in the background, leaving out the rows named; once this answers, it is running
+     * under the preview's id (a refusal: not a preview, applied already, a row it does not have, is thrown here).
+     */
+    async apply(id: string, exclusions: PreviewExclusions, scope: Scope): Promise<string> {
+      return onExisting(id, scope, (resolved, hooks) => operations.apply(resolved, exclusions, hooks, scope));
+    },
+
     /** Finish an interrupted operation (the rest of its run, or of its undo) in the background. */
     async resume(id: string, scope: Scope): Promise<string> {
       return onExisting(id, scope, (resolved, hooks) => operations.resume(resolved, hooks, scope));
@@ -140,6 +149,11 @@ export function createBackgroundRuns(operations: Operations, options: { events?:
         if (event.type === 'result') unfollow?.();
       });
       if (!unfollow) listener(finalEventOf(operations.get(id, { owner, exact: true })));
+    },
+
+    /** Is this run live in this process? (Then its events come from here, not from following the database.) */
+    isLive(id: string): boolean {
+      return live.has(id);
     },
 
     /** The stage of a run live in this process (null when it is not). */

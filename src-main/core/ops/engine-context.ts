@@ -20,6 +20,11 @@ export interface EngineContext {
   progressEveryFiles: number;
   /** ... or this many milliseconds */
   progressEveryMs: number;
+  /**
+   * For tests only: wait this long before starting each page, so that a run lasts long enough to be cancelled
+   * or stopped mid-way (FILEORG_TEST_PAGE_DELAY_MS in the CLI). 0 in real use.
+   */
+  pageDelayMs: number;
 }
 
 export interface RunHooks {

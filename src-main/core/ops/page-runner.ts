@@ -57,21 +57,31 @@ export async function runPages(context: EngineContext, operationId: string, phas
     return { firstId, lastId, chunks: all };
   };
 
-  const inFlight = Array.from({ length: PAGES_IN_FLIGHT }, startPage).filter((page) => page !== undefined);
+  type StartedPage = NonNullable<ReturnType<typeof startPage>>;
+  const inFlight: StartedPage[] = [];
+  const delay = context.pageDelayMs;
+  /** Start the next page, after the test-only delay; nothing once a stop was asked for (it may come during the delay). */
+  const startNext = async (): Promise<StartedPage | undefined> => {
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+    if (signal?.aborted) return undefined;
+    const page = startPage();
+    if (page) inFlight.push(page);
+    return page;
+  };
   try {
+    for (let count = 0; count < PAGES_IN_FLIGHT; count++) if (!await startNext()) break;
     while (inFlight.length > 0) {
-      const page = inFlight.shift() as NonNullable<ReturnType<typeof startPage>>;
+      const page = inFlight.shift() as StartedPage;
       finishPage({ firstId: page.firstId, lastId: page.lastId, chunks: await page.chunks });
       if (signal?.aborted) {
         // Stop after the pages already started: write them back, start nothing more.
         while (inFlight.length > 0) {
-          const rest = inFlight.shift() as NonNullable<ReturnType<typeof startPage>>;
+          const rest = inFlight.shift() as StartedPage;
           finishPage({ firstId: rest.firstId, lastId: rest.lastId, chunks: await rest.chunks });
         }
         return { stopped: true };
       }
-      const next = startPage();
-      if (next) inFlight.push(next);
+      await startNext();
       await yieldToEventLoop();
     }
   } catch (error) {
@@ -80,5 +90,6 @@ export async function runPages(context: EngineContext, operationId: string, phas
     await Promise.allSettled(inFlight.map((page) => page.chunks));
     throw error;
   }
-  return { stopped: false };
+  // Asked to stop while no page was in flight (during the delay, or before the first): stopped if pages remain.
+  return { stopped: signal?.aborted === true && next >= bounds.low && next <= bounds.high };
 }

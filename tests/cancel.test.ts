@@ -1,0 +1,133 @@
+import { describe, expect, it, vi } from 'vitest';
+import { type Answer, startApi } from './helpers/api.js';
+import { runCli, runJson } from './helpers/cli.js';
+import { FACES, filesOf, openFace, preview, rowsOf, treeAfter, valueOf, waitForStatus } from './helpers/operation-faces.js';
+import { snapshotTree, tempDir, writeTree } from './helpers/temp-tree.js';
+
+/** Long enough a run to cancel mid-way: 30 files in pages of 2, each page started 80 ms after the last (15 pages, ~1.2 s). */
+const FILES = 30;
+const SLOW = { pageSize: 2, pageDelayMs: 80 };
+
+function mixedTree(): string {
+  const root = tempDir('fileorg-cancel-tree-');
+  const kinds = ['jpg', 'pdf', 'mp3', 'txt', 'zip'];
+  const files: Record<string, string> = {};
+  for (let index = 0; index < FILES; index++) files[`folder-${index % 3}/file-${index}.${kinds[index % kinds.length]}`] = `content ${index}`;
+  writeTree(root, files);
+  return root;
+}
+
+describe.each(FACES)('cancel (%s)', (faceName) => {
+  it('stops a running apply after the files in flight (interrupted); resume finishes it; a cancelled undo is finished by undo; the tree comes back exactly', async () => {
+    const face = await openFace(faceName, SLOW);
+    const root = mixedTree();
+    const before = snapshotTree(root);
+    const beforeFiles = filesOf(root);
+    const id = await preview(face, root);
+    const rows = await rowsOf(face, id);
+    expect(rows.filter((row) => row.state === 'planned')).toHaveLength(FILES);
+
+    valueOf(await face.call('operations:apply', { id }));
+    await vi.waitFor(async () => expect(valueOf(await face.call('operations:get', { id })).progress.files_done).toBeGreaterThan(0), { timeout: 10_000, interval: 10 });
+    const asked = await face.call('operations:cancel', { id });
+    expect(valueOf(asked)).toEqual({ operation_id: id, status: 'running' });
+    if (face.name === 'HTTP') expect(asked.httpStatus).toBe(202);
+    expect(valueOf(await face.call('operations:get', { id })).cancel_requested).toBe(true);
+
+    const stopped = await waitForStatus(face, id, ['interrupted', 'completed']);
+    expect(stopped).toMatchObject({ status: 'interrupted', cancel_requested: false, message: expect.stringContaining(`fileorg resume ${id}`) });
+    expect(stopped.moved).toBeGreaterThan(0);
+    expect(stopped.moved).toBeLessThan(FILES);
+    // Every file is where the journal says: moved if its row is done, untouched otherwise.
+    const done = new Set((await rowsOf(face, id)).filter((row) => row.state === 'done').map((row) => row.id));
+    expect(done.size).toBe(stopped.moved);
+    expect(filesOf(root)).toEqual(treeAfter(root, beforeFiles, rows, (row) => !done.has(row.id)));
+
+    expect(valueOf(await face.call('operations:resume', { id }))).toEqual({ operation_id: id, status: 'running' });
+    expect(await waitForStatus(face, id, ['completed', 'interrupted'])).toMatchObject({ status: 'completed', moved: FILES });
+    expect(filesOf(root)).toEqual(treeAfter(root, beforeFiles, rows));
+
+    valueOf(await face.call('operations:rollback', { id }));
+    await vi.waitFor(async () => expect(valueOf(await face.call('operations:get', { id })).rolled_back).toBeGreaterThan(0), { timeout: 10_000, interval: 10 });
+    valueOf(await face.call('operations:cancel', { id }));
+    const undoStopped = await waitForStatus(face, id, ['interrupted', 'rolled_back']);
+    expect(undoStopped.status).toBe('interrupted');
+    expect(undoStopped.rolled_back).toBeLessThan(FILES);
+    valueOf(await face.call('operations:rollback', { id }));
+    expect(await waitForStatus(face, id, ['rolled_back', 'partially_rolled_back', 'interrupted'])).toMatchObject({ status: 'rolled_back', rolled_back: FILES });
+    expect(snapshotTree(root)).toEqual(before);
+  });
+
+  it('refuses to cancel what is not running: a finished run, an unapplied preview (409)', async () => {
+    const face = await openFace(faceName);
+    const run = valueOf(await face.call('operations:start', { source_paths: [mixedTree()] })).operation_id as string;
+    await waitForStatus(face, run, ['completed']);
+    const finished = await face.call('operations:cancel', { id: run });
+    expect(finished).toMatchObject({ ok: false, code: 'E_CONFLICT', message: `operation ${run} is completed; only a running operation can be cancelled` });
+    if (face.name === 'HTTP') expect(finished.httpStatus).toBe(409);
+    const id = await preview(face, mixedTree());
+    expect(await face.call('operations:cancel', { id })).toMatchObject({ ok: false, code: 'E_CONFLICT', message: expect.stringContaining('a preview that was not applied') });
+    expect(valueOf(await face.call('operations:get', { id: run })).cancel_requested).toBe(false);
+  });
+});
+
+describe('cancel across processes', () => {
+  it('a cancel asked over HTTP stops an organize the CLI runs: it exits 130 and the operation is interrupted', async () => {
+    const dataDir = tempDir('fileorg-cancel-data-');
+    // The API over the CLI's data folder, reached as the owner with an API key of the local profile.
+    const api = await startApi({ dataDir, bcryptCost: 4 });
+    const { key } = api.core.auth.apiKeys.create('local', 'cancel test');
+    const root = mixedTree();
+    const beforeFiles = filesOf(root);
+    let id = '';
+    let asked: Promise<Answer> | undefined;
+    const run = await runCli(['--data-dir', dataDir, 'organize', root, '--json'], {
+      env: { FILEORG_TEST_PAGE_DELAY_MS: '80', FILEORG_PAGE_SIZE: '2', FILEORG_PROGRESS_EVERY: '1' },
+      killWhen: (line) => {
+        if (line.type === 'started') id = line.operation_id as string;
+        // Once files are moving: the cancel goes in while the CLI keeps running (nothing is killed here).
+        if (line.type === 'progress' && line.stage === 'execute' && !asked) asked = api.call('POST', `/api/v1/operations/${id}/cancel`, { headers: { 'x-api-key': key } });
+        return false;
+      },
+    });
+    const answer = await asked;
+    expect(answer?.status).toBe(202);
+    expect(answer?.body).toEqual({ operation_id: id, status: 'running' });
+    expect(run.code).toBe(130);
+    const result = run.lines.at(-1);
+    expect(result).toMatchObject({ type: 'result', operation_id: id, status: 'interrupted' });
+    expect(result?.moved).toBeLessThan(FILES);
+    const operation = api.core.operations.get(id);
+    expect(operation).toMatchObject({ status: 'interrupted', ownerPid: null, cancelRequestedAt: null });
+    // Resumable from the CLI, as any interrupted run.
+    const resumed = await runJson(dataDir, ['resume', id]);
+    expect(resumed.code).toBe(0);
+    expect(resumed.lines.at(-1)).toMatchObject({ type: 'result', status: 'completed', moved: FILES });
+    expect(Object.keys(filesOf(root))).toHaveLength(Object.keys(beforeFiles).length);
+  });
+
+  it('fileorg cancel of a finished operation exits 2, saying only a running one can be cancelled; of a running one, says what it asked', async () => {
+    const dataDir = tempDir('fileorg-cancel-data-');
+    const done = await runJson(dataDir, ['organize', mixedTree()]);
+    const id = done.lines.at(-1)?.operation_id as string;
+    const refused = await runCli(['--data-dir', dataDir, 'cancel', id.slice(0, 8)]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe(`fileorg: operation ${id} is completed; only a running operation can be cancelled\n`);
+    const json = await runJson(dataDir, ['cancel', id]);
+    expect(json.code).toBe(2);
+    expect(json.lines).toEqual([{ type: 'error', code: 'E_CONFLICT', message: `operation ${id} is completed; only a running operation can be cancelled` }]);
+
+    let cancelled: Promise<Awaited<ReturnType<typeof runCli>>> | undefined;
+    const slow = await runCli(['--data-dir', dataDir, 'organize', mixedTree(), '--json'], {
+      env: { FILEORG_TEST_PAGE_DELAY_MS: '80', FILEORG_PAGE_SIZE: '2', FILEORG_PROGRESS_EVERY: '1' },
+      killWhen: (line) => {
+        if (line.type === 'started') cancelled = runCli(['--data-dir', dataDir, 'cancel', line.operation_id as string]);
+        return false;
+      },
+    });
+    const asked = await cancelled;
+    expect(asked?.code).toBe(0);
+    expect(asked?.stdout).toMatch(/^Asked operation \w+ \((running|planned)\) to stop after the files in flight; it becomes interrupted\./);
+    expect(slow.code).toBe(130);
+  });
+});
