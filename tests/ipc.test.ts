@@ -23,7 +23,7 @@ describe('the IPC adapter, over an in-memory ipcMain', () => {
   it('runs an organize from the window as the local profile, pushes its progress and result to that window, and undoes it', async () => {
     const core = openTestCore(undefined, { progressEveryFiles: 10 });
     const ipc = fakeIpcMain();
-    registerIpcHandlers(ipc.ipcMain, createHandlers(core), { isOwnPage: (url) => url.startsWith('app://'), callerOf: localCaller, runs: core.runs });
+    registerIpcHandlers(ipc.ipcMain, createHandlers(core), { isOwnPage: (url) => url.startsWith('app://'), callerOf: localCaller, events: core.events });
     const root = tempDir('fileorg-ipc-tree-');
     const files: Record<string, string> = {};
     for (let index = 0; index < 300; index++) files[`photo-${index}.jpg`] = `image ${index}`;

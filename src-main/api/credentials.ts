@@ -16,3 +16,9 @@ export function credentialOfProtocols(protocols: Iterable<string>): string | und
   const at = list.indexOf(WEBSOCKET_AUTH_PROTOCOL);
   return at >= 0 ? list[at + 1] : undefined;
 }
+
+/** A WebSocket upgrade's credential: the Authorization (or X-API-Key) header, else the subprotocols. */
+export function socketCredentialOf(headers: Record<string, string | string[] | undefined>): string | undefined {
+  const protocols = String(headers['sec-websocket-protocol'] ?? '').split(',').map((part) => part.trim());
+  return credentialOf(headers) ?? credentialOfProtocols(protocols);
+}

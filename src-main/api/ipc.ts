@@ -1,8 +1,8 @@
 import { type ApiError, toApiError } from '../../src-shared/api-errors.js';
-import { type Caller, CHANNEL_NAMES, type ChannelName, type Handlers, type PushEvent, type PushEventName } from '../../src-shared/contract.js';
+import { type Caller, CHANNEL_NAMES, type ChannelName, type Handlers } from '../../src-shared/contract.js';
 import { describeError, FileOrganizerError } from '../../src-shared/errors.js';
 import { dataFolderError } from '../core/db/data-folder-error.js';
-import { type BackgroundRuns } from '../core/ops/background-runs.js';
+import { type EventHub, type HubEvent } from '../core/events/event-hub.js';
 import { dispatch } from './dispatch.js';
 
 /**
@@ -13,6 +13,8 @@ export interface IpcSender {
   id: number;
   send(channel: string, payload: unknown): void;
   isDestroyed?(): boolean;
+  /** Electron's WebContents event: the window is gone, and its subscription to events with it */
+  once?(event: 'destroyed', listener: () => void): void;
 }
 export interface IpcInvokeEvent {
   /** null once the frame navigated away or was destroyed */
@@ -35,17 +37,50 @@ export interface IpcOptions {
   isOwnPage(url: string): boolean;
   /** Who the window acts as: the local profile, or the account the user logged in to in this window. */
   callerOf(event: IpcInvokeEvent): Caller | null;
-  /** operations started or rolled back from a window push their progress and result to that window */
-  runs?: BackgroundRuns;
+  /**
+   * Push events by user: each window hears its caller's (operations and searches, whoever started them: this
+   * window, another, the CLI), on the events' own channel names.
+   */
+  events?: EventHub;
   /** the data folder, named when SQLite refuses to use it (a full disk, a damaged or read-only database) */
   dataDir?: string;
   log?: (message: string) => void;
 }
 
-/** A push event to one window, on the event's own channel name. */
-export function push<Name extends PushEventName>(target: IpcSender, name: Name, payload: PushEvent<Name>): void {
-  if (target.isDestroyed?.()) return;
-  target.send(name, payload);
+/** A push event to one window, on the event's own channel name; false when the window is gone. */
+export function push(target: IpcSender, event: HubEvent): boolean {
+  if (target.isDestroyed?.()) return false;
+  target.send(event.name, event.data);
+  return true;
+}
+
+/**
+ * Each window's subscription to its caller's events: made on the window's first call, moved when its caller
+ * changes (it signed in to an account, or out), dropped when the window is destroyed. One per window, so no
+ * event reaches a window twice.
+ */
+function createWindowSubscriptions(events: EventHub) {
+  const windows = new Map<number, { userId: string; stop: () => void }>();
+  const watchedForEnd = new WeakSet<IpcSender>(); // windows whose `destroyed` event is listened to
+  const drop = (sender: IpcSender): void => {
+    windows.get(sender.id)?.stop();
+    windows.delete(sender.id);
+  };
+  return {
+    follow(sender: IpcSender, caller: Caller | null): void {
+      if (sender.isDestroyed?.()) { drop(sender); return; }
+      if (windows.get(sender.id)?.userId === caller?.userId) return;
+      drop(sender);
+      if (!caller) return;
+      const stop = events.subscribe(caller.userId, (event) => { if (!push(sender, event)) drop(sender); });
+      windows.set(sender.id, { userId: caller.userId, stop });
+      if (!watchedForEnd.has(sender)) { watchedForEnd.add(sender); sender.once?.('destroyed', () => drop(sender)); }
+    },
+    close(): void {
+      for (const { stop } of windows.values()) stop();
+      windows.clear();
+    },
+  };
 }
 
 /**
@@ -59,29 +94,23 @@ function checkSender(event: IpcInvokeEvent, options: IpcOptions): void {
   }
 }
 
-/** Follow a run the window started: its progress and result go to that window, then the subscription ends. */
-function forwardRun(runs: BackgroundRuns, operationId: string, owner: string, target: IpcSender): void {
-  runs.followToEnd(operationId, owner, (event) => {
-    if (event.type === 'result') push(target, 'operations:result', event);
-    else push(target, 'operations:progress', event);
-  });
-}
-
 /**
  * `ipcMain.handle` for every channel of the contract, each validating its sender and its input before the
  * handler runs. Answers the function that removes them all (the app calls it when it quits).
  */
 export function registerIpcHandlers(ipcMain: IpcMainLike, handlers: Handlers, options: IpcOptions): () => void {
+  const windows = options.events ? createWindowSubscriptions(options.events) : undefined;
   for (const name of CHANNEL_NAMES) {
     ipcMain.handle(name, async (event, ...args): Promise<IpcAnswer> => {
       try {
         checkSender(event, options);
         if (args.length > 1) throw new FileOrganizerError('E_VALIDATION', `${name} takes one argument, an object`);
         const caller = options.callerOf(event);
+        // Subscribed before the call runs, so a run it starts is heard from its first event.
+        windows?.follow(event.sender, caller);
         const value = await dispatch(handlers, name as ChannelName, args[0] ?? {}, { caller, source: 'ipc' });
-        if (options.runs && caller && (name === 'operations:start' || name === 'operations:rollback' || name === 'operations:resume')) {
-          forwardRun(options.runs, (value as { operation_id: string }).operation_id, caller.userId, event.sender);
-        }
+        // A sign-in or sign-out in this window changes whose events it hears.
+        windows?.follow(event.sender, options.callerOf(event));
         return { ok: true, value };
       } catch (thrown) {
         const error = (options.dataDir === undefined ? undefined : dataFolderError(thrown, options.dataDir)) ?? thrown;
@@ -91,5 +120,8 @@ export function registerIpcHandlers(ipcMain: IpcMainLike, handlers: Handlers, op
       }
     });
   }
-  return () => { for (const name of CHANNEL_NAMES) ipcMain.removeHandler(name); };
+  return () => {
+    for (const name of CHANNEL_NAMES) ipcMain.removeHandler(name);
+    windows?.close();
+  };
 }

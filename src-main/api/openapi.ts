@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { apiErrorSchema, HTTP_STATUS_OF } from '../../src-shared/api-errors.js';
-import { CHANNEL_NAMES, contract, type ChannelSpec } from '../../src-shared/contract.js';
+import { CHANNEL_NAMES, contract, type ChannelSpec, type PushEventName, pushEvents } from '../../src-shared/contract.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -51,6 +51,15 @@ function operationOf(name: string, spec: ChannelSpec): JsonSchema {
   };
 }
 
+/** `operations:progress` → `OperationsProgressEvent`: a push event's payload schema among the components. */
+const eventSchemaName = (name: PushEventName): string => `${name.split(':').map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('')}Event`;
+const PUSH_EVENT_NAMES = Object.keys(pushEvents) as PushEventName[];
+
+/** How both WebSockets authenticate, and when they close for it. */
+const SOCKET_AUTH = 'Authenticate with the Authorization header, the subprotocols ["fileorg.bearer", TOKEN], or a first message {"type":"auth","token":TOKEN} within 10 s. '
+  + 'A missing or refused credential, or one that ends while the socket is open (logout, a revoked API key, an expired token: it is checked again then and every minute), '
+  + 'gets a last message {"type":"error","code":"E_UNAUTHORIZED","message":…} and the close code 4401.';
+
 /** The OpenAPI 3.1 document of the HTTP API, made from the contract (served at /openapi.json, shown at /docs). */
 export function openApiDocument(version: string): JsonSchema {
   const paths: Record<string, Record<string, JsonSchema>> = {};
@@ -61,11 +70,35 @@ export function openApiDocument(version: string): JsonSchema {
   paths['/ws/operations/{id}'] = {
     get: {
       operationId: 'operations_follow',
-      summary: 'WebSocket: an operation\'s progress events, then its result (then the socket closes with 1000). Authenticate with the subprotocols ["fileorg.bearer", TOKEN] or a first message {"type":"auth","token":TOKEN}.',
+      summary: 'WebSocket: an operation\'s progress events, then its result (then the socket closes with 1000)',
+      description: `Another user's operation, or one that does not exist, closes with 4404. ${SOCKET_AUTH}`,
       tags: ['operations'],
       parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
-      responses: { 101: { description: 'switching to the WebSocket protocol' } },
+      responses: {
+        101: { description: 'switching to the WebSocket protocol' },
+        426: { description: 'not a WebSocket upgrade (E_VALIDATION)', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+      },
     },
+  };
+  paths['/ws/events'] = {
+    get: {
+      operationId: 'events_follow',
+      summary: 'WebSocket: every push event of the caller, whoever started the run (this server, the app, the CLI on this data folder)',
+      description: `Each message is {"event": NAME, "data": PAYLOAD}, NAME one of ${PUSH_EVENT_NAMES.join(', ')}; its payload names its subject `
+        + `(operation_id or search_id), as the schema EventMessage says. The socket stays open until the client closes it. ${SOCKET_AUTH}`,
+      tags: ['events'],
+      responses: {
+        101: { description: 'switching to the WebSocket protocol; then messages as EventMessage', content: { 'application/json': { schema: { $ref: '#/components/schemas/EventMessage' } } } },
+        426: { description: 'not a WebSocket upgrade (E_VALIDATION)', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+      },
+    },
+  };
+  const eventSchemas = Object.fromEntries(PUSH_EVENT_NAMES.map((name) => [eventSchemaName(name), jsonSchemaOf(pushEvents[name], 'output')]));
+  const eventMessage = {
+    oneOf: PUSH_EVENT_NAMES.map((name) => ({
+      type: 'object', required: ['event', 'data'], additionalProperties: false,
+      properties: { event: { const: name }, data: { $ref: `#/components/schemas/${eventSchemaName(name)}` } },
+    })),
   };
   return {
     openapi: '3.1.0',
@@ -75,7 +108,7 @@ export function openApiDocument(version: string): JsonSchema {
     },
     paths,
     components: {
-      schemas: { Error: jsonSchemaOf(apiErrorSchema, 'output') },
+      schemas: { Error: jsonSchemaOf(apiErrorSchema, 'output'), ...eventSchemas, EventMessage: eventMessage },
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'an access token from /api/v1/auth/login, or an API key (fo_…)' },
         apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },

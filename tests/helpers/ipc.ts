@@ -1,8 +1,38 @@
-import { type IpcAnswer, type IpcInvokeEvent, type IpcMainLike } from '../../src-main/api/ipc.js';
+import { type IpcAnswer, type IpcInvokeEvent, type IpcMainLike, type IpcSender } from '../../src-main/api/ipc.js';
 
 export const OWN_PAGE = 'app://fileorganizer/index.html';
 
-/** An in-memory ipcMain: `invoke` plays the renderer's ipcRenderer.invoke from a given frame. */
+export type Pushed = { channel: string; payload: Record<string, unknown> };
+
+/** A stand-in for one window's WebContents: what was pushed to it, and its end (as Electron's `destroyed`). */
+function fakeWindow(id: number) {
+  const pushed: Pushed[] = [];
+  let destroyed = false;
+  let sendsAfterDestroyed = 0;
+  const onDestroyed: (() => void)[] = [];
+  const sender: IpcSender = {
+    id,
+    send: (channel, payload) => {
+      if (destroyed) {
+        sendsAfterDestroyed++;
+        throw new Error('Object has been destroyed'); // as Electron answers a send to a closed window
+      }
+      pushed.push({ channel, payload: payload as Record<string, unknown> });
+    },
+    isDestroyed: () => destroyed,
+    once: (_event, listener) => { onDestroyed.push(listener); },
+  };
+  const destroy = (): void => {
+    destroyed = true;
+    for (const listener of onDestroyed.splice(0)) listener();
+  };
+  return { sender, pushed, destroy, sendsAfterDestroyed: () => sendsAfterDestroyed };
+}
+
+/**
+ * An in-memory ipcMain: `invoke` plays the renderer's ipcRenderer.invoke from a given frame of the first window;
+ * `openWindow` makes another window with its own sender and pushes.
+ */
 export function fakeIpcMain() {
   const listeners = new Map<string, (event: IpcInvokeEvent, ...args: unknown[]) => Promise<unknown>>();
   const ipcMain: IpcMainLike = {
@@ -12,14 +42,17 @@ export function fakeIpcMain() {
     },
     removeHandler: (channel) => { listeners.delete(channel); },
   };
-  const pushed: { channel: string; payload: Record<string, unknown> }[] = [];
-  const sender = { id: 1, send: (channel: string, payload: unknown) => { pushed.push({ channel, payload: payload as Record<string, unknown> }); } };
   const frame = (url = OWN_PAGE, parent: unknown = null) => ({ url, parent });
-  const invoke = async (channel: string, input?: unknown, senderFrame: IpcInvokeEvent['senderFrame'] = frame()): Promise<IpcAnswer> => {
+  const invokeFrom = async (sender: IpcSender, channel: string, input?: unknown, senderFrame: IpcInvokeEvent['senderFrame'] = frame()): Promise<IpcAnswer> => {
     const listener = listeners.get(channel);
     if (!listener) throw new Error(`No handler registered for '${channel}'`);
     return await listener({ senderFrame, sender }, ...(input === undefined ? [] : [input])) as IpcAnswer;
   };
-  return { ipcMain, listeners, invoke, frame, pushed };
+  let windows = 0;
+  const openWindow = () => {
+    const window = fakeWindow(++windows);
+    return { ...window, invoke: (channel: string, input?: unknown, senderFrame?: IpcInvokeEvent['senderFrame']) => invokeFrom(window.sender, channel, input, senderFrame) };
+  };
+  const first = openWindow();
+  return { ipcMain, listeners, invoke: first.invoke, frame, pushed: first.pushed, destroy: first.destroy, openWindow };
 }
-

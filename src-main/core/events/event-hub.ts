@@ -13,21 +13,27 @@ export type HubListener = (event: HubEvent) => void;
 export function createEventHub(log: (message: string) => void = (message) => process.stderr.write(`${message}\n`)) {
   const listeners = new Map<string, Set<HubListener>>();
   const watchers = new Set<(userIds: ReadonlySet<string>) => void>();
+  const observers = new Set<(userId: string, event: HubEvent) => void>();
   const changed = (): void => {
     const users = new Set(listeners.keys());
     for (const watcher of watchers) watcher(users);
   };
+  const call = (listener: () => void): void => {
+    try { listener(); } catch (error) { log(`fileorg: an event listener failed: ${describeError(error)}`); }
+  };
   return {
     publish(userId: string, event: HubEvent): void {
-      for (const listener of [...(listeners.get(userId) ?? [])]) {
-        try { listener(event); } catch (error) { log(`fileorg: an event listener failed: ${describeError(error)}`); }
-      }
+      for (const observer of [...observers]) call(() => observer(userId, event));
+      for (const listener of [...(listeners.get(userId) ?? [])]) call(() => listener(event));
     },
     /** Follow one user's events; answers the function that stops following. */
     subscribe(userId: string, listener: HubListener): () => void {
       let set = listeners.get(userId);
-      if (!set) { set = new Set(); listeners.set(userId, set); changed(); }
+      const added = !set;
+      if (!set) { set = new Set(); listeners.set(userId, set); }
       set.add(listener);
+      // Told once the listener is in place, so whatever a watcher publishes at once reaches it.
+      if (added) changed();
       return () => {
         const current = listeners.get(userId);
         if (!current?.delete(listener) || current.size > 0) return;
@@ -43,6 +49,15 @@ export function createEventHub(log: (message: string) => void = (message) => pro
     onSubscribersChanged(watcher: (userIds: ReadonlySet<string>) => void): () => void {
       watchers.add(watcher);
       return () => { watchers.delete(watcher); };
+    },
+    /**
+     * See every event published, whoever it is for and whether or not anyone listens (the database follower
+     * notes which results this process has told, so it never tells them again). Not a subscription: it does
+     * not count as someone listening.
+     */
+    observe(observer: (userId: string, event: HubEvent) => void): () => void {
+      observers.add(observer);
+      return () => { observers.delete(observer); };
     },
   };
 }
