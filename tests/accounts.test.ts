@@ -9,6 +9,7 @@ import { type Caller } from '../src-shared/contract.js';
 import { replaceableReason } from '../src-main/core/auth/replaceable-path.js';
 import { CLI, NOBODY, runCli, runJson, runsAsRoot } from './helpers/cli.js';
 import { openTestCore } from './helpers/core.js';
+import { recordEvents } from './helpers/hub-events.js';
 import { fakeIpcMain } from './helpers/ipc.js';
 import { snapshotTree, tempDir, writeTree } from './helpers/temp-tree.js';
 
@@ -21,10 +22,19 @@ const value = <T = Record<string, unknown>>(answer: IpcAnswer): T => {
 };
 
 /** The window's IPC over one core, acting as whoever `as.caller` names (the owner unless a test switches). */
+/** A search started over the window (answered with its id at once), followed to its end: its groups. */
+async function searched(core: ReturnType<typeof openTestCore>, invoke: ReturnType<typeof fakeIpcMain>['invoke'], userId: string, paths: string[]) {
+  const events = recordEvents(core, userId);
+  const { search_id: searchId } = value<{ search_id: string }>(await invoke('duplicates:search', { paths }));
+  expect(await events.next('duplicates:result', (data) => data.search_id === searchId)).toMatchObject({ status: 'completed' });
+  events.stop();
+  return value<{ items: { files: string[] }[] }>(await invoke('duplicates:groups', { search_id: searchId })).items;
+}
+
 function windowOver(core: ReturnType<typeof openTestCore>) {
   const ipc = fakeIpcMain();
   const as: { caller: Caller | null } = { caller: owner };
-  registerIpcHandlers(ipc.ipcMain, createHandlers(core), { isOwnPage: (url) => url.startsWith('app://'), callerOf: () => as.caller, runs: core.runs });
+  registerIpcHandlers(ipc.ipcMain, createHandlers(core), { isOwnPage: (url) => url.startsWith('app://'), callerOf: () => as.caller, events: core.events });
   return { invoke: ipc.invoke, as };
 }
 
@@ -102,8 +112,8 @@ describe('accounts, managed by the owner over the contract (in-memory IPC pair)'
     expect(core.operations.history(10, id)).toEqual([]); // nothing was even recorded
 
     // Inside: allowed. The search sees the copies in its own folder (the symlink is not followed).
-    const found = value<{ groups: { files: string[] }[] }>(await window.invoke('duplicates:search', { paths: [mine] }));
-    expect(found.groups.map((group) => group.files.map((file) => path.basename(file)).sort())).toEqual([['a.jpg', 'c.jpg']]);
+    const found = await searched(core, window.invoke, id, [mine]);
+    expect(found.map((group) => group.files.map((file) => path.basename(file)).sort())).toEqual([['a.jpg', 'c.jpg']]);
     const started = value<{ operation_id: string }>(await window.invoke('operations:start', { source_paths: [mine], destination: path.join(mine, 'sorted') }));
     await vi.waitFor(() => expect(core.operations.get(started.operation_id, { owner: id, exact: true }).status).toBe('completed'), { timeout: 30_000 });
 
@@ -115,7 +125,7 @@ describe('accounts, managed by the owner over the contract (in-memory IPC pair)'
 
     // The owner (local profile) may use any folder.
     window.as.caller = owner;
-    expect(value(await window.invoke('duplicates:search', { paths: [secret] }))).toMatchObject({ groups: [expect.anything()] });
+    expect(await searched(core, window.invoke, LOCAL_USER_ID, [secret])).toEqual([expect.anything()]);
   });
 });
 

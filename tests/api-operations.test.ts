@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { contract } from '../src-shared/contract.js';
 import { collect, startApi, type TestApi } from './helpers/api.js';
 import { organizeRequest } from './helpers/core.js';
+import { recordEvents } from './helpers/hub-events.js';
 import { snapshotTree, tempDir, writeTree } from './helpers/temp-tree.js';
 
 const mixedTree = (count: number): Record<string, string> => {
@@ -236,16 +237,21 @@ describe('rule sets and duplicate search over HTTP', () => {
     expect((await api.call('GET', `/api/v1/rules/${id}`, { token })).status).toBe(404);
   });
 
-  it('finds duplicates and answers the groups, reading only', async () => {
+  it('finds duplicates in the background (202, then its result event) and answers the groups, reading only', async () => {
     const api = await startApi({ bcryptCost: 4 });
     const session = await api.signup('tina');
     const root = tempDir('fileorg-api-tree-');
     writeTree(root, { 'a/one.txt': 'same content', 'b/two.txt': 'same content', 'c/other.txt': 'different' });
     const before = snapshotTree(root);
+    const events = recordEvents(api.core, session.user.id);
     const answer = await api.call('POST', '/api/v1/duplicates/search', { token: session.access_token, body: { paths: [root] } });
-    expect(answer.status).toBe(200);
+    expect(answer.status).toBe(202);
     expect(contract['duplicates:search'].output.safeParse(answer.body).success).toBe(true);
-    expect(answer.body.groups).toEqual([expect.objectContaining({ size: 12, files: [path.join(root, 'a/one.txt'), path.join(root, 'b/two.txt')] })]);
+    const searchId = answer.body.search_id as string;
+    expect(await events.next('duplicates:result', (data) => data.search_id === searchId)).toMatchObject({ status: 'completed', groups: 1, wasted_bytes: 12 });
+    events.stop();
+    const groups = await api.call('GET', `/api/v1/duplicates/${searchId}/groups`, { token: session.access_token });
+    expect(groups.body.items).toEqual([expect.objectContaining({ size: 12, files: [path.join(root, 'a/one.txt'), path.join(root, 'b/two.txt')] })]);
     expect(snapshotTree(root)).toEqual(before);
   });
 });

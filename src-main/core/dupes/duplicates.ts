@@ -97,6 +97,28 @@ export function createDuplicates(dependencies: {
     return found;
   };
 
+  const checkChoice = (roots: readonly string[], options: ResolveOptions): void => {
+    if (options.reference !== null) checkReference(options.reference, roots);
+    checkKeepPaths(options.keepPaths ?? [], roots);
+  };
+
+  /** One dedupe operation over the found groups; `runPrepared` records it before its first await. */
+  const act = async (found: DuplicateSearch, roots: string[], options: DuplicateSearchOptions & ResolveOptions, hooks: OrganizeHooks): Promise<DedupeResult> => {
+    const choice = { policy: options.keep, reference: options.reference, keepPaths: new Set(options.keepPaths ?? []) };
+    const result = await dependencies.operations.runPrepared({
+      kind: 'dedupe', roots, destination: options.resolution === 'quarantine' ? quarantineIn(dataDir) : null, conflict: 'rename',
+      resolution: options.resolution, keep: options.keep, reference: options.reference,
+      minSize: options.minSize, includeEmpty: options.includeEmpty, includeHidden: options.includeHidden,
+    }, (operationId) => planDedupe(found, choice, options.resolution,
+      options.resolution === 'quarantine' ? createQuarantinePlacer(dataDir, roots, operationId) : undefined), hooks, options.owner);
+    const operation = dependencies.operations.get(result.operation_id, { owner: options.owner ?? LOCAL_USER_ID, exact: true });
+    return {
+      type: 'result', operation_id: result.operation_id, status: result.status,
+      quarantined: options.resolution === 'quarantine' ? result.moved : 0, linked: options.resolution === 'hardlink' ? result.moved : 0,
+      freed_bytes: operation.movedBytes, skipped: result.skipped, failed: result.failed,
+    };
+  };
+
   return {
     quarantine,
     /** the search with each group's file facts, for other services (the `duplicate` rule condition) */
@@ -117,23 +139,23 @@ export function createDuplicates(dependencies: {
       onSearchProgress?: (progress: DuplicateProgress) => void; beforeActing?: (search: DuplicateSearch) => void;
     } = {}): Promise<DedupeResult> {
       checkFolders(roots, 'to resolve duplicates in');
-      if (options.reference !== null) checkReference(options.reference, roots);
-      checkKeepPaths(options.keepPaths ?? [], roots);
+      checkChoice(roots, options);
       const found = await search(roots, options, hooks.onSearchProgress);
       hooks.beforeActing?.(found);
-      const choice = { policy: options.keep, reference: options.reference, keepPaths: new Set(options.keepPaths ?? []) };
-      const result = await dependencies.operations.runPrepared({
-        kind: 'dedupe', roots, destination: options.resolution === 'quarantine' ? quarantineIn(dataDir) : null, conflict: 'rename',
-        resolution: options.resolution, keep: options.keep, reference: options.reference,
-        minSize: options.minSize, includeEmpty: options.includeEmpty, includeHidden: options.includeHidden,
-      }, (operationId) => planDedupe(found, choice, options.resolution,
-        options.resolution === 'quarantine' ? createQuarantinePlacer(dataDir, roots, operationId) : undefined), hooks, options.owner);
-      const operation = dependencies.operations.get(result.operation_id, { owner: options.owner ?? LOCAL_USER_ID, exact: true });
-      return {
-        type: 'result', operation_id: result.operation_id, status: result.status,
-        quarantined: options.resolution === 'quarantine' ? result.moved : 0, linked: options.resolution === 'hardlink' ? result.moved : 0,
-        freed_bytes: operation.movedBytes, skipped: result.skipped, failed: result.failed,
-      };
+      return act(found, roots, options, hooks);
+    },
+
+    /** Refuse folders that cannot be searched (missing, protected, one inside another), before a search is recorded. */
+    checkSearchFolders: (roots: readonly string[]): void => { checkFolders(roots, 'to search for duplicates'); },
+
+    /**
+     * Resolve the groups of a search made earlier (a kept search, never searched again), with the checks
+     * `resolve` makes. The operation is recorded before the first await (a background start needs its id).
+     */
+    resolveFound(found: DuplicateSearch, roots: string[], options: DuplicateSearchOptions & ResolveOptions, hooks: OrganizeHooks = {}): Promise<DedupeResult> {
+      checkFolders(roots, 'to resolve duplicates in');
+      checkChoice(roots, options);
+      return act(found, roots, options, hooks);
     },
 
     /** after the last cache write; before the content pool closes (the write runs on it) */

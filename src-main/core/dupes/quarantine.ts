@@ -25,13 +25,19 @@ const EMPTIED = ['trashing', 'trashed'];
  */
 export function createQuarantine(database: AppDatabase, dependencies: { clock: () => number; trash: TrashFiles }) {
   const { sqlite } = database;
+  const quarantined = `FROM operations o JOIN file_records r ON r.operation_id = o.id JOIN file_states s ON s.id = r.id
+    WHERE o.kind = 'dedupe' AND r.action = 'move' AND s.state = 'done' AND coalesce(s.reason, '') <> 'trashed'
+      AND o.user_id = ? AND (? IS NULL OR o.id = ?)`;
   const listed = sqlite.prepare(`SELECT r.id, r.operation_id AS operationId, r.source, r.destination, r.kept_path AS keptPath, r.size,
       coalesce(o.finished_at, o.started_at, o.created_at) AS at, s.reason,
       coalesce(r.destination_dev, r.dev) AS dev, coalesce(r.destination_ino, r.ino) AS ino
-    FROM operations o JOIN file_records r ON r.operation_id = o.id JOIN file_states s ON s.id = r.id
-    WHERE o.kind = 'dedupe' AND r.action = 'move' AND s.state = 'done' AND coalesce(s.reason, '') <> 'trashed'
-      AND o.user_id = ? AND (? IS NULL OR o.id = ?)
+    ${quarantined}
     ORDER BY r.id`);
+  const listedPage = sqlite.prepare(`SELECT r.operation_id AS operationId, r.source, r.destination, r.kept_path AS keptPath, r.size,
+      coalesce(o.finished_at, o.started_at, o.created_at) AS at
+    ${quarantined} ORDER BY r.id LIMIT ? OFFSET ?`);
+  const listedCount = sqlite.prepare(`SELECT count(*) ${quarantined}`).pluck();
+  const bySource = sqlite.prepare(`SELECT r.id, r.source ${quarantined} AND r.source IN (SELECT value FROM json_each(?))`);
   const mark = sqlite.prepare('UPDATE file_states SET reason = ?, error = ? WHERE id = ?');
   const operationExists = sqlite.prepare("SELECT 1 FROM operations WHERE id = ? AND kind = 'dedupe' AND user_id = ?").pluck();
 
@@ -63,6 +69,22 @@ export function createQuarantine(database: AppDatabase, dependencies: { clock: (
       return rows(operationId, owner).map((row) => ({
         operation_id: row.operationId, original: row.source, quarantined: row.destination, kept: row.keptPath, size: row.size, quarantined_at: row.at,
       }));
+    },
+
+    /** A page of the owner's quarantined files (of one of their operations, or all), oldest first, and how many there are. */
+    page(operationId: string | null, owner: string, offset: number, limit: number): { items: QuarantinedFile[]; total: number } {
+      if (operationId !== null && !operationExists.get(operationId, owner)) throw new FileOrganizerError('E_UNKNOWN_OPERATION', `no duplicate resolution has the id ${operationId}; see fileorg quarantine list`);
+      const rows = listedPage.all(owner, operationId, operationId, limit, offset) as Array<Omit<Row, 'id' | 'reason' | 'dev' | 'ino'>>;
+      return {
+        items: rows.map((row) => ({ operation_id: row.operationId, original: row.source, quarantined: row.destination, kept: row.keptPath, size: row.size, quarantined_at: row.at })),
+        total: listedCount.get(owner, operationId, operationId) as number,
+      };
+    },
+
+    /** The journal rows of an operation's files still in the quarantine, by their original paths (those that are). */
+    rowsByOriginal(operationId: string, owner: string, originals: readonly string[]): Map<string, number> {
+      const rows = bySource.all(owner, operationId, operationId, JSON.stringify(originals)) as Array<{ id: number; source: string }>;
+      return new Map(rows.map((row) => [row.source, row.id]));
     },
 
     /** Send the quarantined files (of one operation, or all) to the OS trash. */
