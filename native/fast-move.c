@@ -14,13 +14,15 @@
  * so send files into a folder only this process may write (issue 15). That is why, when this module is loaded,
  * the JavaScript path's own writes below an anchor come here too, in the other modes: link only (a copy's
  * temp name put in place), unlink only (a source after its copy, a temp file, a copy undone), make folders,
- * create a copy's temp file.
+ * create a copy's temp file. Hard-link dedupe comes here as well (link over, rename over): its last step replaces
+ * a name, so by path a swapped folder would have it replace a file wherever the symlink points.
  *
  * Answers: MOVED (done), TAKEN (the new name exists; nothing is ever replaced), REFUSED (a symlink or a
  * non-folder on the way: nothing was done; the caller records the row refused and never retries it by path),
  * DOUBLED (the source could not go and the new name could not be taken back either), and NOT_DONE with the
- * errno that stopped it (0: the file is not the one expected) having changed nothing: the JavaScript side
- * decides and words those rows, through this module again for whatever it writes.
+ * errno that stopped it (0: the file is not the one expected; FROM_CHANGED: in the modes that replace a name,
+ * `from` is not the one expected) having changed nothing: the JavaScript side decides and words those rows,
+ * through this module again for whatever it writes.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -36,8 +38,9 @@
 #include "fileorg-native.h"
 
 enum { MOVED = 0, TAKEN = 1, NOT_DONE = 2, DOUBLED = 3, REFUSED = 4 };
-/* Not done's "errno" when the name is there but not a regular file (0: a regular file, not the one expected). */
-enum { NOT_A_REGULAR_FILE = 4095 };
+/* Not done's "errno" when the name is there but not a regular file (0: a regular file, not the one expected);
+   in the modes that replace a name, when `from` (not `to`) is gone, not a regular file or not the one expected. */
+enum { NOT_A_REGULAR_FILE = 4095, FROM_CHANGED = 4094 };
 
 /* What one call does (the low three bits of `how`), and the flags above them. */
 enum {
@@ -47,6 +50,8 @@ enum {
   MODE_FOLDER = 3,           /* open (with CREATE_FOLDERS, make) the folder `to` itself below its anchor; nothing else */
   MODE_NEW_FILE = 4,         /* create `to` (O_EXCL, 0600, never through a symlink) and answer its open descriptor */
   MODE_REMOVE_FOLDER = 5,    /* remove the empty folder `to` (unlinkat AT_REMOVEDIR relative to its real parent) */
+  MODE_LINK_OVER = 6,        /* link `from` to a temp name beside `to`, check both, rename it over `to` (hard-link dedupe) */
+  MODE_RENAME_OVER = 7,      /* rename `from` over `to`, both checked just before (undo of a hard link: its copy over the link) */
   MODE_MASK = 7,
   CREATE_FOLDERS = 8,        /* folders missing on the way to `to` are made, one at a time, relative to their parent */
   RENAME_WITHOUT_LINKS = 16  /* where the file system has no hard links: check that `to` is free, then renameat */
@@ -63,6 +68,15 @@ double fileorg_mtime_ms(const struct stat *st) {
   return (double)st->st_mtimespec.tv_sec * 1e3 + (double)st->st_mtimespec.tv_nsec / 1e6;
 #else
   return (double)st->st_mtim.tv_sec * 1e3 + (double)st->st_mtim.tv_nsec / 1e6;
+#endif
+}
+
+/* ctimeNs exactly as Node computes it: sec * 1e9 + nsec. */
+static unsigned long long ctime_ns(const struct stat *st) {
+#ifdef __APPLE__
+  return (unsigned long long)st->st_ctimespec.tv_sec * 1000000000ULL + (unsigned long long)st->st_ctimespec.tv_nsec;
+#else
+  return (unsigned long long)st->st_ctim.tv_sec * 1000000000ULL + (unsigned long long)st->st_ctim.tv_nsec;
 #endif
 }
 
@@ -277,10 +291,92 @@ typedef struct {
   unsigned long long dev, ino;
 } expected_file;
 
-static int32_t act(char *from, char *to, const expected_file *expected, size_t from_anchor, size_t to_anchor, bool cache, int how) {
+/* What the modes that replace a name check besides `to` itself (`expected`): who `from` is, and `to`'s ctime. */
+typedef struct {
+  path_arg temporary;      /* MODE_LINK_OVER: the temp name `from` is linked to first, in `to`'s folder */
+  unsigned long long from_dev, from_ino;
+  bool has_ctime;          /* `to`'s ctime is compared too (a quiet edit keeps size and mtime, not ctime) */
+  unsigned long long ctime;
+} over_checks;
+
+/* Is `name` in `folder` the file `from` must be: a regular file with that device and inode? */
+static bool is_from(int folder, const char *name, const over_checks *over) {
+  struct stat st;
+  return fstatat(folder, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode)
+         && (unsigned long long)st.st_dev == over->from_dev && (unsigned long long)st.st_ino == over->from_ino;
+}
+
+/* Is `name` in `folder` still exactly `expected` (and its ctime, when given)? If not, `why` is not done's errno. */
+static bool still_expected(int folder, const char *name, const expected_file *expected, const over_checks *over, int *why) {
+  struct stat st;
+  if (fstatat(folder, name, &st, AT_SYMLINK_NOFOLLOW) != 0) { *why = errno; return false; }
+  if (!S_ISREG(st.st_mode)) { *why = NOT_A_REGULAR_FILE; return false; }
+  *why = 0;
+  return (double)st.st_size == expected->size && fileorg_mtime_ms(&st) == expected->mtime
+         && (unsigned long long)st.st_dev == expected->dev && (unsigned long long)st.st_ino == expected->ino
+         && (!over->has_ctime || ctime_ns(&st) == over->ctime);
+}
+
+/*
+ * MODE_LINK_OVER and MODE_RENAME_OVER: `to` is replaced, so its folder (and `from`'s) must be the real one, never
+ * one reached through a folder another user swapped for a symlink after the JavaScript side's checks: by path, the
+ * rename would replace a file wherever the symlink points (issue 16's probe: a root-only folder's file replaced by
+ * the attacker's inode). Both folders are opened from their anchors without following a symlink, every check is
+ * an fstatat relative to them, and the link and rename are made relative to them. `to`'s own name can still be
+ * replaced between its last check and the rename, but only inside that real folder, by someone who may write it.
+ */
+static int32_t replace_name(char *from, char *to, const expected_file *expected, const over_checks *over, size_t from_anchor, size_t to_anchor, int mode) {
+  walk_failure failure = { 0, 0, false };
+  const char *from_name = NULL, *to_name = NULL, *temporary_name = NULL;
+  if (mode == MODE_LINK_OVER) {
+    /* The temp name lies beside `to`: the rename over `to` stays within that one folder. */
+    const char *temporary = over->temporary.text;
+    const char *slash = strrchr(to, '/'), *temporary_slash = strrchr(temporary, '/');
+    if (!slash || !temporary_slash || slash - to != temporary_slash - temporary || memcmp(to, temporary, (size_t)(slash - to)) != 0
+        || temporary_slash[1] == '\0' || strcmp(temporary_slash, slash) == 0) return answer(NOT_DONE, EINVAL);
+    temporary_name = temporary_slash + 1;
+  }
+  int from_folder = open_parent(from, from_anchor, &from_name, false, &failure);
+  if (from_folder < 0) return stopped(&failure, false);
+  int to_folder = open_parent(to, to_anchor, &to_name, false, &failure);
+  if (to_folder < 0) { close(from_folder); return stopped(&failure, true); }
+  int32_t code;
+  int why = 0;
+  /* Both files first: nothing is written for a row whose files changed. */
+  if (!is_from(from_folder, from_name, over)) { code = answer(NOT_DONE, FROM_CHANGED); goto done; }
+  if (!still_expected(to_folder, to_name, expected, over, &why)) { code = answer(NOT_DONE, why); goto done; }
+  if (mode == MODE_RENAME_OVER) {
+    code = renameat(from_folder, from_name, to_folder, to_name) == 0 ? MOVED : answer(NOT_DONE, errno);
+    goto done;
+  }
+  if (linkat(from_folder, from_name, to_folder, temporary_name, 0) != 0) {
+    int error = errno;
+    if (error == EEXIST) code = TAKEN;
+    else if (error == ENOENT && !is_from(from_folder, from_name, over)) code = answer(NOT_DONE, FROM_CHANGED);
+    else code = answer(NOT_DONE, error);
+    goto done;
+  }
+  /* The temp name must hold `from` (not another file put at `from`'s name between its check and the link), and
+     `to` must still be exactly as expected at the last moment: its inode goes with the rename. */
+  if (!is_from(to_folder, temporary_name, over)) code = answer(NOT_DONE, FROM_CHANGED);
+  else if (!still_expected(to_folder, to_name, expected, over, &why)) code = answer(NOT_DONE, why);
+  else code = renameat(to_folder, temporary_name, to_folder, to_name) == 0 ? MOVED : answer(NOT_DONE, errno);
+  /* Not done: the link made above goes again (it is in a real folder of the tree, under this row's own name). */
+  if (code != MOVED) unlinkat(to_folder, temporary_name, 0);
+done:
+  close(from_folder);
+  close(to_folder);
+  return code;
+}
+
+static int32_t act(char *from, char *to, const expected_file *expected, const over_checks *over, size_t from_anchor, size_t to_anchor, bool cache, int how) {
   int mode = how & MODE_MASK;
   bool create = (how & CREATE_FOLDERS) != 0;
   walk_failure failure = { 0, 0, false };
+  if (mode == MODE_LINK_OVER || mode == MODE_RENAME_OVER) {
+    if (!over) return answer(NOT_DONE, EINVAL);
+    return replace_name(from, to, expected, over, from_anchor, to_anchor, mode);
+  }
   if (mode == MODE_FOLDER) {
     int folder = open_folder(to, strlen(to), to_anchor, create, &failure);
     if (folder < 0) return stopped(&failure, true);
@@ -351,21 +447,25 @@ done:
 }
 
 /*
- * moveIfUnchanged(from, to, size, mtimeMs, dev, ino, fromAnchor, toAnchor, cacheFolders[, how]) -> an int32:
- * low byte 0 moved (or linked, unlinked, folder there, file made: its descriptor above it), 1 taken, 2 not done
- * (nothing changed), 3 doubled, 4 refused; for 2 and 3 the errno above it (2 with errno 0: the file is not the
- * one expected), for 4 the REFUSED_* bits. An anchor is the length in UTF-8 bytes of the root each path lies
- * below. cacheFolders: keep the folders open for the next moves (until forgetFolders()). how: a MODE_* with
- * CREATE_FOLDERS and RENAME_WITHOUT_LINKS (0 when left out: a plain move into a folder that exists).
+ * moveIfUnchanged(from, to, size, mtimeMs, dev, ino, fromAnchor, toAnchor, cacheFolders[, how[, temporary, fromDev,
+ * fromIno, ctimeNs]]) -> an int32: low byte 0 moved (or linked, unlinked, folder there, file made: its descriptor
+ * above it), 1 taken, 2 not done (nothing changed), 3 doubled, 4 refused; for 2 and 3 the errno above it (2 with
+ * errno 0: the file is not the one expected), for 4 the REFUSED_* bits. An anchor is the length in UTF-8 bytes of
+ * the root each path lies below. cacheFolders: keep the folders open for the next moves (until forgetFolders()).
+ * how: a MODE_* with CREATE_FOLDERS and RENAME_WITHOUT_LINKS (0 when left out: a plain move into a folder that
+ * exists). The modes that replace a name (link over, rename over) take four more: size, mtimeMs, dev and ino are
+ * then what `to` must still be; `temporary` the temp name beside `to` (link over; "" otherwise); fromDev and
+ * fromIno who `from` must be; ctimeNs `to`'s ctime in ns ("": not compared). They never cache folders.
  */
 napi_value MoveIfUnchanged(napi_env env, napi_callback_info info) {
-  size_t argc = 10;
-  napi_value argv[10], result = NULL;
+  size_t argc = 14;
+  napi_value argv[14], result = NULL;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 9) {
-    napi_throw_type_error(env, NULL, "moveIfUnchanged(from, to, size, mtimeMs, dev, ino, fromAnchor, toAnchor, cacheFolders[, how])");
+    napi_throw_type_error(env, NULL, "moveIfUnchanged(from, to, size, mtimeMs, dev, ino, fromAnchor, toAnchor, cacheFolders[, how[, temporary, fromDev, fromIno, ctimeNs]])");
     return NULL;
   }
   path_arg from, to;
+  over_checks over = { .temporary = { .text = NULL } };
   double from_anchor = 0, to_anchor = 0;
   expected_file expected = { 0, 0, 0, 0 };
   int32_t code = answer(NOT_DONE, EINVAL), how = 0;
@@ -376,10 +476,22 @@ napi_value MoveIfUnchanged(napi_env env, napi_callback_info info) {
       && read_u64(env, argv[5], &expected.ino) && napi_get_value_double(env, argv[6], &from_anchor) == napi_ok
       && napi_get_value_double(env, argv[7], &to_anchor) == napi_ok && napi_get_value_bool(env, argv[8], &cache) == napi_ok
       && (argc < 10 || napi_get_value_int32(env, argv[9], &how) == napi_ok)) {
-    code = act(from.text, to.text, &expected, (size_t)from_anchor, (size_t)to_anchor, cache, how);
+    int mode = how & MODE_MASK;
+    if (mode != MODE_LINK_OVER && mode != MODE_RENAME_OVER) {
+      code = act(from.text, to.text, &expected, NULL, (size_t)from_anchor, (size_t)to_anchor, cache, how);
+    } else if (argc >= 14 && read_path(env, argv[10], &over.temporary) && read_u64(env, argv[11], &over.from_dev)
+               && read_u64(env, argv[12], &over.from_ino)) {
+      size_t length = 0;
+      napi_get_value_string_utf8(env, argv[13], NULL, 0, &length);
+      over.has_ctime = length > 0;
+      if (!over.has_ctime || read_u64(env, argv[13], &over.ctime)) {
+        code = act(from.text, to.text, &expected, &over, (size_t)from_anchor, (size_t)to_anchor, false, how);
+      }
+    }
   }
   free_path(&from);
   free_path(&to);
+  free_path(&over.temporary);
   napi_create_int32(env, code, &result);
   return result;
 }

@@ -1,11 +1,13 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { blake3OfFile } from './blake3-sync.js';
 import { attributesOf, sameOwnership } from './file-attributes.js';
 import { readIdentity, sameIdentity } from './file-identity.js';
 import { copyToTemporary, removeTemporary, temporaryPathFor } from './file-transfer.js';
 import { checkKeptFile, notedOwnLink } from './kept-file.js';
-import { type FolderChecks } from './real-folders.js';
+import { anchoredLinkOver, anchoredRenameOver, systemError } from './native-moves.js';
+import { folderRefused, type FolderChecks } from './real-folders.js';
 import { type ActionRow, type JournalUpdate, temporaryTag } from './row-actions.js';
 import { pauseForTest } from './test-pause.js';
 
@@ -17,12 +19,70 @@ import { pauseForTest } from './test-pause.js';
  * that the file is still exactly as hashed (size, mtime, inode and ctime), that the kept file still is the one
  * hashed (see kept-file.ts), that the temp name holds the kept file, and that both have the same owner, group
  * and permissions (as jdupes -p asks: a link must not give a file another's).
+ *
+ * The link and the rename replace a name, so they are never made by path where the native module is loaded:
+ * another user who may write a folder of the tree could swap it for a symlink after the checks, and the rename
+ * would then replace a file wherever the symlink points (issue 16's probe, a run as root). The native link over
+ * and rename over (native/fast-move.c) open both folders from their anchors without following a symlink and
+ * check and act relative to them. Without the module (Windows, FILEORG_NATIVE=off) the folders are checked again
+ * by lstat just before the link and the rename: that narrows the window, it cannot close it.
  */
 
 const skipped = (row: ActionRow, reason: string, error: string): JournalUpdate => ({ id: row.id, state: 'skipped', reason, error });
 const describeMode = (attributes: { mode: number; uid: number; gid: number }): string =>
   `${attributes.mode.toString(8).padStart(4, '0')} ${attributes.uid}:${attributes.gid}`;
 const sameCtime = (a: fs.BigIntStats | undefined, b: fs.BigIntStats): boolean => a !== undefined && a.ino === b.ino && a.dev === b.dev && a.ctimeNs === b.ctimeNs;
+const { EEXIST, ENOENT } = os.constants.errno;
+
+/** The kept file, its duplicate and the temp name of one hard link, as the checks before it found them. */
+interface LinkPlan {
+  row: ActionRow;
+  kept: string;
+  temporary: string;
+  keptStats: fs.BigIntStats;
+  sourceStats: fs.BigIntStats;
+}
+
+const keptReplaced = ({ row, kept }: LinkPlan): JournalUpdate =>
+  skipped(row, 'kept-file-changed', `${kept}, the copy to keep, was replaced just before linking; ${row.source} was left as it is`);
+const changedJustBefore = ({ row }: LinkPlan): JournalUpdate =>
+  skipped(row, 'changed-during-move', `${row.source} changed just before it was linked; it was left as it is`);
+
+/** The link and the rename over the duplicate in one native call, relative to folders opened without following a symlink. */
+function linkOverAnchored(plan: LinkPlan, keptAnchor: number, sourceAnchor: number): JournalUpdate | undefined {
+  const { row, kept, temporary, keptStats, sourceStats } = plan;
+  // Tests stop here, between the checks and the link: the duplicate's inode goes with the rename over it.
+  pauseForTest('before-unlink', row.source);
+  const checks = { fromDev: String(keptStats.dev), fromIno: String(keptStats.ino), ctimeNs: String(sourceStats.ctimeNs) };
+  const answer = anchoredLinkOver(kept, temporary, row.source, row, checks, keptAnchor, sourceAnchor);
+  if (answer.outcome === 'moved') return undefined;
+  if (answer.outcome === 'refused') throw folderRefused(answer.folder, answer.symlink);
+  if (answer.outcome === 'taken') throw systemError(EEXIST, 'link', kept, temporary);
+  if (answer.fromChanged) return keptReplaced(plan);
+  if (answer.errno === 0 || answer.errno === ENOENT) return changedJustBefore(plan);
+  throw systemError(answer.errno, 'link', kept, temporary);
+}
+
+/**
+ * The same by path, where the native module is not loaded: each folder is checked again (lstat, against the
+ * folder first checked) just before the link and the rename, which narrows the window a swapped folder needs
+ * but cannot close it.
+ */
+function linkOverByPath(plan: LinkPlan, folders: FolderChecks): JournalUpdate | undefined {
+  const { row, kept, temporary, keptStats, sourceStats } = plan;
+  if (!folders.real(path.dirname(row.source), false)) return changedJustBefore(plan);
+  if (!folders.real(path.dirname(kept), false)) return keptReplaced(plan);
+  pauseForTest('before-unlink', row.source); // as in linkOverAnchored: after the last check, before the link
+  fs.linkSync(kept, temporary);
+  // The temp name must be the kept file (not another put at its path since the check), and the duplicate
+  // untouched since it was checked: its content goes with the rename.
+  const linked = fs.lstatSync(temporary, { bigint: true });
+  if (linked.ino !== keptStats.ino || linked.dev !== keptStats.dev) return keptReplaced(plan);
+  if (!sameCtime(fs.lstatSync(row.source, { bigint: true, throwIfNoEntry: false }), sourceStats)) return changedJustBefore(plan);
+  if (!folders.real(path.dirname(row.source), false)) return changedJustBefore(plan);
+  fs.renameSync(temporary, row.source);
+  return undefined;
+}
 
 export function executeHardlink(row: ActionRow, operationId: string, folders: FolderChecks): JournalUpdate {
   const kept = row.destination as string;
@@ -53,16 +113,12 @@ export function executeHardlink(row: ActionRow, operationId: string, folders: Fo
   }
   const temporary = temporaryPathFor(row.source, temporaryTag(operationId, row.id, 'execute'));
   removeTemporary(temporary, undefined, folders); // a leftover of an interrupted attempt at this very row
+  const plan: LinkPlan = { row, kept, temporary, keptStats, sourceStats };
+  const keptAnchor = folders.nativeAnchorOf(kept);
+  const sourceAnchor = folders.nativeAnchorOf(row.source);
   try {
-    fs.linkSync(kept, temporary);
-    // The temp name must be the kept file (not another put at its path since the check), and the duplicate
-    // untouched since it was checked: its content goes with the rename.
-    const linked = fs.lstatSync(temporary, { bigint: true });
-    if (linked.ino !== keptStats.ino || linked.dev !== keptStats.dev) return skipped(row, 'kept-file-changed', `${kept}, the copy to keep, was replaced just before linking; ${row.source} was left as it is`);
-    if (!sameCtime(fs.lstatSync(row.source, { bigint: true, throwIfNoEntry: false }), sourceStats)) {
-      return skipped(row, 'changed-during-move', `${row.source} changed just before it was linked; it was left as it is`);
-    }
-    fs.renameSync(temporary, row.source);
+    const refused = keptAnchor > 0 && sourceAnchor > 0 ? linkOverAnchored(plan, keptAnchor, sourceAnchor) : linkOverByPath(plan, folders);
+    if (refused) return refused;
   } finally {
     removeTemporary(temporary, undefined, folders);
   }
@@ -97,20 +153,34 @@ export function rollbackHardlink(row: ActionRow, operationId: string, folders: F
   let ours: bigint | undefined;
   try {
     const now = attributesOf(checked);
-    // The name's own attributes go on the copy through its descriptor, as it is written.
+    // The name's own attributes go on the copy through its descriptor, as it is written; the copy is created
+    // relative to its folder opened without following a symlink, where the module is loaded.
     ours = copyToTemporary(row.source, temporary, placed, {
       mode: row.mode ?? now.mode, uid: row.uid ?? now.uid, gid: row.gid ?? now.gid, atimeMs: row.atimeMs ?? row.mtimeMs, mtimeMs: row.mtimeMs,
-    }).ino;
+    }, folders).ino;
     const digest = row.digest ? blake3OfFile(temporary) : undefined;
     if (digest !== undefined && digest !== row.digest) {
       return conflict('content-changed', `${row.source} (linked to ${kept}) no longer holds the content it had when it was linked: it was edited since, with its size and time put back. Both names show the edit, so the original cannot be given back; it was left linked`);
     }
-    // The last moment: the name still the link that was checked (not a file saved there since) and the temp
-    // name still our copy.
-    if (!sameCtime(fs.lstatSync(row.source, { bigint: true, throwIfNoEntry: false }), checked) || fs.lstatSync(temporary, { bigint: true, throwIfNoEntry: false })?.ino !== ours) {
-      return conflict('changed-since-organize', `${row.source} changed while undo copied it; it was left as it is`);
+    const changedMeanwhile = (): JournalUpdate => conflict('changed-since-organize', `${row.source} changed while undo copied it; it was left as it is`);
+    const anchor = folders.nativeAnchorOf(row.source);
+    if (anchor > 0) {
+      // The last moment, relative to the folder opened without following a symlink: the name still the link
+      // that was checked (not a file saved there since), the temp name still our copy, then the rename.
+      pauseForTest('after-copy', row.source);
+      // The copy lies beside the link, in the same folder: on its device.
+      const answer = anchoredRenameOver(temporary, row.source, placed, { fromDev: placed.dev, fromIno: String(ours), ctimeNs: String(checked.ctimeNs) }, anchor, anchor);
+      if (answer.outcome === 'refused') throw folderRefused(answer.folder, answer.symlink);
+      if (answer.outcome === 'not-done' && answer.errno !== 0 && answer.errno !== ENOENT) throw systemError(answer.errno, 'rename', temporary, row.source);
+      if (answer.outcome !== 'moved') return changedMeanwhile();
+    } else {
+      // By path (no native module): the folder checked again just before the rename narrows the window, it
+      // cannot close it.
+      if (!folders.real(path.dirname(row.source), false) || !sameCtime(fs.lstatSync(row.source, { bigint: true, throwIfNoEntry: false }), checked)
+        || fs.lstatSync(temporary, { bigint: true, throwIfNoEntry: false })?.ino !== ours) return changedMeanwhile();
+      pauseForTest('after-copy', row.source);
+      fs.renameSync(temporary, row.source);
     }
-    fs.renameSync(temporary, row.source);
   } finally {
     removeTemporary(temporary, ours, folders);
   }

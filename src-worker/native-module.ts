@@ -9,8 +9,13 @@ import { fileURLToPath } from 'node:url';
  * Windows) or FILEORG_NATIVE=off; its functions are loaded once per thread.
  */
 export interface NativeModule {
-  /** `how`: the mode and flags of native/fast-move.c (see src-worker/native-moves.ts); a move when left out */
-  moveIfUnchanged?: (from: string, to: string, size: number, mtimeMs: number, dev: string, ino: string, fromAnchorBytes: number, toAnchorBytes: number, cacheFolders: boolean, how?: number) => number;
+  /**
+   * `how`: the mode and flags of native/fast-move.c (see src-worker/native-moves.ts); a move when left out. The
+   * modes that replace a name (link over, rename over) take the rest: the temp name beside `to` (link over), who
+   * `from` must be, and `to`'s ctime in ns ('' when not compared).
+   */
+  moveIfUnchanged?: (from: string, to: string, size: number, mtimeMs: number, dev: string, ino: string, fromAnchorBytes: number, toAnchorBytes: number, cacheFolders: boolean, how?: number,
+    temporary?: string, fromDev?: string, fromIno?: string, ctimeNs?: string) => number;
   /** close the folders the moves of this thread keep open (a chunk of rows starts or ends) */
   forgetFolders?: () => void;
   /** copy every extended attribute of one open file to another: 0, or the errno and name of one that failed */

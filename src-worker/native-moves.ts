@@ -9,7 +9,8 @@ import { nativeModule } from './native-module.js';
  * user swapped for a symlink between a check and the call (issue 15), so where the module is loaded every
  * write below an anchor goes through here: the same-device move on its happy path in one call (on two cores
  * the JavaScript around three sync fs calls a file cost as much CPU as the kernel's work; see
- * docs/architecture.md), and the JavaScript path's own links, unlinks and new folders.
+ * docs/architecture.md), the JavaScript path's own links, unlinks and new folders, and hard-link dedupe's link
+ * and rename over a duplicate (and its undo's rename of a copy over the link).
  *
  * Where the module was not built (no compiler at install, Windows) or FILEORG_NATIVE=off, every action is made
  * by path, each folder checked with lstat first (real-folders.ts).
@@ -21,8 +22,11 @@ export type NativeAnswer =
   | { outcome: 'taken' }
   /** `folder`, on the way below the anchor, is a symlink (or not a folder): nothing was done, nor may be by path */
   | { outcome: 'refused'; folder: string; symlink: boolean }
-  /** nothing was changed; `errno` says why (0: the file is not the one expected: changed, or not a regular file) */
-  | { outcome: 'not-done'; errno: number; notRegular?: true };
+  /**
+   * nothing was changed; `errno` says why (0: the file is not the one expected: changed, or not a regular file).
+   * `fromChanged`, in the modes that replace a name: it is `from` that is gone or not the file expected.
+   */
+  | { outcome: 'not-done'; errno: number; notRegular?: true; fromChanged?: true };
 
 /** The modes and flags of native/fast-move.c (the `how` argument). */
 const MODE_MOVE = 0;
@@ -31,6 +35,8 @@ const MODE_UNLINK = 2;
 const MODE_FOLDER = 3;
 const MODE_NEW_FILE = 4;
 const MODE_REMOVE_FOLDER = 5;
+const MODE_LINK_OVER = 6;
+const MODE_RENAME_OVER = 7;
 const CREATE_FOLDERS = 8;
 const RENAME_WITHOUT_LINKS = 16;
 /** Its answers (the low byte) and the refusal's bits above them. */
@@ -40,6 +46,8 @@ const NOT_DONE = 2;
 const REFUSED = 4;
 /** not-done's errno for a name that is there but not a regular file (decoded as errno 0 with notRegular) */
 const NOT_A_REGULAR_FILE = 4095;
+/** not-done's errno, in the modes that replace a name, when `from` is gone or not the file expected */
+const FROM_CHANGED = 4094;
 const REFUSED_TO = 1 << 8;
 const REFUSED_SYMLINK = 1 << 9;
 const REFUSED_AT_SHIFT = 10;
@@ -70,7 +78,11 @@ function decode(code: number, from: string, to: string): NativeAnswer {
     return { outcome: 'refused', folder: prefixOf(side, code >>> REFUSED_AT_SHIFT, parentOf(side)), symlink: (code & REFUSED_SYMLINK) !== 0 };
   }
   const errno = code >> 8;
-  if (kind === NOT_DONE) return errno === NOT_A_REGULAR_FILE ? { outcome: 'not-done', errno: 0, notRegular: true } : { outcome: 'not-done', errno };
+  if (kind === NOT_DONE) {
+    if (errno === NOT_A_REGULAR_FILE) return { outcome: 'not-done', errno: 0, notRegular: true };
+    if (errno === FROM_CHANGED) return { outcome: 'not-done', errno: 0, fromChanged: true };
+    return { outcome: 'not-done', errno };
+  }
   throw new Error(`${from} could not be removed after it was linked to ${to} (${util.getSystemErrorName(-errno)}), and that new name could not be taken back either: the file now has both names`);
 }
 
@@ -144,4 +156,38 @@ export function anchoredRemoveFolder(folder: string, anchorBytes: number): Nativ
   const call = nativeCall();
   if (!call) return { outcome: 'not-done', errno: 0 };
   return decode(call(folder, folder, 0, 0, '0', '0', anchorBytes, anchorBytes, false, MODE_REMOVE_FOLDER), folder, folder);
+}
+
+/** What the calls that replace a name check of `from` besides `to` itself: its device and inode, and `to`'s ctime. */
+export interface ReplaceChecks {
+  fromDev: string;
+  fromIno: string;
+  /** `to`'s ctime in ns as checked last (a quiet edit keeps size and mtime); undefined: not compared */
+  ctimeNs?: string;
+}
+
+/**
+ * Hard-link dedupe's last step: link `from` (the kept file, still `checks.fromDev`/`fromIno`) to `temporary`
+ * beside `to` (the duplicate), check that the temp name holds `from` and that `to` is still exactly `expected`
+ * (and its ctime), then rename the temp name over `to`; on any failure after the link the temp name goes again.
+ * Both folders are opened from their anchors without following a symlink and every step is made relative to
+ * them. Answers taken when the temp name exists, and not-done with fromChanged for a kept file that is not the one checked.
+ */
+export function anchoredLinkOver(from: string, temporary: string, to: string, expected: FileIdentity, checks: ReplaceChecks, fromAnchorBytes: number, toAnchorBytes: number): NativeAnswer {
+  const call = nativeCall();
+  if (!call) return { outcome: 'not-done', errno: 0 };
+  return decode(call(from, to, expected.size, expected.mtimeMs, expected.dev, expected.ino, fromAnchorBytes, toAnchorBytes, false, MODE_LINK_OVER,
+    temporary, checks.fromDev, checks.fromIno, checks.ctimeNs ?? ''), from, to);
+}
+
+/**
+ * Rename `from` (still `checks.fromDev`/`fromIno`: a copy under its temp name) over `to`, which must still be
+ * exactly `expected` (and its ctime), both reached through real folders below their anchors: the undo of a hard
+ * link puts the name's own copy over the link this way.
+ */
+export function anchoredRenameOver(from: string, to: string, expected: FileIdentity, checks: ReplaceChecks, fromAnchorBytes: number, toAnchorBytes: number): NativeAnswer {
+  const call = nativeCall();
+  if (!call) return { outcome: 'not-done', errno: 0 };
+  return decode(call(from, to, expected.size, expected.mtimeMs, expected.dev, expected.ino, fromAnchorBytes, toAnchorBytes, false, MODE_RENAME_OVER,
+    '', checks.fromDev, checks.fromIno, checks.ctimeNs ?? ''), from, to);
 }

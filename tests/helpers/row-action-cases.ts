@@ -18,6 +18,18 @@ function planned(id: number, source: string, destination: string, action: Action
   return { id, action, source, destination, ...identity, destinationDev: null, destinationIno: null, contentHash: null };
 }
 
+/** A hard-link row: the duplicate `source` to point at `kept`, both as they are now (as a duplicate search hashed them). */
+function plannedLink(id: number, source: string, kept: string): ActionRow {
+  const keptStats = fs.lstatSync(kept, { bigint: true });
+  const keptIdentity = readIdentity(kept);
+  if (!keptIdentity) throw new Error(`no file at ${kept}`);
+  return {
+    ...planned(id, source, kept, 'hardlink'), destinationDev: keptIdentity.dev, destinationIno: keptIdentity.ino, keptMtimeMs: keptIdentity.mtimeMs,
+    ctimeNs: String(fs.lstatSync(source, { bigint: true }).ctimeNs), keptPath: kept, keptDev: keptIdentity.dev, keptIno: keptIdentity.ino,
+    keptCtimeNs: String(keptStats.ctimeNs), digest: null,
+  };
+}
+
 /** The row as the journal holds it after a run that placed it (what execute reported). */
 function afterRun(row: ActionRow, outcome: ReturnType<typeof executeRow>): ActionRow {
   if (outcome.state !== 'done') throw new Error(`expected done, got ${outcome.state}`);
@@ -142,5 +154,69 @@ export function rowActionCases(mode: 'native' | 'js'): void {
     expect(fs.readFileSync(taken.source, 'utf8')).toBe('a newcomer');
     expect(fs.readFileSync(taken.destination as string, 'utf8')).toBe('a');
     expect(fs.existsSync(edited.source)).toBe(false);
+  });
+
+  it('links a duplicate to its kept file, and undo gives the name a file of its own again, with its own times', () => {
+    const root = tempDir();
+    writeTree(root, { 'keep.txt': 'same words', 'sub/copy.txt': 'same words' });
+    fs.utimesSync(path.join(root, 'sub/copy.txt'), 1_650_000_000, 1_650_000_000);
+    const row = plannedLink(70, path.join(root, 'sub/copy.txt'), path.join(root, 'keep.txt'));
+    const outcome = executeRow(row, OPERATION, row.destination as string, createRowContext([root]));
+    expect(outcome).toMatchObject({ id: 70, state: 'done', attributes: { mode: expect.any(Number), atimeMs: 1_650_000_000_000 } });
+    expect(readIdentity(row.source)?.ino).toBe(row.destinationIno);
+    expect(fs.readdirSync(path.join(root, 'sub'))).toEqual(['copy.txt']); // no temp name left
+
+    const linked = { ...row, ...(outcome.state === 'done' ? outcome.attributes : {}) };
+    expect(rollbackRow(linked, OPERATION, createRowContext([root]))).toEqual({ id: 70, state: 'rolled_back' });
+    expect(readIdentity(row.source)).toMatchObject({ size: row.size, mtimeMs: row.mtimeMs });
+    expect(readIdentity(row.source)?.ino).not.toBe(row.destinationIno);
+    expect(fs.readFileSync(row.source, 'utf8')).toBe('same words');
+    expect(fs.lstatSync(path.join(root, 'keep.txt')).nlink).toBe(1);
+    expect(fs.readdirSync(path.join(root, 'sub'))).toEqual(['copy.txt']);
+  });
+
+  it('does not link over a duplicate edited quietly since it was hashed, nor onto a kept file replaced since', () => {
+    const root = tempDir();
+    writeTree(root, { 'keep.txt': 'same words', 'edited.txt': 'same words', 'other-keep.txt': 'more words', 'copy.txt': 'more words' });
+    const edited = plannedLink(80, path.join(root, 'edited.txt'), path.join(root, 'keep.txt'));
+    const onReplaced = plannedLink(81, path.join(root, 'copy.txt'), path.join(root, 'other-keep.txt'));
+    const { atime, mtime } = fs.statSync(edited.source);
+    fs.writeFileSync(edited.source, 'SAME WORDS'); // same size, its mtime put back: only its ctime tells
+    fs.utimesSync(edited.source, atime, mtime);
+    fs.writeFileSync(`${onReplaced.destination}.new`, 'more words');
+    fs.renameSync(`${onReplaced.destination}.new`, onReplaced.destination as string);
+    expect(executeRow(edited, OPERATION, edited.destination as string, createRowContext([root]))).toMatchObject({ state: 'skipped', reason: 'changed-since-plan' });
+    expect(executeRow(onReplaced, OPERATION, onReplaced.destination as string, createRowContext([root]))).toMatchObject({ state: 'skipped', reason: 'kept-file-changed' });
+    expect(fs.readFileSync(edited.source, 'utf8')).toBe('SAME WORDS');
+    expect(readIdentity(onReplaced.source)?.ino).toBe(onReplaced.ino);
+    expect(fs.readdirSync(root).sort()).toEqual(['copy.txt', 'edited.txt', 'keep.txt', 'other-keep.txt']);
+  });
+
+  it('a duplicate whose folder is a symlink, at the link or at undo: skipped or a rollback conflict, symlink-in-path; nothing reaches the folder it points to', () => {
+    const root = tempDir();
+    const outside = tempDir('fileorg-outside-');
+    writeTree(root, { 'keep.txt': 'same words', 'sub/copy.txt': 'same words', 'box/copy.txt': 'same words' });
+    writeTree(outside, { 'copy.txt': 'not in the tree' });
+    const outsideBefore = fs.lstatSync(path.join(outside, 'copy.txt'));
+    const swap = (folder: string): void => {
+      fs.renameSync(folder, `${folder}.aside`);
+      fs.symlinkSync(outside, folder);
+    };
+    const refused = plannedLink(90, path.join(root, 'sub/copy.txt'), path.join(root, 'keep.txt'));
+    swap(path.join(root, 'sub'));
+    expect(executeRow(refused, OPERATION, refused.destination as string, createRowContext([root]))).toMatchObject({
+      state: 'skipped', reason: 'symlink-in-path', error: expect.stringContaining(`${path.join(root, 'sub')} is a symlink`),
+    });
+
+    const row = plannedLink(91, path.join(root, 'box/copy.txt'), path.join(root, 'keep.txt'));
+    const outcome = executeRow(row, OPERATION, row.destination as string, createRowContext([root]));
+    expect(outcome).toMatchObject({ state: 'done' });
+    swap(path.join(root, 'box'));
+    expect(rollbackRow({ ...row, ...(outcome.state === 'done' ? outcome.attributes : {}) }, OPERATION, createRowContext([root])))
+      .toMatchObject({ state: 'rollback_conflict', reason: 'symlink-in-path' });
+    expect(fs.readdirSync(outside)).toEqual(['copy.txt']);
+    expect(fs.lstatSync(path.join(outside, 'copy.txt'))).toMatchObject({ ino: outsideBefore.ino, nlink: 1 });
+    expect(fs.readFileSync(path.join(root, 'sub.aside/copy.txt'), 'utf8')).toBe('same words');
+    expect(readIdentity(path.join(root, 'box.aside/copy.txt'))?.ino).toBe(row.destinationIno); // still the link: nothing lost
   });
 }

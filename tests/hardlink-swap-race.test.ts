@@ -1,0 +1,340 @@
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readIdentity, type FileIdentity } from '../src-worker/file-identity.js';
+import { anchoredLinkOver, anchoredRenameOver, nativeMovesAvailable } from '../src-worker/native-moves.js';
+import { anchorBytes } from '../src-worker/real-folders.js';
+import { journalRows, lastLine, MOVE_PATHS, NOBODY, runJson, runsAsRoot } from './helpers/cli.js';
+import { pauseAt } from './helpers/pause.js';
+import { snapshotTree, tempDir, writeTree } from './helpers/temp-tree.js';
+
+/**
+ * Issue 16: hard-link dedupe replaces a duplicate's name (the kept file linked beside it, then renamed over it).
+ * By path, another OS user who may write a folder of the tree (here uid 65534 owning it, the engine running as
+ * root) could swap the duplicate's folder for a symlink to a folder only root may write, after the checks and
+ * before the link and rename: the rename then replaced root's file there with the kept file's inode. The native
+ * link over and rename over open both folders from the root without following a symlink, check both files with
+ * fstatat relative to them and link and rename relative to them, so the row is refused and nothing there changes.
+ * The engine's test pause stops it right between its checks and the link (or, in undo, the rename of the copy over
+ * the link), and the other user swaps the folder there.
+ */
+const native = nativeMovesAvailable();
+/** As root, the other user is uid 65534 through setpriv (util-linux); as anyone else, the same user plays it. */
+const otherUserPossible = !runsAsRoot || ['/usr/bin/setpriv', '/bin/setpriv'].some((file) => fs.existsSync(file));
+
+/** A root-only folder (0700) holding a file named like the duplicate: what the symlink points to. */
+function secretFolder(): string {
+  const secret = tempDir('fileorg-secret-');
+  fs.chmodSync(secret, 0o700);
+  writeTree(secret, { 'b.txt': 'not for anyone else' });
+  return secret;
+}
+
+/** The secret folder as it must stay: its names and contents, and its file's inode and link count. */
+function secretState(secret: string) {
+  const file = fs.lstatSync(path.join(secret, 'b.txt'));
+  return { tree: snapshotTree(secret), ino: file.ino, nlink: file.nlink };
+}
+
+/**
+ * A tree the other user owns, inside a folder everyone may enter: the kept file a.txt (the oldest) and its
+ * duplicate sub/b.txt.
+ */
+function hostileTree(): { root: string; sub: string; aside: string } {
+  const base = tempDir('fileorg-hardlink-swap-');
+  fs.chmodSync(base, 0o755);
+  const root = path.join(base, 'tree');
+  writeTree(root, { 'a.txt': 'twin', 'sub/b.txt': 'twin' });
+  fs.utimesSync(path.join(root, 'a.txt'), 1_600_000_000, 1_600_000_000);
+  if (runsAsRoot) for (const entry of [root, path.join(root, 'a.txt'), path.join(root, 'sub'), path.join(root, 'sub/b.txt')]) fs.lchownSync(entry, NOBODY, NOBODY);
+  return { root, sub: path.join(root, 'sub'), aside: path.join(root, 'sub.aside') };
+}
+
+/** Run `script` (node, with `args` as process.argv.slice(1)) as the other user, to its end. */
+function asOtherUser(script: string, ...args: string[]): void {
+  const command = runsAsRoot ? ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', process.execPath] : [process.execPath];
+  const result = spawnSync(command[0] as string, [...command.slice(1), '-e', script, ...args], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`the other user's step failed (${result.status}): ${result.stderr}`);
+}
+
+/** The other user's swap: the folder renamed aside, a symlink to `target` in its place. */
+const SWAP = `const fs = require('fs'); const [folder, aside, target] = process.argv.slice(1); fs.renameSync(folder, aside); fs.symlinkSync(target, folder);`;
+/** And back: the symlink removed, the real folder under its name again. */
+const SWAP_BACK = `const fs = require('fs'); const [folder, aside] = process.argv.slice(1); fs.unlinkSync(folder); fs.renameSync(aside, folder);`;
+
+describe.each(MOVE_PATHS)('hard-link dedupe, the duplicate\'s folder swapped for a symlink by another user ($path path)', ({ path: movePath, env }) => {
+  const onNative = movePath === 'native';
+  /** Why a case cannot run here, at the start of its name ('' when it runs). */
+  const cannotRun = [
+    onNative && !native ? '(needs the native module, which is not built on Windows or after a failed build) ' : '',
+    otherUserPossible ? '' : '(needs setpriv when run as root) ',
+  ].join('');
+  // Checked by lstat just before the link, a folder may still be swapped before the link by path follows it: the
+  // link to the kept file is then made in the folder the symlink points to (seen here: the row is skipped, as the
+  // duplicate read through the symlink is another file, but the link is left there, as the temp name cannot be
+  // removed through a symlink). Only the native link over holds.
+  const linkCannotHold = onNative ? '' : '(the JavaScript fallback only narrows the window: by path, the link follows a folder swapped after its last check, and a link to the kept file is left in the folder the symlink points to) ';
+
+  it.skipIf(cannotRun !== '' || linkCannotHold !== '')(`${linkCannotHold}${cannotRun}between the checks and the link: the row is skipped symlink-in-path, nothing in the folder it points to is replaced or linked, nothing is lost`, async () => {
+    const secret = secretFolder();
+    const secretBefore = secretState(secret);
+    const { root, sub, aside } = hostileTree();
+    const dataDir = tempDir('fileorg-data-');
+    const duplicate = fs.lstatSync(path.join(sub, 'b.txt'));
+
+    const pause = pauseAt('before-unlink');
+    const running = runJson(dataDir, ['dupes', root, '--hardlink'], { ...env, ...pause.env });
+    expect(await pause.paused()).toBe(path.join(sub, 'b.txt'));
+    asOtherUser(SWAP, sub, aside, secret);
+    pause.resume();
+    const run = await running;
+
+    expect(secretState(secret)).toEqual(secretBefore);
+    expect(lastLine(run.lines), run.stderr).toMatchObject({ status: 'completed', linked: 0, skipped: 1 });
+    const rows = await journalRows(dataDir, lastLine(run.lines).operation_id as string);
+    expect(rows[0]).toMatchObject({ state: 'skipped', reason: 'symlink-in-path', error: expect.stringContaining(`${sub} is a symlink`) });
+    // Nothing lost: the duplicate is its own file still, where the other user put its folder; the kept file alone.
+    expect(fs.readdirSync(aside)).toEqual(['b.txt']);
+    expect(fs.lstatSync(path.join(aside, 'b.txt'))).toMatchObject({ ino: duplicate.ino, nlink: 1 });
+    expect(fs.readFileSync(path.join(aside, 'b.txt'), 'utf8')).toBe('twin');
+    expect(fs.lstatSync(path.join(root, 'a.txt')).nlink).toBe(1);
+  });
+
+  it.skipIf(cannotRun !== '')(`${cannotRun}undo, between writing the copy and renaming it over the link: a rollback conflict, nothing in the folder the symlink points to is replaced, and undo again once the folder is back ends it`, async () => {
+    const secret = secretFolder();
+    const secretBefore = secretState(secret);
+    const { root, sub, aside } = hostileTree();
+    const dataDir = tempDir('fileorg-data-');
+    const treeBefore = snapshotTree(root);
+    const run = await runJson(dataDir, ['dupes', root, '--hardlink'], env);
+    expect(lastLine(run.lines), run.stderr).toMatchObject({ status: 'completed', linked: 1 });
+    const operationId = lastLine(run.lines).operation_id as string;
+    const kept = fs.lstatSync(path.join(root, 'a.txt'));
+
+    const pause = pauseAt('after-copy');
+    const undoing = runJson(dataDir, ['undo', operationId], { ...env, ...pause.env });
+    expect(await pause.paused()).toBe(path.join(sub, 'b.txt'));
+    asOtherUser(SWAP, sub, aside, secret);
+    pause.resume();
+    const undo = await undoing;
+
+    expect(secretState(secret)).toEqual(secretBefore);
+    expect(lastLine(undo.lines), undo.stderr).toMatchObject({ rolled_back: 0, rollback_conflicts: 1 });
+    const rows = await journalRows(dataDir, operationId);
+    // Natively the rename is refused at the folder; by path, the rename of a temp name that is not there fails.
+    expect(rows[0]).toMatchObject({ state: 'rollback_conflict', reason: onNative ? 'symlink-in-path' : expect.any(String) });
+    // Nothing lost: the name is still the link, with the content.
+    expect(fs.lstatSync(path.join(aside, 'b.txt')).ino).toBe(kept.ino);
+    expect(fs.readFileSync(path.join(aside, 'b.txt'), 'utf8')).toBe('twin');
+
+    // The folder back, undo again: the name gets its own file, and the copy left under its temp name goes.
+    asOtherUser(SWAP_BACK, sub, aside);
+    const again = await runJson(dataDir, ['undo', operationId], env);
+    expect(lastLine(again.lines), again.stderr).toMatchObject({ status: 'rolled_back', rollback_conflicts: 0 });
+    expect(snapshotTree(root)).toEqual(treeBefore);
+    expect(fs.lstatSync(path.join(sub, 'b.txt')).ino).not.toBe(kept.ino);
+    expect(secretState(secret)).toEqual(secretBefore);
+  });
+});
+
+/** The other user's loop: the folder aside, a symlink to `target` in its place, the symlink gone, the folder back. */
+const TOGGLER = `
+const fs = require('fs');
+const [folder, aside, target, stopFile, seconds] = process.argv.slice(1);
+const deadline = Date.now() + Number(seconds) * 1000;
+const attempt = (step) => { try { step(); return true; } catch { return false; } };
+let swaps = 0;
+process.stdout.write('ready\\n');
+while (Date.now() < deadline && !fs.existsSync(stopFile)) {
+  attempt(() => fs.renameSync(folder, aside));
+  if (attempt(() => fs.symlinkSync(target, folder))) swaps++;
+  attempt(() => fs.unlinkSync(folder));
+  attempt(() => fs.renameSync(aside, folder));
+}
+if (attempt(() => fs.lstatSync(folder).isSymbolicLink() || undefined)) attempt(() => fs.unlinkSync(folder));
+if (!fs.existsSync(folder)) attempt(() => fs.renameSync(aside, folder));
+process.stdout.write(JSON.stringify({ swaps }) + '\\n');
+`;
+
+/** Start the other user's loop (at most `seconds`); resolves once it runs, with stop(): how many swaps it made. */
+async function startToggler(folder: string, aside: string, target: string, seconds: number): Promise<{ stop: () => Promise<number> }> {
+  const control = tempDir('fileorg-toggle-');
+  fs.chmodSync(control, 0o755); // the loop, another user, looks for its stop file here
+  const stopFile = path.join(control, 'stop');
+  const args = ['-e', TOGGLER, folder, aside, target, stopFile, String(seconds)];
+  const command = runsAsRoot ? ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', process.execPath, ...args] : [process.execPath, ...args];
+  const child = spawn(command[0] as string, command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  let errors = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { errors += chunk; });
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      output += chunk;
+      if (output.startsWith('ready\n')) resolve();
+    });
+    child.on('error', reject);
+    void exited.then((code) => reject(new Error(`the toggler ended before it started (${code}): ${errors}`)));
+  });
+  return {
+    async stop(): Promise<number> {
+      fs.writeFileSync(stopFile, '');
+      const code = await exited;
+      if (code !== 0) throw new Error(`the toggler failed (${code}): ${errors}`);
+      return (JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as { swaps?: number }).swaps ?? 0;
+    },
+  };
+}
+
+describe.each(MOVE_PATHS)('hard-link dedupe and its undo under a loop swapping the duplicates\' folder for a symlink ($path path)', ({ path: movePath, env }) => {
+  const onNative = movePath === 'native';
+  const cannotRun = [
+    onNative && !native ? '(needs the native module, which is not built on Windows or after a failed build) ' : '',
+    otherUserPossible ? '' : '(needs setpriv when run as root) ',
+    onNative ? '' : '(the JavaScript fallback only narrows the window: by path, a link, a copy or a rename may follow the folder swapped between its checks and the call) ',
+  ].join('');
+
+  it.skipIf(cannotRun !== '')(`${cannotRun}nothing in the root-only folder the symlink points to is replaced, linked or added; every name holds its content`, async () => {
+    const secret = tempDir('fileorg-secret-');
+    fs.chmodSync(secret, 0o700);
+    const base = tempDir('fileorg-hardlink-loop-');
+    fs.chmodSync(base, 0o755);
+    const root = path.join(base, 'tree');
+    const sub = path.join(root, 'sub');
+    const aside = path.join(root, 'sub.real');
+    const names = Array.from({ length: 300 }, (_, index) => `copy-${String(index).padStart(3, '0')}.txt`);
+    writeTree(root, { 'keep.txt': 'same words', ...Object.fromEntries(names.map((name) => [`sub/${name}`, 'same words'])) });
+    writeTree(secret, Object.fromEntries(names.map((name) => [name, 'root only'])));
+    fs.utimesSync(path.join(root, 'keep.txt'), 1_600_000_000, 1_600_000_000);
+    if (runsAsRoot) for (const entry of [root, path.join(root, 'keep.txt'), sub, ...names.map((name) => path.join(sub, name))]) fs.lchownSync(entry, NOBODY, NOBODY);
+    const secretBefore = snapshotTree(secret);
+    const secretInodes = names.map((name) => fs.lstatSync(path.join(secret, name)).ino);
+    const secretUnchanged = (): void => {
+      expect(snapshotTree(secret)).toEqual(secretBefore);
+      expect(names.map((name) => fs.lstatSync(path.join(secret, name))).map((stats) => [stats.ino, stats.nlink])).toEqual(secretInodes.map((ino) => [ino, 1]));
+    };
+    const treeBefore = snapshotTree(root);
+    const dataDir = tempDir('fileorg-data-');
+    /** Where a name is now: under the folder's name, or its aside name if the loop left both. */
+    const find = (name: string): string => [path.join(sub, name), path.join(aside, name)].find((file) => fs.existsSync(file)) ?? expect.fail(`${name} is nowhere`);
+
+    // The loop starts once the search is over (it would otherwise find the files under the folder's aside name),
+    // as the first row is about to be linked.
+    let swaps = 0;
+    const pause = pauseAt('before-link');
+    const running = runJson(dataDir, ['dupes', root, '--hardlink'], { ...env, ...pause.env });
+    await pause.paused();
+    let toggler = await startToggler(sub, aside, secret, 30);
+    pause.resume();
+    const run = await running.finally(async () => { swaps += await toggler.stop(); });
+    secretUnchanged();
+    expect(lastLine(run.lines), run.stderr).toMatchObject({ type: 'result', status: expect.stringMatching(/^completed/) });
+    const operationId = lastLine(run.lines).operation_id as string;
+    const keptIno = fs.lstatSync(path.join(root, 'keep.txt')).ino;
+    for (const row of await journalRows(dataDir, operationId)) {
+      const file = find(path.basename(row.source as string));
+      expect(fs.readFileSync(file, 'utf8')).toBe('same words');
+      if (row.state === 'done') expect(fs.lstatSync(file).ino).toBe(keptIno);
+      // Skipped, or failed where a folder vanished between two looks at it (the loop's rename): left as it is.
+      else expect(row, file).toMatchObject({ state: expect.stringMatching(/^(skipped|failed)$/), reason: expect.any(String) });
+    }
+
+    toggler = await startToggler(sub, aside, secret, 30);
+    const undo = await runJson(dataDir, ['undo', operationId], env).finally(async () => { swaps += await toggler.stop(); });
+    secretUnchanged();
+    expect(lastLine(undo.lines), undo.stderr).toMatchObject({ type: 'result' });
+    for (const name of names) expect(fs.readFileSync(find(name), 'utf8')).toBe('same words');
+
+    // The loop over (it leaves the real folder under its name), undo again ends it: the tree as it was.
+    if (fs.existsSync(aside)) for (const name of fs.readdirSync(aside)) fs.renameSync(path.join(aside, name), path.join(sub, name));
+    if (fs.existsSync(aside)) fs.rmdirSync(aside);
+    if (lastLine(undo.lines).status !== 'rolled_back') {
+      const again = await runJson(dataDir, ['undo', operationId], env);
+      expect(lastLine(again.lines), again.stderr).toMatchObject({ status: 'rolled_back', rollback_conflicts: 0 });
+    }
+    expect(snapshotTree(root)).toEqual(treeBefore);
+    secretUnchanged();
+    expect(swaps).toBeGreaterThan(0);
+  });
+});
+
+describe.skipIf(!native)('(needs the native module, which is not built on Windows or after a failed build) the native link over and rename over', () => {
+  /** A kept file and its duplicate in their own folders below one root, and what the engine checked of them. */
+  function pair() {
+    const root = tempDir('fileorg-link-over-');
+    writeTree(root, { 'kept/a.txt': 'same words', 'dup/b.txt': 'same words' });
+    const keptFile = path.join(root, 'kept/a.txt');
+    const duplicate = path.join(root, 'dup/b.txt');
+    const stats = fs.lstatSync(keptFile, { bigint: true });
+    const identity = (file: string): FileIdentity => readIdentity(file) ?? expect.fail(`no file at ${file}`);
+    const checks = () => ({ fromDev: String(stats.dev), fromIno: String(stats.ino), ctimeNs: String(fs.lstatSync(duplicate, { bigint: true }).ctimeNs) });
+    return { root, keptFile, duplicate, temporary: path.join(root, 'dup/.fileorg-test.tmp'), expected: identity(duplicate), checks, bytes: anchorBytes([root], root), identity };
+  }
+
+  it('links the kept file over its duplicate, or answers why not, leaving both files and no temp name', () => {
+    const secret = secretFolder();
+    const secretBefore = secretState(secret);
+    const { root, keptFile, duplicate, temporary, expected, checks, bytes, identity } = pair();
+
+    // The duplicate's folder (or the kept file's) a symlink: refused on that side, nothing made through it.
+    fs.renameSync(path.join(root, 'dup'), path.join(root, 'dup.aside'));
+    fs.symlinkSync(secret, path.join(root, 'dup'));
+    expect(anchoredLinkOver(keptFile, temporary, duplicate, expected, checks(), bytes, bytes))
+      .toEqual({ outcome: 'refused', folder: path.join(root, 'dup'), symlink: true });
+    fs.unlinkSync(path.join(root, 'dup'));
+    fs.renameSync(path.join(root, 'dup.aside'), path.join(root, 'dup'));
+    const fresh = checks();
+    fs.renameSync(path.join(root, 'kept'), path.join(root, 'kept.aside'));
+    fs.symlinkSync(path.join(root, 'kept.aside'), path.join(root, 'kept'));
+    expect(anchoredLinkOver(keptFile, temporary, duplicate, expected, fresh, bytes, bytes)).toEqual({ outcome: 'refused', folder: path.join(root, 'kept'), symlink: true });
+    fs.unlinkSync(path.join(root, 'kept'));
+    fs.renameSync(path.join(root, 'kept.aside'), path.join(root, 'kept'));
+    expect(secretState(secret)).toEqual(secretBefore);
+
+    // The kept file is not the one checked: fromChanged. The duplicate not as checked (another inode, its ctime moved): not done, errno 0.
+    expect(anchoredLinkOver(keptFile, temporary, duplicate, expected, { ...fresh, fromIno: String(BigInt(fresh.fromIno) + 1n) }, bytes, bytes))
+      .toEqual({ outcome: 'not-done', errno: 0, fromChanged: true });
+    expect(anchoredLinkOver(keptFile, temporary, duplicate, { ...expected, ino: String(BigInt(expected.ino) + 1n) }, fresh, bytes, bytes)).toEqual({ outcome: 'not-done', errno: 0 });
+    fs.chmodSync(duplicate, 0o644); // a ctime moved, size and mtime kept
+    expect(anchoredLinkOver(keptFile, temporary, duplicate, expected, fresh, bytes, bytes)).toEqual({ outcome: 'not-done', errno: 0 });
+    // The temp name taken: nothing replaced.
+    fs.writeFileSync(temporary, 'someone else');
+    expect(anchoredLinkOver(keptFile, temporary, duplicate, expected, checks(), bytes, bytes)).toEqual({ outcome: 'taken' });
+    expect(fs.readFileSync(temporary, 'utf8')).toBe('someone else');
+    fs.unlinkSync(temporary);
+    expect(fs.readdirSync(path.join(root, 'dup'))).toEqual(['b.txt']);
+    expect(fs.lstatSync(keptFile).nlink).toBe(1);
+
+    // All as checked: the duplicate's name is the kept file now, and no temp name is left.
+    expect(anchoredLinkOver(keptFile, temporary, duplicate, expected, checks(), bytes, bytes)).toEqual({ outcome: 'moved', descriptor: 0 });
+    expect(identity(duplicate).ino).toBe(identity(keptFile).ino);
+    expect(fs.readdirSync(path.join(root, 'dup'))).toEqual(['b.txt']);
+  });
+
+  it('renames a copy over the link only while the link and the copy are the files checked, through real folders', () => {
+    const secret = secretFolder();
+    const secretBefore = secretState(secret);
+    const { root, keptFile, duplicate, temporary, bytes, identity } = pair();
+    fs.rmSync(duplicate);
+    fs.linkSync(keptFile, duplicate);
+    fs.writeFileSync(temporary, 'same words');
+    const link = identity(duplicate);
+    const copy = fs.lstatSync(temporary, { bigint: true });
+    const checks = () => ({ fromDev: String(copy.dev), fromIno: String(copy.ino), ctimeNs: String(fs.lstatSync(duplicate, { bigint: true }).ctimeNs) });
+
+    fs.renameSync(path.join(root, 'dup'), path.join(root, 'dup.aside'));
+    fs.symlinkSync(secret, path.join(root, 'dup'));
+    expect(anchoredRenameOver(temporary, duplicate, link, checks(), bytes, bytes)).toEqual({ outcome: 'refused', folder: path.join(root, 'dup'), symlink: true });
+    fs.unlinkSync(path.join(root, 'dup'));
+    fs.renameSync(path.join(root, 'dup.aside'), path.join(root, 'dup'));
+    expect(secretState(secret)).toEqual(secretBefore);
+
+    expect(anchoredRenameOver(temporary, duplicate, link, { ...checks(), fromIno: String(copy.ino + 1n) }, bytes, bytes)).toEqual({ outcome: 'not-done', errno: 0, fromChanged: true });
+    expect(anchoredRenameOver(temporary, duplicate, link, { ...checks(), ctimeNs: '1' }, bytes, bytes)).toEqual({ outcome: 'not-done', errno: 0 });
+    expect(identity(duplicate).ino).toBe(identity(keptFile).ino);
+    expect(anchoredRenameOver(temporary, duplicate, link, checks(), bytes, bytes)).toEqual({ outcome: 'moved', descriptor: 0 });
+    expect(identity(duplicate).ino).toBe(String(copy.ino));
+    expect(fs.readdirSync(path.join(root, 'dup'))).toEqual(['b.txt']);
+  });
+});
