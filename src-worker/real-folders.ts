@@ -110,7 +110,10 @@ export function createFolderChecks(anchors: readonly string[]) {
       known.delete(folder);
     }
     if (!ensureRealFolder(anchors, folder, create)) return false;
-    const stats = fs.lstatSync(folder, { bigint: true });
+    // Renamed away or swapped since ensureRealFolder looked: gone, or refused as any swapped folder is.
+    const stats = fs.lstatSync(folder, { bigint: true, throwIfNoEntry: false });
+    if (!stats) return false;
+    if (!stats.isDirectory()) throw folderRefused(folder, stats.isSymbolicLink());
     known.set(folder, { dev: stats.dev, ino: stats.ino });
     return true;
   };

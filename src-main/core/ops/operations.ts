@@ -31,6 +31,7 @@ import { planSummaryOfRows } from './plan-summary.js';
 import { createProgressThrottle } from './progress-throttle.js';
 import { reconcileOperation } from './reconcile-operation.js';
 import { rollbackOperation } from './rollback-operation.js';
+import { rollbackRows as rollbackChosenRows } from './rollback-rows.js';
 
 const HEARTBEAT_MS = 5_000;
 /** How often a run reads whether someone (any process) asked it to stop: one row by its key. */
@@ -409,7 +410,6 @@ export function createOperations(dependencies: OperationsDependencies) {
      * an undo, so that recovery after a crash settles it like one), and is refused while a run holds it.
      */
     async rollbackRows(idOrPrefix: string, rowIds: readonly number[], scope: Scope = LOCAL_SCOPE) {
-      const { rollbackRows } = await import('./rollback-rows.js');
       settleAbandoned(store.resolve(idOrPrefix, scope.owner, !scope.exact).id);
       const operation = store.resolve(idOrPrefix, scope.owner, !scope.exact);
       guardNotBusy(operation);
@@ -419,7 +419,7 @@ export function createOperations(dependencies: OperationsDependencies) {
       }
       if (!store.acquire(operation.id, restorable, 'rolling_back', 'rollback')) throw new FileOrganizerError('E_BUSY', `operation ${operation.id} was taken over by another process`);
       return holdLease(operation.id, undefined, async () => {
-        const outcome = await rollbackRows(context, operation, rowIds);
+        const outcome = await rollbackChosenRows(context, operation, rowIds);
         // Back to where it stood: a failure above leaves it leased, and recovery settles it from the disk.
         store.release(operation.id, { status: operation.status, phase: operation.phase, finishedAt: operation.finishedAt, error: operation.error });
         return outcome;
