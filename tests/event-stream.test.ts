@@ -9,10 +9,12 @@ import { registerIpcHandlers } from '../src-main/api/ipc.js';
 import { LOCAL_USER_ID } from '../src-main/core/db/schema.js';
 import { type HubEvent } from '../src-main/core/events/event-hub.js';
 import { type Caller, pushEvents } from '../src-shared/contract.js';
+import { DUPLICATE_STAGES } from '../src-shared/duplicates.js';
 import { collect, startApi, type TestApi } from './helpers/api.js';
 import { runCli, runJson } from './helpers/cli.js';
 import { openTestCore } from './helpers/core.js';
 import { fakeIpcMain, type Pushed } from './helpers/ipc.js';
+import { plantDuplicates } from './helpers/planted-duplicates.js';
 import { tempDir, writeTree } from './helpers/temp-tree.js';
 
 type EventMessage = { event: string; data: Record<string, unknown> };
@@ -158,6 +160,30 @@ describe('WS /ws/events', () => {
     expect(subjects(bobs.messages)).toEqual(new Set([bobsRun]));
     expect(subjects(alices.messages)).toEqual(new Set([alicesRun]));
     expect(subjects(local.messages)).toEqual(new Set([cliRun]));
+  });
+
+  it('streams a duplicate search: each stage\'s progress, then its result, naming the search', async () => {
+    const api = await startApi({ bcryptCost: 4 });
+    const session = await api.signup('dora');
+    const events = await openEvents(api, session.user.id, bearer(session.access_token));
+    const root = tempDir('fileorg-events-dupes-');
+    const planted = plantDuplicates(root, 16);
+    const started = await api.call('POST', '/api/v1/duplicates/search', { token: session.access_token, body: { paths: [root] } });
+    expect(started.status).toBe(202);
+    const searchId: string = started.body.search_id;
+
+    const result = await events.next('duplicates:result', (data) => data.search_id === searchId);
+    expect(result).toMatchObject({ type: 'result', search_id: searchId, status: 'completed', groups: planted.groups.length, files_scanned: planted.files });
+    const progress = events.messages.filter((message) => message.event === 'duplicates:progress');
+    const stages = [...new Set(progress.map((message) => message.data.stage))];
+    expect(stages[0]).toBe('scan');
+    expect(stages).toContain('full');
+    expect(stages).toEqual(DUPLICATE_STAGES.filter((stage) => stages.includes(stage))); // in the pipeline's order
+    for (const message of events.messages) {
+      expect(message.data.search_id).toBe(searchId);
+      expect(pushEvents[message.event as keyof typeof pushEvents].safeParse(message.data).success).toBe(true);
+    }
+    expect(events.messages.at(-1)?.event).toBe('duplicates:result');
   });
 
   it('refuses a wrong or missing credential with close code 4401, and a plain GET with 426 in the one error shape', async () => {
