@@ -60,7 +60,7 @@ export async function openFace(name: FaceName, options: FaceOptions = {}): Promi
   if (name === 'IPC') {
     const ipc = fakeIpcMain();
     registerIpcHandlers(ipc.ipcMain, createHandlers(core), {
-      isOwnPage: (url) => url.startsWith('app://'), callerOf: () => ({ userId: LOCAL_USER_ID, via: { kind: 'local' } }), runs: core.runs,
+      isOwnPage: (url) => url.startsWith('app://'), callerOf: () => ({ userId: LOCAL_USER_ID, via: { kind: 'local' } }), events: core.events,
     });
     return {
       name, core, owner: LOCAL_USER_ID, advance,
