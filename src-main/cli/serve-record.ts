@@ -3,6 +3,7 @@ import { eq, like } from 'drizzle-orm';
 import { z } from 'zod';
 import { type AppDatabase } from '../core/db/open-database.js';
 import { appState } from '../core/db/schema.js';
+import { processIsAlive } from '../core/process-alive.js';
 
 /**
  * Which `fileorg serve` processes serve this data folder, kept in its database (app_state, one key per process:
@@ -21,15 +22,6 @@ const serveRecordSchema = z.object({
   started_at: z.number(),
 });
 export type ServeRecord = z.infer<typeof serveRecordSchema>;
-
-function processIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, but another user's
-  }
-}
 
 export function createServeRecords(database: AppDatabase, clock: () => number = Date.now) {
   const { orm } = database;

@@ -5,6 +5,7 @@ import { type DuplicateGroup, type DuplicateSkip } from '../../../src-shared/dup
 import { type AppDatabase } from '../db/open-database.js';
 import { yieldToEventLoop } from '../ops/engine-context.js';
 import { type DuplicateSearch, type HashedFile } from './find-duplicates.js';
+import { processIsAlive } from '../process-alive.js';
 
 /** A search is kept this long after it started, and the latest of each user for as long as it is the latest. */
 export const SEARCH_KEPT_MS = 60 * 60 * 1000;
@@ -68,15 +69,6 @@ const wasted = (group: DuplicateGroup): number => group.size * (group.files.leng
 /** Most space to win first, then the larger files, then by hash: the order every page of groups is read in. */
 const bySpaceToWin = (a: DuplicateGroup, b: DuplicateGroup): number =>
   wasted(b) - wasted(a) || b.size - a.size || (a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0);
-
-function processIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, but another user's
-  }
-}
 
 /**
  * Duplicate searches kept in the database (duplicate_searches, duplicate_groups, duplicate_files): what each

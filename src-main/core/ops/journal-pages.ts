@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
-import { type FileAction, type FileState } from '../../../src-shared/operation-status.js';
+import { type FileState } from '../../../src-shared/operation-status.js';
 import { type AppDatabase } from '../db/open-database.js';
+import { type FileOutcome } from './file-outcomes.js';
 
 /** Which rows of a journal to list: all, or those in a state, of a category, whose source or destination holds a text. */
 export interface JournalFilter {
@@ -11,15 +12,7 @@ export interface JournalFilter {
 }
 
 /** One journal row as the API lists it. */
-export interface ListedJournalRow {
-  id: number;
-  action: FileAction;
-  source: string;
-  destination: string | null;
-  state: FileState;
-  reason: string | null;
-  error: string | null;
-  size: number;
+export interface ListedJournalRow extends FileOutcome {
   ruleName: string | null;
   category: string | null;
 }

@@ -5,6 +5,7 @@ import { type OperationPhase, type OperationStatus, operationStatusSchema } from
 import { type AppDatabase } from '../db/open-database.js';
 import { LOCAL_USER_ID, operations } from '../db/schema.js';
 import { dedupeRequestSchema, type OperationRequest, organizeRequestSchema } from './operation-request.js';
+import { processIsAlive } from '../process-alive.js';
 
 export type OperationRow = typeof operations.$inferSelect;
 export interface Operation extends Omit<OperationRow, 'request' | 'status' | 'phase'> {
@@ -20,15 +21,6 @@ function parseOperation(row: OperationRow): Operation {
   const request = (row.kind === 'dedupe' ? dedupeRequestSchema : organizeRequestSchema).safeParse(JSON.parse(row.request));
   if (!request.success) throw new FileOrganizerError('E_INTERNAL', `operation ${row.id} has an unreadable request in the database`);
   return { ...row, status: operationStatusSchema.parse(row.status), phase: row.phase, request: request.data };
-}
-
-function processIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, but another user's
-  }
 }
 
 export function createOperationStore(database: AppDatabase, clock: () => number) {
