@@ -6,15 +6,17 @@ import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { type ApiError, httpStatusOf, toApiError } from '../../src-shared/api-errors.js';
-import { type Caller, CHANNEL_NAMES, type ChannelSpec, contract, type Handlers } from '../../src-shared/contract.js';
+import { type Caller, CHANNEL_NAMES, type ChannelName, type ChannelSpec, contract, type Handlers } from '../../src-shared/contract.js';
 import { FileOrganizerError } from '../../src-shared/errors.js';
 import { type AppCore } from '../core/compose.js';
 import { dataFolderError } from '../core/db/data-folder-error.js';
+import crypto from 'node:crypto';
 import { credentialOf, socketCredentialOf, WEBSOCKET_AUTH_PROTOCOL } from './credentials.js';
 import { dispatch } from './dispatch.js';
 import { openApiDocument } from './openapi.js';
 import { streamEvents } from './event-socket.js';
 import { followOperation } from './operation-socket.js';
+import { createSocketRegistry } from './socket-auth.js';
 import { createRequestGuard } from './request-guard.js';
 import { registerSignInPage, SIGN_IN_PATH } from './sign-in-page.js';
 
@@ -34,6 +36,8 @@ export interface HttpApiOptions {
   bodyLimit?: number;
   /** how often an open WebSocket checks its credential again (default a minute; tests shorten it) */
   socketRecheckMs?: number;
+  /** open WebSockets allowed per user, and authenticating at once (tests lower them) */
+  socketLimits?: { perUser?: number; authenticating?: number };
   log?: (message: string) => void;
 }
 
@@ -78,6 +82,17 @@ function answerClientError(error: NodeJS.ErrnoException, socket: import('node:st
 const STATIC_ROUTES = ['/docs', '/openapi.json', SIGN_IN_PATH];
 export const isStaticRoute = (route: string | undefined): boolean =>
   route !== undefined && STATIC_ROUTES.some((prefix) => route === prefix || route.startsWith(`${prefix}/`));
+
+/** Channels after which a credential may have ended: every open socket's is checked again at once. */
+const ENDS_CREDENTIALS: ReadonlySet<ChannelName> = new Set<ChannelName>(['auth:logout', 'auth:changePassword', 'apiKeys:revoke', 'accounts:remove']);
+
+/** The one-time token a refresh or a sign-in link spends, from its JSON body (the rate limit keys on it). */
+function tokenOfBody(route: string | undefined, body: unknown): string | undefined {
+  if (body === null || typeof body !== 'object') return undefined;
+  const field = route === contract['auth:refresh'].route.path ? 'refresh_token' : route === contract['auth:linkSession'].route.path ? 'token' : undefined;
+  const value = field === undefined ? undefined : (body as Record<string, unknown>)[field];
+  return typeof value === 'string' && value.length > 0 && value.length <= 512 ? value : undefined;
+}
 
 /** Fastify's `/api/v1/operations/:id` from the contract's `/api/v1/operations/{id}`. */
 const fastifyPath = (path: string): string => path.replace(/\{(\w+)\}/g, ':$1');
@@ -130,6 +145,7 @@ export async function createHttpApi(options: HttpApiOptions): Promise<FastifyIns
     // the local profile through a one-time sign-in link (auth:linkSession).
     return { ...caller, owner: core.users.byId(caller.userId)?.isLocalProfile === true };
   };
+  const sockets = createSocketRegistry(options.socketLimits);
   // A request's credential is checked once: the request limit (below) keys on its user, and its route reads it.
   const callers = new WeakMap<FastifyRequest, Promise<Caller | null>>();
   const callerOf = (request: FastifyRequest): Promise<Caller | null> => {
@@ -166,6 +182,8 @@ export async function createHttpApi(options: HttpApiOptions): Promise<FastifyIns
   await app.register(compress, { global: true, threshold: 1024 });
   await app.register(rateLimit, {
     global: true, max: options.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE, timeWindow: 60_000,
+    // Counted once the body is parsed (a refresh or a sign-in link is keyed by the token it carries, below).
+    hook: 'preHandler',
     // Calls with a credential that verifies count per user, others per address: on loopback every client shares
     // one address, and a script's burst must not throttle the owner's window. Only a verified credential gives a
     // user's key, so made-up ones cannot mint fresh budgets: they count against their address. (A client gone
@@ -175,6 +193,17 @@ export async function createHttpApi(options: HttpApiOptions): Promise<FastifyIns
         const caller = await callerOf(request).catch(() => null);
         if (caller) return `user:${caller.userId}`;
       }
+      // A browser's WebSocket carries its credential in the subprotocols: the same verified-user budget.
+      const socketCredential = request.headers.upgrade === undefined ? undefined : socketCredentialOf(request.headers);
+      if (socketCredential !== undefined) {
+        const caller = await authenticate(socketCredential).catch(() => null);
+        if (caller) return `user:${caller.userId}`;
+      }
+      // A refresh or a sign-in link spends a random 32-byte token: each token has its own budget, so a flood of
+      // unauthenticated requests from this address (every local user shares 127.0.0.1) cannot keep the owner's
+      // window from renewing its session or signing in. Guessing gets nowhere: the tokens are unguessable.
+      const token = tokenOfBody(request.routeOptions.url, request.body);
+      if (token !== undefined) return `token:${crypto.createHash('sha256').update(token).digest('base64url')}`;
       return request.ip ?? 'unknown';
     },
     allowList: (request) => isStaticRoute(request.routeOptions.url),
@@ -207,13 +236,15 @@ export async function createHttpApi(options: HttpApiOptions): Promise<FastifyIns
         const input = { ...(request.query as object), ...(body ?? {}), ...(request.params as object) };
         const caller = spec.access === 'public' ? null : await callerOf(request);
         const output = await dispatch(handlers, name, input, { caller, source: request.ip });
+        // A login, key or account that just ended ends its open sockets now, not at their next minute's check.
+        if (ENDS_CREDENTIALS.has(name)) sockets.recheckAll();
         void reply.code(spec.route.status ?? 200);
         return spec.route.status === 204 ? reply.send() : output;
       },
     });
   }
 
-  const socketOptions = options.socketRecheckMs ? { recheckEveryMs: options.socketRecheckMs } : {};
+  const socketOptions = { registry: sockets, ...(options.socketRecheckMs ? { recheckEveryMs: options.socketRecheckMs } : {}) };
   app.route({
     method: 'GET', url: '/ws/operations/:id',
     // A plain GET (no Upgrade) is a client that does not speak WebSocket: say what to do, in the one error shape.

@@ -4,7 +4,7 @@ import { progressOfRow } from '../core/events/database-follower.js';
 import { finalEventOf, isSettled } from '../core/ops/background-runs.js';
 import { type Operation } from '../core/ops/operation-store.js';
 import { ownOperation } from './own-operation.js';
-import { authenticateSocket, CLOSE_NOT_FOUND, closeWithError, sendJson } from './socket-auth.js';
+import { authenticateSocket, CLOSE_NOT_FOUND, closeWithError, sendJson, type SocketRegistry } from './socket-auth.js';
 
 /**
  * WS /ws/operations/{id}: the operation's progress events (the CLI's --json progress lines), then its result,
@@ -14,7 +14,7 @@ import { authenticateSocket, CLOSE_NOT_FOUND, closeWithError, sendJson } from '.
  * ["fileorg.bearer", TOKEN], or a first message {"type": "auth", "token": TOKEN}; a credential that ends closes
  * it with 4401. Another user's operation is "not found", exactly like one that does not exist.
  */
-export function followOperation(socket: WebSocket, options: { id: string; credential: string | undefined; core: AppCore; log: (message: string) => void; recheckEveryMs?: number }): void {
+export function followOperation(socket: WebSocket, options: { id: string; credential: string | undefined; core: AppCore; log: (message: string) => void; recheckEveryMs?: number; registry?: SocketRegistry }): void {
   const { core, id } = options;
   let stopFollowing: (() => void) | undefined;
   const finish = (result: object): void => {
@@ -26,6 +26,7 @@ export function followOperation(socket: WebSocket, options: { id: string; creden
   authenticateSocket(socket, {
     credential: options.credential, authenticate: (credential) => core.auth.authenticate(credential), log: options.log,
     ...(options.recheckEveryMs ? { recheckEveryMs: options.recheckEveryMs } : {}),
+    ...(options.registry ? { registry: options.registry } : {}),
   }, (caller) => {
     let operation: Operation;
     try {

@@ -17,12 +17,61 @@ const EXPIRY_SLACK_MS = 1_000;
 /** Close codes in the private range: 4000 + the HTTP status they stand for. */
 export const CLOSE_UNAUTHORIZED = 4401;
 export const CLOSE_NOT_FOUND = 4404;
+export const CLOSE_TOO_MANY = 4429;
+
+/**
+ * Open sockets hold a file descriptor and ~65 KB each for as long as they stay open, so their number is
+ * bounded: a probe's 1200 sockets from two accounts took a server to its descriptor limit, and a running
+ * organize's folder creations then failed with EMFILE. A window needs one events socket and maybe a few
+ * operation sockets; scripts a few more.
+ */
+export const SOCKETS_PER_USER = 32;
+/** Sockets still proving who they are (at most 10 s each), from everyone together. */
+export const SOCKETS_AUTHENTICATING = 128;
+
+interface OpenSocket { userId: string | undefined; recheckNow: () => void }
+
+/**
+ * The server's open sockets: how many each user holds (refused beyond SOCKETS_PER_USER), how many are still
+ * authenticating, and a way to check every credential again at once when one may have ended (a logout, a
+ * revoked key, a password change, a removed account) instead of at the next minute's check.
+ */
+export function createSocketRegistry(limits: { perUser?: number; authenticating?: number } = {}) {
+  const perUser = limits.perUser ?? SOCKETS_PER_USER;
+  const authenticatingLimit = limits.authenticating ?? SOCKETS_AUTHENTICATING;
+  const open = new Map<WebSocket, OpenSocket>();
+  const countOf = (userId: string | undefined): number => [...open.values()].filter((entry) => entry.userId === userId).length;
+  return {
+    /** A new socket, not yet authenticated: false when too many are authenticating. */
+    admit(socket: WebSocket, recheckNow: () => void): boolean {
+      if (countOf(undefined) >= authenticatingLimit) return false;
+      open.set(socket, { userId: undefined, recheckNow });
+      socket.on('close', () => open.delete(socket));
+      return true;
+    },
+    /** The socket proved it is `userId`'s: false when that user holds too many already. */
+    authenticated(socket: WebSocket, userId: string): boolean {
+      const entry = open.get(socket);
+      if (!entry) return true; // closed meanwhile; nothing to count
+      if (countOf(userId) >= perUser) { open.delete(socket); return false; }
+      entry.userId = userId;
+      return true;
+    },
+    /** Check every authenticated socket's credential now. */
+    recheckAll(): void {
+      for (const entry of open.values()) if (entry.userId !== undefined) entry.recheckNow();
+    },
+  };
+}
+export type SocketRegistry = ReturnType<typeof createSocketRegistry>;
 
 export interface SocketAuthOptions {
   /** from the Authorization header or the subprotocols; undefined: the first message must carry it */
   credential: string | undefined;
   authenticate: (credential: string) => Promise<Caller>;
   recheckEveryMs?: number;
+  /** the server's open sockets (limits, and checking every credential again at once) */
+  registry?: SocketRegistry;
   log: (message: string) => void;
 }
 
@@ -48,26 +97,43 @@ export function closeWithError(socket: WebSocket, error: unknown, closeCode: num
 export function authenticateSocket(socket: WebSocket, options: SocketAuthOptions, onCaller: (caller: Caller) => void): void {
   const recheckEveryMs = options.recheckEveryMs ?? RECHECK_EVERY_MS;
   let timer: NodeJS.Timeout | undefined;
+  /** The credential and caller once proven: what a recheck checks again. */
+  let proven: { credential: string; caller: Caller } | undefined;
   socket.on('close', () => clearTimeout(timer));
   const refuse = (error: unknown): void => closeWithError(socket, error, CLOSE_UNAUTHORIZED);
 
-  const recheckLater = (credential: string, caller: Caller): void => {
-    const untilExpiry = caller.via.kind === 'token' ? Math.max(0, caller.via.expiresAt - Date.now()) + EXPIRY_SLACK_MS : Infinity;
-    timer = setTimeout(() => {
-      options.authenticate(credential).then((again) => {
-        if (socket.readyState === socket.OPEN) recheckLater(credential, again);
-      }, (error: unknown) => {
-        if (isFileOrganizerError(error) && error.code === 'E_UNAUTHORIZED') { refuse(error); return; }
-        // Not a verdict on the credential (the data folder busy, say): ask again next time.
-        options.log(`fileorg serve: checking a WebSocket's credential again failed: ${describeError(error)}`);
-        if (socket.readyState === socket.OPEN) recheckLater(credential, caller);
-      });
-    }, Math.min(recheckEveryMs, untilExpiry));
+  const recheck = (): void => {
+    if (!proven) return;
+    const { credential, caller } = proven;
+    clearTimeout(timer);
+    options.authenticate(credential).then((again) => {
+      if (socket.readyState === socket.OPEN) recheckLater(credential, again);
+    }, (error: unknown) => {
+      if (isFileOrganizerError(error) && error.code === 'E_UNAUTHORIZED') { refuse(error); return; }
+      // Not a verdict on the credential (the data folder busy, say): ask again next time.
+      options.log(`fileorg serve: checking a WebSocket's credential again failed: ${describeError(error)}`);
+      if (socket.readyState === socket.OPEN) recheckLater(credential, caller);
+    });
   };
+  const recheckLater = (credential: string, caller: Caller): void => {
+    proven = { credential, caller };
+    const untilExpiry = caller.via.kind === 'token' ? Math.max(0, caller.via.expiresAt - Date.now()) + EXPIRY_SLACK_MS : Infinity;
+    clearTimeout(timer);
+    timer = setTimeout(recheck, Math.min(recheckEveryMs, untilExpiry));
+  };
+
+  if (options.registry && !options.registry.admit(socket, recheck)) {
+    closeWithError(socket, new FileOrganizerError('E_RATE_LIMITED', 'too many WebSockets are opening at once; try again in a few seconds'), CLOSE_TOO_MANY);
+    return;
+  }
 
   const authenticate = (credential: string): void => {
     options.authenticate(credential).then((caller) => {
       if (socket.readyState !== socket.OPEN) return; // the client left while it was checked
+      if (options.registry && !options.registry.authenticated(socket, caller.userId)) {
+        closeWithError(socket, new FileOrganizerError('E_RATE_LIMITED', 'this account has too many WebSockets open already; close one (one /ws/events socket carries all your events)'), CLOSE_TOO_MANY);
+        return;
+      }
       onCaller(caller);
       recheckLater(credential, caller);
     }, refuse);

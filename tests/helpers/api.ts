@@ -45,7 +45,7 @@ export async function startApi(options: {
   /** open signup (as `serve --allow-signup`); on unless a test of the closed door turns it off */
   allowSignup?: boolean;
 }
-  & Partial<Pick<HttpApiOptions, 'corsOrigins' | 'requestsPerMinute' | 'bodyLimit' | 'allowHosts'>> = {}): Promise<TestApi> {
+  & Partial<Pick<HttpApiOptions, 'corsOrigins' | 'requestsPerMinute' | 'bodyLimit' | 'allowHosts' | 'socketLimits'>> = {}): Promise<TestApi> {
   let offset = 0;
   const core = openTestCore(options.dataDir ?? tempDir('fileorg-api-'), {
     clock: () => Date.now() + offset,
@@ -60,6 +60,7 @@ export async function startApi(options: {
     ...(options.requestsPerMinute ? { requestsPerMinute: options.requestsPerMinute } : {}),
     ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
     ...(options.allowHosts ? { allowHosts: options.allowHosts } : {}),
+    ...(options.socketLimits ? { socketLimits: options.socketLimits } : {}),
   });
   servers.push(app);
   await app.listen({ port: 0, host: '127.0.0.1' });

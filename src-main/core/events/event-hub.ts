@@ -45,6 +45,10 @@ export function createEventHub(log: (message: string) => void = (message) => pro
     subscribedUsers(): ReadonlySet<string> {
       return new Set(listeners.keys());
     },
+    /** How many listeners a user has (each window and /ws/events socket is one). */
+    listenerCount(userId: string): number {
+      return listeners.get(userId)?.size ?? 0;
+    },
     /** Be told when the set of users with listeners changes (to start or stop following the database). */
     onSubscribersChanged(watcher: (userIds: ReadonlySet<string>) => void): () => void {
       watchers.add(watcher);
