@@ -29,7 +29,7 @@ export function createQuarantine(database: AppDatabase, dependencies: { clock: (
     WHERE o.kind = 'dedupe' AND r.action = 'move' AND s.state = 'done' AND coalesce(s.reason, '') <> 'trashed'
       AND o.user_id = ? AND (? IS NULL OR o.id = ?)`;
   const listed = sqlite.prepare(`SELECT r.id, r.operation_id AS operationId, r.source, r.destination, r.kept_path AS keptPath, r.size,
-      coalesce(o.finished_at, o.started_at, o.created_at) AS at, s.reason,
+      coalesce(o.finished_at, o.started_at, o.created_at) AS at, s.reason, o.status,
       coalesce(r.destination_dev, r.dev) AS dev, coalesce(r.destination_ino, r.ino) AS ino
     ${quarantined}
     ORDER BY r.id`);
@@ -41,7 +41,9 @@ export function createQuarantine(database: AppDatabase, dependencies: { clock: (
   const mark = sqlite.prepare('UPDATE file_states SET reason = ?, error = ? WHERE id = ?');
   const operationExists = sqlite.prepare("SELECT 1 FROM operations WHERE id = ? AND kind = 'dedupe' AND user_id = ?").pluck();
 
-  type Row = { id: number; operationId: string; source: string; destination: string; keptPath: string | null; size: number; at: number; reason: string | null; dev: string; ino: string };
+  type Row = { id: number; operationId: string; source: string; destination: string; keptPath: string | null; size: number; at: number; reason: string | null; status: string; dev: string; ino: string };
+  /** An operation a run is working on (a restore of some of its files, its undo): its files are not to be trashed meanwhile. */
+  const busy = (row: Row): boolean => ['running', 'rolling_back', 'planned'].includes(row.status);
 
   /**
    * Where a quarantined file stands now: still the file the operation put there (same device and inode, every
@@ -66,9 +68,7 @@ export function createQuarantine(database: AppDatabase, dependencies: { clock: (
     /** The owner's quarantined files (of one of their operations, or all): another user's are never listed. */
     list(operationId: string | null = null, owner: string = LOCAL_USER_ID): QuarantinedFile[] {
       if (operationId !== null && !operationExists.get(operationId, owner)) throw new FileOrganizerError('E_UNKNOWN_OPERATION', `no duplicate resolution has the id ${operationId}; see fileorg quarantine list`);
-      return rows(operationId, owner).map((row) => ({
-        operation_id: row.operationId, original: row.source, quarantined: row.destination, kept: row.keptPath, size: row.size, quarantined_at: row.at,
-      }));
+      return rows(operationId, owner).map(quarantinedFileOf);
     },
 
     /** A page of the owner's quarantined files (of one of their operations, or all), oldest first, and how many there are. */
@@ -76,7 +76,7 @@ export function createQuarantine(database: AppDatabase, dependencies: { clock: (
       if (operationId !== null && !operationExists.get(operationId, owner)) throw new FileOrganizerError('E_UNKNOWN_OPERATION', `no duplicate resolution has the id ${operationId}; see fileorg quarantine list`);
       const rows = listedPage.all(owner, operationId, operationId, limit, offset) as Array<Omit<Row, 'id' | 'reason' | 'dev' | 'ino'>>;
       return {
-        items: rows.map((row) => ({ operation_id: row.operationId, original: row.source, quarantined: row.destination, kept: row.keptPath, size: row.size, quarantined_at: row.at })),
+        items: rows.map(quarantinedFileOf),
         total: listedCount.get(owner, operationId, operationId) as number,
       };
     },
@@ -90,8 +90,14 @@ export function createQuarantine(database: AppDatabase, dependencies: { clock: (
     /** Send the quarantined files (of one operation, or all) to the OS trash. */
     async empty(operationId: string | null = null, owner: string = LOCAL_USER_ID): Promise<{ type: 'result'; trashed: number; trashed_bytes: number; missing: number; left: number }> {
       if (operationId !== null && !operationExists.get(operationId, owner)) throw new FileOrganizerError('E_UNKNOWN_OPERATION', `no duplicate resolution has the id ${operationId}; see fileorg quarantine list`);
-      // A file that is not the one quarantined (or is reached through a symlink) stays listed, untouched.
-      const standings = rows(operationId, owner).map((row) => ({ row, standing: standing(row) }));
+      const found = rows(operationId, owner);
+      // A restore or undo moving these files back right now would race the trash: wait for it to end.
+      if (operationId !== null && found.some(busy)) {
+        throw new FileOrganizerError('E_BUSY', `operation ${operationId} is putting files back right now; empty its quarantine once that ends`);
+      }
+      // A file that is not the one quarantined (or is reached through a symlink) stays listed, untouched; so do
+      // the files of an operation being restored (emptying all leaves them for later).
+      const standings = found.filter((row) => !busy(row)).map((row) => ({ row, standing: standing(row) }));
       const all = standings.filter(({ standing }) => standing !== 'not-ours').map(({ row }) => row);
       const present = standings.filter(({ standing }) => standing === 'ours').map(({ row }) => row);
       const when = new Date(dependencies.clock()).toISOString();
@@ -104,12 +110,17 @@ export function createQuarantine(database: AppDatabase, dependencies: { clock: (
       for (const folder of new Set(all.map((row) => operationFolderOf(row.destination, row.operationId)))) if (folder) removeEmptyFolders(folder);
       return {
         type: 'result', trashed: present.length, trashed_bytes: present.reduce((sum, row) => sum + row.size, 0), missing: all.length - present.length,
-        left: standings.length - all.length,
+        left: found.length - all.length,
       };
     },
   };
 }
 export type Quarantine = ReturnType<typeof createQuarantine>;
+
+/** A quarantine row as the CLI and the API show it. */
+function quarantinedFileOf(row: { operationId: string; source: string; destination: string; keptPath: string | null; size: number; at: number }): QuarantinedFile {
+  return { operation_id: row.operationId, original: row.source, quarantined: row.destination, kept: row.keptPath, size: row.size, quarantined_at: row.at };
+}
 
 /** The operation's own quarantine folder that holds `file` (…/quarantine/<id> or …/.fileorg-quarantine/<id>). */
 function operationFolderOf(file: string, operationId: string): string | undefined {

@@ -6,6 +6,7 @@ import { type AppDatabase } from '../db/open-database.js';
 import { yieldToEventLoop } from '../ops/engine-context.js';
 import { type DuplicateSearch, type HashedFile } from './find-duplicates.js';
 import { processIsAlive } from '../process-alive.js';
+import { FileOrganizerError } from '../../../src-shared/errors.js';
 
 /** A search is kept this long after it started, and the latest of each user for as long as it is the latest. */
 export const SEARCH_KEPT_MS = 60 * 60 * 1000;
@@ -103,10 +104,20 @@ export function createSearchStore(database: AppDatabase, clock: () => number) {
     ORDER BY group_index, position`);
   const filesOfGroup = sqlite.prepare(`SELECT ${fileColumns} FROM duplicate_files WHERE search_id = ? AND group_index = ? ORDER BY position`);
 
-  const parse = (row: SearchRow): StoredSearch => ({
-    id: row.id, userId: row.userId, status: z.enum(DUPLICATE_SEARCH_STATUSES).parse(row.status), request: searchRequestSchema.parse(JSON.parse(row.request)),
-    createdAt: row.createdAt, finishedAt: row.finishedAt, summary: row.summary === null ? null : searchSummarySchema.parse(JSON.parse(row.summary)), error: row.error,
-  });
+  /** A row as the service uses it, its JSON columns checked; an unreadable one is answered as gone (search again). */
+  const parse = (row: SearchRow): StoredSearch => {
+    const json = (text: string): unknown => { try { return JSON.parse(text); } catch { return undefined; } };
+    const status = z.enum(DUPLICATE_SEARCH_STATUSES).safeParse(row.status);
+    const request = searchRequestSchema.safeParse(json(row.request));
+    const summary = row.summary === null ? null : searchSummarySchema.safeParse(json(row.summary));
+    if (!status.success || !request.success || (summary !== null && !summary.success)) {
+      throw new FileOrganizerError('E_NOT_FOUND', `duplicate search ${row.id} is unreadable in the database; search again`);
+    }
+    return {
+      id: row.id, userId: row.userId, status: status.data, request: request.data,
+      createdAt: row.createdAt, finishedAt: row.finishedAt, summary: summary === null ? null : summary.data, error: row.error,
+    };
+  };
   const hashedFile = (row: FileRow): HashedFile => ({ path: row.path, mtimeMs: row.mtimeMs, dev: row.dev, ino: row.ino, ctimeNs: row.ctimeNs });
 
   return {
