@@ -1,6 +1,6 @@
 import { FileOrganizerError } from '../../src-shared/errors.js';
 import { type AppCore } from '../core/compose.js';
-import { createServeRecords } from './serve-record.js';
+import { createServeRecords } from '../core/serve-records.js';
 
 /**
  * A new one-time sign-in link for the server at `serverUrl`, printed on stdout: the URL alone on its line, or

@@ -4,7 +4,7 @@ import { createHttpApi } from '../api/http.js';
 import { type AppCore } from '../core/compose.js';
 import { productVersion } from '../core/version.js';
 import { printSignInLink } from './link-command.js';
-import { createServeRecords } from './serve-record.js';
+import { createServeRecords } from '../core/serve-records.js';
 
 /** Addresses only this machine can reach: 127.0.0.0/8, ::1, localhost. */
 export function isLoopback(host: string): boolean {

@@ -1,9 +1,9 @@
 import os from 'node:os';
 import { eq, like } from 'drizzle-orm';
 import { z } from 'zod';
-import { type AppDatabase } from '../core/db/open-database.js';
-import { appState } from '../core/db/schema.js';
-import { processIsAlive } from '../core/process-alive.js';
+import { type AppDatabase } from './db/open-database.js';
+import { appState } from './db/schema.js';
+import { processIsAlive } from './process-alive.js';
 
 /**
  * Which `fileorg serve` processes serve this data folder, kept in its database (app_state, one key per process:
