@@ -173,6 +173,32 @@ describe.each(FACES)('apply a recorded preview (%s)', (faceName) => {
     if (face.name === 'HTTP') expect(refused.httpStatus).toBe(404);
     expect(filesOf(root)).toEqual(before);
   });
+
+  it('refuses a preview past its day in a process open all along (404, as pruned, nothing moved), pruning it then and there; one within its day applies', async () => {
+    const face = await openFace(faceName);
+    const oldRoot = tree();
+    const youngRoot = tree();
+    const old = await preview(face, oldRoot);
+    face.advance(2 * HOUR);
+    const young = await preview(face, youngRoot);
+    face.advance(23 * HOUR); // 25 h since the first preview, 23 h since the second; nothing has pruned since the core opened
+    const oldBefore = filesOf(oldRoot);
+    expect(rowsLeft(face, old)).toBeGreaterThan(1);
+
+    const refused = await face.call('operations:apply', { id: old });
+    const pruned = await face.call('operations:apply', { id: 'nosuchpreview' });
+    expect(refused).toMatchObject({ ok: false, code: 'E_NOT_FOUND', message: pruned.message?.replace('nosuchpreview', old) });
+    expect(refused.message).toContain('a preview not applied within 24 hours is discarded');
+    if (face.name === 'HTTP') expect(refused.httpStatus).toBe(404);
+    expect(rowsLeft(face, old)).toBe(0);
+    expect(filesOf(oldRoot)).toEqual(oldBefore);
+
+    const rows = await rowsOf(face, young);
+    const youngBefore = filesOf(youngRoot);
+    valueOf(await face.call('operations:apply', { id: young }));
+    expect(await waitForStatus(face, young, FINISHED)).toMatchObject({ status: 'completed', moved: 7 });
+    expect(filesOf(youngRoot)).toEqual(treeAfter(youngRoot, youngBefore, rows));
+  });
 });
 
 describe('pruning previews when the data folder is opened', () => {
@@ -190,6 +216,20 @@ describe('pruning previews when the data folder is opened', () => {
     expect(later.operations.history().map((operation) => operation.id)).toEqual([run.operation_id]);
     expect(rowsOfOld(later.database)).toBe(0);
     await expect(later.operations.apply(old.operation_id)).rejects.toMatchObject({ code: 'E_UNKNOWN_OPERATION', message: expect.stringContaining('24 hours') });
+  });
+
+  it('a core open for more than a day refuses a preview made 25 h before on it, as pruned, and moves nothing', async () => {
+    let now = Date.now();
+    const core = openTestCore(tempDir('fileorg-prune-'), { clock: () => now });
+    const root = tree();
+    const before = snapshotTree(root);
+    const made = await core.operations.organize(organizeRequest([root]), { dryRun: true });
+    now += 25 * HOUR;
+    await expect(core.operations.apply(made.operation_id)).rejects.toMatchObject({
+      code: 'E_UNKNOWN_OPERATION', message: `no preview "${made.operation_id}" among yours: a preview not applied within 24 hours is discarded; preview again (fileorg organize … --dry-run) and apply that one`,
+    });
+    expect(core.operations.history()).toEqual([]);
+    expect(snapshotTree(root)).toEqual(before);
   });
 });
 

@@ -1,6 +1,8 @@
+import fs from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { type Answer, startApi } from './helpers/api.js';
 import { runCli, runJson } from './helpers/cli.js';
+import { openTestCore, organizeRequest } from './helpers/core.js';
 import { FACES, filesOf, openFace, preview, rowsOf, treeAfter, valueOf, waitForStatus } from './helpers/operation-faces.js';
 import { snapshotTree, tempDir, writeTree } from './helpers/temp-tree.js';
 
@@ -68,6 +70,99 @@ describe.each(FACES)('cancel (%s)', (faceName) => {
     const id = await preview(face, mixedTree());
     expect(await face.call('operations:cancel', { id })).toMatchObject({ ok: false, code: 'E_CONFLICT', message: expect.stringContaining('a preview that was not applied') });
     expect(valueOf(await face.call('operations:get', { id: run })).cancel_requested).toBe(false);
+  });
+
+  it('stops a restore of chosen quarantined paths between batches: those put back stay back, the rest stay quarantined and are answered "cancelled"; restoring them again finishes', async () => {
+    const face = await openFace(faceName, SLOW);
+    const groups = 16; // a copy of each quarantined, restored in batches of 2, each 80 ms after the last (~650 ms)
+    const root = tempDir('fileorg-cancel-restore-');
+    writeTree(root, Object.fromEntries(Array.from({ length: groups }, (_, index) => [[`kept/${index}.txt`, `content ${index}`], [`copies/${index}.txt`, `content ${index}`]]).flat()));
+    const before = snapshotTree(root);
+    const searchId = valueOf(await face.call('duplicates:search', { paths: [root] })).search_id as string;
+    await vi.waitFor(() => expect(face.core.searches.get(searchId, face.owner).status).toBe('completed'), { timeout: 10_000, interval: 10 });
+    const id = valueOf(await face.call('duplicates:quarantine', { search_id: searchId })).operation_id as string;
+    expect(await waitForStatus(face, id, ['completed', 'completed_with_failures', 'interrupted'])).toMatchObject({ status: 'completed', moved: groups });
+    const quarantined = async (): Promise<string[]> =>
+      (valueOf(await face.call('quarantine:list', { operation_id: id, limit: 100 })).items as { original: string }[]).map((item) => item.original).sort();
+    const paths = await quarantined();
+    expect(paths).toHaveLength(groups);
+
+    const restoring = face.call('quarantine:restore', { operation_id: id, paths });
+    await vi.waitFor(async () => expect(valueOf(await face.call('operations:get', { id })).rolled_back).toBeGreaterThan(0), { timeout: 10_000, interval: 10 });
+    const asked = await face.call('operations:cancel', { id });
+    expect(valueOf(asked)).toEqual({ operation_id: id, status: 'rolling_back' });
+    if (face.name === 'HTTP') expect(asked.httpStatus).toBe(202);
+
+    const answer = valueOf(await restoring);
+    expect(answer).toMatchObject({ operation_id: id, status: 'completed' });
+    expect(answer.restored).toBeGreaterThan(0);
+    expect(answer.restored).toBeLessThan(groups);
+    const notReached = (answer.not_restored as { path: string; reason: string; message: string }[]);
+    expect(notReached).toHaveLength(groups - answer.restored);
+    for (const left of notReached) {
+      expect(left).toEqual({ path: left.path, reason: 'cancelled', message: expect.stringContaining(`the restore was cancelled before ${left.path} was put back`) });
+      expect(left.message).toContain('restore it again');
+    }
+    const rest = notReached.map((left) => left.path).sort();
+    // On disk and in the journal: put back exactly those answered restored; the rest still in the quarantine, rows `done`.
+    for (const original of paths) expect(fs.existsSync(original)).toBe(!rest.includes(original));
+    expect(await quarantined()).toEqual(rest);
+    const states = (await rowsOf(face, id)).map((row) => row.state);
+    expect(states.filter((state) => state === 'rolled_back')).toHaveLength(answer.restored);
+    expect(states.filter((state) => state === 'done')).toHaveLength(rest.length);
+    expect(valueOf(await face.call('operations:get', { id }))).toMatchObject({ status: 'completed', rolled_back: answer.restored, cancel_requested: false });
+
+    expect(valueOf(await face.call('quarantine:restore', { operation_id: id, paths: rest }))).toEqual({ operation_id: id, status: 'completed', restored: rest.length, not_restored: [] });
+    expect(snapshotTree(root)).toEqual(before);
+  });
+});
+
+describe('a cancel asked before the first page', () => {
+  it('while planning: the run stops before anything moves, saying once what happened and what to do', async () => {
+    const core = openTestCore();
+    const root = mixedTree();
+    const before = snapshotTree(root);
+    const stoppedWhilePlanning = 'stopped while planning, before anything moved; run organize again';
+    let id = '';
+    // Recorded as soon as the operation exists, before its run holds the lease: honoured from the run's start.
+    await expect(core.operations.organize(organizeRequest([root]), { dryRun: false }, {
+      onStarted: (started) => { id = started; core.operations.cancel(started); },
+    })).rejects.toMatchObject({ code: 'E_INTERRUPTED', message: stoppedWhilePlanning });
+    expect(core.operations.get(id)).toMatchObject({ status: 'interrupted', planRecordedAt: null, cancelRequestedAt: null, moved: 0, error: stoppedWhilePlanning });
+    expect(snapshotTree(root)).toEqual(before);
+  });
+
+  it('once the plan is recorded, before the lease for the first page: the run stops at once (interrupted, nothing moved), and resume finishes it', async () => {
+    const core = openTestCore();
+    const root = mixedTree();
+    const before = snapshotTree(root);
+    const beforeFiles = filesOf(root);
+    // onPlanned runs after the plan is recorded and before the run takes the lease to execute it.
+    const result = await core.operations.organize(organizeRequest([root]), { dryRun: false }, {
+      onPlanned: (_plan, planned) => { core.operations.cancel(planned); },
+    });
+    const id = result.operation_id;
+    expect(result).toMatchObject({ status: 'interrupted', moved: 0 });
+    expect(core.operations.get(id)).toMatchObject({ status: 'interrupted', ownerPid: null, cancelRequestedAt: null, error: expect.stringContaining(`fileorg resume ${id}`) });
+    expect(core.operations.show(id).files.filter((row) => row.state === 'planned')).toHaveLength(FILES);
+    expect(snapshotTree(root)).toEqual(before);
+
+    expect(await core.operations.resume(id)).toMatchObject({ status: 'completed', moved: FILES });
+    expect(Object.values(filesOf(root)).sort()).toEqual(Object.values(beforeFiles).sort());
+    expect(snapshotTree(root)).not.toEqual(before);
+  });
+
+  it('a prepared plan (a duplicate resolution) cancelled while it is recorded stops before its first page, interrupted', async () => {
+    const core = openTestCore();
+    const root = mixedTree();
+    const result = await core.operations.runPrepared({
+      kind: 'dedupe', roots: [root], destination: null, conflict: 'rename', resolution: 'hardlink', keep: 'oldest', reference: null, minSize: 0, includeEmpty: false, includeHidden: false,
+    }, (operationId) => {
+      core.operations.cancel(operationId); // as another process would, while this one makes the plan
+      return { rows: [], createdFolders: [] };
+    });
+    expect(result.status).toBe('interrupted');
+    expect(core.operations.get(result.operation_id)).toMatchObject({ status: 'interrupted', ownerPid: null, cancelRequestedAt: null });
   });
 });
 

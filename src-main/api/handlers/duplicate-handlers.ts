@@ -101,6 +101,14 @@ export function createDuplicateHandlers(core: AppCore) {
       const outcome = await core.operations.rollbackRows(operation.id, [...rows.values()], scope);
       const originalOf = new Map([...rows].map(([original, rowId]) => [rowId, original]));
       for (const left of outcome.left) notRestored.push({ path: originalOf.get(left.id) ?? left.source ?? '', reason: left.reason, message: left.message });
+      // Cancelled (POST /api/v1/operations/{id}/cancel) before these were reached: still in the quarantine.
+      for (const rowId of outcome.notReached) {
+        const original = originalOf.get(rowId) ?? '';
+        notRestored.push({
+          path: original, reason: 'cancelled',
+          message: `the restore was cancelled before ${original} was put back; it is still in the quarantine: restore it again (POST /api/v1/quarantine/restore) to put it back`,
+        });
+      }
       return { operation_id: operation.id, status: core.operations.get(operation.id, scope).status, restored: outcome.rolledBack.length, not_restored: notRestored };
     },
     'quarantine:empty': async (input, context) => {

@@ -13,6 +13,9 @@ export interface PreviewExclusions {
 /** A preview never applied is kept this long after it was made, then pruned with its journal. */
 export const PREVIEW_KEPT_MS = 24 * 60 * 60 * 1000;
 
+/** How to make a preview again, as the CLI and as the API (and the window, whose calls are the API's) say it. */
+export const PREVIEW_AGAIN = { cli: 'fileorg organize … --dry-run', api: 'POST /api/v1/operations with "dry_run": true' } as const;
+
 /** The message of an id that names no preview of the caller's: it may have been one, pruned since. */
 export function unknownPreviewMessage(id: string, previewAgain: string): string {
   return `no preview "${id}" among yours: a preview not applied within 24 hours is discarded; preview again (${previewAgain}) and apply that one`;
@@ -52,8 +55,10 @@ export function createPreviewStore(database: AppDatabase, clock: () => number) {
     WHERE r.operation_id = ? AND r.source IN (SELECT value FROM json_each(?))`);
   const markExcluded = sqlite.prepare(`UPDATE file_states SET state = 'skipped', reason = 'excluded', error = ? WHERE id = ? AND state = 'planned'`);
   const leaveOut = sqlite.prepare('UPDATE operations SET skipped = skipped + ?, files_total = files_total - ?, bytes_total = bytes_total - ? WHERE id = ?');
-  const prune = sqlite.prepare(`DELETE FROM operations WHERE dry_run = 1 AND status IN ('planned', 'interrupted') AND owner_pid IS NULL
-    AND coalesce(finished_at, created_at) < ?`);
+  // A preview never applied (whole, or stopped while planning) whose day is over: `?` is the oldest time kept.
+  const expired = `dry_run = 1 AND status IN ('planned', 'interrupted') AND owner_pid IS NULL AND coalesce(finished_at, created_at) < ?`;
+  const prune = sqlite.prepare(`DELETE FROM operations WHERE ${expired}`);
+  const pruneOne = sqlite.prepare(`DELETE FROM operations WHERE id = ? AND ${expired}`);
 
   interface Row { id: number; source: string; size: number; state: string }
 
@@ -99,6 +104,14 @@ export function createPreviewStore(database: AppDatabase, clock: () => number) {
       }
       if (files > 0) leaveOut.run(files, files, bytes, operationId);
     }),
+
+    /**
+     * Delete this preview, rows and all, if its day is over: a process open for longer than that (serve, the
+     * app) may not have pruned it yet, and a preview past its day is never run. True when it was deleted.
+     */
+    pruneIfExpired(operationId: string): boolean {
+      return pruneOne.run(operationId, clock() - PREVIEW_KEPT_MS).changes === 1;
+    },
 
     /** Delete the previews never applied that are older than a day (their journal and folder rows go with them). */
     prune(): number {

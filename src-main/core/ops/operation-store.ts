@@ -66,12 +66,14 @@ export function createOperationStore(database: AppDatabase, clock: () => number)
     },
     /**
      * Take the lease: atomically move the operation from one of `from` to `to`, owned by this process. Fails
-     * when another live process holds it or its status changed meanwhile.
+     * when another live process holds it or its status changed meanwhile. `sameRun`: the run that planned it
+     * goes on to execute it, so a cancel asked meanwhile is this run's and stays (the caller honours it).
      */
-    acquire(id: string, from: readonly OperationStatus[], to: OperationStatus, phase: OperationPhase): boolean {
-      // A cancel asked of an earlier run is not this run's: the new run starts without one.
+    acquire(id: string, from: readonly OperationStatus[], to: OperationStatus, phase: OperationPhase, options: { sameRun?: boolean } = {}): boolean {
+      // A cancel asked of an earlier run is not a new run's: it starts without one.
+      const cancel = options.sameRun ? {} : { cancelRequestedAt: null };
       const result = orm.update(operations)
-        .set({ status: to, phase, ownerPid: process.pid, ownerHost: host, heartbeatAt: clock(), finishedAt: null, cancelRequestedAt: null })
+        .set({ status: to, phase, ownerPid: process.pid, ownerHost: host, heartbeatAt: clock(), finishedAt: null, ...cancel })
         .where(and(eq(operations.id, id), inArray(operations.status, [...from]))).run();
       return result.changes === 1;
     },

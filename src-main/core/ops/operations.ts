@@ -18,7 +18,7 @@ import { type ProtectedFolders } from '../scan/protected-folders.js';
 import { scanTree } from '../scan/scan-tree.js';
 import { type ScanSummary } from '../scan/scan-types.js';
 import { createWalkerPool } from '../scan/walker-pool.js';
-import { applyRefusal, createPreviewStore, type PreviewExclusions, unknownPreviewMessage } from './apply-preview.js';
+import { applyRefusal, createPreviewStore, PREVIEW_AGAIN, type PreviewExclusions, unknownPreviewMessage } from './apply-preview.js';
 import { DEFAULT_PAGE_SIZE, type EngineContext, type RunHooks } from './engine-context.js';
 import { createFileActionPool } from './file-action-pool.js';
 import { executeOperation } from './execute-operation.js';
@@ -37,6 +37,8 @@ const HEARTBEAT_MS = 5_000;
 /** How often a run reads whether someone (any process) asked it to stop: one row by its key. */
 const CANCEL_CHECK_MS = 100;
 const NO_EXCLUSIONS: PreviewExclusions = { exclude: [], excludePaths: [] };
+/** The message of a run stopped (cancel, Ctrl-C, shutdown) before its plan was whole: there is nothing to resume. */
+const STOPPED_WHILE_PLANNING = 'stopped while planning, before anything moved; run organize again';
 
 export interface OperationsDependencies {
   database: AppDatabase;
@@ -130,14 +132,16 @@ export function createOperations(dependencies: OperationsDependencies) {
     const timer = setInterval(() => store.heartbeat(operationId), HEARTBEAT_MS);
     timer.unref();
     const cancelled = new AbortController();
-    const watch = setInterval(() => {
+    const check = (): void => {
       try {
         if (!store.cancelRequested(operationId)) return;
         cancelled.abort();
         clearInterval(watch);
       } catch { /* the database is busy or unwritable now: read again next time */ }
-    }, CANCEL_CHECK_MS);
+    };
+    const watch = setInterval(check, CANCEL_CHECK_MS);
     watch.unref();
+    check(); // a cancel asked before the lease was held here (while organize recorded its start) counts at once
     working.add(operationId);
     try {
       return await work(stop ? AbortSignal.any([stop, cancelled.signal]) : cancelled.signal);
@@ -217,9 +221,11 @@ export function createOperations(dependencies: OperationsDependencies) {
           });
         } catch (error) {
           // Nothing moved: forget the partial plan and say so now rather than leave it to recovery.
+          const stopped = isFileOrganizerError(error) && error.code === 'E_INTERRUPTED';
+          const message = stopped ? STOPPED_WHILE_PLANNING : `planning failed, before anything moved: ${describeError(error)}; run organize again once that is fixed`;
           journal.discardPlan(id);
-          store.release(id, { status: 'interrupted', finishedAt: clock(), error: `stopped while planning, before anything moved: ${describeError(error)}` });
-          throw error;
+          store.release(id, { status: 'interrupted', finishedAt: clock(), error: message });
+          throw stopped ? new FileOrganizerError('E_INTERRUPTED', message) : error;
         }
         // The plan is whole in the journal before the first file moves; from here on the run can be resumed.
         database.sqlite.transaction(() => {
@@ -235,7 +241,9 @@ export function createOperations(dependencies: OperationsDependencies) {
           store.release(id, { status: 'planned', finishedAt: clock() });
           return { ...resultOf(store.get(id) as Operation), plan };
         }
-        if (!store.acquire(id, ['planned'], 'running', 'execute')) throw new FileOrganizerError('E_BUSY', `operation ${id} was taken over by another process`);
+        if (!store.acquire(id, ['planned'], 'running', 'execute', { sameRun: true })) throw new FileOrganizerError('E_BUSY', `operation ${id} was taken over by another process`);
+        // Cancelled once planning was over, before the watcher read it: stopped before the first file, resumable.
+        if (store.cancelRequested(id)) return { ...stopHere(id, 'execute'), plan };
         const planned = store.get(id) as Operation;
         const { stopped } = await executeOperation(context, planned, { ...hooks, signal, resuming: false });
         return { ...(stopped ? stopHere(id, 'execute') : finish(id, 'execute')), plan };
@@ -268,7 +276,8 @@ export function createOperations(dependencies: OperationsDependencies) {
           });
         })();
         reportPlannedSkips(journal, id, plan.rows.length - planned.length, hooks.onFileOutcomes);
-        if (!store.acquire(id, ['planned'], 'running', 'execute')) throw new FileOrganizerError('E_BUSY', `operation ${id} was taken over by another process`);
+        if (!store.acquire(id, ['planned'], 'running', 'execute', { sameRun: true })) throw new FileOrganizerError('E_BUSY', `operation ${id} was taken over by another process`);
+        if (store.cancelRequested(id)) return stopHere(id, 'execute'); // cancelled while the plan was recorded
         const { stopped } = await executeOperation(context, store.get(id) as Operation, { ...hooks, signal, resuming: false });
         return stopped ? stopHere(id, 'execute') : finish(id, 'execute');
       });
@@ -317,15 +326,16 @@ export function createOperations(dependencies: OperationsDependencies) {
      * conflict policy, as in any run.
      */
     async apply(idOrPrefix: string, exclusions: PreviewExclusions = NO_EXCLUSIONS, hooks: RunHooks = {}, scope: Scope = LOCAL_SCOPE): Promise<OperationResult> {
+      // An exact scope is an API caller's: told, as for any preview pruned before, how to preview again there.
+      const unknown = () => new FileOrganizerError('E_UNKNOWN_OPERATION', unknownPreviewMessage(idOrPrefix, scope.exact ? PREVIEW_AGAIN.api : PREVIEW_AGAIN.cli));
       let preview: Operation;
       try {
         preview = store.resolve(idOrPrefix, scope.owner, !scope.exact);
       } catch (error) {
-        if (isFileOrganizerError(error) && error.code === 'E_UNKNOWN_OPERATION') {
-          throw new FileOrganizerError('E_UNKNOWN_OPERATION', unknownPreviewMessage(idOrPrefix, 'fileorg organize … --dry-run'));
-        }
-        throw error;
+        throw isFileOrganizerError(error) && error.code === 'E_UNKNOWN_OPERATION' ? unknown() : error;
       }
+      // Past its day, a preview is pruned now rather than run, as the hourly pruning would have.
+      if (previews.pruneIfExpired(preview.id)) throw unknown();
       const refusal = applyRefusal(preview);
       if (refusal) throw refusal;
       previews.take(preview.id, exclusions);
@@ -407,7 +417,8 @@ export function createOperations(dependencies: OperationsDependencies) {
     /**
      * Put chosen files of a finished (or interrupted) operation back now, through undo's row actions (a restore
      * of some quarantined files); the operation keeps its status. It holds the operation's lease meanwhile (as
-     * an undo, so that recovery after a crash settles it like one), and is refused while a run holds it.
+     * an undo, so that recovery after a crash settles it like one), and is refused while a run holds it. A
+     * cancel stops it between batches: the rows put back stay `rolled_back`, the rest (`notReached`) stay `done`.
      */
     async rollbackRows(idOrPrefix: string, rowIds: readonly number[], scope: Scope = LOCAL_SCOPE) {
       settleAbandoned(store.resolve(idOrPrefix, scope.owner, !scope.exact).id);
@@ -418,8 +429,8 @@ export function createOperations(dependencies: OperationsDependencies) {
         throw new FileOrganizerError('E_INVALID_STATE', `operation ${operation.id} is ${operation.dryRun ? 'a preview' : operation.status}; files can be put back once it has finished or been interrupted`);
       }
       if (!store.acquire(operation.id, restorable, 'rolling_back', 'rollback')) throw new FileOrganizerError('E_BUSY', `operation ${operation.id} was taken over by another process`);
-      return holdLease(operation.id, undefined, async () => {
-        const outcome = await rollbackChosenRows(context, operation, rowIds);
+      return holdLease(operation.id, undefined, async (signal) => {
+        const outcome = await rollbackChosenRows(context, operation, rowIds, signal);
         // Back to where it stood: a failure above leaves it leased, and recovery settles it from the disk.
         store.release(operation.id, { status: operation.status, phase: operation.phase, finishedAt: operation.finishedAt, error: operation.error });
         return outcome;

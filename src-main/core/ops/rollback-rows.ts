@@ -4,7 +4,7 @@ import { type JournalRow } from './journal.js';
 import { anchorsOf } from './operation-request.js';
 import { type Operation } from './operation-store.js';
 
-/** Rows put back a transaction: their states and the operation's counters move together. */
+/** Rows put back a transaction (fewer with a smaller page size): their states and the operation's counters move together. */
 const ROWS_PER_TRANSACTION = 500;
 
 /** A chosen row that was not put back, and why (a rollback conflict's reason, or `not-done`). */
@@ -21,9 +21,11 @@ export interface RowLeft {
  * Journaled as undo journals: each batch's rows become `rolled_back` and the operation's rolled-back counters
  * move in one transaction. A file that cannot go back is left where it is and its row stays `done` (it is
  * still where the operation put it, so it stays listed); it is answered with the conflict's reason. The
- * caller holds the operation's lease.
+ * caller holds the operation's lease. When `signal` aborts (a cancel), it stops between batches: the rows not
+ * reached by then are answered in `notReached`, untouched and still `done`.
  */
-export async function rollbackRows(context: EngineContext, operation: Operation, rowIds: readonly number[]): Promise<{ rolledBack: number[]; left: RowLeft[] }> {
+export async function rollbackRows(context: EngineContext, operation: Operation, rowIds: readonly number[], signal?: AbortSignal):
+  Promise<{ rolledBack: number[]; left: RowLeft[]; notReached: number[] }> {
   const rowContext = createRowContext(anchorsOf(operation.request));
   const rolledBack: number[] = [];
   const left: RowLeft[] = [];
@@ -33,10 +35,14 @@ export async function rollbackRows(context: EngineContext, operation: Operation,
     return row?.id === id ? row : undefined;
   };
   const newestFirst = [...new Set(rowIds)].sort((a, b) => b - a);
-  for (let start = 0; start < newestFirst.length; start += ROWS_PER_TRANSACTION) {
+  const batchSize = Math.max(1, Math.min(ROWS_PER_TRANSACTION, context.pageSize));
+  for (let start = 0; start < newestFirst.length; start += batchSize) {
+    // The test-only delay comes before the check, as before a page of a run, so that a cancel it lets in counts.
+    if (context.pageDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, context.pageDelayMs));
+    if (signal?.aborted) return { rolledBack, left, notReached: newestFirst.slice(start) };
     const updates: JournalUpdate[] = [];
     let bytes = 0;
-    for (const id of newestFirst.slice(start, start + ROWS_PER_TRANSACTION)) {
+    for (const id of newestFirst.slice(start, start + batchSize)) {
       const row = doneRow(id);
       if (!row) {
         left.push({ id, source: null, reason: 'not-done', message: `row ${id} of operation ${operation.id} is not a file the operation moved and left in place` });
@@ -56,5 +62,5 @@ export async function rollbackRows(context: EngineContext, operation: Operation,
       { rolledBack: updates.length, rolledBackBytes: bytes }, context.clock());
     await yieldToEventLoop();
   }
-  return { rolledBack, left };
+  return { rolledBack, left, notReached: [] };
 }
