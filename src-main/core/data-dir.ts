@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -17,4 +18,18 @@ export function resolveDataDir(options: { flag?: string | undefined; env?: NodeJ
   if (platform === 'win32') return path.join(env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), PRODUCT_NAME);
   if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', PRODUCT_NAME);
   return path.join(env.XDG_CONFIG_HOME || path.join(home, '.config'), PRODUCT_NAME);
+}
+
+/**
+ * Make the data folder if it is not there, for this user alone (0700): it holds the history of every file
+ * organized and, in its quarantine, the files themselves. Its missing parents are made as `mkdir -p` makes them.
+ * A folder that exists is left as it is: its mode is its owner's to decide.
+ */
+export function makeDataFolder(dataDir: string): void {
+  fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+  try {
+    fs.mkdirSync(dataDir, { mode: 0o700 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
 }

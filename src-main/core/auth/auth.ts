@@ -35,13 +35,6 @@ const badSignInLink = () => new FileOrganizerError('E_UNAUTHORIZED',
   'this sign-in link does not work: it was used already, it expired (links last 10 minutes), or another data folder made it; get a fresh one with fileorg link (while fileorg serve runs on this data folder)');
 
 /**
- * Wrong sign-in links are counted by the login throttle under one key per source. A login's key is the email as
- * typed, trimmed and lower-cased, so a key with capitals can never be an account's (and no one can lock
- * another address out of links by failing logins to it).
- */
-const signInLinkKey = (source: string): string => `Sign-in links from ${source}`;
-
-/**
  * How long checking a password takes here: a moving average of the checks measured (queueing on libuv's
  * threads included, as a caller sees it), starting from bcrypt's cost (each step doubles it; ~250 ms at 12).
  */
@@ -127,25 +120,13 @@ export function createAuth(dependencies: AuthDependencies) {
 
     /**
      * A one-time sign-in link's token for a session as the local profile (the owner's, which has no password).
-     * Its refresh token rotates like a login's. A wrong, used or expired token counts as a failed login from
-     * `source`, so tokens cannot be guessed at speed; a right one does not count.
+     * Its refresh token rotates like a login's. A wrong, used or expired token is refused, and not counted by
+     * the login throttle: a token is 32 random bytes, which no one guesses, and counting wrong ones let any
+     * local user lock the owner out of their own links (every request from 127.0.0.1 is the same source).
+     * `_source` is the caller's address, which a link does not need.
      */
-    async linkSession(token: string, source: string): Promise<Session> {
-      let attempt: LoginAttempt;
-      try {
-        attempt = throttle.begin(signInLinkKey(source), source);
-      } catch (refused) {
-        if (refused instanceof FileOrganizerError && refused.code === 'E_RATE_LIMITED') {
-          const seconds = refused.details?.retry_after_seconds;
-          throw new FileOrganizerError('E_RATE_LIMITED', `too many wrong sign-in links or failed logins from this address; try again in ${String(seconds)} seconds`, refused.details);
-        }
-        throw refused;
-      }
-      if (!signInLinks.consume(token)) {
-        attempt.failed();
-        throw badSignInLink();
-      }
-      attempt.succeeded();
+    async linkSession(token: string, _source?: string): Promise<Session> {
+      if (!signInLinks.consume(token)) throw badSignInLink();
       return sessionFor(account(LOCAL_USER_ID));
     },
 

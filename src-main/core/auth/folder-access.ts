@@ -65,8 +65,8 @@ export function createFolderAccess(database: AppDatabase, clock: () => number, p
     isRestricted,
 
     /**
-     * Refuses (E_FORBIDDEN, naming the first path outside) a request whose paths are not all inside the
-     * account's allowed folders. Checked when a request arrives and again before a recorded plan is carried out.
+     * Refuses (E_FORBIDDEN, naming the first path outside as given) a request whose paths are not all inside
+     * the account's allowed folders. Checked when a request arrives and again before a recorded plan is carried out.
      */
     check(userId: string, requested: readonly RequestedPath[]): void {
       if (!isRestricted(userId)) return;
@@ -79,10 +79,12 @@ export function createFolderAccess(database: AppDatabase, clock: () => number, p
           if (!replaceable) continue;
           throw new FileOrganizerError('E_FORBIDDEN', `this account may not use ${given} (the ${role}): ${replaceable}, sending the run outside its folders; give the folder itself, or ask the owner to fix the folder's owner and permissions`, { path: given });
         }
-        const shown = physical === path.resolve(given) ? given : `${given} (which is ${physical})`;
+        // Never where it leads (a symlink's target, what ".." comes to): that lies outside the account's folders,
+        // and naming it would tell the account what a folder it may not read holds. The same words whether or
+        // not the path went through a symlink, so they do not tell that either.
         throw new FileOrganizerError('E_FORBIDDEN', allowed.length === 0
-          ? `this account may not use ${shown} (the ${role}): it has no folders yet; ask the owner of this computer to run: fileorg accounts allow EMAIL FOLDER`
-          : `this account may not use ${shown} (the ${role}): it is outside its folders (${allowed.join(', ')}); ask the owner of this computer to run: fileorg accounts allow EMAIL FOLDER`,
+          ? `this account may not use ${given} (the ${role}): it has no folders yet; ask the owner of this computer to run: fileorg accounts allow EMAIL FOLDER`
+          : `this account may not use ${given} (the ${role}): it is outside its folders (${allowed.join(', ')}), where a symlink or ".." counts by where it leads; ask the owner of this computer to run: fileorg accounts allow EMAIL FOLDER`,
         { path: given, allowed_folders: allowed });
       }
     },

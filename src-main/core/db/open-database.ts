@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { makeDataFolder } from '../data-dir.js';
 import { dataFolderError } from './data-folder-error.js';
 import * as schema from './schema.js';
 
@@ -49,9 +50,34 @@ function whileAnotherOpenerSetsUp<T>(step: () => T): T {
   }
 }
 
+/**
+ * The database holds every user's history (each file's old and new path), so it is readable by this user alone,
+ * whatever the data folder's mode (a folder the user made may let others in). SQLite makes a new database 0644
+ * (less the umask), and its -wal and -shm files with the database's own mode; better-sqlite3 has no option for
+ * either. So a new database starts here as an empty file made 0600 (SQLite takes an empty file for a new
+ * database), and one of this user's that others may read (made before) is narrowed to 0600, -wal and -shm too.
+ */
+function keepDatabasePrivate(file: string): void {
+  if (process.platform === 'win32') return; // the data folder sits in the user's profile, which ACLs guard
+  try {
+    fs.closeSync(fs.openSync(file, 'wx', 0o600));
+    return;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  for (const each of [file, `${file}-wal`, `${file}-shm`]) {
+    const stats = fs.lstatSync(each, { throwIfNoEntry: false });
+    if (!stats?.isFile() || stats.uid !== process.getuid?.() || (stats.mode & 0o077) === 0) continue;
+    try { fs.chmodSync(each, stats.mode & 0o700); } catch { /* a read-only disk: opening it says what is wrong */ }
+  }
+}
+
 /** Opens (creating if needed) the database file, applies migrations and makes sure the local profile exists. */
 export function openDatabase(file: string, clock: () => number = Date.now): AppDatabase {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  if (file !== ':memory:') {
+    makeDataFolder(path.dirname(file));
+    keepDatabasePrivate(file);
+  }
   // The CLI, `serve` and the app share the file; wait for a writer rather than fail at once.
   const sqlite = new Database(file, { timeout: 10_000 });
   try {

@@ -16,24 +16,72 @@ function mirrored(file: string): string {
 }
 
 /**
+ * Make a quarantine's top folder (`quarantine` in the data folder, `.fileorg-quarantine` in a searched folder)
+ * this user's alone, so that no other user can read a quarantined file, whatever the modes of the folders it
+ * came from (a file from a 0700 folder would otherwise sit in a 0755 one): made 0700 when missing, and narrowed
+ * to 0700 when it is this user's and others may enter it. Answers false when it is not a real folder of this
+ * user's (a symlink, a file, another user's folder, who could read what is put there) or cannot be made or
+ * narrowed: it is not used then.
+ * Opened without following a symlink, and changed through that descriptor, so a swapped name is never chmodded.
+ */
+export function makePrivateFolder(folder: string): boolean {
+  if (process.platform === 'win32') {
+    try { fs.mkdirSync(folder, { recursive: true }); return true; } catch { return false; } // ACLs decide who reads it there
+  }
+  let descriptor: number | undefined;
+  try {
+    try {
+      fs.mkdirSync(folder, { mode: 0o700 });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    descriptor = fs.openSync(folder, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY | fs.constants.O_NOFOLLOW);
+    const stats = fs.fstatSync(descriptor);
+    if (stats.uid !== process.getuid?.()) return false;
+    if ((stats.mode & 0o077) !== 0) fs.fchmodSync(descriptor, 0o700);
+    return true;
+  } catch {
+    // A symlink (ELOOP), a file (ENOTDIR), a folder that cannot be made or narrowed: not one to put files in.
+    return false;
+  } finally {
+    if (descriptor !== undefined) fs.closeSync(descriptor);
+  }
+}
+
+/**
  * Where each quarantined file goes, so that quarantining is a rename, never a copy: into the data folder's
  * quarantine when the file is on its device (under the file's whole original path), else into a
  * `.fileorg-quarantine` folder at the top of the searched folder that holds the file (under its path from
  * there). Scans never enter either. One folder per operation, named by its id.
+ *
+ * Each top folder is made this user's alone (makePrivateFolder) when the first file is placed in it, before
+ * anything moves. A `.fileorg-quarantine` that is not a real folder of this user's is not used: its files go to
+ * the data folder's quarantine instead (copied there, as a move to another device is).
  */
 export function createQuarantinePlacer(dataDir: string, roots: readonly string[], operationId: string) {
   const deviceOf = (folder: string): string => String(fs.statSync(folder, { bigint: true }).dev);
   const dataDevice = deviceOf(dataDir);
   const central = path.join(quarantineIn(dataDir), operationId);
   const beside = roots.map((root) => ({ root, device: deviceOf(root), folder: path.join(root, QUARANTINE_FOLDER_NAME, operationId) }));
+  /** each top folder's answer from makePrivateFolder, asked once */
+  const usable = new Map<string, boolean>();
+  const privateTop = (operationFolder: string): boolean => {
+    const top = path.dirname(operationFolder);
+    let answer = usable.get(top);
+    if (answer === undefined) usable.set(top, answer = makePrivateFolder(top));
+    return answer;
+  };
   return {
     /** the operation's quarantine folders that may be used (each created only when a file goes there) */
     folders: (): string[] => [central, ...beside.map((entry) => entry.folder)],
     place(file: HashedFile): string {
       if (file.dev !== dataDevice) {
         const home = beside.find((entry) => entry.device === file.dev && isInside(file.path, entry.root));
-        if (home) return path.join(home.folder, path.relative(home.root, file.path));
+        if (home && privateTop(home.folder)) return path.join(home.folder, path.relative(home.root, file.path));
       }
+      // The data folder is the user's own: its quarantine is used even if it is not a real folder of theirs
+      // (the moves then refuse a symlink on the way, as always).
+      privateTop(central);
       return path.join(central, mirrored(file.path));
     },
   };
