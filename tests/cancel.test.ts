@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import { describe, expect, it, vi } from 'vitest';
 import { type Answer, startApi } from './helpers/api.js';
 import { runCli, runJson } from './helpers/cli.js';
@@ -65,7 +67,7 @@ describe.each(FACES)('cancel (%s)', (faceName) => {
     const run = valueOf(await face.call('operations:start', { source_paths: [mixedTree()] })).operation_id as string;
     await waitForStatus(face, run, ['completed']);
     const finished = await face.call('operations:cancel', { id: run });
-    expect(finished).toMatchObject({ ok: false, code: 'E_CONFLICT', message: `operation ${run} is completed; only a running operation can be cancelled` });
+    expect(finished).toMatchObject({ ok: false, code: 'E_CONFLICT', message: `operation ${run} is completed: nothing runs; put its files back with fileorg undo ${run} (POST …/rollback); only a running operation can be cancelled` });
     if (face.name === 'HTTP') expect(finished.httpStatus).toBe(409);
     const id = await preview(face, mixedTree());
     expect(await face.call('operations:cancel', { id })).toMatchObject({ ok: false, code: 'E_CONFLICT', message: expect.stringContaining('a preview that was not applied') });
@@ -201,16 +203,57 @@ describe('cancel across processes', () => {
     expect(Object.keys(filesOf(root))).toHaveLength(Object.keys(beforeFiles).length);
   });
 
+  it('a cancel of a run whose process was killed outright settles it at once (interrupted, 202), and resume finishes it', async () => {
+    const dataDir = tempDir('fileorg-cancel-data-');
+    // The API stays open the whole time, as serve would: the CLI's death is not seen by an open at start.
+    const api = await startApi({ dataDir, bcryptCost: 4 });
+    const { key } = api.core.auth.apiKeys.create('local', 'cancel test');
+    const root = mixedTree();
+    const beforeFiles = filesOf(root);
+    let id = '';
+    const run = await runCli(['--data-dir', dataDir, 'organize', root, '--json'], {
+      env: { FILEORG_TEST_PAGE_DELAY_MS: '80', FILEORG_PAGE_SIZE: '2', FILEORG_PROGRESS_EVERY: '1' },
+      killWhen: (line) => {
+        if (line.type === 'started') id = line.operation_id as string;
+        return line.type === 'progress' && line.stage === 'execute';
+      },
+    });
+    expect(run.signal).toBe('SIGKILL');
+    expect(api.core.operations.get(id)).toMatchObject({ status: 'running' });
+    const asked = await api.call('POST', `/api/v1/operations/${id}/cancel`, { headers: { 'x-api-key': key } });
+    expect(asked.status).toBe(202);
+    expect(asked.body).toEqual({ operation_id: id, status: 'interrupted' });
+    expect(api.core.operations.get(id)).toMatchObject({ status: 'interrupted', ownerPid: null });
+    const resumed = await api.call('POST', `/api/v1/operations/${id}/resume`, { headers: { 'x-api-key': key } });
+    expect(resumed.status).toBe(202);
+    await vi.waitFor(() => expect(api.core.operations.get(id).status).toBe('completed'), { timeout: 10_000, interval: 10 });
+    expect(api.core.operations.get(id)).toMatchObject({ moved: FILES, failed: 0 });
+    expect(Object.keys(filesOf(root))).toHaveLength(Object.keys(beforeFiles).length);
+  });
+
+  it('applying a preview whose planner died while planning says to preview again, not to wait', async () => {
+    const core = openTestCore();
+    const root = mixedTree();
+    // What a planner killed outright leaves: a preview row, still leased by a process that is gone, no whole plan.
+    const gone = spawnSync(process.execPath, ['-e', '']).pid as number;
+    const id = '0000000001deadbeef0001';
+    core.database.sqlite.prepare(`INSERT INTO operations (id, user_id, kind, status, phase, dry_run, request, created_at, started_at, owner_pid, owner_host, heartbeat_at)
+      VALUES (?, 'local', 'organize', 'planned', 'execute', 1, ?, ?, ?, ?, ?, ?)`)
+      .run(id, JSON.stringify(organizeRequest([root])), Date.now(), Date.now(), gone, os.hostname(), Date.now());
+    await expect(core.operations.apply(id)).rejects.toMatchObject({ code: 'E_CONFLICT', message: expect.stringContaining('preview again') });
+    expect(core.operations.get(id)).toMatchObject({ status: 'interrupted', ownerPid: null });
+  });
+
   it('fileorg cancel of a finished operation exits 2, saying only a running one can be cancelled; of a running one, says what it asked', async () => {
     const dataDir = tempDir('fileorg-cancel-data-');
     const done = await runJson(dataDir, ['organize', mixedTree()]);
     const id = done.lines.at(-1)?.operation_id as string;
     const refused = await runCli(['--data-dir', dataDir, 'cancel', id.slice(0, 8)]);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toBe(`fileorg: operation ${id} is completed; only a running operation can be cancelled\n`);
+    expect(refused.stderr).toBe(`fileorg: operation ${id} is completed: nothing runs; put its files back with fileorg undo ${id} (POST …/rollback); only a running operation can be cancelled\n`);
     const json = await runJson(dataDir, ['cancel', id]);
     expect(json.code).toBe(2);
-    expect(json.lines).toEqual([{ type: 'error', code: 'E_CONFLICT', message: `operation ${id} is completed; only a running operation can be cancelled` }]);
+    expect(json.lines).toEqual([{ type: 'error', code: 'E_CONFLICT', message: `operation ${id} is completed: nothing runs; put its files back with fileorg undo ${id} (POST …/rollback); only a running operation can be cancelled` }]);
 
     let cancelled: Promise<Awaited<ReturnType<typeof runCli>>> | undefined;
     const slow = await runCli(['--data-dir', dataDir, 'organize', mixedTree(), '--json'], {

@@ -1,6 +1,6 @@
 import { FileOrganizerError, isFileOrganizerError } from '../../../src-shared/errors.js';
 import { type AppCore } from '../../core/compose.js';
-import { unknownPreviewMessage } from '../../core/ops/apply-preview.js';
+import { PREVIEW_AGAIN, unknownPreviewMessage } from '../../core/ops/apply-preview.js';
 import { presetRuleSet } from '../../core/rules/load-rule-set.js';
 import { ownOperation } from '../own-operation.js';
 import { operationFileView, operationView } from '../views.js';
@@ -14,7 +14,7 @@ export function createOperationHandlers(core: AppCore) {
     try {
       return own(id, owner);
     } catch (error) {
-      if (isFileOrganizerError(error) && error.code === 'E_NOT_FOUND') throw new FileOrganizerError('E_NOT_FOUND', unknownPreviewMessage(id, 'POST /api/v1/operations with "dry_run": true'));
+      if (isFileOrganizerError(error) && error.code === 'E_NOT_FOUND') throw new FileOrganizerError('E_NOT_FOUND', unknownPreviewMessage(id, PREVIEW_AGAIN.api));
       throw error;
     }
   };

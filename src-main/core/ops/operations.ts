@@ -93,6 +93,19 @@ function checkPaths(request: OrganizeRequest, protectedFolders: ProtectedFolders
   }
 }
 
+/** Why an operation cannot be cancelled (it is not running), and what to do instead. */
+function cancelRefusal(operation: Operation): FileOrganizerError {
+  const { id } = operation;
+  const unless = operation.dryRun && operation.status === 'planned'
+    ? 'is a preview that was not applied: nothing runs; apply it, or leave it (it is discarded after 24 hours)'
+    : operation.status === 'interrupted'
+      ? `is interrupted already: finish it with fileorg resume ${id} (POST …/resume), or put it back with fileorg undo ${id} (POST …/rollback)`
+      : ['completed', 'completed_with_failures', 'partially_rolled_back'].includes(operation.status)
+        ? `is ${operation.status}: nothing runs; put its files back with fileorg undo ${id} (POST …/rollback)`
+        : `is ${operation.status}: nothing runs`;
+  return new FileOrganizerError('E_CONFLICT', `operation ${id} ${unless}; only a running operation can be cancelled`);
+}
+
 export function createOperations(dependencies: OperationsDependencies) {
   const { database, clock, newId, platform } = dependencies;
   const store = createOperationStore(database, clock);
@@ -112,16 +125,24 @@ export function createOperations(dependencies: OperationsDependencies) {
   const working = new Set<string>();
 
   /**
-   * Settle an operation this process owns but no longer works on (its run failed: the journal could not be
-   * written, the disk is full) as recovery would: from the disk, to `interrupted`. Best effort: when the data
-   * folder still cannot be written, it is settled the next time resume or undo asks, or the next process opens it.
+   * Settle an operation that says it is being worked on but no process works on it any more, as recovery
+   * would: from the disk, to `interrupted`. `ours`: this process owns it and its run failed (the journal could
+   * not be written, the disk is full). `gone`: another process owned it and is gone (killed outright) while
+   * this one stays open (a serve, the app), which would otherwise wait for the next process to open the data
+   * folder. Best effort: when the data folder still cannot be written, it is settled the next time it is asked
+   * for, or at the next open.
    */
-  const settleAbandoned = (operationId: string): void => {
+  const settle = (operationId: string, whose: 'ours' | 'gone'): void => {
     const operation = store.get(operationId);
     if (!operation || working.has(operationId) || !['planned', 'running', 'rolling_back'].includes(operation.status)) return;
-    if (operation.ownerPid !== process.pid || operation.ownerHost !== os.hostname()) return;
+    if (operation.dryRun && operation.status === 'planned' && operation.ownerPid === null) return; // a finished preview
+    const ours = operation.ownerPid === process.pid && operation.ownerHost === os.hostname();
+    // Ours but not worked on: a run that failed, or one just recorded whose lease is about to be held (never "gone").
+    if (whose === 'ours' ? !ours : ours || store.heldByOther(operation)) return;
     try { reconcileOperation(context, operation); } catch { /* still unwritable: left for later */ }
   };
+  const settleAbandoned = (operationId: string): void => settle(operationId, 'ours');
+  const settleIfOwnerGone = (operationId: string): void => settle(operationId, 'gone');
 
   /**
    * Keep the lease fresh while this process works on an operation, and watch its row for a cancel (asked by
@@ -187,6 +208,7 @@ export function createOperations(dependencies: OperationsDependencies) {
   };
 
   const guardNotBusy = (operation: Operation): void => {
+    if (working.has(operation.id)) throw new FileOrganizerError('E_BUSY', `operation ${operation.id} is being worked on in this process (a run, an undo or a restore); wait for it to finish`);
     if (store.heldByOther(operation)) throw new FileOrganizerError('E_BUSY', `operation ${operation.id} is being worked on by process ${operation.ownerPid}; wait for it to finish`);
   };
 
@@ -285,7 +307,9 @@ export function createOperations(dependencies: OperationsDependencies) {
 
     /** Finish an interrupted operation: the rest of its run, or the rest of its undo. */
     async resume(idOrPrefix: string, hooks: RunHooks = {}, scope: Scope = LOCAL_SCOPE): Promise<OperationResult> {
-      settleAbandoned(store.resolve(idOrPrefix, scope.owner, !scope.exact).id);
+      const resolvedId = store.resolve(idOrPrefix, scope.owner, !scope.exact).id;
+      settleAbandoned(resolvedId);
+      settleIfOwnerGone(resolvedId);
       const operation = store.resolve(idOrPrefix, scope.owner, !scope.exact);
       guardNotBusy(operation);
       if (operation.dryRun) throw new FileOrganizerError('E_INVALID_STATE', `operation ${operation.id} was a dry run (a preview); run organize without --dry-run`);
@@ -302,7 +326,9 @@ export function createOperations(dependencies: OperationsDependencies) {
 
     /** Roll an operation back, newest file first. Safe to run again after an interruption or a conflict. */
     async undo(idOrPrefix: string, hooks: RunHooks = {}, scope: Scope = LOCAL_SCOPE): Promise<OperationResult & { rolled_back: number; rollback_conflicts: number }> {
-      settleAbandoned(store.resolve(idOrPrefix, scope.owner, !scope.exact).id);
+      const resolvedId = store.resolve(idOrPrefix, scope.owner, !scope.exact).id;
+      settleAbandoned(resolvedId);
+      settleIfOwnerGone(resolvedId);
       const operation = store.resolve(idOrPrefix, scope.owner, !scope.exact);
       guardNotBusy(operation);
       if (operation.dryRun) throw new FileOrganizerError('E_INVALID_STATE', `operation ${operation.id} was a dry run: nothing was moved, so there is nothing to undo`);
@@ -336,6 +362,9 @@ export function createOperations(dependencies: OperationsDependencies) {
       }
       // Past its day, a preview is pruned now rather than run, as the hourly pruning would have.
       if (previews.pruneIfExpired(preview.id)) throw unknown();
+      // One whose planner died while planning is settled now (interrupted), not answered "still being planned".
+      settleIfOwnerGone(preview.id);
+      preview = store.get(preview.id) as Operation;
       const refusal = applyRefusal(preview);
       if (refusal) throw refusal;
       previews.take(preview.id, exclusions);
@@ -354,11 +383,11 @@ export function createOperations(dependencies: OperationsDependencies) {
      */
     cancel(idOrPrefix: string, scope: Scope = LOCAL_SCOPE): { operation_id: string; status: OperationStatus } {
       const operation = store.resolve(idOrPrefix, scope.owner, !scope.exact);
-      if (!store.requestCancel(operation.id)) {
-        const now = store.get(operation.id) as Operation;
-        const what = now.dryRun && now.status === 'planned' ? 'a preview that was not applied' : now.status;
-        throw new FileOrganizerError('E_CONFLICT', `operation ${now.id} is ${what}; only a running operation can be cancelled`);
-      }
+      // A run whose process is gone has stopped already: settled now, it is answered as stopped.
+      settleIfOwnerGone(operation.id);
+      const settled = store.get(operation.id) as Operation;
+      if (settled.status !== operation.status && settled.status === 'interrupted') return { operation_id: operation.id, status: settled.status };
+      if (!store.requestCancel(operation.id)) throw cancelRefusal(store.get(operation.id) as Operation);
       return { operation_id: operation.id, status: (store.get(operation.id) as Operation).status };
     },
 
@@ -421,7 +450,9 @@ export function createOperations(dependencies: OperationsDependencies) {
      * cancel stops it between batches: the rows put back stay `rolled_back`, the rest (`notReached`) stay `done`.
      */
     async rollbackRows(idOrPrefix: string, rowIds: readonly number[], scope: Scope = LOCAL_SCOPE) {
-      settleAbandoned(store.resolve(idOrPrefix, scope.owner, !scope.exact).id);
+      const resolvedId = store.resolve(idOrPrefix, scope.owner, !scope.exact).id;
+      settleAbandoned(resolvedId);
+      settleIfOwnerGone(resolvedId);
       const operation = store.resolve(idOrPrefix, scope.owner, !scope.exact);
       guardNotBusy(operation);
       const restorable: OperationStatus[] = ['completed', 'completed_with_failures', 'partially_rolled_back', 'interrupted'];
