@@ -59,6 +59,7 @@ describe('an unusable data folder is named, with what to do: CLI exit 3', () => 
     const dataDir = path.join(parent, 'data');
     expect((await runCli(['--data-dir', dataDir, 'history'])).code).toBe(0); // made, with its database, by its owner
     fs.chmodSync(dataDir, 0o555);
+    fs.chmodSync(path.join(dataDir, 'fileorganizer.db'), 0o644); // readable, not writable (fileorg makes it 0600)
     try {
       await expectRefused(dataDir, /cannot be written \(SQLITE_READONLY\w*: attempt to write a readonly database\)\. FileOrganizer keeps its history and journal there: make it writable/, { asNobody: true });
       // A data folder that cannot even be made says the same of the folder it would be.

@@ -34,7 +34,7 @@ export function createHandlers(core: AppCore, options: { startedAt?: number; ver
     },
     'auth:login': async (input, context) => core.auth.login(input, context.source),
     'auth:refresh': async (input) => core.auth.refresh(input.refresh_token),
-    'auth:linkSession': async (input, context) => core.auth.linkSession(input.token, context.source),
+    'auth:linkSession': async (input, context) => core.auth.linkSession(input.token),
     'auth:me': async (_input, context) => core.auth.me(context.caller.userId),
     'auth:logout': async (input, context) => { core.auth.logout(context.caller, input.refresh_token); return null; },
     'auth:changePassword': async (input, context) => core.auth.changePassword(context.caller.userId, input.current_password, input.new_password),

@@ -125,7 +125,7 @@ export function createAuth(dependencies: AuthDependencies) {
      * local user lock the owner out of their own links (every request from 127.0.0.1 is the same source).
      * `_source` is the caller's address, which a link does not need.
      */
-    async linkSession(token: string, _source?: string): Promise<Session> {
+    async linkSession(token: string): Promise<Session> {
       if (!signInLinks.consume(token)) throw badSignInLink();
       return sessionFor(account(LOCAL_USER_ID));
     },

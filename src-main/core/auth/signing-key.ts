@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { makeDataFolder } from '../data-dir.js';
 
 export const SIGNING_KEY_FILE = 'auth-signing-key';
 
@@ -21,7 +22,7 @@ function othersCanReach(stats: fs.Stats): boolean {
  */
 export function loadSigningKey(dataDir: string): Uint8Array {
   const file = path.join(dataDir, SIGNING_KEY_FILE);
-  fs.mkdirSync(dataDir, { recursive: true });
+  makeDataFolder(dataDir); // 0700 when it is made here
   for (let attempt = 0; attempt < 3; attempt++) {
     const stats = fs.statSync(file, { throwIfNoEntry: false });
     if (stats && !othersCanReach(stats)) {
