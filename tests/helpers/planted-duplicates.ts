@@ -35,8 +35,11 @@ export function plantDuplicates(root: string, seed: number): { groups: string[][
       decoy[middle] = (decoy[middle] as number) ^ 0xff;
       write(`c/decoy-${size}.bin`, decoy);
     }
-    // A unique file of the same size.
-    write(`a/unique-${size}.bin`, crypto.randomBytes(size));
+    // A unique file of the same size. Random bytes can equal the planted ones (a 1-byte file: once in 256 runs,
+    // which made it a copy, found and quarantined): then its first byte is turned.
+    const unique = crypto.randomBytes(size);
+    if (unique.equals(body)) unique[0] = (unique[0] as number) ^ 0xff;
+    write(`a/unique-${size}.bin`, unique);
   });
   return { groups, files };
 }
