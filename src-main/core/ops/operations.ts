@@ -31,7 +31,7 @@ import { planSummaryOfRows } from './plan-summary.js';
 import { createProgressThrottle } from './progress-throttle.js';
 import { reconcileOperation } from './reconcile-operation.js';
 import { rollbackOperation } from './rollback-operation.js';
-import { rollbackRows as rollbackChosenRows } from './rollback-rows.js';
+import { rollbackChosenRows } from './rollback-rows.js';
 
 const HEARTBEAT_MS = 5_000;
 /** How often a run reads whether someone (any process) asked it to stop: one row by its key. */

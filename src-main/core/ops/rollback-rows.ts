@@ -24,7 +24,7 @@ export interface RowLeft {
  * caller holds the operation's lease. When `signal` aborts (a cancel), it stops between batches: the rows not
  * reached by then are answered in `notReached`, untouched and still `done`.
  */
-export async function rollbackRows(context: EngineContext, operation: Operation, rowIds: readonly number[], signal?: AbortSignal):
+export async function rollbackChosenRows(context: EngineContext, operation: Operation, rowIds: readonly number[], signal?: AbortSignal):
   Promise<{ rolledBack: number[]; left: RowLeft[]; notReached: number[] }> {
   const rowContext = createRowContext(anchorsOf(operation.request));
   const rolledBack: number[] = [];
