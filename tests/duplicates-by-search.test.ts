@@ -12,6 +12,7 @@ import { type TestApi, startApi } from './helpers/api.js';
 import { openTestCore } from './helpers/core.js';
 import { recordEvents } from './helpers/hub-events.js';
 import { fakeIpcMain } from './helpers/ipc.js';
+import { type Face, FACES, openFace, rowsOf, runToResult, searched, valueOf } from './helpers/operation-faces.js';
 import { snapshotTree, tempDir, writeTree } from './helpers/temp-tree.js';
 
 /** Set a file's mtime to a whole second (exact on every filesystem): the oldest copy of a group is the one kept. */
@@ -55,9 +56,6 @@ const groupsOf = async (api: TestApi, session: Session, searchId: string, query 
   expect(contract['duplicates:groups'].output.safeParse(answer.body).success).toBe(true);
   return answer.body as { items: { hash: string; size: number; copies: number; wasted_bytes: number; files: string[] }[]; total: number };
 };
-
-const filesOf = async (api: TestApi, session: Session, operationId: string) =>
-  (await api.call('GET', `/api/v1/operations/${operationId}/files?limit=500`, { token: session.token })).body.items as { source: string; state: string; reason: string | null }[];
 
 /** Three copies of one text (a oldest, so kept), two of another (p oldest); each file's place in the tree. */
 function twoGroups(root: string) {
@@ -110,36 +108,6 @@ describe('duplicate searches kept by id (HTTP)', () => {
     expect(name(all[0] as { files: string[] })).toEqual(['big1.bin', 'big2.bin']);
     expect((all[1] as { hash: string }).hash < (all[2] as { hash: string }).hash).toBe(true); // same space and size: by hash
     expect(name(all[3] as { files: string[] })).toEqual(['small1.txt', 'small2.txt', 'small3.txt']);
-  });
-
-  it('quarantines exactly the stored groups: a file edited since is skipped with its reason, a copy made since is never seen; undo restores all', async () => {
-    const api = await startApi({ bcryptCost: 4 });
-    const session = await signedUp(api, 'quinn');
-    const root = tempDir('fileorg-search-');
-    const file = twoGroups(root);
-    const { searchId } = await search(api, session, [root]);
-
-    fs.appendFileSync(file('b/x.txt'), ' edited after the search');
-    age(file('b/x.txt'), 1_600_000_100);
-    writeTree(root, { 'd/x.txt': 'the same text' }); // a new copy: not in the search, so never touched
-    const edited = snapshotTree(root);
-
-    const { id, answer, result } = await runToEnd(api, session, '/api/v1/duplicates/quarantine', { search_id: searchId });
-    expect(contract['duplicates:quarantine'].output.safeParse(answer).success).toBe(true);
-    expect(result).toMatchObject({ status: 'completed', moved: 2, skipped: 1, failed: 0 });
-    expect(fs.readFileSync(file('b/x.txt'), 'utf8')).toBe('the same text edited after the search');
-    for (const gone of ['c/x.txt', 'q/y.bin']) expect(fs.existsSync(file(gone))).toBe(false);
-    for (const kept of ['a/x.txt', 'p/y.bin', 'd/x.txt']) expect(fs.existsSync(file(kept))).toBe(true);
-    const rows = await filesOf(api, session, id);
-    expect(rows.map((row) => [path.relative(root, row.source), row.state, row.reason]).sort()).toEqual([
-      ['b/x.txt', 'skipped', 'changed-since-plan'], ['c/x.txt', 'done', null], ['q/y.bin', 'done', null],
-    ]);
-    const listed = await api.call('GET', `/api/v1/quarantine?operation_id=${id}`, { token: session.token });
-    expect(listed.body.items.map((item: { original: string }) => item.original).sort()).toEqual([file('c/x.txt'), file('q/y.bin')]);
-
-    const undo = await runToEnd(api, session, `/api/v1/operations/${id}/rollback`, undefined);
-    expect(undo.result).toMatchObject({ status: 'rolled_back', rolled_back: 2, rollback_conflicts: 0 });
-    expect(snapshotTree(root)).toEqual(edited);
   });
 
   it('acts only on the groups named; an unknown hash is 422 naming it; another user\'s search is 404; a folder taken back is 403', async () => {
@@ -208,37 +176,71 @@ describe('duplicate searches kept by id (HTTP)', () => {
     expect(snapshotTree(root)).toEqual(before);
   });
 
+});
+
+describe.each(FACES)('duplicate searches acted on by id (%s)', (faceName) => {
+  /** A page of the quarantine, checked against the contract. */
+  const quarantineOf = async (face: Face, input: Record<string, unknown>) => {
+    const answer = valueOf(await face.call('quarantine:list', input));
+    expect(contract['quarantine:list'].output.safeParse(answer).success).toBe(true);
+    return answer;
+  };
+
+  it('quarantines exactly the stored groups: a file edited since is skipped with its reason, a copy made since is never seen; undo restores all', async () => {
+    const face = await openFace(faceName);
+    const root = tempDir('fileorg-search-');
+    const file = twoGroups(root);
+    const searchId = await searched(face, [root]);
+
+    fs.appendFileSync(file('b/x.txt'), ' edited after the search');
+    age(file('b/x.txt'), 1_600_000_100);
+    writeTree(root, { 'd/x.txt': 'the same text' }); // a new copy: not in the search, so never touched
+    const edited = snapshotTree(root);
+
+    const { id, answer, result } = await runToResult(face, 'duplicates:quarantine', { search_id: searchId });
+    expect(contract['duplicates:quarantine'].output.safeParse(answer).success).toBe(true);
+    expect(result).toMatchObject({ status: 'completed', moved: 2, skipped: 1, failed: 0 });
+    expect(fs.readFileSync(file('b/x.txt'), 'utf8')).toBe('the same text edited after the search');
+    for (const gone of ['c/x.txt', 'q/y.bin']) expect(fs.existsSync(file(gone))).toBe(false);
+    for (const kept of ['a/x.txt', 'p/y.bin', 'd/x.txt']) expect(fs.existsSync(file(kept))).toBe(true);
+    const rows = await rowsOf(face, id);
+    expect(rows.map((row) => [path.relative(root, row.source), row.state, row.reason]).sort()).toEqual([
+      ['b/x.txt', 'skipped', 'changed-since-plan'], ['c/x.txt', 'done', null], ['q/y.bin', 'done', null],
+    ]);
+    const listed = await quarantineOf(face, { operation_id: id });
+    expect(listed.items.map((item) => item.original).sort()).toEqual([file('c/x.txt'), file('q/y.bin')]);
+
+    const undo = await runToResult(face, 'operations:rollback', { id });
+    expect(undo.result).toMatchObject({ status: 'rolled_back', rolled_back: 2, rollback_conflicts: 0 });
+    expect(snapshotTree(root)).toEqual(edited);
+  });
+
   it('restores chosen quarantined files at once (the operation stays completed), refuses what it cannot, then restores the rest as its undo', async () => {
-    const api = await startApi({ bcryptCost: 4 });
-    const session = await signedUp(api, 'rita');
+    const face = await openFace(faceName);
     const root = tempDir('fileorg-search-');
     const file = twoGroups(root);
     const before = snapshotTree(root);
-    const { searchId } = await search(api, session, [root]);
-    const { id } = await runToEnd(api, session, '/api/v1/duplicates/quarantine', { search_id: searchId });
+    const searchId = await searched(face, [root]);
+    const { id } = await runToResult(face, 'duplicates:quarantine', { search_id: searchId });
     expect(fs.existsSync(file('b/x.txt'))).toBe(false);
 
-    const quarantine = async (query: string) => {
-      const answer = await api.call('GET', `/api/v1/quarantine${query}`, { token: session.token });
-      expect(answer.status, answer.text).toBe(200);
-      expect(contract['quarantine:list'].output.safeParse(answer.body).success).toBe(true);
-      return answer.body as { items: { original: string; quarantined: string; kept: string }[]; total: number };
-    };
-    const first = await quarantine(`?operation_id=${id}&limit=2`);
-    const last = await quarantine(`?operation_id=${id}&limit=2&offset=2`);
+    const first = await quarantineOf(face, { operation_id: id, limit: 2 });
+    const last = await quarantineOf(face, { operation_id: id, limit: 2, offset: 2 });
     expect(first.total).toBe(3);
     expect([...first.items, ...last.items].map((item) => path.relative(root, item.original))).toEqual(['b/x.txt', 'c/x.txt', 'q/y.bin']);
     expect(first.items[0]?.kept).toBe(file('a/x.txt'));
-    expect((await quarantine('')).total).toBe(3);
-    expect((await api.call('GET', '/api/v1/quarantine?operation_id=nope', { token: session.token })).status).toBe(404);
+    expect((await quarantineOf(face, {})).total).toBe(3);
+    const unknown = await face.call('quarantine:list', { operation_id: 'nope' });
+    expect(unknown).toMatchObject({ ok: false, code: 'E_NOT_FOUND', httpStatus: face.name === 'HTTP' ? 404 : null });
 
     // c's place is taken meanwhile: it stays in the quarantine; b goes back; a path of no quarantined file is named.
     writeTree(root, { 'c/x.txt': 'a new file in its place' });
-    const restore = async (body: unknown) => {
-      const answer = await api.call('POST', '/api/v1/quarantine/restore', { token: session.token, body });
-      expect(answer.status, answer.text).toBe(202);
-      expect(contract['quarantine:restore'].output.safeParse(answer.body).success).toBe(true);
-      return answer.body;
+    const restore = async (input: Record<string, unknown>) => {
+      const answer = await face.call('quarantine:restore', input);
+      if (face.name === 'HTTP') expect(answer.httpStatus).toBe(202);
+      const restored = valueOf(answer);
+      expect(contract['quarantine:restore'].output.safeParse(restored).success).toBe(true);
+      return restored;
     };
     const partial = await restore({ operation_id: id, paths: [file('b/x.txt'), file('c/x.txt'), file('a/x.txt')] });
     expect(partial).toMatchObject({ operation_id: id, status: 'completed', restored: 1 });
@@ -248,23 +250,22 @@ describe('duplicate searches kept by id (HTTP)', () => {
     ]);
     expect(fs.readFileSync(file('b/x.txt'), 'utf8')).toBe('the same text');
     expect(fs.readFileSync(file('c/x.txt'), 'utf8')).toBe('a new file in its place');
-    const rows = await filesOf(api, session, id);
+    const rows = await rowsOf(face, id);
     expect(rows.map((row) => [path.relative(root, row.source), row.state]).sort()).toEqual([['b/x.txt', 'rolled_back'], ['c/x.txt', 'done'], ['q/y.bin', 'done']]);
-    const operation = (await api.call('GET', `/api/v1/operations/${id}`, { token: session.token })).body;
-    expect(operation).toMatchObject({ status: 'completed', rolled_back: 1, rollback_conflicts: 0 });
-    expect((await quarantine(`?operation_id=${id}`)).items.map((item) => path.relative(root, item.original))).toEqual(['c/x.txt', 'q/y.bin']);
+    expect(valueOf(await face.call('operations:get', { id }))).toMatchObject({ status: 'completed', rolled_back: 1, rollback_conflicts: 0 });
+    expect((await quarantineOf(face, { operation_id: id })).items.map((item) => path.relative(root, item.original))).toEqual(['c/x.txt', 'q/y.bin']);
     // Restoring b again: it is no longer in the quarantine.
     expect((await restore({ operation_id: id, paths: [file('b/x.txt')] })).not_restored).toMatchObject([{ reason: 'not-quarantined' }]);
 
     // The rest as the operation's undo, in the background.
     fs.rmSync(file('c/x.txt'));
-    const events = recordEvents(api.core, session.userId);
+    const events = recordEvents(face.core, face.owner);
     const whole = await restore({ operation_id: id });
     expect(whole).toEqual({ operation_id: id, status: 'rolling_back', restored: null, not_restored: [] });
     expect(await events.next('operations:result', (data) => data.operation_id === id)).toMatchObject({ status: 'rolled_back', rolled_back: 3 });
     events.stop();
     expect(snapshotTree(root)).toEqual(before);
-    expect((await quarantine('')).total).toBe(0);
+    expect((await quarantineOf(face, {})).total).toBe(0);
   });
 });
 

@@ -9,8 +9,9 @@ import { createHttpApi } from '../../src-main/api/http.js';
 import { type IpcAnswer, registerIpcHandlers } from '../../src-main/api/ipc.js';
 import { type AppCore } from '../../src-main/core/compose.js';
 import { LOCAL_USER_ID } from '../../src-main/core/db/schema.js';
-import { type ChannelName, contract } from '../../src-shared/contract.js';
+import { type ChannelName, type ChannelOutput, contract } from '../../src-shared/contract.js';
 import { openTestCore } from './core.js';
+import { recordEvents } from './hub-events.js';
 import { fakeIpcMain } from './ipc.js';
 import { tempDir } from './temp-tree.js';
 
@@ -20,18 +21,15 @@ afterEach(async () => {
   for (const server of servers.splice(0)) await server.close();
 });
 
-/** One call's answer, the same over both faces: HTTP's status too. */
-export interface FaceAnswer {
-  ok: boolean;
-  /** the channel's output when ok (each test asserts the fields it reads) */
-  value: any;
-  code: string | null;
-  message: string | null;
-  /** HTTP only; null over IPC */
-  httpStatus: number | null;
-}
+/**
+ * One call's answer, the same over both faces: the channel's output when ok (typed as the contract says; the
+ * contract test checks the shapes), the error's code and message otherwise, and HTTP's status (null over IPC).
+ */
+export type FaceAnswer<Name extends ChannelName = ChannelName> =
+  | { ok: true; value: ChannelOutput<Name>; code: null; message: null; httpStatus: number | null }
+  | { ok: false; value: null; code: string; message: string; httpStatus: number | null };
 
-/** The operations channels as a window or a script calls them: over HTTP (a real server) or the in-memory IPC pair. */
+/** The contract's channels (operations, duplicates, quarantine…) as a window or a script calls them: over HTTP (a real server) or the in-memory IPC pair. */
 export interface Face {
   name: 'HTTP' | 'IPC';
   core: AppCore;
@@ -39,7 +37,8 @@ export interface Face {
   owner: string;
   /** moves the core's clock */
   advance(ms: number): void;
-  call(channel: ChannelName, input?: Record<string, unknown>): Promise<FaceAnswer>;
+  /** `input` is left loose on purpose: tests send what the contract refuses too */
+  call<Name extends ChannelName>(channel: Name, input?: Record<string, unknown>): Promise<FaceAnswer<Name>>;
 }
 
 export type FaceName = Face['name'];
@@ -64,10 +63,10 @@ export async function openFace(name: FaceName, options: FaceOptions = {}): Promi
     });
     return {
       name, core, owner: LOCAL_USER_ID, advance,
-      async call(channel, input = {}) {
+      async call<Name extends ChannelName>(channel: Name, input: Record<string, unknown> = {}): Promise<FaceAnswer<Name>> {
         const answer: IpcAnswer = await ipc.invoke(channel, input);
         return answer.ok
-          ? { ok: true, value: answer.value, code: null, message: null, httpStatus: null }
+          ? { ok: true, value: answer.value as ChannelOutput<Name>, code: null, message: null, httpStatus: null }
           : { ok: false, value: null, code: answer.error.code, message: answer.error.message, httpStatus: null };
       },
     };
@@ -94,57 +93,94 @@ export async function openFace(name: FaceName, options: FaceOptions = {}): Promi
   const { key } = core.auth.apiKeys.create(session.user.id, 'operation tests');
   return {
     name, core, owner: session.user.id, advance,
-    async call(channel, input = {}) {
-      // The route the contract gives the channel: {id} from the input, the rest as the query (GET) or the body.
+    async call<Name extends ChannelName>(channel: Name, input: Record<string, unknown> = {}): Promise<FaceAnswer<Name>> {
+      // The route the contract gives the channel: its {names} from the input, the rest as the query (GET) or the body.
       const { method, path: template } = contract[channel].route;
-      const { id, ...rest } = input as { id?: string };
-      const route = template.replace('{id}', encodeURIComponent(String(id)));
-      const query = new URLSearchParams(Object.entries(rest).map(([key, value]) => [key, String(value)])).toString();
+      const rest = { ...input };
+      const route = template.replace(/\{(\w+)\}/g, (_, name: string) => {
+        const value = rest[name];
+        delete rest[name];
+        return encodeURIComponent(String(value));
+      });
+      const query = new URLSearchParams(Object.entries(rest).map(([name, value]): [string, string] => [name, String(value)])).toString();
       const answer = method === 'GET'
         ? await request(method, query ? `${route}?${query}` : route, undefined, key)
         : await request(method, route, rest, key);
-      const ok = answer.status < 300;
-      return {
-        ok, value: ok ? answer.body : null, httpStatus: answer.status,
-        code: ok ? null : String(answer.body?.code), message: ok ? null : String(answer.body?.message),
-      };
+      return answer.status < 300
+        ? { ok: true, value: answer.body as ChannelOutput<Name>, code: null, message: null, httpStatus: answer.status }
+        : { ok: false, value: null, code: String(answer.body?.code), message: String(answer.body?.message), httpStatus: answer.status };
     },
   };
 }
 
 /** The answer's value; fails the test with the error when the call was refused. */
-export function valueOf(answer: FaceAnswer): any {
+export function valueOf<Name extends ChannelName>(answer: FaceAnswer<Name>): ChannelOutput<Name> {
   if (!answer.ok) throw new Error(`expected success, got ${answer.code}: ${answer.message}`);
   return answer.value;
 }
 
 /** Wait until the operation's status is one of `statuses` (a preview, `planned`, once it has a finish time). */
-export async function waitForStatus(face: Face, id: string, statuses: readonly string[]): Promise<Record<string, any>> {
-  let view: Record<string, any> = {};
+export async function waitForStatus(face: Face, id: string, statuses: readonly string[]): Promise<ChannelOutput<'operations:get'>> {
+  let view: ChannelOutput<'operations:get'> | undefined;
   await vi.waitFor(async () => {
     view = valueOf(await face.call('operations:get', { id }));
     expect(statuses).toContain(view.status);
     // A run is `planned` while it plans too; a preview is whole once it has a finish time.
     if (view.status === 'planned') expect(view.finished_at).not.toBeNull();
   }, { timeout: 30_000, interval: 20 });
-  return view;
+  return view as ChannelOutput<'operations:get'>;
 }
 
 /** Start a preview (a dry run) of `root` and wait until its plan is whole. */
 export async function preview(face: Face, root: string, options: { conflict?: 'rename' | 'skip' } = {}): Promise<string> {
   const started = valueOf(await face.call('operations:start', { source_paths: [root], dry_run: true, ...options }));
   await waitForStatus(face, started.operation_id, ['planned']);
-  return started.operation_id as string;
+  return started.operation_id;
 }
 
-export interface PreviewRow { id: number; source: string; destination: string | null; state: string; reason: string | null }
+/** Start a duplicate search (202 over HTTP) and wait for its result event; answers the search's id. */
+export async function searched(face: Face, paths: readonly string[]): Promise<string> {
+  const events = recordEvents(face.core, face.owner);
+  try {
+    const answer = await face.call('duplicates:search', { paths });
+    if (face.name === 'HTTP') expect(answer.httpStatus).toBe(202);
+    const { search_id: searchId } = valueOf(answer);
+    expect(await events.next('duplicates:result', (data) => data.search_id === searchId)).toMatchObject({ status: 'completed' });
+    return searchId;
+  } finally {
+    events.stop();
+  }
+}
+
+/** The channels that start an operation's run in the background and answer its id at once. */
+type BackgroundChannel = 'operations:apply' | 'operations:rollback' | 'operations:resume' | 'duplicates:quarantine' | 'duplicates:hardlink';
+
+/**
+ * Call a channel that runs an operation in the background (202 over HTTP) and wait for the operation's final
+ * result event; answers its id, what the call answered and the result.
+ */
+export async function runToResult(face: Face, channel: BackgroundChannel, input: Record<string, unknown>) {
+  const events = recordEvents(face.core, face.owner);
+  try {
+    const answer = await face.call(channel, input);
+    if (face.name === 'HTTP') expect(answer.httpStatus).toBe(202);
+    const accepted: ChannelOutput<BackgroundChannel> = valueOf(answer);
+    const id = accepted.operation_id;
+    const result = await events.next('operations:result', (data) => data.operation_id === id && !['running', 'rolling_back', 'planned'].includes(data.status));
+    return { id, answer: accepted, result };
+  } finally {
+    events.stop();
+  }
+}
+
+export type PreviewRow = ChannelOutput<'operations:files'>['items'][number];
 
 /** Every journal row of an operation, as operations:files pages them. */
 export async function rowsOf(face: Face, id: string): Promise<PreviewRow[]> {
   const rows: PreviewRow[] = [];
   for (let offset = 0; ; offset += 500) {
     const page = valueOf(await face.call('operations:files', { id, limit: 500, offset }));
-    rows.push(...page.items as PreviewRow[]);
+    rows.push(...page.items);
     if (rows.length >= page.total) return rows;
   }
 }
