@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { describe, expect, it, vi } from 'vitest';
 import type WebSocket from 'ws';
 import { startApi, type TestApi } from './helpers/api.js';
@@ -28,6 +29,11 @@ async function subscribed(api: TestApi, token: string, userId: string, before: n
   await vi.waitFor(() => expect(listenersOf(api, userId)).toBe(before + 1), { timeout: DEADLINE_MS, interval: 20 });
   return { socket, ...watched };
 }
+/** How many connections the server holds now. */
+const connections = (api: TestApi): Promise<number> => new Promise((resolve, reject) => {
+  api.server.getConnections((error, count) => (error ? reject(error) : resolve(count)));
+});
+
 /** How many event listeners a user has in the server's hub: one per subscribed /ws/events socket. */
 const listenersOf = (api: TestApi, userId: string): number => api.core.events.listenerCount(userId);
 
@@ -49,15 +55,34 @@ describe('open WebSockets are bounded', () => {
     await subscribed(api, alice.access_token, alice.user.id, 1);
   });
 
-  it('refuses a socket at once when too many are still proving who they are', async () => {
-    const api = await startApi({ bcryptCost: 4, socketLimits: { authenticating: 2 } });
-    const waiting = [watch(api.socket('/ws/events')), watch(api.socket('/ws/events'))];
-    // Both are open and waiting for their first message (they would be closed after 10 s without one).
-    await Promise.all(waiting.map((socket, index) => vi.waitFor(() => expect(socket.open()).toBe(true), { timeout: DEADLINE_MS, interval: 20 }).then(() => index)));
-    const refused = watch(api.socket('/ws/events'));
-    expect(await refused.closedWithin(DEADLINE_MS)).toBe(4429);
-    expect(refused.messages[0]).toMatchObject({ code: 'E_RATE_LIMITED' });
-    expect(waiting.every((socket) => socket.open())).toBe(true);
+  it('drops a refused socket\'s connection within seconds even when its client never answers the close', async () => {
+    const api = await startApi({ bcryptCost: 4 });
+    const { port } = new URL(api.url);
+    // A raw client: it upgrades with a bad token and then never reads or answers anything.
+    const raw = net.connect(Number(port), '127.0.0.1');
+    await new Promise((resolve) => raw.once('connect', resolve));
+    raw.write(['GET /ws/events HTTP/1.1', `Host: 127.0.0.1:${port}`, 'Upgrade: websocket', 'Connection: Upgrade',
+      'Sec-WebSocket-Version: 13', 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==', 'Authorization: Bearer not-a-token', '', ''].join('\r\n'));
+    raw.resume(); // read (and drop) what comes, so the end of the connection is seen
+    // ws alone would wait 30 s for the close to be answered.
+    const closed = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), DEADLINE_MS);
+      raw.once('close', () => { clearTimeout(timer); resolve(true); });
+    });
+    raw.destroy();
+    expect(closed).toBe(true);
+  });
+
+  it('bounds open connections: beyond the limit new ones are dropped, and once some close, calls are answered again', async () => {
+    const api = await startApi({ bcryptCost: 4, maxConnections: 4 });
+    const { port } = new URL(api.url);
+    const held = await Promise.all(Array.from({ length: 4 }, () => new Promise<net.Socket>((resolve) => {
+      const socket = net.connect(Number(port), '127.0.0.1', () => resolve(socket));
+    })));
+    await vi.waitFor(async () => expect(await connections(api)).toBe(4), { timeout: DEADLINE_MS, interval: 20 });
+    await expect(fetch(`${api.url}/health`)).rejects.toThrow();
+    for (const socket of held) socket.destroy();
+    await vi.waitFor(async () => expect((await fetch(`${api.url}/health`)).status).toBe(200), { timeout: DEADLINE_MS, interval: 50 });
   });
 });
 
@@ -74,6 +99,15 @@ describe('a socket whose credential ends over the API closes at once, not at the
     const byKey = await subscribed(api, key.body.key, carol.user.id, 0);
     expect((await api.call('DELETE', `/api/v1/api-keys/${key.body.id}`, { token: login.body.access_token })).status).toBe(204);
     expect(await byKey.closedWithin(DEADLINE_MS)).toBe(4401);
+  });
+
+  it('closes the sockets of a login whose refresh token was used twice (its whole login ends: a copy is in other hands)', async () => {
+    const api = await startApi({ bcryptCost: 4 });
+    const erin = await api.signup('erin');
+    const watched = await subscribed(api, erin.access_token, erin.user.id, 0);
+    expect((await api.call('POST', '/api/v1/auth/refresh', { body: { refresh_token: erin.refresh_token } })).status).toBe(200);
+    expect((await api.call('POST', '/api/v1/auth/refresh', { body: { refresh_token: erin.refresh_token } })).status).toBe(401);
+    expect(await watched.closedWithin(DEADLINE_MS)).toBe(4401);
   });
 });
 

@@ -36,13 +36,23 @@ export interface HttpApiOptions {
   bodyLimit?: number;
   /** how often an open WebSocket checks its credential again (default a minute; tests shorten it) */
   socketRecheckMs?: number;
-  /** open WebSockets allowed per user, and authenticating at once (tests lower them) */
-  socketLimits?: { perUser?: number; authenticating?: number };
+  /** open connections, HTTP and WebSocket together (MAX_CONNECTIONS unless a test lowers it) */
+  maxConnections?: number;
+  /** open WebSockets allowed per user (tests lower it) */
+  socketLimits?: { perUser?: number };
   log?: (message: string) => void;
 }
 
 export const DEFAULT_REQUESTS_PER_MINUTE = 600;
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+/**
+ * Open connections (HTTP and WebSocket together). Each holds a file descriptor, and the engine running in the
+ * same process needs its own (worker threads, the database, folders it opens): a probe's silent WebSocket
+ * upgrades filled a 1024-descriptor limit and a running organize failed 720 of 900 files with EMFILE. Beyond
+ * this many, new connections are closed at once; a flood can still keep new clients out (no server can tell the
+ * machine's users apart on 127.0.0.1), but never makes a run fail.
+ */
+export const MAX_CONNECTIONS = 512;
 
 /** Fastify's own client errors (no route, bad JSON, body too large...) in the one error shape, with its status. */
 function clientErrorOf(error: { code?: string; statusCode?: number; message: string }, bodyLimit: number): { status: number; body: ApiError } | undefined {
@@ -84,7 +94,7 @@ export const isStaticRoute = (route: string | undefined): boolean =>
   route !== undefined && STATIC_ROUTES.some((prefix) => route === prefix || route.startsWith(`${prefix}/`));
 
 /** Channels after which a credential may have ended: every open socket's is checked again at once. */
-const ENDS_CREDENTIALS: ReadonlySet<ChannelName> = new Set<ChannelName>(['auth:logout', 'auth:changePassword', 'apiKeys:revoke', 'accounts:remove']);
+const ENDS_CREDENTIALS: ReadonlySet<ChannelName> = new Set<ChannelName>(['auth:logout', 'auth:changePassword', 'apiKeys:revoke', 'accounts:remove', 'auth:refresh']);
 
 /** The one-time token a refresh or a sign-in link spends, from its JSON body (the rate limit keys on it). */
 function tokenOfBody(route: string | undefined, body: unknown): string | undefined {
@@ -108,6 +118,8 @@ export async function createHttpApi(options: HttpApiOptions): Promise<FastifyIns
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const app = Fastify({
     logger: false, bodyLimit, forceCloseConnections: true, return503OnClosing: true, clientErrorHandler: answerClientError,
+    // Idle and slow connections hold a descriptor each: they are dropped soon (see MAX_CONNECTIONS).
+    keepAliveTimeout: 10_000, requestTimeout: 30_000,
     // A request without Host reaches the guard below, which answers it in the one error shape (Node's own is an empty 400).
     http: { requireHostHeader: false },
     // A URL that does not decode ("/%zz"), answered before routing: in the one shape, and an upgrade's socket closed.
@@ -117,6 +129,10 @@ export async function createHttpApi(options: HttpApiOptions): Promise<FastifyIns
       void reply.code(400).header('Connection', 'close').send({ code: 'E_VALIDATION', message: `the request's path is not a valid URL (${error.message}); percent-encode it correctly` } satisfies ApiError);
     },
   });
+
+  // Connections beyond this are refused by the kernel's accept being left alone, and headers must come within 10 s.
+  app.server.maxConnections = options.maxConnections ?? MAX_CONNECTIONS;
+  app.server.headersTimeout = 10_000;
 
   // Before anything else, WebSocket upgrades included: only requests addressed to this server (see request-guard.ts).
   const guard = createRequestGuard({
@@ -235,9 +251,14 @@ export async function createHttpApi(options: HttpApiOptions): Promise<FastifyIns
         }
         const input = { ...(request.query as object), ...(body ?? {}), ...(request.params as object) };
         const caller = spec.access === 'public' ? null : await callerOf(request);
-        const output = await dispatch(handlers, name, input, { caller, source: request.ip });
-        // A login, key or account that just ended ends its open sockets now, not at their next minute's check.
-        if (ENDS_CREDENTIALS.has(name)) sockets.recheckAll();
+        let output: unknown;
+        try {
+          output = await dispatch(handlers, name, input, { caller, source: request.ip });
+        } finally {
+          // A login, key or account that just ended ends its open sockets now, not at their next minute's check;
+          // a refused refresh too (a refresh token used twice ends its whole login: a copy is in other hands).
+          if (ENDS_CREDENTIALS.has(name)) sockets.recheckAll();
+        }
         void reply.code(spec.route.status ?? 200);
         return spec.route.status === 204 ? reply.send() : output;
       },

@@ -20,34 +20,29 @@ export const CLOSE_NOT_FOUND = 4404;
 export const CLOSE_TOO_MANY = 4429;
 
 /**
- * Open sockets hold a file descriptor and ~65 KB each for as long as they stay open, so their number is
- * bounded: a probe's 1200 sockets from two accounts took a server to its descriptor limit, and a running
- * organize's folder creations then failed with EMFILE. A window needs one events socket and maybe a few
- * operation sockets; scripts a few more.
+ * Open sockets hold a file descriptor and ~65 KB each for as long as they stay open, so each user's are
+ * bounded (all connections together are bounded by the server: http.ts MAX_CONNECTIONS): a probe's 1200 sockets
+ * from two accounts took a server to its descriptor limit, and a running organize's folder creations then failed
+ * with EMFILE. A window needs one events socket and maybe a few operation sockets; scripts a few more. Sockets
+ * still proving who they are are not capped apart: a global cap let anyone on the machine keep the owner's window
+ * from opening one (128 silent sockets every 10 s); they last at most 10 s each.
  */
 export const SOCKETS_PER_USER = 32;
-/** Sockets still proving who they are (at most 10 s each), from everyone together. */
-export const SOCKETS_AUTHENTICATING = 128;
-
 interface OpenSocket { userId: string | undefined; recheckNow: () => void }
 
 /**
- * The server's open sockets: how many each user holds (refused beyond SOCKETS_PER_USER), how many are still
- * authenticating, and a way to check every credential again at once when one may have ended (a logout, a
+ * The server's open sockets: how many each user holds (refused beyond SOCKETS_PER_USER), and a way to check every credential again at once when one may have ended (a logout, a
  * revoked key, a password change, a removed account) instead of at the next minute's check.
  */
-export function createSocketRegistry(limits: { perUser?: number; authenticating?: number } = {}) {
+export function createSocketRegistry(limits: { perUser?: number } = {}) {
   const perUser = limits.perUser ?? SOCKETS_PER_USER;
-  const authenticatingLimit = limits.authenticating ?? SOCKETS_AUTHENTICATING;
   const open = new Map<WebSocket, OpenSocket>();
   const countOf = (userId: string | undefined): number => [...open.values()].filter((entry) => entry.userId === userId).length;
   return {
-    /** A new socket, not yet authenticated: false when too many are authenticating. */
-    admit(socket: WebSocket, recheckNow: () => void): boolean {
-      if (countOf(undefined) >= authenticatingLimit) return false;
+    /** A new socket, not yet authenticated. */
+    admit(socket: WebSocket, recheckNow: () => void): void {
       open.set(socket, { userId: undefined, recheckNow });
       socket.on('close', () => open.delete(socket));
-      return true;
     },
     /** The socket proved it is `userId`'s: false when that user holds too many already. */
     authenticated(socket: WebSocket, userId: string): boolean {
@@ -84,7 +79,11 @@ export function sendJson(socket: WebSocket, value: unknown): void {
 export function closeWithError(socket: WebSocket, error: unknown, closeCode: number): void {
   sendJson(socket, { type: 'error', ...toApiError(error) });
   socket.close(closeCode);
+  // A client that never answers the close would hold the connection for ws's 30 s close timeout: a second is enough.
+  setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
 }
+/** How long a refused or ended socket's client has to answer the close before the connection is dropped. */
+const CLOSE_GRACE_MS = 1_000;
 
 /**
  * Who a WebSocket belongs to, proven when it opens and for as long as it stays open. The credential comes
@@ -122,10 +121,7 @@ export function authenticateSocket(socket: WebSocket, options: SocketAuthOptions
     timer = setTimeout(recheck, Math.min(recheckEveryMs, untilExpiry));
   };
 
-  if (options.registry && !options.registry.admit(socket, recheck)) {
-    closeWithError(socket, new FileOrganizerError('E_RATE_LIMITED', 'too many WebSockets are opening at once; try again in a few seconds'), CLOSE_TOO_MANY);
-    return;
-  }
+  options.registry?.admit(socket, recheck);
 
   const authenticate = (credential: string): void => {
     options.authenticate(credential).then((caller) => {

@@ -24,6 +24,8 @@ export interface Answer {
 
 export interface TestApi {
   url: string;
+  /** the Node HTTP server under Fastify (its connections, for tests of connection limits) */
+  server: import('node:http').Server;
   core: AppCore & { dataDir: string };
   /** moves the core's clock (token expiry, lockouts) */
   advance(ms: number): void;
@@ -45,7 +47,7 @@ export async function startApi(options: {
   /** open signup (as `serve --allow-signup`); on unless a test of the closed door turns it off */
   allowSignup?: boolean;
 }
-  & Partial<Pick<HttpApiOptions, 'corsOrigins' | 'requestsPerMinute' | 'bodyLimit' | 'allowHosts' | 'socketLimits'>> = {}): Promise<TestApi> {
+  & Partial<Pick<HttpApiOptions, 'corsOrigins' | 'requestsPerMinute' | 'bodyLimit' | 'allowHosts' | 'socketLimits' | 'maxConnections'>> = {}): Promise<TestApi> {
   let offset = 0;
   const core = openTestCore(options.dataDir ?? tempDir('fileorg-api-'), {
     clock: () => Date.now() + offset,
@@ -61,6 +63,7 @@ export async function startApi(options: {
     ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
     ...(options.allowHosts ? { allowHosts: options.allowHosts } : {}),
     ...(options.socketLimits ? { socketLimits: options.socketLimits } : {}),
+    ...(options.maxConnections ? { maxConnections: options.maxConnections } : {}),
   });
   servers.push(app);
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -81,7 +84,7 @@ export async function startApi(options: {
   };
 
   return {
-    url, core, call,
+    url, core, call, server: app.server,
     advance: (ms) => { offset += ms; },
     async signup(name, password = 'securepassword123', signupOptions = {}) {
       const answer = await call('POST', '/api/v1/auth/signup', { body: { email: `${name}@example.com`, username: name, password, full_name: `User ${name}` } });
