@@ -179,8 +179,10 @@ export function printQuarantine(files: QuarantinedFile[], json: boolean): void {
   else say(`${files.length} files in the quarantine, ${formatBytes(bytes)}. Put them back with fileorg undo ID, or send them to the trash with fileorg quarantine empty.`);
 }
 
-export function printQuarantineEmptied(result: { type: 'result'; trashed: number; trashed_bytes: number; missing: number; left: number }, json: boolean): void {
+export function printQuarantineEmptied(result: { type: 'result'; trashed: number; trashed_bytes: number; missing: number; left: number; refused: Array<{ original: string; quarantined: string; message: string }> }, json: boolean): void {
   if (json) { line(result); return; }
   say(`${result.trashed} files (${formatBytes(result.trashed_bytes)}) sent to the trash${result.missing > 0 ? `; ${result.missing} were no longer in the quarantine` : ''}.`);
-  if (result.left > 0) say(`${result.left} were left where they are: not the files quarantined, or reached through a symlink (see fileorg quarantine list).`);
+  for (const file of result.refused) say(`${file.quarantined} (from ${file.original}) stays in the quarantine: ${file.message}.`);
+  const others = result.left - result.refused.length;
+  if (others > 0) say(`${others} were left where they are: not the files quarantined, or reached through a symlink (see fileorg quarantine list).`);
 }

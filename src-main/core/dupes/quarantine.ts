@@ -6,14 +6,23 @@ import { type AppDatabase } from '../db/open-database.js';
 import { LOCAL_USER_ID } from '../db/schema.js';
 import { QUARANTINE_FOLDER_NAME } from '../scan/hidden-names.js';
 import { ensureRealFolder } from '../../../src-worker/real-folders.js';
+import { trashRefusals } from './trash-folder.js';
 
 /** Sends files to the OS trash; the `trash` package headless (the app may pass Electron's shell.trashItem). */
-export type TrashFiles = (files: string[]) => Promise<void>;
+export interface TrashFiles {
+  (files: string[]): Promise<void>;
+  /** Why some of the files must not be sent to this trash (by path), asked before anything is journaled. */
+  refusals?: (files: readonly string[]) => Map<string, string>;
+}
 
-export const trashWithPackage: TrashFiles = async (files) => {
+/** The `trash` package, sending a file only when the trash folder it would use is this user's alone. */
+export const trashWithPackage: TrashFiles = Object.assign(async (files: string[]) => {
   const { default: trash } = await import('trash');
   await trash(files, { glob: false });
-};
+}, { refusals: trashRefusals });
+
+/** A quarantined file left in the quarantine because its trash folder is not safe, and what to do. */
+export interface RefusedFile { original: string; quarantined: string; message: string }
 
 /** Rows whose file was sent (or was being sent) to the trash: `trashing` is journaled first, `trashed` after. */
 const EMPTIED = ['trashing', 'trashed'];
@@ -88,7 +97,7 @@ export function createQuarantine(database: AppDatabase, dependencies: { clock: (
     },
 
     /** Send the quarantined files (of one operation, or all) to the OS trash. */
-    async empty(operationId: string | null = null, owner: string = LOCAL_USER_ID): Promise<{ type: 'result'; trashed: number; trashed_bytes: number; missing: number; left: number }> {
+    async empty(operationId: string | null = null, owner: string = LOCAL_USER_ID): Promise<{ type: 'result'; trashed: number; trashed_bytes: number; missing: number; left: number; refused: RefusedFile[] }> {
       if (operationId !== null && !operationExists.get(operationId, owner)) throw new FileOrganizerError('E_UNKNOWN_OPERATION', `no duplicate resolution has the id ${operationId}; see fileorg quarantine list`);
       const found = rows(operationId, owner);
       // A restore or undo moving these files back right now would race the trash: wait for it to end.
@@ -98,8 +107,11 @@ export function createQuarantine(database: AppDatabase, dependencies: { clock: (
       // A file that is not the one quarantined (or is reached through a symlink) stays listed, untouched; so do
       // the files of an operation being restored (emptying all leaves them for later).
       const standings = found.filter((row) => !busy(row)).map((row) => ({ row, standing: standing(row) }));
-      const all = standings.filter(({ standing }) => standing !== 'not-ours').map(({ row }) => row);
-      const present = standings.filter(({ standing }) => standing === 'ours').map(({ row }) => row);
+      // A file whose trash folder another user could read or swap stays in the quarantine too, reported.
+      const refusals = dependencies.trash.refusals?.(standings.filter(({ standing }) => standing === 'ours').map(({ row }) => row.destination)) ?? new Map<string, string>();
+      const sendable = standings.filter(({ row, standing }) => standing !== 'not-ours' && !refusals.has(row.destination));
+      const all = sendable.map(({ row }) => row);
+      const present = sendable.filter(({ standing }) => standing === 'ours').map(({ row }) => row);
       const when = new Date(dependencies.clock()).toISOString();
       // Journaled before the files go: a crash in between leaves rows that a second `empty` settles.
       sqlite.transaction(() => { for (const row of all) mark.run('trashing', `being sent to the trash (${when})`, row.id); })();
@@ -111,6 +123,10 @@ export function createQuarantine(database: AppDatabase, dependencies: { clock: (
       return {
         type: 'result', trashed: present.length, trashed_bytes: present.reduce((sum, row) => sum + row.size, 0), missing: all.length - present.length,
         left: found.length - all.length,
+        refused: found.flatMap((row) => {
+          const message = refusals.get(row.destination);
+          return message === undefined ? [] : [{ original: row.source, quarantined: row.destination, message }];
+        }),
       };
     },
   };
