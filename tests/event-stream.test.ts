@@ -12,7 +12,7 @@ import { type Caller, pushEvents } from '../src-shared/contract.js';
 import { DUPLICATE_STAGES } from '../src-shared/duplicates.js';
 import { collect, startApi, type TestApi } from './helpers/api.js';
 import { runCli, runJson } from './helpers/cli.js';
-import { openTestCore } from './helpers/core.js';
+import { openTestCore, organizeRequest } from './helpers/core.js';
 import { fakeIpcMain, type Pushed } from './helpers/ipc.js';
 import { plantDuplicates } from './helpers/planted-duplicates.js';
 import { tempDir, writeTree } from './helpers/temp-tree.js';
@@ -351,5 +351,27 @@ describe('the window (IPC) hears its caller\'s events', () => {
     tell(LOCAL_USER_ID, 'local-3');
     expect(told()).toEqual(['local-1', 'account-2']);
     expect(core.events.subscribedUsers().size).toBe(0);
+  });
+});
+
+describe('a run whose account is removed while it goes', () => {
+  it('still tells its followers its end, and the result goes to the profile that now owns it', async () => {
+    const core = openTestCore(tempDir('fileorg-events-data-'), { bcryptCost: 4, pageSize: 2, pageDelayMs: 40 });
+    const account = await core.accounts.create({ email: 'frank@example.com', username: 'frank', password: 'securepassword123', full_name: 'Frank' });
+    const root = treeOf(20);
+    core.folderAccess.allow(account.id, root);
+    const heardByLocal: HubEvent[] = [];
+    core.events.subscribe(LOCAL_USER_ID, (event) => heardByLocal.push(event));
+    const id = await core.runs.organize(organizeRequest([root]), { dryRun: false, owner: account.id });
+    const followed: string[] = [];
+    const ended = new Promise<Record<string, unknown>>((resolve) => core.runs.followToEnd(id, account.id, (event) => {
+      followed.push(event.type);
+      if (event.type === 'result') resolve(event as unknown as Record<string, unknown>);
+    }));
+    await vi.waitFor(() => expect(followed).toContain('progress'), { timeout: DEADLINE_MS, interval: 10 });
+    core.accounts.remove('frank@example.com');
+    expect(await ended).toMatchObject({ type: 'result', operation_id: id, status: 'completed' });
+    expect(core.operations.get(id, { owner: LOCAL_USER_ID, exact: true }).userId).toBe(LOCAL_USER_ID);
+    expect(heardByLocal).toContainEqual({ name: 'operations:result', data: expect.objectContaining({ operation_id: id, status: 'completed' }) });
   });
 });

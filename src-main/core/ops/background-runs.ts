@@ -58,7 +58,12 @@ export function createBackgroundRuns(operations: Operations, options: { events?:
       log(`fileorg: operation ${id}: ${describeError(error)}`);
     }).finally(() => {
       live.delete(id);
-      try { emit(run, finalEventOf(operations.get(id, { owner: run.owner, exact: true }))); } catch { /* the operation is gone */ }
+      // Read by id alone: the account that started it may have been removed meanwhile (its operations pass to
+      // the local profile), and its followers must still hear the end. The result goes to whoever owns it now.
+      const ended = operations.byId(id);
+      if (!ended) return; // the operation is gone
+      run.owner = ended.userId;
+      emit(run, finalEventOf(ended));
     });
   };
 

@@ -396,6 +396,11 @@ export function createOperations(dependencies: OperationsDependencies) {
       return previews.prune();
     },
 
+    /** An operation by its whole id, whoever owns it: for this process's own bookkeeping, never for a caller's request. */
+    byId(id: string): Operation | undefined {
+      return store.get(id);
+    },
+
     get(idOrPrefix: string, scope: Scope = LOCAL_SCOPE): Operation {
       return store.resolve(idOrPrefix, scope.owner, !scope.exact);
     },
