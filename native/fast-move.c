@@ -39,8 +39,9 @@
 
 enum { MOVED = 0, TAKEN = 1, NOT_DONE = 2, DOUBLED = 3, REFUSED = 4 };
 /* Not done's "errno" when the name is there but not a regular file (0: a regular file, not the one expected);
-   in the modes that replace a name, when `from` (not `to`) is gone, not a regular file or not the one expected. */
-enum { NOT_A_REGULAR_FILE = 4095, FROM_CHANGED = 4094 };
+   in the modes that replace a name, when `from` (not `to`) is gone, not a regular file or not the one expected;
+   in link over, when `to`'s folder is one another user could rename entries in (see others_can_rename_in). */
+enum { NOT_A_REGULAR_FILE = 4095, FROM_CHANGED = 4094, FOLDER_SHARED = 4093 };
 
 /* What one call does (the low three bits of `how`), and the flags above them. */
 enum {
@@ -318,6 +319,21 @@ static bool still_expected(int folder, const char *name, const expected_file *ex
 }
 
 /*
+ * Could another user rename entries in `folder`? Link over first makes a hard link to the kept file under a temp
+ * name in `to`'s folder; there, someone who may rename entries could take that name away the moment it appears
+ * (inotify) and keep a lasting link to a file that may lie in a folder they cannot enter (issue 16's re-probe: 69
+ * of 300 names taken out of a shared 0777 folder, to files in a root-only one). So the folder must be this
+ * process's own and writable by no one else, unless it is sticky (then others cannot rename what is not theirs).
+ * Checked with fstat on the descriptor the link is made relative to, not by path.
+ */
+static bool others_can_rename_in(int folder) {
+  struct stat st;
+  if (fstat(folder, &st) != 0) return true;
+  if (st.st_uid != geteuid()) return true;
+  return (st.st_mode & (S_IWGRP | S_IWOTH)) != 0 && (st.st_mode & S_ISVTX) == 0;
+}
+
+/*
  * MODE_LINK_OVER and MODE_RENAME_OVER: `to` is replaced, so its folder (and `from`'s) must be the real one, never
  * one reached through a folder another user swapped for a symlink after the JavaScript side's checks: by path, the
  * rename would replace a file wherever the symlink points (issue 16's probe: a root-only folder's file replaced by
@@ -342,6 +358,7 @@ static int32_t replace_name(char *from, char *to, const expected_file *expected,
   if (to_folder < 0) { close(from_folder); return stopped(&failure, true); }
   int32_t code;
   int why = 0;
+  if (mode == MODE_LINK_OVER && others_can_rename_in(to_folder)) { code = answer(NOT_DONE, FOLDER_SHARED); goto done; }
   /* Both files first: nothing is written for a row whose files changed. */
   if (!is_from(from_folder, from_name, over)) { code = answer(NOT_DONE, FROM_CHANGED); goto done; }
   if (!still_expected(to_folder, to_name, expected, over, &why)) { code = answer(NOT_DONE, why); goto done; }

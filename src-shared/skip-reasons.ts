@@ -9,6 +9,7 @@ export const SKIP_REASONS = [
   'kept-file-changed',     // duplicates: the copy to keep changed or vanished since it was hashed, so its group was left alone
   'different-owner-or-mode', // duplicates: a hard link would give one file another's owner, group or permissions
   'other-device',          // duplicates: a hard link cannot join files on two devices
+  'folder-others-can-write', // duplicates: the duplicate's folder is another user's, or writable by others and not sticky: they could take the link's temp name
   'not-a-regular-file',    // the name now holds a pipe, a device, a folder or a symlink, not the file that was scanned
   'symlink-in-path',       // a folder on the way is a symlink (or not a folder): it is never followed
   'unsupported-name',      // the name is not valid UTF-8

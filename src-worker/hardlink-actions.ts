@@ -26,6 +26,13 @@ import { pauseForTest } from './test-pause.js';
  * and rename over (native/fast-move.c) open both folders from their anchors without following a symlink and
  * check and act relative to them. Without the module (Windows, FILEORG_NATIVE=off) the folders are checked again
  * by lstat just before the link and the rename: that narrows the window, it cannot close it.
+ *
+ * The temp name is a hard link to the kept file, so it is made only in a folder no other user can rename entries
+ * in: this process's own, writable by no one else unless sticky. Elsewhere another user could take the temp name
+ * away as it appears and keep a lasting link to the kept file, wherever that lies (issue 16's re-probe: from a
+ * shared 0777 folder, links to files in a root-only one). Natively that is checked on the folder's descriptor.
+ * Undo's temp name is a copy of its own, with the name's own permissions, so taking it gives no one more than the
+ * name did; its folder is not checked there, as refusing would leave the link in place.
  */
 
 const skipped = (row: ActionRow, reason: string, error: string): JournalUpdate => ({ id: row.id, state: 'skipped', reason, error });
@@ -33,6 +40,16 @@ const describeMode = (attributes: { mode: number; uid: number; gid: number }): s
   `${attributes.mode.toString(8).padStart(4, '0')} ${attributes.uid}:${attributes.gid}`;
 const sameCtime = (a: fs.BigIntStats | undefined, b: fs.BigIntStats): boolean => a !== undefined && a.ino === b.ino && a.dev === b.dev && a.ctimeNs === b.ctimeNs;
 const { EEXIST, ENOENT } = os.constants.errno;
+
+/**
+ * May another user rename entries in the folder so stated: is it not ours, or writable by group or others and not
+ * sticky? The same rule as others_can_rename_in in native/fast-move.c. Never on Windows, which has no uid to compare.
+ */
+function othersCanRenameIn(folder: fs.Stats): boolean {
+  const ours = process.geteuid?.();
+  if (ours === undefined) return false;
+  return folder.uid !== ours || ((folder.mode & 0o022) !== 0 && (folder.mode & 0o1000) === 0);
+}
 
 /** The kept file, its duplicate and the temp name of one hard link, as the checks before it found them. */
 interface LinkPlan {
@@ -47,6 +64,9 @@ const keptReplaced = ({ row, kept }: LinkPlan): JournalUpdate =>
   skipped(row, 'kept-file-changed', `${kept}, the copy to keep, was replaced just before linking; ${row.source} was left as it is`);
 const changedJustBefore = ({ row }: LinkPlan): JournalUpdate =>
   skipped(row, 'changed-during-move', `${row.source} changed just before it was linked; it was left as it is`);
+const folderShared = ({ row }: LinkPlan): JournalUpdate =>
+  skipped(row, 'folder-others-can-write', `${path.dirname(row.source)} belongs to another user or others may write in it, so they could take the link's temp name; `
+    + `hard links are made only in folders no one else can change: make the folder yours and not writable by others, or quarantine the duplicates instead (--quarantine without --hardlink); ${row.source} was left as it is`);
 
 /** The link and the rename over the duplicate in one native call, relative to folders opened without following a symlink. */
 function linkOverAnchored(plan: LinkPlan, keptAnchor: number, sourceAnchor: number): JournalUpdate | undefined {
@@ -58,6 +78,7 @@ function linkOverAnchored(plan: LinkPlan, keptAnchor: number, sourceAnchor: numb
   if (answer.outcome === 'moved') return undefined;
   if (answer.outcome === 'refused') throw folderRefused(answer.folder, answer.symlink);
   if (answer.outcome === 'taken') throw systemError(EEXIST, 'link', kept, temporary);
+  if (answer.folderShared) return folderShared(plan);
   if (answer.fromChanged) return keptReplaced(plan);
   if (answer.errno === 0 || answer.errno === ENOENT) return changedJustBefore(plan);
   throw systemError(answer.errno, 'link', kept, temporary);
@@ -72,6 +93,9 @@ function linkOverByPath(plan: LinkPlan, folders: FolderChecks): JournalUpdate | 
   const { row, kept, temporary, keptStats, sourceStats } = plan;
   if (!folders.real(path.dirname(row.source), false)) return changedJustBefore(plan);
   if (!folders.real(path.dirname(kept), false)) return keptReplaced(plan);
+  const folder = fs.lstatSync(path.dirname(row.source), { throwIfNoEntry: false });
+  if (!folder) return changedJustBefore(plan);
+  if (othersCanRenameIn(folder)) return folderShared(plan);
   pauseForTest('before-unlink', row.source); // as in linkOverAnchored: after the last check, before the link
   fs.linkSync(kept, temporary);
   // The temp name must be the kept file (not another put at its path since the check), and the duplicate

@@ -25,8 +25,9 @@ export type NativeAnswer =
   /**
    * nothing was changed; `errno` says why (0: the file is not the one expected: changed, or not a regular file).
    * `fromChanged`, in the modes that replace a name: it is `from` that is gone or not the file expected.
+   * `folderShared`, in link over: `to`'s folder is another user's, or others may write it and it is not sticky.
    */
-  | { outcome: 'not-done'; errno: number; notRegular?: true; fromChanged?: true };
+  | { outcome: 'not-done'; errno: number; notRegular?: true; fromChanged?: true; folderShared?: true };
 
 /** The modes and flags of native/fast-move.c (the `how` argument). */
 const MODE_MOVE = 0;
@@ -48,6 +49,8 @@ const REFUSED = 4;
 const NOT_A_REGULAR_FILE = 4095;
 /** not-done's errno, in the modes that replace a name, when `from` is gone or not the file expected */
 const FROM_CHANGED = 4094;
+/** not-done's errno, in link over, when another user could rename entries in `to`'s folder (nothing was linked) */
+const FOLDER_SHARED = 4093;
 const REFUSED_TO = 1 << 8;
 const REFUSED_SYMLINK = 1 << 9;
 const REFUSED_AT_SHIFT = 10;
@@ -81,6 +84,7 @@ function decode(code: number, from: string, to: string): NativeAnswer {
   if (kind === NOT_DONE) {
     if (errno === NOT_A_REGULAR_FILE) return { outcome: 'not-done', errno: 0, notRegular: true };
     if (errno === FROM_CHANGED) return { outcome: 'not-done', errno: 0, fromChanged: true };
+    if (errno === FOLDER_SHARED) return { outcome: 'not-done', errno: 0, folderShared: true };
     return { outcome: 'not-done', errno };
   }
   throw new Error(`${from} could not be removed after it was linked to ${to} (${util.getSystemErrorName(-errno)}), and that new name could not be taken back either: the file now has both names`);
@@ -171,7 +175,8 @@ export interface ReplaceChecks {
  * beside `to` (the duplicate), check that the temp name holds `from` and that `to` is still exactly `expected`
  * (and its ctime), then rename the temp name over `to`; on any failure after the link the temp name goes again.
  * Both folders are opened from their anchors without following a symlink and every step is made relative to
- * them. Answers taken when the temp name exists, and not-done with fromChanged for a kept file that is not the one checked.
+ * them. Answers taken when the temp name exists, not-done with fromChanged for a kept file that is not the one checked,
+ * and not-done with folderShared, before anything is linked, when another user could rename the temp name away.
  */
 export function anchoredLinkOver(from: string, temporary: string, to: string, expected: FileIdentity, checks: ReplaceChecks, fromAnchorBytes: number, toAnchorBytes: number): NativeAnswer {
   const call = nativeCall();

@@ -39,7 +39,8 @@ function secretState(secret: string) {
 
 /**
  * A tree the other user owns, inside a folder everyone may enter: the kept file a.txt (the oldest) and its
- * duplicate sub/b.txt.
+ * duplicate sub/b.txt. The folder sub itself is ours (0755): hard links are made only in folders no one else can
+ * change, and the other user may still swap it, being the owner of the folder it lies in.
  */
 function hostileTree(): { root: string; sub: string; aside: string } {
   const base = tempDir('fileorg-hardlink-swap-');
@@ -47,7 +48,7 @@ function hostileTree(): { root: string; sub: string; aside: string } {
   const root = path.join(base, 'tree');
   writeTree(root, { 'a.txt': 'twin', 'sub/b.txt': 'twin' });
   fs.utimesSync(path.join(root, 'a.txt'), 1_600_000_000, 1_600_000_000);
-  if (runsAsRoot) for (const entry of [root, path.join(root, 'a.txt'), path.join(root, 'sub'), path.join(root, 'sub/b.txt')]) fs.lchownSync(entry, NOBODY, NOBODY);
+  if (runsAsRoot) for (const entry of [root, path.join(root, 'a.txt'), path.join(root, 'sub/b.txt')]) fs.lchownSync(entry, NOBODY, NOBODY);
   return { root, sub: path.join(root, 'sub'), aside: path.join(root, 'sub.aside') };
 }
 
@@ -207,7 +208,8 @@ describe.each(MOVE_PATHS)('hard-link dedupe and its undo under a loop swapping t
     writeTree(root, { 'keep.txt': 'same words', ...Object.fromEntries(names.map((name) => [`sub/${name}`, 'same words'])) });
     writeTree(secret, Object.fromEntries(names.map((name) => [name, 'root only'])));
     fs.utimesSync(path.join(root, 'keep.txt'), 1_600_000_000, 1_600_000_000);
-    if (runsAsRoot) for (const entry of [root, path.join(root, 'keep.txt'), sub, ...names.map((name) => path.join(sub, name))]) fs.lchownSync(entry, NOBODY, NOBODY);
+    // The folder sub stays ours (hard links are made only in folders no one else can change); the other user swaps it from its parent.
+    if (runsAsRoot) for (const entry of [root, path.join(root, 'keep.txt'), ...names.map((name) => path.join(sub, name))]) fs.lchownSync(entry, NOBODY, NOBODY);
     const secretBefore = snapshotTree(secret);
     const secretInodes = names.map((name) => fs.lstatSync(path.join(secret, name)).ino);
     const secretUnchanged = (): void => {
@@ -259,6 +261,86 @@ describe.each(MOVE_PATHS)('hard-link dedupe and its undo under a loop swapping t
   });
 });
 
+/** Every name that appears in `folder` until stop() (inotify: what another user watching it would see). */
+function watchNames(folder: string): { stop: () => Promise<string[]> } {
+  const marker = '.watch-marker';
+  const seen = new Set<string>();
+  let markerSeen: (() => void) | undefined;
+  const watcher = fs.watch(folder, (_event, name) => {
+    if (name === marker) markerSeen?.();
+    else if (name) seen.add(String(name));
+  });
+  return {
+    async stop(): Promise<string[]> {
+      // Events come in order: once the marker made now is seen, every earlier name was.
+      const arrived = new Promise<void>((resolve) => { markerSeen = resolve; });
+      fs.writeFileSync(path.join(folder, marker), '');
+      await arrived;
+      watcher.close();
+      fs.unlinkSync(path.join(folder, marker));
+      return [...seen];
+    },
+  };
+}
+
+/**
+ * Issue 16's re-probe: the link's temp name was made beside the duplicate, in a shared 0777 folder, where another
+ * user renamed it away as it appeared and kept lasting links to files in a root-only folder. The temp link is now
+ * made only in a folder that is ours and no one else may write, unless it is sticky (others cannot rename our names).
+ */
+const DUPLICATE_FOLDERS = [
+  { folder: 'a shared 0777 folder', mode: 0o777, owner: undefined, links: false },
+  { folder: 'a 0755 folder of another user', mode: 0o755, owner: NOBODY, links: false },
+  { folder: 'a sticky 1777 folder of ours', mode: 0o1777, owner: undefined, links: true },
+] as const;
+
+describe.each(MOVE_PATHS)('hard-link dedupe makes its temp link only where no other user can take it ($path path)', ({ path: movePath, env }) => {
+  const noModule = movePath === 'native' && !native ? '(needs the native module, which is not built on Windows or after a failed build) ' : '';
+  for (const { folder, mode, owner, links } of DUPLICATE_FOLDERS) {
+    const cannotRun = noModule + (owner !== undefined && !runsAsRoot ? '(needs root: only root may give a folder to another user) ' : '');
+    const outcome = links
+      ? 'the duplicate is linked to the kept copy in a root-only folder'
+      : 'the row is skipped folder-others-can-write, no temp name ever appears there, nothing is linked';
+    it.skipIf(cannotRun !== '')(`${cannotRun}the duplicate in ${folder}: ${outcome}`, async () => {
+      const base = tempDir('fileorg-shared-folder-');
+      writeTree(base, { 'keep/a.txt': 'same words', 'shared/b.txt': 'same words' });
+      const kept = path.join(base, 'keep/a.txt');
+      const shared = path.join(base, 'shared');
+      const duplicate = path.join(shared, 'b.txt');
+      fs.chmodSync(path.join(base, 'keep'), 0o700);
+      fs.chmodSync(shared, mode);
+      if (owner !== undefined) fs.chownSync(shared, owner, owner);
+      fs.utimesSync(kept, 1_600_000_000, 1_600_000_000); // the oldest: the one kept
+      const duplicateIno = fs.lstatSync(duplicate).ino;
+      const dataDir = tempDir('fileorg-data-');
+
+      const watching = watchNames(shared);
+      const run = await runJson(dataDir, ['dupes', base, '--hardlink'], env);
+      const seen = await watching.stop();
+      const temporaryNames = seen.filter((name) => name.startsWith('.fileorg-'));
+      expect(fs.readdirSync(shared)).toEqual(['b.txt']);
+      expect(fs.readFileSync(duplicate, 'utf8')).toBe('same words');
+      if (links) {
+        expect(lastLine(run.lines), run.stderr).toMatchObject({ status: 'completed', linked: 1, skipped: 0 });
+        expect(fs.lstatSync(duplicate).ino).toBe(fs.lstatSync(kept).ino);
+        // The watch does see a temp link made there (so an empty list below means none was made).
+        expect(temporaryNames).toHaveLength(1);
+        return;
+      }
+      expect(lastLine(run.lines), run.stderr).toMatchObject({ status: 'completed', linked: 0, skipped: 1 });
+      const rows = await journalRows(dataDir, lastLine(run.lines).operation_id as string);
+      expect(rows[0]).toMatchObject({
+        state: 'skipped', reason: 'folder-others-can-write',
+        error: expect.stringContaining(`${shared} belongs to another user or others may write in it`),
+      });
+      expect(rows[0]?.error).toContain('make the folder yours and not writable by others');
+      expect(temporaryNames).toEqual([]);
+      expect(fs.lstatSync(duplicate)).toMatchObject({ ino: duplicateIno, nlink: 1 });
+      expect(fs.lstatSync(kept).nlink).toBe(1);
+    });
+  }
+});
+
 describe.skipIf(!native)('(needs the native module, which is not built on Windows or after a failed build) the native link over and rename over', () => {
   /** A kept file and its duplicate in their own folders below one root, and what the engine checked of them. */
   function pair() {
@@ -305,6 +387,12 @@ describe.skipIf(!native)('(needs the native module, which is not built on Window
     fs.unlinkSync(temporary);
     expect(fs.readdirSync(path.join(root, 'dup'))).toEqual(['b.txt']);
     expect(fs.lstatSync(keptFile).nlink).toBe(1);
+
+    // The duplicate's folder writable by others and not sticky: folderShared, before anything is linked there.
+    fs.chmodSync(path.join(root, 'dup'), 0o777);
+    expect(anchoredLinkOver(keptFile, temporary, duplicate, expected, checks(), bytes, bytes)).toEqual({ outcome: 'not-done', errno: 0, folderShared: true });
+    expect(fs.readdirSync(path.join(root, 'dup'))).toEqual(['b.txt']);
+    fs.chmodSync(path.join(root, 'dup'), 0o755);
 
     // All as checked: the duplicate's name is the kept file now, and no temp name is left.
     expect(anchoredLinkOver(keptFile, temporary, duplicate, expected, checks(), bytes, bytes)).toEqual({ outcome: 'moved', descriptor: 0 });
