@@ -315,7 +315,7 @@ describe('duplicate searches kept by id (in-memory IPC pair)', () => {
     const listed = value<{ items: { quarantined: string }[] }>(await invoke('quarantine:list', { operation_id: started.operation_id }));
 
     const emptied = value(await invoke('quarantine:empty', { operation_id: started.operation_id }));
-    expect(emptied).toEqual({ trashed: 3, trashed_bytes: 2 * 13 + 15, missing: 0, left: 0 });
+    expect(emptied).toEqual({ trashed: 3, trashed_bytes: 2 * 13 + 15, missing: 0, left: 0, refused: [] });
     expect(trashed.flat().sort()).toEqual(listed.items.map((item) => item.quarantined).sort());
     expect(fs.readdirSync(trashFolder)).toHaveLength(3);
     expect(value<{ total: number }>(await invoke('quarantine:list', {}))).toMatchObject({ total: 0 });

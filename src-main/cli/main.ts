@@ -154,10 +154,16 @@ async function run(args: CommandArguments, dataDir: string): Promise<number> {
         if (result.status === 'interrupted') return EXIT_STOPPED;
         return result.failed > 0 ? EXIT_PARTIAL : EXIT_DONE;
       }
-      case 'quarantine':
-        if (args.action === 'list') printQuarantine(core.duplicates.quarantine.list(args.id, owner), args.json);
-        else printQuarantineEmptied(await core.duplicates.quarantine.empty(args.id, owner), args.json);
-        return EXIT_DONE;
+      case 'quarantine': {
+        if (args.action === 'list') {
+          printQuarantine(core.duplicates.quarantine.list(args.id, owner), args.json);
+          return EXIT_DONE;
+        }
+        const emptied = await core.duplicates.quarantine.empty(args.id, owner);
+        printQuarantineEmptied(emptied, args.json);
+        // Files left in the quarantine because their trash folder is not safe: not done, as a failure is not.
+        return emptied.refused.length > 0 ? EXIT_PARTIAL : EXIT_DONE;
+      }
       case 'accounts': {
         const { runAccounts } = await import('./accounts-command.js');
         await runAccounts(core, args);

@@ -99,7 +99,9 @@ export const quarantineEmptyInput = z.strictObject({ operation_id: z.string().mi
 export const quarantineEmptiedSchema = z.object({
   trashed: z.number().int(), trashed_bytes: z.number().int(),
   missing: z.number().int().describe('files already gone from the quarantine'),
-  left: z.number().int().describe('files left alone: what is there is not the file quarantined'),
+  left: z.number().int().describe('files left alone: what is there is not the file quarantined, or refused (see refused)'),
+  refused: z.array(z.object({ original: z.string(), quarantined: z.string(), message: z.string() }))
+    .describe('files left in the quarantine because their trash folder is not safe (another user could read or remove them there), each with what to do'),
 });
 
 /** Push events of a search. */

@@ -114,8 +114,8 @@ export function createDuplicateHandlers(core: AppCore) {
     'quarantine:empty': async (input, context) => {
       const owner = context.caller.userId;
       const operationId = input.operation_id === undefined ? null : ownResolution(input.operation_id, owner).id;
-      const { trashed, trashed_bytes: trashedBytes, missing, left } = await core.duplicates.quarantine.empty(operationId, owner);
-      return { trashed, trashed_bytes: trashedBytes, missing, left };
+      const { trashed, trashed_bytes: trashedBytes, missing, left, refused } = await core.duplicates.quarantine.empty(operationId, owner);
+      return { trashed, trashed_bytes: trashedBytes, missing, left, refused };
     },
   } satisfies HandlersOf<'duplicates:'> & HandlersOf<'quarantine:'>;
 }
