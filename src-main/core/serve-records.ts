@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import { eq, like } from 'drizzle-orm';
 import { z } from 'zod';
@@ -20,8 +21,32 @@ const serveRecordSchema = z.object({
   /** the URL it printed, e.g. http://127.0.0.1:8000 */
   url: z.url(),
   started_at: z.number(),
+  /** when the process started, in clock ticks since boot (Linux /proc/PID/stat): a pid reused by another process does not match */
+  start_ticks: z.string().optional(),
 });
 export type ServeRecord = z.infer<typeof serveRecordSchema>;
+
+/**
+ * Is `record` still the process that wrote it? Alive, and where /proc tells (Linux): run by this same user and
+ * started when it said. A serve killed outright leaves its record; another user who then gets its pid and
+ * listens on its port must not be handed a sign-in link (the re-probe did: the link's token reached its listener).
+ */
+function isSameProcess(record: ServeRecord): boolean {
+  if (!processIsAlive(record.pid)) return false;
+  const ticks = startTicksOf(record.pid);
+  if (ticks === undefined) return process.platform !== 'linux'; // no /proc: the pid is all there is to go by
+  const owner = fs.statSync(`/proc/${record.pid}`, { throwIfNoEntry: false })?.uid;
+  return owner === process.getuid?.() && (record.start_ticks === undefined ? false : record.start_ticks === ticks);
+}
+
+/** A process's start time in clock ticks since boot (field 22 of /proc/PID/stat), where there is /proc. */
+export function startTicksOf(pid: number): string | undefined {
+  let stat: string;
+  try { stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8'); } catch { return undefined; }
+  // The command name (field 2) is in parentheses and may hold spaces: count fields after its closing one.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return fields[19];
+}
 
 export function createServeRecords(database: AppDatabase, clock: () => number = Date.now) {
   const { orm } = database;
@@ -47,7 +72,8 @@ export function createServeRecords(database: AppDatabase, clock: () => number = 
   return {
     /** This process serves the data folder at `url`. */
     add(url: string): void {
-      const record: ServeRecord = { pid: process.pid, host: here, url, started_at: clock() };
+      const ticks = startTicksOf(process.pid);
+      const record: ServeRecord = { pid: process.pid, host: here, url, started_at: clock(), ...(ticks === undefined ? {} : { start_ticks: ticks }) };
       const value = JSON.stringify(record);
       orm.insert(appState).values({ key: keyOf(record), value }).onConflictDoUpdate({ target: appState.key, set: { value } }).run();
     },
@@ -65,7 +91,7 @@ export function createServeRecords(database: AppDatabase, clock: () => number = 
     live(): ServeRecord[] {
       const alive = all().filter((record) => {
         if (record.host !== here) return false;
-        if (processIsAlive(record.pid)) return true;
+        if (isSameProcess(record)) return true;
         orm.delete(appState).where(eq(appState.key, keyOf(record))).run();
         return false;
       });
