@@ -126,4 +126,20 @@ describe.skipIf(!otherUserPossible)(`${skipped}another OS user cannot read the q
     expect(fs.readdirSync(theirBeside)).toEqual([]);
     expect(fs.existsSync(path.join(theirs.secret, 'dd', 'two.txt'))).toBe(false);
   });
+
+  it('a searched folder others could rename a .fileorg-quarantine in (0777, not sticky) gets none: its copies go to the data folder\'s quarantine', async () => {
+    const dataDir = tempDir('fileorg-data-');
+    const shared = secretTwins(OTHER_DEVICE);
+    fs.chmodSync(shared.secret, 0o777); // anyone may rename entries here: a folder of ours could be swapped for theirs
+    const placed = await quarantined(dataDir, shared.secret);
+    expect(placed.placed).toBe(path.join(dataDir, 'quarantine', placed.operationId, shared.secret.slice(1), 'dd', 'two.txt'));
+    expect(fs.existsSync(path.join(shared.secret, '.fileorg-quarantine'))).toBe(false);
+    expect(fs.readFileSync(placed.placed, 'utf8')).toBe('the owner\'s words');
+
+    // Sticky (as /tmp is): others cannot rename what is ours in it, so the copies stay on their device.
+    const sticky = secretTwins(OTHER_DEVICE);
+    fs.chmodSync(sticky.secret, 0o1777);
+    const beside = await quarantined(dataDir, sticky.secret);
+    expect(beside.placed).toBe(path.join(sticky.secret, '.fileorg-quarantine', beside.operationId, 'dd', 'two.txt'));
+  });
 });

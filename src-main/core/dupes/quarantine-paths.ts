@@ -49,14 +49,29 @@ export function makePrivateFolder(folder: string): boolean {
 }
 
 /**
+ * Could another user rename entries of `folder` (its owner, or anyone when it is writable by group or others and
+ * not sticky)? Then a `.fileorg-quarantine` in it could be swapped for theirs between its check and the moves,
+ * and the files sent into their folder (a re-probe did it with inotify on the first try).
+ */
+function othersCanRenameIn(folder: string): boolean {
+  if (process.platform === 'win32') return false; // ACLs decide there
+  const stats = fs.lstatSync(folder, { throwIfNoEntry: false });
+  if (!stats?.isDirectory()) return true;
+  const me = process.getuid?.();
+  if (stats.uid !== me && stats.uid !== 0) return true;
+  return (stats.mode & 0o022) !== 0 && (stats.mode & 0o1000) === 0;
+}
+
+/**
  * Where each quarantined file goes, so that quarantining is a rename, never a copy: into the data folder's
  * quarantine when the file is on its device (under the file's whole original path), else into a
  * `.fileorg-quarantine` folder at the top of the searched folder that holds the file (under its path from
  * there). Scans never enter either. One folder per operation, named by its id.
  *
  * Each top folder is made this user's alone (makePrivateFolder) when the first file is placed in it, before
- * anything moves. A `.fileorg-quarantine` that is not a real folder of this user's is not used: its files go to
- * the data folder's quarantine instead (copied there, as a move to another device is).
+ * anything moves. A `.fileorg-quarantine` that is not a real folder of this user's, or sits in a folder others
+ * could rename it in, is not used: its files go to the data folder's quarantine instead (copied there, as a move
+ * to another device is).
  */
 export function createQuarantinePlacer(dataDir: string, roots: readonly string[], operationId: string) {
   const deviceOf = (folder: string): string => String(fs.statSync(folder, { bigint: true }).dev);
@@ -77,7 +92,7 @@ export function createQuarantinePlacer(dataDir: string, roots: readonly string[]
     place(file: HashedFile): string {
       if (file.dev !== dataDevice) {
         const home = beside.find((entry) => entry.device === file.dev && isInside(file.path, entry.root));
-        if (home && privateTop(home.folder)) return path.join(home.folder, path.relative(home.root, file.path));
+        if (home && !othersCanRenameIn(home.root) && privateTop(home.folder)) return path.join(home.folder, path.relative(home.root, file.path));
       }
       // The data folder is the user's own: its quarantine is used even if it is not a real folder of theirs
       // (the moves then refuse a symlink on the way, as always).
