@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { anchorBytes } from '../src-worker/real-folders.js';
 import { journalRows, lastLine, MOVE_PATHS, NOBODY, runJson, runsAsRoot } from './helpers/cli.js';
 import { pauseAt } from './helpers/pause.js';
 import { snapshotTree, tempDir, writeTree } from './helpers/temp-tree.js';
+import { startToggler } from './helpers/toggler.js';
 
 /**
  * Issue 16: hard-link dedupe replaces a duplicate's name (the kept file linked beside it, then renamed over it).
@@ -140,53 +141,6 @@ describe.each(MOVE_PATHS)('hard-link dedupe, the duplicate\'s folder swapped for
 });
 
 /** The other user's loop: the folder aside, a symlink to `target` in its place, the symlink gone, the folder back. */
-const TOGGLER = `
-const fs = require('fs');
-const [folder, aside, target, stopFile, seconds] = process.argv.slice(1);
-const deadline = Date.now() + Number(seconds) * 1000;
-const attempt = (step) => { try { step(); return true; } catch { return false; } };
-let swaps = 0;
-process.stdout.write('ready\\n');
-while (Date.now() < deadline && !fs.existsSync(stopFile)) {
-  attempt(() => fs.renameSync(folder, aside));
-  if (attempt(() => fs.symlinkSync(target, folder))) swaps++;
-  attempt(() => fs.unlinkSync(folder));
-  attempt(() => fs.renameSync(aside, folder));
-}
-if (attempt(() => fs.lstatSync(folder).isSymbolicLink() || undefined)) attempt(() => fs.unlinkSync(folder));
-if (!fs.existsSync(folder)) attempt(() => fs.renameSync(aside, folder));
-process.stdout.write(JSON.stringify({ swaps }) + '\\n');
-`;
-
-/** Start the other user's loop (at most `seconds`); resolves once it runs, with stop(): how many swaps it made. */
-async function startToggler(folder: string, aside: string, target: string, seconds: number): Promise<{ stop: () => Promise<number> }> {
-  const control = tempDir('fileorg-toggle-');
-  fs.chmodSync(control, 0o755); // the loop, another user, looks for its stop file here
-  const stopFile = path.join(control, 'stop');
-  const args = ['-e', TOGGLER, folder, aside, target, stopFile, String(seconds)];
-  const command = runsAsRoot ? ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', process.execPath, ...args] : [process.execPath, ...args];
-  const child = spawn(command[0] as string, command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  let errors = '';
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { errors += chunk; });
-  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      output += chunk;
-      if (output.startsWith('ready\n')) resolve();
-    });
-    child.on('error', reject);
-    void exited.then((code) => reject(new Error(`the toggler ended before it started (${code}): ${errors}`)));
-  });
-  return {
-    async stop(): Promise<number> {
-      fs.writeFileSync(stopFile, '');
-      const code = await exited;
-      if (code !== 0) throw new Error(`the toggler failed (${code}): ${errors}`);
-      return (JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as { swaps?: number }).swaps ?? 0;
-    },
-  };
-}
 
 describe.each(MOVE_PATHS)('hard-link dedupe and its undo under a loop swapping the duplicates\' folder for a symlink ($path path)', ({ path: movePath, env }) => {
   const onNative = movePath === 'native';
