@@ -169,14 +169,18 @@ describe('a cancel asked before the first page', () => {
   });
 });
 
+/** A data folder for the CLI, the API over it reached as the owner (an API key of the local profile), and a tree. */
+async function ownerApiAndTree() {
+  const dataDir = tempDir('fileorg-cancel-data-');
+  const api = await startApi({ dataDir, bcryptCost: 4 });
+  const { key } = api.core.auth.apiKeys.create('local', 'cancel test');
+  const root = mixedTree();
+  return { dataDir, api, key, root, beforeFiles: filesOf(root) };
+}
+
 describe('cancel across processes', () => {
   it('a cancel asked over HTTP stops an organize the CLI runs: it exits 130 and the operation is interrupted', async () => {
-    const dataDir = tempDir('fileorg-cancel-data-');
-    // The API over the CLI's data folder, reached as the owner with an API key of the local profile.
-    const api = await startApi({ dataDir, bcryptCost: 4 });
-    const { key } = api.core.auth.apiKeys.create('local', 'cancel test');
-    const root = mixedTree();
-    const beforeFiles = filesOf(root);
+    const { dataDir, api, key, root, beforeFiles } = await ownerApiAndTree();
     let id = '';
     let asked: Promise<Answer> | undefined;
     const run = await runCli(['--data-dir', dataDir, 'organize', root, '--json'], {
@@ -205,12 +209,8 @@ describe('cancel across processes', () => {
   });
 
   it('a cancel of a run whose process was killed outright settles it at once (interrupted, 202), and resume finishes it', async () => {
-    const dataDir = tempDir('fileorg-cancel-data-');
     // The API stays open the whole time, as serve would: the CLI's death is not seen by an open at start.
-    const api = await startApi({ dataDir, bcryptCost: 4 });
-    const { key } = api.core.auth.apiKeys.create('local', 'cancel test');
-    const root = mixedTree();
-    const beforeFiles = filesOf(root);
+    const { dataDir, api, key, root, beforeFiles } = await ownerApiAndTree();
     let id = '';
     const run = await runCli(['--data-dir', dataDir, 'organize', root, '--json'], {
       env: { FILEORG_TEST_PAGE_DELAY_MS: '80', FILEORG_PAGE_SIZE: '2', FILEORG_PROGRESS_EVERY: '1' },

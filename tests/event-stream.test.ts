@@ -14,6 +14,7 @@ import { collect, startApi, type TestApi } from './helpers/api.js';
 import { runCli, runJson } from './helpers/cli.js';
 import { openTestCore, organizeRequest } from './helpers/core.js';
 import { fakeIpcMain, type Pushed } from './helpers/ipc.js';
+import { createRecording } from './helpers/recording.js';
 import { plantDuplicates } from './helpers/planted-duplicates.js';
 import { tempDir, writeTree } from './helpers/temp-tree.js';
 
@@ -35,27 +36,15 @@ const treeOf = (count: number, kinds = ['jpg', 'pdf', 'mp3', 'txt']): string => 
  */
 async function openEvents(api: Pick<TestApi, 'socket' | 'core'>, userId: string, credential: { headers?: Record<string, string>; protocols?: string[] }) {
   const socket = api.socket('/ws/events', credential);
-  const messages: EventMessage[] = [];
-  const waiting = new Set<{ matches: (message: EventMessage) => boolean; resolve: (message: EventMessage) => void }>();
-  socket.on('message', (data) => {
-    const message = JSON.parse(String(data)) as EventMessage;
-    messages.push(message);
-    for (const waiter of [...waiting]) if (waiter.matches(message)) { waiting.delete(waiter); waiter.resolve(message); }
-  });
+  const recording = createRecording<EventMessage>(DEADLINE_MS);
+  socket.on('message', (data) => recording.add(JSON.parse(String(data)) as EventMessage));
   const closed = new Promise<{ code: number }>((resolve) => socket.on('close', (code) => resolve({ code })));
   const listeners = (): number => (api.core.events.subscribedUsers().has(userId) ? 1 : 0);
   await vi.waitFor(() => expect(listeners()).toBe(1), { timeout: DEADLINE_MS });
   return {
-    socket, messages, closed,
-    next(event: string, test: (data: Record<string, unknown>) => boolean = () => true): Promise<Record<string, unknown>> {
-      const matches = (message: EventMessage): boolean => message.event === event && test(message.data);
-      const already = messages.find(matches);
-      if (already) return Promise.resolve(already.data);
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => { waiting.delete(waiter); reject(new Error(`no ${event} came within ${DEADLINE_MS} ms`)); }, DEADLINE_MS);
-        const waiter = { matches, resolve: (message: EventMessage) => { clearTimeout(timer); resolve(message.data); } };
-        waiting.add(waiter);
-      });
+    socket, messages: recording.items, closed,
+    async next(event: string, test: (data: Record<string, unknown>) => boolean = () => true): Promise<Record<string, unknown>> {
+      return (await recording.next((message) => message.event === event && test(message.data), event)).data;
     },
   };
 }

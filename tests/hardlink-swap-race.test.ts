@@ -67,18 +67,14 @@ const SWAP_BACK = `const fs = require('fs'); const [folder, aside] = process.arg
 
 describe.each(MOVE_PATHS)('hard-link dedupe, the duplicate\'s folder swapped for a symlink by another user ($path path)', ({ path: movePath, env }) => {
   const onNative = movePath === 'native';
-  /** Why a case cannot run here, at the start of its name ('' when it runs). */
-  const cannotRun = [
-    onNative && !native ? '(needs the native module, which is not built on Windows or after a failed build) ' : '',
-    otherUserPossible ? '' : '(needs setpriv when run as root) ',
-  ].join('');
-  // Checked by lstat just before the link, a folder may still be swapped before the link by path follows it: the
-  // link to the kept file is then made in the folder the symlink points to (seen here: the row is skipped, as the
-  // duplicate read through the symlink is another file, but the link is left there, as the temp name cannot be
-  // removed through a symlink). Only the native link over holds.
-  const linkCannotHold = onNative ? '' : '(the JavaScript fallback only narrows the window: by path, the link follows a folder swapped after its last check, and a link to the kept file is left in the folder the symlink points to) ';
+  /** A case runs where the native module is built (on its path) and another OS user can be played. */
+  const cannotRun = (onNative && !native) || !otherUserPossible;
+  // Only the native link over holds. On the JavaScript fallback (Windows, FILEORG_NATIVE=off) a folder checked by
+  // lstat just before the link may still be swapped before the link by path follows it, leaving a link to the kept
+  // file in the folder the symlink points to (seen when this case ran there): it narrows the window, it cannot
+  // close it (docs/architecture.md, "Hard links, relative to real folders"), so the case is the native path's only.
 
-  it.skipIf(cannotRun !== '' || linkCannotHold !== '')(`${linkCannotHold}${cannotRun}between the checks and the link: the row is skipped symlink-in-path, nothing in the folder it points to is replaced or linked, nothing is lost`, async () => {
+  if (onNative) it.skipIf(cannotRun)('(needs the native module, and setpriv when run as root) between the checks and the link: the row is skipped symlink-in-path, nothing in the folder it points to is replaced or linked, nothing is lost', async () => {
     const secret = secretFolder();
     const secretBefore = secretState(secret);
     const { root, sub, aside } = hostileTree();
@@ -103,7 +99,7 @@ describe.each(MOVE_PATHS)('hard-link dedupe, the duplicate\'s folder swapped for
     expect(fs.lstatSync(path.join(root, 'a.txt')).nlink).toBe(1);
   });
 
-  it.skipIf(cannotRun !== '')(`${cannotRun}undo, between writing the copy and renaming it over the link: a rollback conflict, nothing in the folder the symlink points to is replaced, and undo again once the folder is back ends it`, async () => {
+  it.skipIf(cannotRun)('(needs setpriv when run as root, and the native module on its path) undo, between writing the copy and renaming it over the link: a rollback conflict, nothing in the folder the symlink points to is replaced, and undo again once the folder is back ends it', async () => {
     const secret = secretFolder();
     const secretBefore = secretState(secret);
     const { root, sub, aside } = hostileTree();
@@ -142,15 +138,12 @@ describe.each(MOVE_PATHS)('hard-link dedupe, the duplicate\'s folder swapped for
 
 /** The other user's loop: the folder aside, a symlink to `target` in its place, the symlink gone, the folder back. */
 
-describe.each(MOVE_PATHS)('hard-link dedupe and its undo under a loop swapping the duplicates\' folder for a symlink ($path path)', ({ path: movePath, env }) => {
-  const onNative = movePath === 'native';
-  const cannotRun = [
-    onNative && !native ? '(needs the native module, which is not built on Windows or after a failed build) ' : '',
-    otherUserPossible ? '' : '(needs setpriv when run as root) ',
-    onNative ? '' : '(the JavaScript fallback only narrows the window: by path, a link, a copy or a rename may follow the folder swapped between its checks and the call) ',
-  ].join('');
+// The native path's only: on the JavaScript fallback a link, a copy or a rename by path may follow the folder
+// swapped between its checks and the call (it narrows the window, it cannot close it).
+describe.skipIf(!native)('(needs the native module, which is not built on Windows or after a failed build) hard-link dedupe and its undo under a loop swapping the duplicates\' folder for a symlink', () => {
+  const env = MOVE_PATHS.find((entry) => entry.path === 'native')?.env ?? {};
 
-  it.skipIf(cannotRun !== '')(`${cannotRun}nothing in the root-only folder the symlink points to is replaced, linked or added; every name holds its content`, async () => {
+  it.skipIf(!otherUserPossible)('(needs setpriv when run as root) nothing in the root-only folder the symlink points to is replaced, linked or added; every name holds its content', async () => {
     const secret = tempDir('fileorg-secret-');
     fs.chmodSync(secret, 0o700);
     const base = tempDir('fileorg-hardlink-loop-');
@@ -249,13 +242,13 @@ const DUPLICATE_FOLDERS = [
 ] as const;
 
 describe.each(MOVE_PATHS)('hard-link dedupe makes its temp link only where no other user can take it ($path path)', ({ path: movePath, env }) => {
-  const noModule = movePath === 'native' && !native ? '(needs the native module, which is not built on Windows or after a failed build) ' : '';
+  const noModule = movePath === 'native' && !native;
   for (const { folder, mode, owner, links } of DUPLICATE_FOLDERS) {
-    const cannotRun = noModule + (owner !== undefined && !runsAsRoot ? '(needs root: only root may give a folder to another user) ' : '');
+    const cannotRun = noModule || (owner !== undefined && !runsAsRoot);
     const outcome = links
       ? 'the duplicate is linked to the kept copy in a root-only folder'
       : 'the row is skipped folder-others-can-write, no temp name ever appears there, nothing is linked';
-    it.skipIf(cannotRun !== '')(`${cannotRun}the duplicate in ${folder}: ${outcome}`, async () => {
+    it.skipIf(cannotRun)(`(needs root to give a folder to another user, and the native module on its path) the duplicate in ${folder}: ${outcome}`, async () => {
       const base = tempDir('fileorg-shared-folder-');
       writeTree(base, { 'keep/a.txt': 'same words', 'shared/b.txt': 'same words' });
       const kept = path.join(base, 'keep/a.txt');

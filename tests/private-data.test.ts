@@ -8,7 +8,6 @@ import { tempDir, writeTree } from './helpers/temp-tree.js';
 /** Another device than the temp folder (where the data folders are): its files are quarantined beside them. */
 const OTHER_DEVICE = '/dev/shm';
 const otherUserPossible = runsAsRoot && ['/usr/bin/setpriv', '/bin/setpriv'].some((file) => fs.existsSync(file));
-const skipped = otherUserPossible ? '' : '(needs root and setpriv, to try the files as another OS user) ';
 
 const modeOf = (file: string): number => fs.statSync(file).mode & 0o777;
 
@@ -49,7 +48,7 @@ async function quarantined(dataDir: string, root: string): Promise<{ operationId
   return { operationId, placed: files[0]?.quarantined as string };
 }
 
-describe.skipIf(!otherUserPossible)(`${skipped}another OS user cannot read the quarantine or the history`, () => {
+describe.skipIf(!otherUserPossible)(`(needs root and setpriv, to try the files as another OS user) another OS user cannot read the quarantine or the history`, () => {
   it('a data folder fileorg makes is 0700 and its database 0600: the other user can neither list nor read a quarantined file, nor open the database', async () => {
     const { top, secret } = secretTwins();
     const dataDir = path.join(top, 'data');

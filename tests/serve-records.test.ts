@@ -31,11 +31,12 @@ describe.skipIf(process.platform !== 'linux')('(Linux only: it reads /proc) whic
 
   it.skipIf(!runsAsRoot)('(needs root: it runs a process as uid 65534) a live process of another user with the recorded pid and start time is not our serve', async () => {
     const core = openTestCore();
-    const other = spawn('setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', 'sleep', '30'], { stdio: 'ignore' });
+    // A process that waits for its standard input, which never ends, until it is killed after the test.
+    const other = spawn('setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', 'cat'], { stdio: ['pipe', 'ignore', 'ignore'] });
     children.push(other);
     await new Promise((resolve) => other.once('spawn', resolve));
     const pid = other.pid as number;
-    // setpriv drops to uid 65534 and execs sleep in place: the same pid, once it has.
+    // setpriv drops to uid 65534 and execs cat in place: the same pid, once it has.
     await vi.waitFor(() => expect(fs.statSync(`/proc/${pid}`).uid).toBe(NOBODY), { timeout: 10_000, interval: 10 });
     const ticks = startTicksOf(pid);
     expect(ticks).toBeDefined();

@@ -8,7 +8,6 @@ import { mountSmallDisk } from './helpers/small-disk.js';
 import { tempDir, writeTree } from './helpers/temp-tree.js';
 
 const otherUserPossible = runsAsRoot && ['/usr/bin/setpriv', '/bin/setpriv'].some((file) => fs.existsSync(file));
-const skipped = otherUserPossible ? '' : '(needs root, to mount a second device, and setpriv, to plant folders as another OS user) ';
 const uid = String(process.getuid?.());
 const SECRET = 'the owner\'s secret words';
 
@@ -66,7 +65,7 @@ async function withSharedDisk(body: (disk: string) => Promise<void>): Promise<vo
   }
 }
 
-describe.skipIf(!otherUserPossible)(`${skipped}emptying the quarantine never hands a file to another user's trash folder`, () => {
+describe.skipIf(!otherUserPossible)(`(needs root, to mount a second device, and setpriv, to plant folders as another OS user) emptying the quarantine never hands a file to another user's trash folder`, () => {
   it(`a .Trash-<uid> another user made (0777) on the file's disk is refused: the file stays quarantined, listed, reported; once it is gone, emptying makes .Trash-<uid> 0700 and the file goes there`, async () => {
     await withSharedDisk(async (disk) => {
       const { dataHome, env } = homeEnvironment();

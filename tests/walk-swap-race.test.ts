@@ -87,7 +87,7 @@ describe.each([
     return (await import('../src-main/core/scan/walk-tree.js')).walkFolder;
   };
 
-  it.skipIf(native && !hasNative)(`${native ? '(needs the native module built) ' : ''}lists nothing of a folder whose place a symlink took, or whose path now leads elsewhere`, async () => {
+  it.skipIf(native && !hasNative)('(needs the native module built, on its path) lists nothing of a folder whose place a symlink took, or whose path now leads elsewhere', async () => {
     const walkFolder = await walker();
     const marker = `secret-${crypto.randomUUID()}`;
     const { root, secret } = treeAndSecret(marker);
