@@ -113,29 +113,34 @@ describe('a sign-in link over HTTP', () => {
     for (let count = 0; count < 5; count++) expect((await link(api, api.core.signInLinks.create().token)).status).toBe(200);
   });
 
-  it('opens a page (GET /sign-in) that explains it without spending the token, under a strict CSP', async () => {
+  it('opens the window (GET /sign-in) without spending the token, under a strict CSP that keeps the token out of any Referer', async () => {
     const api = await startApi();
     const { token } = api.core.signInLinks.create();
     const page = await api.call('GET', `/sign-in?token=${token}`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
-    expect(page.text).toContain('POST /api/v1/auth/link');
-    expect(page.text).toContain('fileorg link');
+    expect(page.text).toMatch(/<script type="module"[^>]* src="\/assets\/index-[\w-]+\.js"/);
     expect(page.text).not.toContain(token);
-    expect(page.text).not.toMatch(/<script/i);
+    // no inline script: every <script> names a file of this origin
+    expect(page.text).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/i);
     const policy = page.headers.get('content-security-policy') ?? '';
     expect(policy).toContain("default-src 'none'");
-    expect(policy).not.toMatch(/script-src|unsafe-inline/);
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(policy).not.toMatch(/unsafe-inline|unsafe-eval/);
     expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(page.headers.get('cache-control')).toBe('no-store');
     expect((await api.call('GET', `/sign-in?token=${token}`)).status).toBe(200);
     expect((await link(api, token)).status).toBe(200);
   });
 });
 
 describe('the request limit and a window used normally', () => {
-  it('does not count static files (Swagger UI\'s assets, /openapi.json, /sign-in), only calls', async () => {
+  it('does not count static files (Swagger UI\'s assets, /openapi.json, the window\'s page and assets), only calls', async () => {
     const api = await startApi({ requestsPerMinute: 5 });
-    const statics = ['/docs', '/docs/static/index.html', '/docs/static/swagger-ui.css', '/docs/static/swagger-ui-bundle.js', '/openapi.json', '/sign-in'];
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec((await api.call('GET', '/')).text)?.[1] ?? '/assets/missing.js';
+    const statics = ['/docs', '/docs/static/index.html', '/docs/static/swagger-ui.css', '/docs/static/swagger-ui-bundle.js', '/openapi.json',
+      '/', '/sign-in', '/history/some-id', '/duplicates/quarantine', script, '/favicon.svg'];
     for (let round = 0; round < 3; round++) {
       for (const file of statics) expect((await api.call('GET', file)).status, file).toBeLessThan(400);
     }

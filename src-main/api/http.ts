@@ -18,7 +18,7 @@ import { streamEvents } from './event-socket.js';
 import { followOperation } from './operation-socket.js';
 import { createSocketRegistry } from './socket-auth.js';
 import { createRequestGuard } from './request-guard.js';
-import { registerSignInPage, SIGN_IN_PATH } from './sign-in-page.js';
+import { registerWindowFiles, WINDOW_STATIC_PREFIXES } from './window-files.js';
 
 export interface HttpApiOptions {
   core: AppCore;
@@ -41,6 +41,8 @@ export interface HttpApiOptions {
   /** open WebSockets allowed per user (tests lower it) */
   socketLimits?: { perUser?: number };
   log?: (message: string) => void;
+  /** the built window (dist/renderer), served at `/`; without it the window's addresses say how to build it */
+  windowDir?: string;
 }
 
 export const DEFAULT_REQUESTS_PER_MINUTE = 600;
@@ -85,11 +87,12 @@ function answerClientError(error: NodeJS.ErrnoException, socket: import('node:st
 }
 
 /**
- * Routes that serve files, not calls (Swagger UI's page and assets, the OpenAPI document, the sign-in page): a
+ * Routes that serve files, not calls (Swagger UI's page and assets, the OpenAPI document, the window's page and
+ * assets): a
  * window loading its page and assets must not spend the request limit, so they are not counted. Matched by the
  * route that answered, never by the URL asked for, so an unknown path is counted like any other request.
  */
-const STATIC_ROUTES = ['/docs', '/openapi.json', SIGN_IN_PATH];
+const STATIC_ROUTES = ['/docs', '/openapi.json', ...WINDOW_STATIC_PREFIXES];
 export const isStaticRoute = (route: string | undefined): boolean =>
   route !== undefined && STATIC_ROUTES.some((prefix) => route === prefix || route.startsWith(`${prefix}/`));
 
@@ -237,7 +240,7 @@ export async function createHttpApi(options: HttpApiOptions): Promise<FastifyIns
   await app.register(swagger, { mode: 'static', specification: { document: document as never } });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
   app.get('/openapi.json', async () => document);
-  registerSignInPage(app);
+  await registerWindowFiles(app, options.windowDir);
 
   for (const name of CHANNEL_NAMES) {
     const spec: ChannelSpec = contract[name];

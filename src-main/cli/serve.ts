@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { FileOrganizerError } from '../../src-shared/errors.js';
 import { createHandlers } from '../api/handlers.js';
 import { createHttpApi } from '../api/http.js';
@@ -27,6 +28,8 @@ export async function serve(core: AppCore, options: { port: number; host: string
   const app = await createHttpApi({
     core, handlers: createHandlers(core, { version, allowSignup: options.allowSignup }), version,
     listenHost: options.host, allowHosts: options.allowHosts,
+    // dist/renderer, built beside this module's dist/src-main/cli/ by `vite build`
+    windowDir: fileURLToPath(new URL('../../renderer', import.meta.url)),
     corsOrigins: corsOriginsOf(process.env.CORS_ORIGINS),
     ...(Number(process.env.FILEORG_RATE_LIMIT) > 0 ? { requestsPerMinute: Number(process.env.FILEORG_RATE_LIMIT) } : {}),
   });

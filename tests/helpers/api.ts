@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { type FastifyInstance } from 'fastify';
 import { afterEach } from 'vitest';
 import WebSocket from 'ws';
@@ -7,6 +8,9 @@ import { createHttpApi, type HttpApiOptions } from '../../src-main/api/http.js';
 import { type AppCore } from '../../src-main/core/compose.js';
 import { openTestCore } from './core.js';
 import { tempDir } from './temp-tree.js';
+
+/** The built window (dist/renderer), as fileorg serve serves it. */
+export const WINDOW_DIR = fileURLToPath(new URL('../../dist/renderer', import.meta.url));
 
 const servers: FastifyInstance[] = [];
 // Registered after the core helper's hook, so (hooks run as a stack) servers close before their cores.
@@ -64,6 +68,8 @@ export async function startApi(options: {
     ...(options.allowHosts ? { allowHosts: options.allowHosts } : {}),
     ...(options.socketLimits ? { socketLimits: options.socketLimits } : {}),
     ...(options.maxConnections ? { maxConnections: options.maxConnections } : {}),
+    // the window as `npm run build` made it (npm test builds first)
+    windowDir: WINDOW_DIR,
   });
   servers.push(app);
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -11,22 +11,27 @@ afterEach(() => {
 });
 
 /** `fileorg serve --port 0`: resolves with the URL from its first line, and a stop that SIGTERMs it and answers its exit. */
-export async function startServe(dataDir: string, extra: string[] = []) {
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data-dir', dataDir, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startServe(dataDir: string, extra: string[] = [], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data-dir', dataDir, ...extra], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   running.add(child);
   child.on('close', () => running.delete(child));
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
+  let stdout = '';
+  let linkPrinted: (line: string) => void = () => {};
+  // The second line printed: the one-time sign-in link.
+  const link = new Promise<string>((resolve) => { linkPrinted = resolve; });
   const url = await new Promise<string>((resolve, reject) => {
-    let stdout = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;
-      if (stdout.includes('\n')) resolve(stdout.split('\n')[0] as string);
+      const lines = stdout.split('\n');
+      if (lines.length > 1) resolve(lines[0] as string);
+      if (lines.length > 2) linkPrinted(lines[1] as string);
     });
     child.on('close', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
   });
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-  return { url, stderr: () => stderr, stop: async () => { child.kill('SIGTERM'); return exited; } };
+  return { url, link: () => link, stderr: () => stderr, stop: async () => { child.kill('SIGTERM'); return exited; } };
 }
 
 

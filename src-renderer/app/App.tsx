@@ -1,0 +1,36 @@
+import { useEffect } from 'react';
+import { RouterProvider } from 'react-aria-components';
+import { DuplicatesScreen } from '../duplicates/DuplicatesScreen.js';
+import { HistoryScreen } from '../history/HistoryScreen.js';
+import { OrganizeScreen } from '../organize/OrganizeScreen.js';
+import { SignInScreen } from '../sign-in/SignInScreen.js';
+import { useSession } from '../sign-in/session-store.js';
+import { NavBar } from './NavBar.js';
+import { useRoute } from './route-store.js';
+
+const TITLES = { organize: 'Organize', history: 'History', duplicates: 'Duplicates', 'sign-in': 'Sign in' } as const;
+
+/** The window: the navigation bar over the screen the address names; the sign-in screen until signed in. */
+export function App() {
+  const phase = useSession((state) => state.phase);
+  const route = useRoute((state) => state.route);
+  const navigate = useRoute((state) => state.navigate);
+  useEffect(() => { void useSession.getState().start(); }, []);
+  useEffect(() => { document.title = `${TITLES[route.screen]} – FileOrganizer`; }, [route.screen]);
+
+  if (phase === 'starting') return <div className="app-starting" role="status">Opening FileOrganizer…</div>;
+  const signedIn = phase === 'signed-in';
+  return (
+    <RouterProvider navigate={(path) => navigate(path)}>
+      <div className="app">
+        {signedIn && <NavBar route={route} />}
+        <main className="screen" id="main">
+          {!signedIn || route.screen === 'sign-in' ? <SignInScreen />
+            : route.screen === 'history' ? <HistoryScreen operationId={route.operationId} />
+              : route.screen === 'duplicates' ? <DuplicatesScreen tab={route.tab} />
+                : <OrganizeScreen />}
+        </main>
+      </div>
+    </RouterProvider>
+  );
+}

@@ -1,0 +1,33 @@
+import { type z } from 'zod';
+import { type ApiErrorCode } from '../../src-shared/api-errors.js';
+import { type ChannelName, type ChannelOutput, type Contract, type PushEvent, type PushEventName } from '../../src-shared/contract.js';
+
+/** What a screen passes to a channel: its input before defaults are filled in (the adapter's zod fills them). */
+export type CallInput<Name extends ChannelName> = z.input<Contract[Name]['input']>;
+
+/**
+ * The one way screens reach the engine. In a browser it is HTTP + WebSocket against `fileorg serve`
+ * (http-client.ts); in the desktop app, the preload bridge. Screens never know which they have.
+ */
+export interface Client {
+  call<Name extends ChannelName>(name: Name, input: CallInput<Name>): Promise<ChannelOutput<Name>>;
+  /** every push event of the signed-in caller; answers the function that stops listening */
+  on<Event extends PushEventName>(event: Event, listener: (data: PushEvent<Event>) => void): () => void;
+}
+
+/** A refused call, as the API answered it: a stable code and a message that says what to do. */
+export class ClientError extends Error {
+  constructor(readonly code: ApiErrorCode | 'E_NETWORK', message: string, readonly status: number, readonly details?: Record<string, unknown>) {
+    super(message);
+    this.name = 'ClientError';
+  }
+}
+
+/** Any thrown value as words for the screen. */
+export function messageOf(error: unknown): string {
+  if (error instanceof ClientError) return capitalize(error.message);
+  if (error instanceof Error) return capitalize(error.message);
+  return 'Something went wrong; try again.';
+}
+
+const capitalize = (text: string): string => (text.length === 0 ? text : text[0]!.toUpperCase() + text.slice(1));

@@ -1,0 +1,3 @@
+export function OrganizeScreen() {
+  return <h1>Organize</h1>;
+}

@@ -1,0 +1,94 @@
+import { create } from 'zustand';
+import { type Session, type UserView } from '../../src-shared/api/auth.js';
+import { messageOf } from '../client/client.js';
+import { client, onSignedOut } from '../client/index.js';
+import { tokens } from '../client/tokens.js';
+import { useRoute } from '../app/route-store.js';
+
+type Phase = 'starting' | 'signed-out' | 'signed-in';
+
+interface SessionState {
+  phase: Phase;
+  user: UserView | null;
+  signupAllowed: boolean;
+  busy: boolean;
+  error: string | null;
+  /** words shown on the sign-in screen about why it is shown (a link used up, a session that ended) */
+  notice: string | null;
+  start(): Promise<void>;
+  signIn(email: string, password: string, keep: boolean): Promise<void>;
+  createAccount(fields: { email: string; password: string; username: string; full_name: string }, keep: boolean): Promise<void>;
+  signOut(): Promise<void>;
+}
+
+const LINK_PATH = '/sign-in';
+
+export const useSession = create<SessionState>((set) => {
+  const signedIn = (session: Session, keep: boolean): void => {
+    tokens.set(session, keep);
+    set({ phase: 'signed-in', user: session.user, busy: false, error: null, notice: null });
+    const { route, navigate } = useRoute.getState();
+    if (route.screen === 'sign-in') navigate('/organize', { replace: true });
+  };
+
+  onSignedOut(() => set({ phase: 'signed-out', user: null, notice: 'Your session ended. Sign in again.' }));
+
+  return {
+    phase: 'starting', user: null, signupAllowed: false, busy: false, error: null, notice: null,
+
+    async start() {
+      const status = await client.call('system:status', {}).catch(() => null);
+      set({ signupAllowed: status?.signup_allowed ?? false });
+      // A one-time link (/sign-in?token=…): its token leaves the address bar before anything else happens.
+      const url = new URL(window.location.href);
+      const token = url.pathname === LINK_PATH ? url.searchParams.get('token') : null;
+      if (token !== null) {
+        window.history.replaceState(null, '', LINK_PATH);
+        try {
+          signedIn(await client.call('auth:linkSession', { token }), false);
+        } catch (error) {
+          set({ phase: 'signed-out', notice: `This sign-in link did not work: ${messageOf(error)} Links work once, for 10 minutes: run \`fileorg link\` for a fresh one, or sign in with an account below.` });
+        }
+        return;
+      }
+      const kept = tokens.kept();
+      if (kept !== null) {
+        try {
+          signedIn(await client.call('auth:refresh', { refresh_token: kept }), true);
+          return;
+        } catch {
+          tokens.clear();
+        }
+      }
+      set({ phase: 'signed-out' });
+      const { route, navigate } = useRoute.getState();
+      if (route.screen !== 'sign-in') navigate(LINK_PATH, { replace: true });
+    },
+
+    async signIn(email, password, keep) {
+      set({ busy: true, error: null });
+      try {
+        signedIn(await client.call('auth:login', { email, password }), keep);
+      } catch (error) {
+        set({ busy: false, error: messageOf(error) });
+      }
+    },
+
+    async createAccount(fields, keep) {
+      set({ busy: true, error: null });
+      try {
+        signedIn(await client.call('auth:signup', fields), keep);
+      } catch (error) {
+        set({ busy: false, error: messageOf(error) });
+      }
+    },
+
+    async signOut() {
+      const refresh = tokens.refresh();
+      await client.call('auth:logout', refresh ? { refresh_token: refresh } : {}).catch(() => undefined);
+      tokens.clear();
+      set({ phase: 'signed-out', user: null, error: null, notice: null });
+      useRoute.getState().navigate(LINK_PATH);
+    },
+  };
+});
