@@ -23,11 +23,13 @@ export class ClientError extends Error {
   }
 }
 
-/** Any thrown value as words for the screen. */
+/** Any thrown value as a sentence for the screen (the API's messages are lower-case clauses). */
 export function messageOf(error: unknown): string {
-  if (error instanceof ClientError) return capitalize(error.message);
-  if (error instanceof Error) return capitalize(error.message);
+  if (error instanceof Error && error.message.length > 0) return sentence(error.message);
   return 'Something went wrong; try again.';
 }
 
-const capitalize = (text: string): string => (text.length === 0 ? text : text[0]!.toUpperCase() + text.slice(1));
+const sentence = (text: string): string => {
+  const capital = text[0]!.toUpperCase() + text.slice(1);
+  return /[.!?)]$/.test(capital) ? capital : `${capital}.`;
+};

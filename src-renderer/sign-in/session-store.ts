@@ -47,7 +47,8 @@ export const useSession = create<SessionState>((set) => {
         try {
           signedIn(await client.call('auth:linkSession', { token }), false);
         } catch (error) {
-          set({ phase: 'signed-out', notice: `This sign-in link did not work: ${messageOf(error)} Links work once, for 10 minutes: run \`fileorg link\` for a fresh one, or sign in with an account below.` });
+          // The API's words say why and how to get another link.
+          set({ phase: 'signed-out', notice: messageOf(error) });
         }
         return;
       }
