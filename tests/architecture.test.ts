@@ -11,6 +11,10 @@ const RULES: { folder: string; forbidden: RegExp; why: string }[] = [
   { folder: 'src-main/cli', forbidden: /^electron$/, why: 'the CLI runs on plain Node' },
   { folder: 'src-main/api', forbidden: /^electron$/, why: 'only src-main/app imports electron' },
   { folder: 'src-renderer', forbidden: /^(node:|electron$)|src-main\/|src-worker\//, why: 'the renderer sees only src-shared and its client' },
+  // Screens hold the one client interface, never its HTTP implementation: the desktop app gives them another.
+  ...['organize', 'history', 'duplicates', 'ui', 'app'].map((screen) => ({
+    folder: `src-renderer/${screen}`, forbidden: /client\/(http-client|tokens)(\.js)?$/, why: 'screens call through the Client interface (client/index.ts), which does not say how it reaches the engine',
+  })),
 ];
 
 const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|(?:^|\n)\s*import\s+['"]([^'"]+)['"]/g;
@@ -41,6 +45,15 @@ function violations(root: string): string[] {
 describe('layering', () => {
   it('holds in this tree', () => {
     expect(violations(path.resolve(import.meta.dirname, '..'))).toEqual([]);
+  });
+
+  it('leaves the transport to the client: no screen fetches or opens a socket itself', () => {
+    const root = path.resolve(import.meta.dirname, '..', 'src-renderer');
+    const transports = sourceFiles(root)
+      .filter((file) => !file.includes(`${path.sep}client${path.sep}`))
+      .filter((file) => /\bfetch\(|new WebSocket\(|XMLHttpRequest/.test(fs.readFileSync(file, 'utf8')))
+      .map((file) => path.relative(root, file));
+    expect(transports).toEqual([]);
   });
 
   it('catches an electron import in the core and node: in src-shared (the check can fail)', () => {
