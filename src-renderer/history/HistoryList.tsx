@@ -1,0 +1,97 @@
+import { useWindowVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { Button, Link } from 'react-aria-components';
+import { formatCount, plural } from '../ui/format.js';
+import { EmptyState, ErrorNote } from '../ui/Notes.js';
+import { useHistory } from './history-store.js';
+import { KindFilter } from './KindFilter.js';
+import { OperationRow } from './OperationRow.js';
+
+/** A row's height before it is measured (rows wrap on a narrow window, and are measured then). */
+const ROW_ESTIMATE = 46;
+/** How close to the end of what is loaded the next page is asked for, in rows. */
+const LOAD_AHEAD = 10;
+
+/**
+ * Every operation of the profile, newest first, 50 at a time: the next page comes when the list is scrolled
+ * near its end, or with **Show more** (the rows shown stay where they are). Rows are virtualized in the
+ * window's own scroll, so a long history costs a screenful of DOM.
+ */
+export function HistoryList() {
+  const { kind, items, total, loading, loadingMore, error, scrollY, load, loadMore, setKind, rememberScroll, watch } = useHistory();
+  const listRef = useRef<HTMLDivElement>(null);
+  const [scrollMargin, setScrollMargin] = useState(0);
+
+  useEffect(() => { void load(); return watch(); }, [load, watch]);
+  // Coming back from a detail: the list where it was left.
+  useEffect(() => {
+    const saved = scrollY;
+    if (saved > 0) requestAnimationFrame(() => window.scrollTo(0, saved));
+    return () => rememberScroll(window.scrollY);
+  }, []); // once per visit: restored on arrival, remembered on leaving
+  // Where the list starts in the page (the heading and filter above it), for the window's virtualizer.
+  useLayoutEffect(() => {
+    const list = listRef.current;
+    const top = list ? list.getBoundingClientRect().top + window.scrollY : 0;
+    if (top !== scrollMargin) setScrollMargin(top);
+  });
+
+  const virtualizer = useWindowVirtualizer({ count: items.length, estimateSize: () => ROW_ESTIMATE, overscan: 8, scrollMargin });
+  const virtualItems = virtualizer.getVirtualItems();
+  const lastShown = virtualItems.at(-1)?.index ?? -1;
+  const more = total !== null && items.length < total;
+  useEffect(() => {
+    if (more && !loadingMore && lastShown >= items.length - LOAD_AHEAD) void loadMore();
+  }, [more, loadingMore, lastShown, items.length, loadMore]);
+
+  return (
+    <section className="history" aria-labelledby="history-title">
+      <div className="history-head">
+        <div>
+          <h1 id="history-title">History</h1>
+          <p className="muted history-lede">Every run of this profile, newest first, those made with <code>fileorg</code> in a terminal included. Open one to see its files, undo it, or finish it.</p>
+        </div>
+        <KindFilter kind={kind} onChange={setKind} />
+      </div>
+      {error && <ErrorNote>{error} <Button className="button button-small" onPress={() => void load()}>Try again</Button></ErrorNote>}
+      {loading && items.length === 0 ? (
+        <p className="muted history-loading" role="status">Reading the history…</p>
+      ) : items.length === 0 && total === 0 ? (
+        <EmptyState title={kind === 'dedupe' ? 'No duplicates resolved yet' : kind === 'organize' ? 'Nothing organized yet' : 'No operations yet'}>
+          {kind === 'dedupe'
+            ? <p><Link href="/duplicates" className="inline-link">Find duplicates</Link>, or run <code>fileorg dupes &lt;folder&gt; --quarantine</code> in a terminal; what they resolve shows here.</p>
+            : <p><Link href="/organize" className="inline-link">Organize a folder</Link>, or run <code>fileorg organize &lt;folder&gt;</code> in a terminal; every run shows here, ready to undo.</p>}
+        </EmptyState>
+      ) : (
+        <>
+          <div ref={listRef} className="history-list" role="list" aria-label="Operations" style={{ height: virtualizer.getTotalSize() }}>
+            {virtualItems.map((row) => {
+              const operation = items[row.index];
+              if (!operation) return null;
+              return (
+                <div
+                  key={operation.operation_id}
+                  role="listitem"
+                  aria-setsize={total ?? items.length}
+                  aria-posinset={row.index + 1}
+                  data-index={row.index}
+                  ref={virtualizer.measureElement}
+                  className="history-item"
+                  style={{ transform: `translateY(${row.start - scrollMargin}px)` }}
+                >
+                  <OperationRow operation={operation} />
+                </div>
+              );
+            })}
+          </div>
+          <div className="history-foot">
+            <span className="muted" role="status">
+              {total === null ? '' : more ? `Showing ${formatCount(items.length)} of ${plural(total, 'operation')}` : plural(total, 'operation')}
+            </span>
+            {more && <Button className="button" onPress={() => void loadMore()} isDisabled={loadingMore}>{loadingMore ? 'Loading…' : 'Show more'}</Button>}
+          </div>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,39 @@
+import { type RefObject } from 'react';
+import { Button } from 'react-aria-components';
+import { plural } from '../ui/format.js';
+import { EmptyState, ErrorNote } from '../ui/Notes.js';
+import { fileStateWords } from '../ui/reason-words.js';
+import { useJournal } from './journal-store.js';
+import { JournalList } from './JournalList.js';
+import { type PathRoots } from './operation-words.js';
+import { StateFilter } from './StateFilter.js';
+
+/** The journal: every file the operation planned, moved, left or put back, filterable by state. */
+export function JournalPanel({ roots, live, panelRef }: { roots: PathRoots; live: boolean; panelRef: RefObject<HTMLElement | null> }) {
+  const { state, total, pages, error, setState, ensure, refresh } = useJournal();
+  return (
+    <section className="panel journal" aria-labelledby="journal-title" ref={panelRef}>
+      <div className="panel-head journal-head">
+        <div>
+          <h2 id="journal-title">Journal</h2>
+          <p className="muted journal-count" aria-live="polite">
+            {total === null ? '\u00a0' : state === null ? plural(total, 'file') : `${plural(total, 'file')} ${fileStateWords(state).toLowerCase()}`}
+          </p>
+        </div>
+        <StateFilter state={state} onChange={setState} />
+      </div>
+      {error && <ErrorNote>{error} <Button className="button button-small" onPress={refresh}>Try again</Button></ErrorNote>}
+      {total === 0 ? (
+        <div className="journal-empty">
+          <EmptyState title={state === null ? (live ? 'No files recorded yet' : 'No files in the journal') : `No files ${fileStateWords(state).toLowerCase()}`}>
+            {state === null
+              ? <p>{live ? 'Files appear here as soon as the plan is recorded.' : 'The plan had nothing to move: every file was already in place or left out.'}</p>
+              : <p>Choose another state, or <Button className="button button-small" onPress={() => setState(null)}>Show all files</Button></p>}
+          </EmptyState>
+        </div>
+      ) : (
+        <JournalList total={total ?? 0} pages={pages} roots={roots} resetKey={state ?? 'all'} onRange={ensure} />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,41 @@
+import { type PlanSummaryView } from '../../src-shared/api/operations.js';
+import { formatBytes, formatCount, plural } from '../ui/format.js';
+import { reasonWords } from '../ui/reason-words.js';
+
+/** The categories' colours, in the theme (--cat-1…8), by rank. */
+const CATEGORY_COLOURS = 8;
+
+/** What the plan does: files and bytes to move, per category (a bar and its legend), conflicts, unchanged, skips. */
+export function PlanSummary({ plan }: { plan: PlanSummaryView }) {
+  const categories = Object.entries(plan.by_category).filter(([, count]) => count > 0).sort((a, b) => b[1] - a[1]);
+  const skips = Object.entries(plan.skipped_by_reason).filter(([, count]) => count > 0).sort((a, b) => b[1] - a[1]);
+  const colour = (rank: number): string => `var(--cat-${(rank % CATEGORY_COLOURS) + 1})`;
+  return (
+    <div className="plan">
+      <p className="plan-total">
+        <strong>{plural(plan.files, 'file')}</strong> to move ({formatBytes(plan.bytes)})
+        {plan.conflicts > 0 && <> · {plural(plan.conflicts, 'name')} taken at the destination</>}
+        {plan.unchanged > 0 && <> · {formatCount(plan.unchanged)} already in place</>}
+      </p>
+      {categories.length > 0 && plan.files > 0 && (
+        <>
+          <div className="plan-bar" aria-hidden="true">
+            {categories.map(([name, count], rank) => (
+              <span key={name} className="plan-bar-part" style={{ width: `${(count / plan.files) * 100}%`, background: colour(rank) }} />
+            ))}
+          </div>
+          <ul className="plan-legend" aria-label="Files per category">
+            {categories.map(([name, count], rank) => (
+              <li key={name}><span className="plan-swatch" style={{ background: colour(rank) }} aria-hidden="true" />{name} <span className="num">{formatCount(count)}</span></li>
+            ))}
+          </ul>
+        </>
+      )}
+      {skips.length > 0 && (
+        <ul className="plan-skips" aria-label="Left out when planning">
+          {skips.map(([reason, count]) => <li key={reason}><span className="num">{formatCount(count)}</span> {reasonWords(reason)}</li>)}
+        </ul>
+      )}
+    </div>
+  );
+}

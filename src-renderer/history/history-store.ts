@@ -1,0 +1,94 @@
+import { create } from 'zustand';
+import { type OperationView } from '../../src-shared/api/operations.js';
+import { type OperationKind } from '../../src-shared/operation-status.js';
+import { messageOf } from '../client/client.js';
+import { isLive } from '../client/follow-operation.js';
+import { client } from '../client/index.js';
+
+/** Operations per page of the list, as the issue asks: a page of 50, and more on demand. */
+export const HISTORY_PAGE = 50;
+/** The most operations:list answers at once: reading the list again after a change re-reads what is shown, up to this. */
+const MOST_AT_ONCE = 500;
+/** While a listed operation runs, how often the list is read again (a run of the CLI sends this server no events). */
+const LIVE_REFRESH_MS = 2000;
+
+export type KindFilter = 'all' | OperationKind;
+
+interface HistoryState {
+  kind: KindFilter;
+  items: OperationView[];
+  /** every operation of this kind, loaded or not; null before the first answer */
+  total: number | null;
+  loading: boolean;
+  loadingMore: boolean;
+  error: string | null;
+  /** where the list was scrolled when a detail was opened, to come back to it */
+  scrollY: number;
+  /** the first page, or the pages already shown read again (the position stays) */
+  load(): Promise<void>;
+  loadMore(): Promise<void>;
+  setKind(kind: KindFilter): void;
+  rememberScroll(y: number): void;
+  /** read the list again when a run ends, and every few seconds while one listed runs; answers the stop */
+  watch(): () => void;
+}
+
+/** Answers to a request made before the filter changed are dropped. */
+let generation = 0;
+
+export const useHistory = create<HistoryState>((set, get) => ({
+  kind: 'all',
+  items: [],
+  total: null,
+  loading: false,
+  loadingMore: false,
+  error: null,
+  scrollY: 0,
+
+  async load() {
+    const asked = generation;
+    const { kind, items } = get();
+    set({ loading: items.length === 0, error: null });
+    try {
+      const limit = Math.min(MOST_AT_ONCE, Math.max(HISTORY_PAGE, items.length));
+      const page = await client.call('operations:list', { limit, offset: 0, ...(kind === 'all' ? {} : { kind }) });
+      if (asked !== generation) return;
+      set({ items: page.items, total: page.total, loading: false });
+    } catch (error) {
+      if (asked === generation) set({ loading: false, error: messageOf(error) });
+    }
+  },
+
+  async loadMore() {
+    const { kind, items, total, loadingMore } = get();
+    if (loadingMore || (total !== null && items.length >= total)) return;
+    const asked = generation;
+    set({ loadingMore: true, error: null });
+    try {
+      const page = await client.call('operations:list', { limit: HISTORY_PAGE, offset: items.length, ...(kind === 'all' ? {} : { kind }) });
+      if (asked !== generation) return;
+      // An operation started meanwhile shifts the pages by one: an id already listed is not listed twice.
+      const known = new Set(get().items.map((item) => item.operation_id));
+      set({ items: [...get().items, ...page.items.filter((item) => !known.has(item.operation_id))], total: page.total, loadingMore: false });
+    } catch (error) {
+      if (asked === generation) set({ loadingMore: false, error: messageOf(error) });
+    }
+  },
+
+  setKind(kind) {
+    if (kind === get().kind) return;
+    generation += 1;
+    set({ kind, items: [], total: null, loadingMore: false, scrollY: 0 });
+    void get().load();
+  },
+
+  rememberScroll(y) {
+    set({ scrollY: y });
+  },
+
+  watch() {
+    const offResult = client.on('operations:result', () => void get().load());
+    const timer = setInterval(() => { if (get().items.some(isLive)) void get().load(); }, LIVE_REFRESH_MS);
+    return () => { offResult(); clearInterval(timer); };
+  },
+}));
