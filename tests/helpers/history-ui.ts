@@ -1,0 +1,72 @@
+import { type Locator, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { type CliRun, lastLine, runJson } from './cli.js';
+
+/**
+ * What History's tests do through the window as a user would: open the list, open an operation, read its
+ * status, counts and journal rows, and make runs with the real CLI on the same data folder.
+ */
+
+/** `fileorg organize …` on the test's data folder; answers the operation's id (the run must have succeeded). */
+export async function cliOperation(dataDir: string, args: string[]): Promise<string> {
+  const run: CliRun = await runJson(dataDir, args);
+  expect(run.code, run.stderr).toBe(0);
+  const id = lastLine(run.lines).operation_id;
+  expect(typeof id).toBe('string');
+  return id as string;
+}
+
+/** The History screen, by its link in the navigation bar. */
+export async function openHistory(page: Page): Promise<void> {
+  await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'History', exact: true }).click();
+  await page.getByRole('heading', { name: 'History', level: 1 }).waitFor();
+}
+
+/** The list's row (a link) of the operation on `folder` (its name appears in the row); `also` narrows it. */
+export function operationRow(page: Page, folder: string, also?: string | RegExp): Locator {
+  const rows = page.getByRole('list', { name: 'Operations' }).getByRole('link').filter({ hasText: folder });
+  return also === undefined ? rows : rows.filter({ hasText: also });
+}
+
+/** Where the detail shows an operation's status in words. */
+export const detailStatus = (page: Page): Locator => page.getByRole('status').filter({ hasText: 'Status:' });
+
+/** Waits until the detail says `words` (exactly) for the status. */
+export async function waitForStatus(page: Page, words: string): Promise<void> {
+  await expect.poll(async () => ((await detailStatus(page).textContent()) ?? '').replace('Status:', '').trim(), { timeout: 30_000 }).toBe(words);
+}
+
+/** A count as the detail shows it ("Moved", "Skipped", "Put back"…). */
+export async function countOf(page: Page, label: string): Promise<string> {
+  const stat = page.locator('.stat').filter({ has: page.locator('dt').getByText(label, { exact: true }) });
+  return ((await stat.locator('dd').textContent()) ?? '').trim();
+}
+
+/** The journal's rows on screen, each as its text. */
+export async function journalRows(page: Page): Promise<string[]> {
+  return page.getByRole('list', { name: 'Journal' }).getByRole('listitem').allTextContents();
+}
+
+/** Waits until the journal's rows on screen pass `check`. */
+export async function waitForJournal(page: Page, check: (rows: string[]) => boolean): Promise<string[]> {
+  let rows: string[] = [];
+  await expect.poll(async () => { rows = await journalRows(page); return check(rows) && !rows.some((row) => row.includes('Loading…')); }, { timeout: 15_000 }).toBe(true);
+  return rows;
+}
+
+/** Picks a state in the journal's **State** filter (a React Aria Select). */
+export async function filterJournal(page: Page, state: string): Promise<void> {
+  await page.getByRole('button', { name: /\bState\b/ }).click();
+  await page.getByRole('option', { name: state, exact: true }).click();
+}
+
+/** Picks a kind in the list's **Kind** filter (radios drawn as a segmented control: pressed on their label). */
+export async function pickKind(page: Page, kind: 'All' | 'Organize' | 'Duplicates'): Promise<void> {
+  await page.getByRole('radiogroup', { name: 'Kind' }).getByText(kind, { exact: true }).click();
+  await expect.poll(() => page.getByRole('radio', { name: kind, exact: true }).isChecked()).toBe(true);
+}
+
+/** An address inside the window without a reload (the session lives in memory: a reload would end it). */
+export async function goInWindow(page: Page, pathname: string): Promise<void> {
+  await page.evaluate((to) => { window.history.pushState(null, '', to); window.dispatchEvent(new PopStateEvent('popstate')); }, pathname);
+}

@@ -1,0 +1,184 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { expectAccessible, openSignedIn, SCREENSHOTS } from '../helpers/browser.js';
+import {
+  cliOperation, countOf, detailStatus, filterJournal, goInWindow, journalRows, openHistory, operationRow, pickKind, waitForJournal, waitForStatus,
+} from '../helpers/history-ui.js';
+import { listFiles, snapshotTree, tempDir, writeTree } from '../helpers/temp-tree.js';
+
+const ZOOM = { width: 640, height: 400 };
+
+describe('the window: History', () => {
+  it('shows a run the CLI made in the same data folder, its counts and journal, and Undo puts the tree back byte for byte', async () => {
+    const dataDir = tempDir('fileorg-ui-data-');
+    const tree = tempDir('fileorg-ui-holiday-');
+    writeTree(tree, {
+      'beach.jpg': 'jpeg bytes of the beach', 'sunset.png': 'png bytes', 'itinerary.pdf': '%PDF-1.7 itinerary',
+      'notes.txt': 'pack the sunscreen', 'song.mp3': 'ID3 song', 'trip/clip.mp4': 'mp4 clip', 'budget.csv': 'a,b\n1,2\n',
+    });
+    const before = snapshotTree(tree);
+    const id = await cliOperation(dataDir, ['organize', tree]);
+    expect(listFiles(tree)).toContain('Images/beach.jpg');
+
+    const { page, cspViolations, pageErrors } = await openSignedIn(dataDir);
+    await openHistory(page);
+    const row = operationRow(page, path.basename(tree));
+    await row.waitFor();
+    expect(await row.textContent()).toContain('Completed');
+    expect(await row.textContent()).toContain('7 moved');
+    await expectAccessible(page, 'history-list');
+
+    // The row is reached by the keyboard and opened with Enter.
+    await row.focus();
+    expect(await row.evaluate((element) => element.matches(':focus-visible') || element.hasAttribute('data-focus-visible'))).toBe(true);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`**/history/${id}`);
+    await waitForStatus(page, 'Completed');
+    expect(await countOf(page, 'Moved')).toBe('7');
+    expect(await countOf(page, 'Skipped')).toBe('0');
+    expect(await countOf(page, 'Put back')).toBe('0');
+    const rows = await waitForJournal(page, (shown) => shown.length === 7);
+    expect(rows.find((text) => text.includes('beach.jpg'))).toMatch(/beach\.jpg.*Images\/beach\.jpg.*Done/);
+    expect(await page.getByText('7 files', { exact: true }).count()).toBeGreaterThan(0);
+    await expectAccessible(page, 'history-detail');
+
+    // At 200% zoom (half the width and height) the detail still reads: looked at, not compared.
+    await page.setViewportSize(ZOOM);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'history-detail-zoom.png') });
+    await page.setViewportSize({ width: 1280, height: 800 });
+
+    // Undo acts at once (no confirmation), the detail follows it to its end.
+    await page.getByRole('button', { name: 'Undo', exact: true }).click();
+    await waitForStatus(page, 'Rolled back');
+    expect(await countOf(page, 'Put back')).toBe('7');
+    await page.getByText('Undo put back 7 files.').waitFor();
+    expect(await page.getByRole('button', { name: 'Undo', exact: true }).count()).toBe(0);
+    await waitForJournal(page, (shown) => shown.length === 7 && shown.every((text) => text.includes('Put back')));
+    expect(snapshotTree(tree)).toEqual(before);
+
+    // An id the history does not hold: a 404 in words, and the way back.
+    await goInWindow(page, '/history/0000nosuchoperation');
+    await page.getByRole('heading', { name: 'Operation not found' }).waitFor();
+    await page.getByRole('main').getByRole('link', { name: 'All operations' }).first().click();
+    await operationRow(page, path.basename(tree), 'Rolled back').waitFor();
+    expect(cspViolations).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('filters the list by kind and the journal by state, and explains a file undo could not put back', async () => {
+    const dataDir = tempDir('fileorg-ui-data-');
+    const tree = tempDir('fileorg-ui-desk-');
+    // a.jpg's name is taken in Images/ (where Images/a.jpg already is): with --conflict skip it stays, skipped.
+    writeTree(tree, { 'a.jpg': 'a new photo', 'Images/a.jpg': 'the photo already sorted', 'b.jpg': 'photo b', 'c.txt': 'text c', 'd.pdf': '%PDF d' });
+    const organizeId = await cliOperation(dataDir, ['organize', tree, '--conflict', 'skip']);
+    const twins = tempDir('fileorg-ui-twins-');
+    writeTree(twins, { 'one.bin': 'the same bytes twice', 'copy/one.bin': 'the same bytes twice' });
+    await cliOperation(dataDir, ['dupes', twins, '--quarantine']);
+    // Edited after the run: undo must leave it where the run put it.
+    fs.appendFileSync(path.join(tree, 'Images', 'b.jpg'), ' edited later');
+
+    const { page, pageErrors } = await openSignedIn(dataDir);
+    await openHistory(page);
+    const organizeRow = operationRow(page, path.basename(tree));
+    const dupesRow = operationRow(page, path.basename(twins));
+    await organizeRow.waitFor();
+    await dupesRow.waitFor();
+    // Newest first: the duplicates run came second.
+    const listed = await page.getByRole('list', { name: 'Operations' }).getByRole('link').allTextContents();
+    expect(listed[0]).toContain(path.basename(twins));
+    expect(listed[0]).toContain('Duplicates: quarantine');
+
+    await pickKind(page, 'Duplicates');
+    await organizeRow.waitFor({ state: 'detached' });
+    expect(await dupesRow.count()).toBe(1);
+    await pickKind(page, 'Organize');
+    await dupesRow.waitFor({ state: 'detached' });
+    await organizeRow.waitFor();
+    await pickKind(page, 'All');
+    await dupesRow.waitFor();
+
+    await organizeRow.click();
+    await page.waitForURL(`**/history/${organizeId}`);
+    await waitForStatus(page, 'Completed');
+    await waitForJournal(page, (shown) => shown.length === 4);
+    await filterJournal(page, 'Skipped');
+    const skipped = await waitForJournal(page, (shown) => shown.length === 1);
+    expect(skipped[0]).toContain('a.jpg');
+    expect(skipped[0]).toContain('A file with that name is already at the destination');
+    await filterJournal(page, 'Done');
+    const done = await waitForJournal(page, (shown) => shown.length === 3);
+    expect(done.join('\n')).not.toContain('already at the destination');
+    await filterJournal(page, 'All files');
+    await waitForJournal(page, (shown) => shown.length === 4);
+
+    await page.getByRole('button', { name: 'Undo', exact: true }).click();
+    await waitForStatus(page, 'Partially rolled back');
+    expect(await countOf(page, 'Not put back')).toBe('1');
+    await page.getByRole('heading', { name: '1 file not put back' }).waitFor();
+    await page.getByRole('button', { name: 'Show the files not put back' }).click();
+    const notBack = await waitForJournal(page, (shown) => shown.length === 1);
+    expect(notBack[0]).toContain('b.jpg');
+    expect(notBack[0]).toContain('Not put back');
+    expect(notBack[0]).toContain('Edited or replaced after the run, so undo left it where it is');
+    expect(fs.readFileSync(path.join(tree, 'Images', 'b.jpg'), 'utf8')).toBe('photo b edited later');
+    expect(fs.readFileSync(path.join(tree, 'c.txt'), 'utf8')).toBe('text c');
+    // Undo stays offered: once the edited file is dealt with, it puts back what it safely can.
+    expect(await page.getByRole('button', { name: 'Undo', exact: true }).count()).toBe(1);
+    await page.evaluate(() => window.scrollTo(0, 0)); // the whole page from its top (the bar is sticky)
+    await expectAccessible(page, 'history-detail-conflict');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('applies a preview the CLI made, and cancels a running apply (Interrupted) then resumes it (Completed), from the detail', async () => {
+    const dataDir = tempDir('fileorg-ui-data-');
+    const small = tempDir('fileorg-ui-small-');
+    writeTree(small, { 'x.jpg': 'photo x', 'y.txt': 'text y' });
+    const big = tempDir('fileorg-ui-big-');
+    writeTree(big, Object.fromEntries(Array.from({ length: 20 }, (_, index) => [`photo-${String(index).padStart(2, '0')}.jpg`, `photo ${index}`])));
+    const smallId = await cliOperation(dataDir, ['organize', small, '--dry-run']);
+    const bigId = await cliOperation(dataDir, ['organize', big, '--dry-run']);
+    expect(listFiles(small)).toEqual(['x.jpg', 'y.txt']);
+
+    // The server moves 2 files a page and waits 400 ms before each: an apply of 20 files lasts about 4 s.
+    const { page, pageErrors } = await openSignedIn(dataDir, { env: { FILEORG_TEST_PAGE_DELAY_MS: '400', FILEORG_PAGE_SIZE: '2' } });
+    await openHistory(page);
+    await operationRow(page, path.basename(small), 'Preview').click();
+    await page.waitForURL(`**/history/${smallId}`);
+    await waitForStatus(page, 'Preview');
+    await waitForJournal(page, (shown) => shown.length === 2 && shown.every((text) => text.includes('Planned')));
+    expect(await page.getByRole('button', { name: 'Undo', exact: true }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Apply', exact: true }).click();
+    await waitForStatus(page, 'Completed');
+    expect(await countOf(page, 'Moved')).toBe('2');
+    expect(listFiles(small)).toEqual(['Documents/y.txt', 'Images/x.jpg']);
+    expect(await page.getByRole('button', { name: 'Apply', exact: true }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Undo', exact: true }).count()).toBe(1);
+
+    await page.getByRole('link', { name: 'All operations' }).click();
+    await operationRow(page, path.basename(big), 'Preview').click();
+    await page.waitForURL(`**/history/${bigId}`);
+    await page.getByRole('button', { name: 'Apply', exact: true }).click();
+    await waitForStatus(page, 'Running');
+    await page.getByRole('progressbar').waitFor();
+    // Cancelled once some files have moved (and, at 2 a page, long before all of them have).
+    await expect.poll(() => listFiles(big).filter((file) => file.startsWith('Images/')).length, { timeout: 10_000 }).toBeGreaterThan(0);
+    await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await waitForStatus(page, 'Interrupted');
+    const moved = listFiles(big).filter((file) => file.startsWith('Images/')).length;
+    expect(moved).toBeGreaterThan(0);
+    expect(moved).toBeLessThan(20);
+    expect(await countOf(page, 'Moved')).toBe(String(moved));
+    expect(await page.getByRole('button', { name: 'Cancel', exact: true }).count()).toBe(0);
+
+    await page.getByRole('button', { name: 'Resume', exact: true }).click();
+    await waitForStatus(page, 'Completed');
+    expect(await countOf(page, 'Moved')).toBe('20');
+    expect(listFiles(big).every((file) => file.startsWith('Images/'))).toBe(true);
+    expect(listFiles(big)).toHaveLength(20);
+    await waitForJournal(page, (shown) => shown.length > 0 && shown.every((text) => text.includes('Done')));
+    expect(await detailStatus(page).count()).toBe(1);
+    expect(await journalRows(page)).not.toHaveLength(0);
+    expect(pageErrors).toEqual([]);
+  });
+});
