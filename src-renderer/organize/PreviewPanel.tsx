@@ -1,0 +1,88 @@
+import { Button } from 'react-aria-components';
+import { useShallow } from 'zustand/react/shallow';
+import { formatBytes, formatCount, plural } from '../ui/format.js';
+import { EmptyState } from '../ui/Notes.js';
+import { RunProgress } from '../ui/RunProgress.js';
+import { StatusBadge } from '../ui/StatusBadge.js';
+import { MoveList } from './MoveList.js';
+import { useOrganize } from './organize-store.js';
+import { PreviewSummary } from './PreviewSummary.js';
+import { RunPanel } from './RunPanel.js';
+
+/** Apply and what it will do: how many files move, how many the user left out. */
+function ApplyBar({ planned, bytes, excluded, pending }: { planned: number; bytes: number; excluded: number; pending: boolean }) {
+  const moving = Math.max(0, planned - excluded);
+  return (
+    <div className="org-apply">
+      <Button className="button button-primary" onPress={() => void useOrganize.getState().apply()} isDisabled={pending || moving === 0}>Apply</Button>
+      <p className="org-apply-words">
+        {planned === 0 ? 'Nothing to move.'
+          : excluded === 0 ? `Moves ${plural(planned, 'file')} (${formatBytes(bytes)}) as listed below.`
+            : `Moves ${formatCount(moving)} of ${plural(planned, 'file')}; the ${formatCount(excluded)} left out stay where they are.`}
+      </p>
+    </div>
+  );
+}
+
+/**
+ * The preview on screen: planning progress, then what the plan does and every move (with Apply), then its run.
+ * Before any preview, what to try.
+ */
+export function PreviewPanel() {
+  const { operationId, operation, action, progress, pending, excluded, previewConflict, folder } = useOrganize(useShallow((s) => ({
+    operationId: s.operationId, operation: s.operation, action: s.action, progress: s.progress, pending: s.pending,
+    excluded: s.excluded.size, previewConflict: s.previewConflict, folder: s.folder,
+  })));
+  const plan = operation?.plan ?? null;
+  const planning = action === 'preview' && plan === null && progress !== null;
+
+  if (plan === null && !planning) {
+    return (
+      <section className="panel org-empty" aria-label="Preview">
+        <EmptyState title="Nothing previewed yet">
+          <p>Type the path of a folder in Folder, like /home/you/Downloads, and press Preview.</p>
+          <p>You see every move first: nothing changes until you press Apply, and Undo puts it all back.</p>
+        </EmptyState>
+      </section>
+    );
+  }
+
+  const sourceRoot = operation?.source_paths[0] ?? folder;
+  const destinationRoot = operation?.destination ?? sourceRoot;
+  return (
+    <>
+      <section className="panel org-preview" aria-labelledby="org-preview-title">
+        <div className="panel-head">
+          <div className="org-title-line">
+            <h2 id="org-preview-title">Preview</h2>
+            {operation && plan && action === 'preview' && <StatusBadge operation={operation} />}
+          </div>
+          <p className="org-preview-of cell-path" title={sourceRoot}>
+            {sourceRoot}{destinationRoot !== sourceRoot && <> <span aria-hidden="true">→</span><span className="visually-hidden"> into </span> {destinationRoot}</>}
+          </p>
+        </div>
+        {planning || plan === null ? (
+          <div className="org-planning">
+            {progress !== null && <RunProgress label="Preview progress" progress={progress} />}
+            {operationId !== null && (
+              <div className="org-actions">
+                <Button className="button" onPress={() => void useOrganize.getState().cancel()} isDisabled={operation?.cancel_requested === true}>Cancel</Button>
+              </div>
+            )}
+          </div>
+        ) : (
+          <>
+            <PreviewSummary plan={plan} conflict={previewConflict} />
+            {action === 'preview' && (
+              <>
+                <ApplyBar planned={plan.files} bytes={plan.bytes} excluded={excluded} pending={pending} />
+                <MoveList sourceRoot={sourceRoot} destinationRoot={destinationRoot} planned={plan.files} />
+              </>
+            )}
+          </>
+        )}
+      </section>
+      {plan !== null && <RunPanel sourceRoot={sourceRoot} />}
+    </>
+  );
+}

@@ -1,0 +1,159 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { expectAccessible, openSignedIn, SCREENSHOTS } from '../helpers/browser.js';
+import { journalRows } from '../helpers/cli.js';
+import { operationIdShown, previewFolder, shownMoves, statValue, waitForStatus } from '../helpers/organize-ui.js';
+import { snapshotTree, tempDir, writeTree } from '../helpers/temp-tree.js';
+
+/** Files of four categories, one of them in a subfolder, and Images/a.jpg already taken: a.jpg conflicts. */
+function mixedTree(root: string): void {
+  writeTree(root, {
+    'a.jpg': Buffer.alloc(1000, 'a'),
+    'b.jpg': Buffer.alloc(2000, 'b'),
+    'Photos/c.jpg': Buffer.alloc(3000, 'c'),
+    'doc.pdf': Buffer.alloc(1500, 'd'),
+    'notes.txt': Buffer.alloc(500, 'n'),
+    'song.mp3': Buffer.alloc(4000, 's'),
+    'Images/a.jpg': 'already here',
+  });
+}
+
+describe('the window: Organize', () => {
+  it('previews a folder (totals, categories, a conflict), applies it with one file left out, and undoes it byte for byte', async () => {
+    const root = tempDir('fileorg-ui-tree-');
+    mixedTree(root);
+    const before = snapshotTree(root);
+    const dataDir = tempDir('fileorg-ui-');
+    const { page, cspViolations, pageErrors } = await openSignedIn(dataDir);
+
+    await page.getByText('Nothing previewed yet').waitFor();
+    await expectAccessible(page, 'organize-empty-state');
+
+    await previewFolder(page, root);
+    const preview = page.getByRole('region', { name: 'Preview', exact: true });
+    expect(await statValue(page, 'Preview', 'Files to move')).toBe('6');
+    expect(await statValue(page, 'Preview', 'Size to move')).toBe('12 kB');
+    expect(await statValue(page, 'Preview', 'Name conflicts')).toBe('1');
+    expect(await statValue(page, 'Preview', 'Already in place')).toBe('1');
+    const legend = await preview.locator('.org-legend-item').allInnerTexts();
+    expect(legend.map((item) => item.replace(/\s+/g, ' ').trim())).toEqual(['Images 3', 'Documents 2', 'Audio 1']);
+    await preview.getByText('6 moves', { exact: true }).waitFor();
+
+    const moves = await shownMoves(page);
+    expect(moves.map((move) => move.source).sort()).toEqual(['Photos/c.jpg', 'a.jpg', 'b.jpg', 'doc.pdf', 'notes.txt', 'song.mp3']);
+    expect(moves.every((move) => move.included)).toBe(true);
+    expect(moves.find((move) => move.source === 'a.jpg')?.destination).toBe('Images/a (1).jpg');
+    expect(moves.find((move) => move.source === 'Photos/c.jpg')?.destination).toBe('Images/c.jpg');
+
+    // Filter narrows the list (the API's q), and clearing it brings every move back.
+    const filter = page.getByRole('searchbox', { name: 'Filter' });
+    await filter.fill('Photos');
+    await preview.getByText('1 of 6 moves match').waitFor();
+    expect((await shownMoves(page)).map((move) => move.source)).toEqual(['Photos/c.jpg']);
+    await filter.fill('');
+    await preview.getByText('6 moves', { exact: true }).waitFor();
+
+    // The keyboard's way (Space on the focused box), as the visible box draws over the hidden input.
+    await page.getByRole('checkbox', { name: 'Include notes.txt' }).press('Space');
+    await preview.getByText('1 left out', { exact: true }).waitFor();
+    await expectAccessible(page, 'organize-preview');
+
+    // 200% zoom: the same CSS pixels in half the room.
+    await page.setViewportSize({ width: 640, height: 400 });
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'organize-preview-zoom.png') });
+    await page.setViewportSize({ width: 1280, height: 800 });
+
+    // History and back: the preview and the unticked row are still there.
+    await page.getByRole('link', { name: 'History', exact: true }).click();
+    await page.getByRole('link', { name: 'Organize', exact: true }).click();
+    await preview.getByText('1 left out', { exact: true }).waitFor();
+    expect(await page.getByRole('checkbox', { name: 'Include notes.txt' }).isChecked()).toBe(false);
+
+    await page.getByRole('button', { name: 'Apply', exact: true }).click();
+    await waitForStatus(page, 'Completed');
+    const run = page.getByRole('region', { name: 'Run', exact: true });
+    expect(await statValue(page, 'Run', 'Moved')).toBe('5');
+    expect(await statValue(page, 'Run', 'Left in place')).toBe('1');
+    await run.getByText('Left out by you').waitFor();
+    await expectAccessible(page, 'organize-result');
+
+    // Every file where the preview said, with its bytes; the one left out untouched.
+    for (const move of moves) {
+      const source = path.join(root, move.source);
+      if (move.source === 'notes.txt') {
+        expect(snapshotTree(root)['notes.txt']).toBe(before['notes.txt']);
+        expect(fs.existsSync(path.join(root, move.destination))).toBe(false);
+        continue;
+      }
+      expect(fs.existsSync(source)).toBe(false);
+      expect(snapshotTree(root)[move.destination]).toBe(before[move.source]);
+    }
+    // ... and as the journal recorded it.
+    const journal = await journalRows(dataDir, await operationIdShown(page));
+    const done = journal.filter((row) => row.state === 'done').map((row) => [path.relative(root, String(row.source)), path.relative(root, String(row.destination))]);
+    expect(done.sort()).toEqual(moves.filter((move) => move.source !== 'notes.txt').map((move) => [move.source, move.destination]).sort());
+
+    await page.getByRole('button', { name: 'Undo', exact: true }).click();
+    await waitForStatus(page, 'Rolled back');
+    await page.getByText('Undone: 5 files are back where they were.').waitFor();
+    expect(snapshotTree(root)).toEqual(before);
+    await expectAccessible(page, 'organize-undone');
+
+    expect(cspViolations).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('skips a file changed between Preview and Apply, saying why; refuses a relative folder with the API\'s words', async () => {
+    const root = tempDir('fileorg-ui-tree-');
+    mixedTree(root);
+    const { page, pageErrors } = await openSignedIn(tempDir('fileorg-ui-'));
+
+    await page.getByLabel('Folder', { exact: true }).fill('relative/folder');
+    await page.getByRole('button', { name: 'Preview', exact: true }).click();
+    await page.getByRole('alert').filter({ hasText: /absolute path/ }).waitFor();
+    await expectAccessible(page, 'organize-error');
+
+    await previewFolder(page, root);
+    fs.writeFileSync(path.join(root, 'doc.pdf'), 'edited after the preview: another size');
+    await page.getByRole('button', { name: 'Apply', exact: true }).click();
+    await waitForStatus(page, 'Completed');
+    const run = page.getByRole('region', { name: 'Run', exact: true });
+    const left = run.getByRole('region', { name: 'Left in place' }).getByRole('listitem');
+    await left.first().waitFor();
+    expect(await left.count()).toBe(1);
+    expect((await left.innerText()).replace(/\s+/g, ' ')).toBe('doc.pdf Changed since the preview, so it was left alone');
+    expect(fs.readFileSync(path.join(root, 'doc.pdf'), 'utf8')).toBe('edited after the preview: another size');
+    expect(fs.existsSync(path.join(root, 'Documents', 'doc.pdf'))).toBe(false);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('Cancel during an apply leaves it Interrupted; Resume finishes it', async () => {
+    const root = tempDir('fileorg-ui-tree-');
+    const files: Record<string, string> = {};
+    for (let index = 0; index < 12; index++) files[`file-${String(index).padStart(2, '0')}.txt`] = `file ${index}`;
+    writeTree(root, files);
+    // Two files a page, each page after a second: the run lasts long enough to look at and cancel.
+    const { page, pageErrors } = await openSignedIn(tempDir('fileorg-ui-'), { env: { FILEORG_TEST_PAGE_DELAY_MS: '1000', FILEORG_PAGE_SIZE: '2' } });
+
+    await previewFolder(page, root);
+    await page.getByRole('button', { name: 'Apply', exact: true }).click();
+    await page.getByRole('progressbar', { name: 'Apply progress' }).waitFor();
+    await expectAccessible(page, 'organize-running');
+    await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await waitForStatus(page, 'Interrupted');
+    const run = page.getByRole('region', { name: 'Run', exact: true });
+    const stopped = await run.getByRole('status').filter({ hasText: /^Stopped after moving/ }).innerText();
+    const movedBefore = Number(/moving (\d+) of 12/.exec(stopped)?.[1]);
+    expect(movedBefore).toBeLessThan(12);
+    await expectAccessible(page, 'organize-interrupted');
+
+    await page.getByRole('button', { name: 'Resume', exact: true }).click();
+    await waitForStatus(page, 'Completed');
+    expect(await statValue(page, 'Run', 'Moved')).toBe('12');
+    expect(fs.readdirSync(root)).toEqual(['Documents']);
+    expect(fs.readdirSync(path.join(root, 'Documents')).sort()).toEqual(Object.keys(files).sort());
+    expect(pageErrors).toEqual([]);
+  });
+});
