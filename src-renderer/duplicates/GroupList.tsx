@@ -1,0 +1,62 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useRef } from 'react';
+import { groupAt, useFind } from './duplicates-store.js';
+import { GroupPlaceholder, GroupRow, PATHS_SHOWN } from './GroupRow.js';
+
+/** A group's height before it is measured: the head, a line per path shown, the foot (px at 100%). */
+const estimate = (copies: number): number => 72 + 30 * Math.min(copies, PATHS_SHOWN);
+
+/**
+ * Every group of the search, most space to win first, virtualized: only the rows in sight are drawn, and the
+ * pages they fall in are fetched as the user scrolls.
+ */
+export function GroupList() {
+  const { search, pages, unticked, chosen, keep, expanded, loadRange, setTicked, choose, expand } = useFind();
+  const total = search?.summary?.groups ?? 0;
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: total,
+    getScrollElement: () => scroller.current,
+    estimateSize: (index) => estimate(groupAt(pages, index)?.copies ?? 2),
+    overscan: 4,
+  });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items[items.length - 1]?.index ?? 0;
+  useEffect(() => { if (total > 0) loadRange(first, last); }, [first, last, total, loadRange]);
+
+  return (
+    <div ref={scroller} className="list dupe-list" role="list" aria-label="Duplicate groups, most space to win first">
+      <div className="virtual-space" style={{ height: virtualizer.getTotalSize() }}>
+        {items.map((item) => {
+          const group = groupAt(pages, item.index);
+          return (
+            <div
+              key={item.key}
+              ref={virtualizer.measureElement}
+              data-index={item.index}
+              role="listitem"
+              aria-setsize={total}
+              aria-posinset={item.index + 1}
+              className="dupe-item"
+              style={{ transform: `translateY(${item.start}px)` }}
+            >
+              {group ? (
+                <GroupRow
+                  group={group}
+                  ticked={unticked[group.hash] === undefined}
+                  keep={keep}
+                  chosen={chosen[group.hash]}
+                  expanded={expanded[group.hash] === true}
+                  onTick={(ticked) => setTicked(group, ticked)}
+                  onChoose={(path) => choose(group, path)}
+                  onExpand={() => expand(group)}
+                />
+              ) : <GroupPlaceholder />}
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}

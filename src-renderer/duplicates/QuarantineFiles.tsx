@@ -1,0 +1,40 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useRef } from 'react';
+import { Checkbox } from 'react-aria-components';
+import { CheckMark } from '../ui/CheckMark.js';
+import { formatBytes } from '../ui/format.js';
+import { PathText } from './PathText.js';
+import { type QuarantinedFile } from './quarantine-store.js';
+
+const ROW_PX = 54;
+
+/** An operation's quarantined files, virtualized: each with its checkbox, where it was, and the copy kept. */
+export function QuarantineFiles({ files, checked, onCheck }: {
+  files: QuarantinedFile[];
+  checked: Record<string, true>;
+  onCheck(path: string, checked: boolean): void;
+}) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({ count: files.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_PX, overscan: 8 });
+  return (
+    <div ref={scroller} className="list quarantine-files" role="list" aria-label="Quarantined files">
+      <div className="virtual-space" style={{ height: virtualizer.getTotalSize() }}>
+        {virtualizer.getVirtualItems().map((row) => {
+          const file = files[row.index] as QuarantinedFile;
+          return (
+            <div key={row.key} role="listitem" className="list-row quarantine-file" style={{ height: row.size, transform: `translateY(${row.start}px)` }}>
+              <Checkbox className="checkbox" aria-label={file.original} isSelected={checked[file.original] === true} onChange={(on) => onCheck(file.original, on)}>
+                <CheckMark />
+              </Checkbox>
+              <div className="quarantine-file-text">
+                <PathText path={file.original} />
+                <span className="quarantine-file-kept">{file.kept ? <>Kept copy: <PathText path={file.kept} /></> : 'No kept copy recorded'}</span>
+              </div>
+              <span className="num muted">{formatBytes(file.size)}</span>
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,111 @@
+import { useEffect } from 'react';
+import { Button, Checkbox, ListBox, ListBoxItem } from 'react-aria-components';
+import { CheckMark } from '../ui/CheckMark.js';
+import { ConfirmDialog } from '../ui/ConfirmDialog.js';
+import { formatBytes, formatCount, formatDate, plural } from '../ui/format.js';
+import { EmptyState, ErrorNote } from '../ui/Notes.js';
+import { RunProgress } from '../ui/RunProgress.js';
+import { PathReasonList } from './PathReasonList.js';
+import { type Outcome, selectedOperation, useQuarantine } from './quarantine-store.js';
+import { QuarantineFiles } from './QuarantineFiles.js';
+
+/** The quarantine per operation: pick one (or some of its files), Restore it, or Empty it to the trash. */
+export function QuarantineTab() {
+  const state = useQuarantine();
+  const { phase, operations, truncated, error, checked, busy, restoreProgress, confirmingEmpty, outcome } = state;
+  useEffect(() => { void useQuarantine.getState().load(); }, []);
+  const selected = selectedOperation(state);
+  const checkedCount = Object.keys(checked).length;
+
+  return (
+    <div className="quarantine-tab">
+      {outcome && <OutcomeNote outcome={outcome} />}
+      {error !== null && <ErrorNote>{error}</ErrorNote>}
+      {phase === 'loading' && operations.length === 0 && <div className="panel muted" role="status">Reading the quarantine…</div>}
+      {phase === 'ready' && operations.length === 0 && (
+        <div className="panel">
+          <EmptyState title="Nothing is in the quarantine">
+            Copies you quarantine on the Find tab wait here until you restore them or empty them to the trash. Find duplicates to free some space.
+          </EmptyState>
+        </div>
+      )}
+      {operations.length > 0 && (
+        <div className="quarantine-layout">
+          <section className="panel quarantine-operations" aria-labelledby="quarantine-operations-title">
+            <h2 id="quarantine-operations-title">Quarantined</h2>
+            <ListBox
+              className="listbox quarantine-operation-list"
+              aria-label="Quarantine operations"
+              selectionMode="single"
+              disallowEmptySelection
+              selectedKeys={selected ? [selected.id] : []}
+              onSelectionChange={(keys) => { if (keys !== 'all') { const [id] = [...keys]; if (id !== undefined) state.select(String(id)); } }}
+              items={operations}
+            >
+              {(operation) => (
+                <ListBoxItem
+                  id={operation.id}
+                  className="listbox-item quarantine-operation"
+                  textValue={formatDate(operation.at)}
+                  aria-label={`${formatDate(operation.at)}, ${plural(operation.files.length, 'file')}, ${formatBytes(operation.bytes)}`}
+                >
+                  <span className="quarantine-operation-date">{formatDate(operation.at)}</span>
+                  <span className="muted">{plural(operation.files.length, 'file')} · {formatBytes(operation.bytes)}</span>
+                </ListBoxItem>
+              )}
+            </ListBox>
+            {truncated && <p className="muted small">Only the first {formatCount(100_000)} quarantined files are listed.</p>}
+          </section>
+          {selected && (
+            <section className="panel quarantine-detail" aria-labelledby="quarantine-detail-title">
+              <div className="panel-head">
+                <h2 id="quarantine-detail-title">Quarantined {formatDate(selected.at)}</h2>
+                <span className="muted">{plural(selected.files.length, 'file')} · {formatBytes(selected.bytes)}</span>
+              </div>
+              <div className="quarantine-actions">
+                <div className="form-actions">
+                  <Button className="button button-primary" isDisabled={busy !== null} onPress={() => void state.restore()}>Restore</Button>
+                  <Button className="button" isDisabled={busy !== null} onPress={state.askEmpty}>Empty to trash</Button>
+                </div>
+                <p className="muted quarantine-scope">
+                  {checkedCount > 0
+                    ? `Restore puts back the ${plural(checkedCount, 'file')} ticked.`
+                    : `Restore puts back all ${plural(selected.files.length, 'file')} of this operation; tick files to restore only those.`}
+                </p>
+              </div>
+              <div className="quarantine-progress">
+                {restoreProgress && <RunProgress label="Restoring" progress={restoreProgress} />}
+              </div>
+              <Checkbox
+                className="checkbox"
+                isSelected={checkedCount > 0 && checkedCount === selected.files.length}
+                isIndeterminate={checkedCount > 0 && checkedCount < selected.files.length}
+                onChange={state.setCheckedAll}
+              >
+                <CheckMark />
+                Tick every file
+              </Checkbox>
+              <QuarantineFiles files={selected.files} checked={checked} onCheck={state.setChecked} />
+              <ConfirmDialog isOpen={confirmingEmpty} title="Empty to trash?" busy={busy === 'empty'} onConfirm={() => void state.empty()} onCancel={state.cancelEmpty}>
+                <p>
+                  Send the {plural(selected.files.length, 'file')} ({formatBytes(selected.bytes)}) quarantined {formatDate(selected.at)} to the system trash
+                  {checkedCount > 0 ? ', ticked or not' : ''}.
+                </p>
+                <p><strong>Undo can no longer bring them back</strong>; only the system trash can, until it is emptied.</p>
+              </ConfirmDialog>
+            </section>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function OutcomeNote({ outcome }: { outcome: Outcome }) {
+  return (
+    <div className={`note note-${outcome.tone === 'bad' ? 'error' : 'info'} outcome-${outcome.tone}`} role={outcome.tone === 'bad' ? 'alert' : 'status'}>
+      <p className="outcome-text">{outcome.text}</p>
+      <PathReasonList label="Files not done, and why" items={outcome.refusals.map((refusal) => ({ path: refusal.path, reason: refusal.message }))} total={outcome.refusedTotal} />
+    </div>
+  );
+}

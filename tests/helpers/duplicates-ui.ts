@@ -1,0 +1,47 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { type Locator, type Page } from 'playwright-core';
+import { SCREENSHOTS } from './browser.js';
+
+/** Set a file's mtime to a whole second: the oldest copy of a group is the one the default policy keeps. */
+export const age = (file: string, seconds: number): void => fs.utimesSync(file, seconds, seconds);
+
+/** Content of `size` bytes that no other fill shares: `seed` picks it. */
+export const fill = (seed: string, size: number): Buffer => Buffer.alloc(size, `${seed}:${'x'.repeat(seed.length % 7)}`);
+
+/** Toggle a checkbox or pick a radio as a keyboard user does (the real input is visually hidden in React Aria). */
+export async function press(control: Locator): Promise<void> {
+  await control.focus();
+  await control.page().keyboard.press('Space');
+}
+
+/** The Duplicates screen, reached from the navigation bar. */
+export async function openDuplicates(page: Page): Promise<void> {
+  await page.getByRole('link', { name: 'Duplicates', exact: true }).click();
+  await page.getByRole('button', { name: 'Find duplicates' }).waitFor();
+}
+
+/** Type the folders and the minimum size, press Find duplicates, and wait for the search's result. */
+export async function findDuplicates(page: Page, folders: string[], minSize = ''): Promise<void> {
+  await page.getByRole('textbox', { name: 'Folders' }).fill(folders.join('\n'));
+  await page.getByRole('textbox', { name: 'Minimum size' }).fill(minSize);
+  await page.getByRole('button', { name: 'Find duplicates' }).click();
+  await page.getByRole('region', { name: 'Search result' }).waitFor();
+}
+
+/** The group checkboxes' names, in the order the list shows them. */
+export async function groupNames(page: Page): Promise<string[]> {
+  const boxes = page.getByRole('checkbox', { name: /^Include group of / });
+  await boxes.first().waitFor();
+  return boxes.evaluateAll((elements) => elements.map((element) => element.getAttribute('aria-label') ?? ''));
+}
+
+/** A screenshot of what the window shows at 640x400 (200% zoom of a 1280x800 screen), to be looked at. */
+export async function zoomShot(page: Page, name: string, target: Locator): Promise<void> {
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 640, height: 400 });
+  await target.scrollIntoViewIfNeeded();
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+  if (size) await page.setViewportSize(size);
+}

@@ -1,0 +1,161 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { expectAccessible, openSignedIn } from '../helpers/browser.js';
+import { age, fill, findDuplicates, groupNames, openDuplicates, press, zoomShot } from '../helpers/duplicates-ui.js';
+import { snapshotTree, tempDir, writeTree } from '../helpers/temp-tree.js';
+
+/**
+ * The server's trash goes to a home of the test's own, on the temp folders' filesystem: Empty to trash then
+ * moves files into <dataHome>/Trash, never the real user's trash.
+ */
+function privateHome() {
+  const home = tempDir('fileorg-home-');
+  const dataHome = path.join(home, 'share');
+  fs.mkdirSync(dataHome, { mode: 0o700 });
+  return { dataHome, env: { HOME: home, XDG_DATA_HOME: dataHome } };
+}
+
+/**
+ * Four groups, each with a different space to win: beach.jpg (2 x 60 kB: 60 kB), report.pdf (3 x 20 kB: 40 kB),
+ * song.mp3 (2 x 30 kB: 30 kB), todo.txt (2 x 5 kB: 5 kB); the first path of each is the oldest, so kept.
+ */
+function fourGroups(root: string) {
+  const files = {
+    'photos/beach.jpg': fill('beach', 60_000), 'backup/photos/beach.jpg': fill('beach', 60_000),
+    'docs/report.pdf': fill('report', 20_000), 'mail/report.pdf': fill('report', 20_000), 'downloads/report.pdf': fill('report', 20_000),
+    'music/song.mp3': fill('song', 30_000), 'downloads/song.mp3': fill('song', 30_000),
+    'notes/todo.txt': fill('todo', 5_000), 'backup/todo.txt': fill('todo', 5_000),
+    'photos/unique.jpg': fill('unique', 60_000), 'notes/tiny.txt': 'too small to count', 'backup/tiny.txt': 'too small to count',
+  };
+  writeTree(root, files);
+  const order = ['photos/beach.jpg', 'backup/photos/beach.jpg', 'docs/report.pdf', 'mail/report.pdf', 'downloads/report.pdf', 'music/song.mp3', 'downloads/song.mp3', 'notes/todo.txt', 'backup/todo.txt'];
+  order.forEach((relative, index) => age(path.join(root, relative), 1_600_000_000 + index * 100));
+  return (relative: string): string => path.join(root, relative);
+}
+
+describe('the window: Duplicates', () => {
+  it('finds groups largest space first, quarantines the ticked ones, undoes it, and restores from the Quarantine tab', async () => {
+    const root = tempDir('fileorg-ui-dupes-');
+    const file = fourGroups(root);
+    const before = snapshotTree(root);
+    const home = privateHome();
+    const { page, server, cspViolations, pageErrors } = await openSignedIn(tempDir('fileorg-ui-data-'), { env: home.env });
+
+    await openDuplicates(page);
+    expect(page.url()).toBe(`${server.url}/duplicates`);
+    await expectAccessible(page, 'duplicates-find');
+
+    await findDuplicates(page, [root], '1 kB');
+    expect(await groupNames(page)).toEqual([
+      'Include group of beach.jpg (2 copies)', 'Include group of report.pdf (3 copies)',
+      'Include group of song.mp3 (2 copies)', 'Include group of todo.txt (2 copies)',
+    ]);
+    const stats = page.getByRole('region', { name: 'Search result' }).locator('dl');
+    await expect.poll(() => stats.textContent()).toContain('135 kB');
+
+    // Leave song.mp3's group out: the totals follow.
+    await press(page.getByRole('checkbox', { name: 'Include group of song.mp3 (2 copies)' }));
+    await expect.poll(() => stats.textContent()).toMatch(/Groups3 of 4.*Files7.*Space to win105 kB/);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await expectAccessible(page, 'duplicates');
+    await zoomShot(page, 'duplicates-zoom', page.getByRole('list', { name: /^Duplicate groups/ }));
+
+    await page.getByRole('button', { name: 'Quarantine selected' }).click();
+    const dialog = page.getByRole('alertdialog');
+    await expect.poll(() => dialog.textContent()).toContain('105 kB won');
+    expect(await dialog.textContent()).toContain('moving 4 copies from 3 groups');
+    await expectAccessible(page, 'duplicates-confirm-quarantine');
+    await dialog.getByRole('button', { name: 'Confirm' }).click();
+
+    const result = page.getByRole('region', { name: 'Result', exact: true });
+    await result.getByRole('button', { name: 'Undo' }).waitFor();
+    expect(await result.textContent()).toContain('105 kB won');
+    for (const gone of ['backup/photos/beach.jpg', 'mail/report.pdf', 'downloads/report.pdf', 'backup/todo.txt']) expect(fs.existsSync(file(gone)), gone).toBe(false);
+    for (const kept of ['photos/beach.jpg', 'docs/report.pdf', 'notes/todo.txt', 'music/song.mp3', 'downloads/song.mp3']) expect(fs.existsSync(file(kept)), kept).toBe(true);
+    expect(snapshotTree(root)['downloads/song.mp3']).toBe(before['downloads/song.mp3']);
+
+    await result.getByRole('button', { name: 'Undo' }).click();
+    await page.getByText(/^Undone: 4 files put back/).waitFor();
+    expect(snapshotTree(root)).toEqual(before);
+
+    // Again, then Restore from the Quarantine tab.
+    await page.getByRole('button', { name: 'Quarantine selected' }).click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Confirm' }).click();
+    await page.getByRole('button', { name: 'Undo' }).waitFor();
+    expect(fs.existsSync(file('backup/photos/beach.jpg'))).toBe(false);
+
+    await page.getByRole('tab', { name: 'Quarantine' }).click();
+    await expect.poll(() => page.url()).toBe(`${server.url}/duplicates/quarantine`);
+    const operation = page.getByRole('option', { name: /4 files, 105 kB$/ });
+    await operation.click();
+    await page.getByRole('checkbox', { name: file('mail/report.pdf') }).waitFor();
+    expect(await page.getByRole('listitem').filter({ hasText: file('mail/report.pdf') }).textContent()).toContain(`Kept copy: ${file('docs/report.pdf')}`);
+    await expectAccessible(page, 'duplicates-quarantine');
+
+    await page.getByRole('button', { name: 'Restore' }).click();
+    await page.getByRole('status').filter({ hasText: /^Put back 4 files quarantined on .* where they were\.$/ }).waitFor();
+    expect(snapshotTree(root)).toEqual(before);
+    await page.getByText('Nothing is in the quarantine').waitFor();
+    await expectAccessible(page, 'duplicates-quarantine-empty');
+    expect(cspViolations).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('keeps the copy the user picked, empties the quarantine to the trash, and hard links what is left', async () => {
+    const root = tempDir('fileorg-ui-dupes-');
+    writeTree(root, {
+      'a/one.txt': fill('one', 10_000), 'b/one.txt': fill('one', 10_000),
+      'c/two.bin': fill('two', 8_000), 'd/two.bin': fill('two', 8_000),
+      'e/three.dat': fill('three', 6_000), 'f/three.dat': fill('three', 6_000),
+    });
+    age(path.join(root, 'a/one.txt'), 1_600_000_000);
+    age(path.join(root, 'b/one.txt'), 1_600_000_100);
+    const home = privateHome();
+    const { page, pageErrors } = await openSignedIn(tempDir('fileorg-ui-data-'), { env: home.env });
+    await openDuplicates(page);
+    await findDuplicates(page, [root]);
+    await press(page.getByRole('checkbox', { name: 'Include group of two.bin (2 copies)' }));
+    await press(page.getByRole('checkbox', { name: 'Include group of three.dat (2 copies)' }));
+
+    // The policy (oldest) would keep a/one.txt: keep the newer b/one.txt instead.
+    const newer = page.getByRole('radio', { name: path.join(root, 'b/one.txt'), exact: true });
+    await press(newer);
+    expect(await newer.isChecked()).toBe(true);
+    await page.getByText('Keeps the copy you picked').waitFor();
+
+    await page.getByRole('button', { name: 'Quarantine selected' }).click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Confirm' }).click();
+    await page.getByRole('region', { name: 'Result', exact: true }).getByRole('button', { name: 'Undo' }).waitFor();
+    expect(await page.getByRole('region', { name: 'Result', exact: true }).textContent()).toContain('10 kB won');
+    expect(fs.existsSync(path.join(root, 'a/one.txt'))).toBe(false);
+    expect(fs.readFileSync(path.join(root, 'b/one.txt'))).toEqual(fill('one', 10_000));
+
+    // Empty to trash: the file goes to this test's own trash, and the tab says undo cannot bring it back.
+    await page.getByRole('tab', { name: 'Quarantine' }).click();
+    await page.getByRole('option', { name: /1 file, 10 kB$/ }).click();
+    await page.getByRole('button', { name: 'Empty to trash' }).click();
+    await expect.poll(() => page.getByRole('alertdialog').textContent()).toContain('Undo can no longer bring them back');
+    await expectAccessible(page, 'duplicates-confirm-empty');
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Confirm' }).click();
+    await page.getByText(/^Sent 1 file \(10 kB\) to the system trash; Undo can no longer bring it back\./).waitFor();
+    const trashed = path.join(home.dataHome, 'Trash', 'files');
+    expect(fs.readdirSync(trashed).map((name) => fs.readFileSync(path.join(trashed, name)))).toEqual([fill('one', 10_000)]);
+    await page.getByText('Nothing is in the quarantine').waitFor();
+
+    // Find again: one.txt has no copy left; the other two groups become one file each by hard links.
+    await page.getByRole('tab', { name: 'Find' }).click();
+    await findDuplicates(page, [root]);
+    expect(await groupNames(page)).toEqual(['Include group of two.bin (2 copies)', 'Include group of three.dat (2 copies)']);
+    await page.getByRole('button', { name: 'Hard link selected' }).click();
+    await expect.poll(() => page.getByRole('alertdialog').textContent()).toContain('14 kB won');
+    await expectAccessible(page, 'duplicates-confirm-hardlink');
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Confirm' }).click();
+    await page.getByText('14 kB won', { exact: false }).filter({ hasNot: page.getByRole('alertdialog') }).first().waitFor();
+    await page.getByText(/2 copies replaced by hard links/).waitFor();
+    const inode = (relative: string): number => fs.statSync(path.join(root, relative)).ino;
+    expect(inode('c/two.bin')).toBe(inode('d/two.bin'));
+    expect(inode('e/three.dat')).toBe(inode('f/three.dat'));
+    expect(pageErrors).toEqual([]);
+  });
+});
