@@ -34,7 +34,7 @@ const copyTree = (run) => {
   return tree;
 };
 
-const server = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, FILEORG_RATE_LIMIT: '100000' } });
+const server = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, FILEORG_RATE_LIMIT: '100000' } });
 const lines = [];
 await new Promise((resolve, reject) => {
   let text = '';
