@@ -4,7 +4,7 @@ import { ClientError, messageOf } from '../client/client.js';
 import { followOperation, isLive } from '../client/follow-operation.js';
 import { client } from '../client/index.js';
 import { plural } from '../ui/format.js';
-import { createRateMeter } from '../ui/rate-meter.js';
+import { createRateMeter, type RateEstimate } from '../ui/rate-meter.js';
 import { type RunProgressView } from '../ui/RunProgress.js';
 import { useJournal } from './journal-store.js';
 import { movedWord, type OperationAction } from './operation-words.js';
@@ -37,12 +37,25 @@ let stopFollowing: (() => void) | null = null;
 /** Answers for an operation no longer shown are dropped. */
 let generation = 0;
 
-function progressOf(operation: OperationView, previous: RunProgressView | null): RunProgressView {
+/**
+ * The stage a read of the operation implies when the server does not say it (it knows the stage only of runs
+ * it holds, and only since their last event): a run whose plan is whole is moving files, an undo putting back.
+ */
+function stageOf(operation: OperationView): RunProgressView['stage'] {
+  if (operation.progress.stage !== null) return operation.progress.stage;
+  if (operation.status === 'rolling_back') return 'rollback';
+  if (operation.status === 'running') return operation.plan !== null || operation.progress.files_done > 0 ? 'execute' : null;
+  return operation.status === 'planned' ? 'plan' : null;
+}
+
+/** Progress as read with the whole operation (every second while it runs): its counters, and the rate they imply. */
+function progressOf(operation: OperationView, previous: RunProgressView | null, rate: RateEstimate | null): RunProgressView {
   const { progress } = operation;
   return {
-    stage: progress.stage ?? previous?.stage ?? null,
+    stage: stageOf(operation) ?? previous?.stage ?? null,
     filesDone: progress.files_done, filesTotal: progress.files_total, bytesDone: progress.bytes_done, bytesTotal: progress.bytes_total,
-    currentPath: previous?.currentPath ?? null, bytesPerSecond: previous?.bytesPerSecond ?? null, secondsLeft: previous?.secondsLeft ?? null,
+    currentPath: previous?.currentPath ?? null,
+    bytesPerSecond: rate?.bytesPerSecond ?? previous?.bytesPerSecond ?? null, secondsLeft: rate?.secondsLeft ?? previous?.secondsLeft ?? null,
   };
 }
 
@@ -81,7 +94,8 @@ export const useDetail = create<DetailState>((set, get) => {
       update(operation) {
         if (asked !== generation) return;
         const live = isLive(operation);
-        set({ operation, progress: live ? progressOf(operation, get().progress) : null });
+        const rate = live ? meter.sample(operation.progress.bytes_done, operation.progress.bytes_total) : null;
+        set({ operation, progress: live ? progressOf(operation, get().progress, rate) : null });
         const counted = operation.moved + operation.skipped + operation.failed + operation.rolled_back + operation.rollback_conflicts;
         if (live && counted !== journalCounted && performance.now() - journalReadAt >= JOURNAL_REFRESH_MS) {
           journalCounted = counted;
@@ -121,7 +135,7 @@ export const useDetail = create<DetailState>((set, get) => {
       try {
         const operation = await client.call('operations:get', { id: operationId });
         if (asked !== generation) return;
-        set({ operation, phase: 'ready', progress: isLive(operation) ? progressOf(operation, null) : null });
+        set({ operation, phase: 'ready', progress: isLive(operation) ? progressOf(operation, null, null) : null });
         if (isLive(operation)) follow(null);
       } catch (error) {
         if (asked !== generation) return;

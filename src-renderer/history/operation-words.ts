@@ -82,7 +82,8 @@ export function statusHint(operation: OperationView): string | null {
     case 'completed_with_failures':
       return 'Some files could not be moved; their reasons are in the journal below. Fix what they say, then organize again.';
     case 'partially_rolled_back':
-      return 'Undo put back what it safely could; the files it left are explained below.';
+      // The files it left have their own panel, which says why and what to do.
+      return operation.rollback_conflicts > 0 ? null : 'Undo put back what it safely could.';
     case 'rolled_back':
       return 'Every file is back where it was.';
     default:

@@ -1,6 +1,6 @@
 import { type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { type CliRun, lastLine, runJson } from './cli.js';
+import { type CliRun, lastLine, runCli, runJson } from './cli.js';
 
 /**
  * What History's tests do through the window as a user would: open the list, open an operation, read its
@@ -69,4 +69,26 @@ export async function pickKind(page: Page, kind: 'All' | 'Organize' | 'Duplicate
 /** An address inside the window without a reload (the session lives in memory: a reload would end it). */
 export async function goInWindow(page: Page, pathname: string): Promise<void> {
   await page.evaluate((to) => { window.history.pushState(null, '', to); window.dispatchEvent(new PopStateEvent('popstate')); }, pathname);
+}
+
+/**
+ * Previews recorded through the running server's own API (POST /api/v1/operations, dry_run), as another client
+ * of it would: many operations in a second, where as many CLI runs would take one Node start each. Signed in
+ * with a second one-time link (`fileorg link`). Answers once every preview's plan is whole.
+ */
+export async function recordPreviews(dataDir: string, serverUrl: string, folder: string, count: number): Promise<void> {
+  const link = (await runCli(['--data-dir', dataDir, 'link'])).stdout.trim();
+  const token = new URL(link).searchParams.get('token');
+  const signIn = await fetch(`${serverUrl}/api/v1/auth/link`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token }) });
+  expect(signIn.status).toBe(200);
+  const { access_token: access } = await signIn.json() as { access_token: string };
+  const headers = { Authorization: `Bearer ${access}`, 'Content-Type': 'application/json' };
+  for (let made = 0; made < count; made += 1) {
+    const started = await fetch(`${serverUrl}/api/v1/operations`, { method: 'POST', headers, body: JSON.stringify({ source_paths: [folder], dry_run: true }) });
+    expect(started.status).toBe(202);
+  }
+  await expect.poll(async () => {
+    const page = await (await fetch(`${serverUrl}/api/v1/operations?limit=500`, { headers })).json() as { items: Array<{ status: string; plan: unknown }> };
+    return page.items.filter((item) => item.status === 'planned' && item.plan !== null).length;
+  }, { timeout: 30_000 }).toBeGreaterThanOrEqual(count);
 }

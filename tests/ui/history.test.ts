@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectAccessible, openSignedIn, SCREENSHOTS } from '../helpers/browser.js';
 import {
-  cliOperation, countOf, detailStatus, filterJournal, goInWindow, journalRows, openHistory, operationRow, pickKind, waitForJournal, waitForStatus,
+  cliOperation, countOf, detailStatus, filterJournal, goInWindow, journalRows, openHistory, operationRow, pickKind, recordPreviews, waitForJournal, waitForStatus,
 } from '../helpers/history-ui.js';
 import { listFiles, snapshotTree, tempDir, writeTree } from '../helpers/temp-tree.js';
 
@@ -27,7 +27,6 @@ describe('the window: History', () => {
     await row.waitFor();
     expect(await row.textContent()).toContain('Completed');
     expect(await row.textContent()).toContain('7 moved');
-    await expectAccessible(page, 'history-list');
 
     // The row is reached by the keyboard and opened with Enter.
     await row.focus();
@@ -88,6 +87,10 @@ describe('the window: History', () => {
     const listed = await page.getByRole('list', { name: 'Operations' }).getByRole('link').allTextContents();
     expect(listed[0]).toContain(path.basename(twins));
     expect(listed[0]).toContain('Duplicates: quarantine');
+    await expectAccessible(page, 'history-list');
+    await page.setViewportSize(ZOOM);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'history-list-zoom.png') });
+    await page.setViewportSize({ width: 1280, height: 800 });
 
     await pickKind(page, 'Duplicates');
     await organizeRow.waitFor({ state: 'detached' });
@@ -163,6 +166,8 @@ describe('the window: History', () => {
     await page.getByRole('progressbar').waitFor();
     // Cancelled once some files have moved (and, at 2 a page, long before all of them have).
     await expect.poll(() => listFiles(big).filter((file) => file.startsWith('Images/')).length, { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect.poll(async () => (await page.getByRole('progressbar').getAttribute('aria-valuetext')) ?? '', { timeout: 10_000 }).toMatch(/^Moving files: [1-9]/);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'history-detail-running.png') });
     await page.getByRole('button', { name: 'Cancel', exact: true }).click();
     await waitForStatus(page, 'Interrupted');
     const moved = listFiles(big).filter((file) => file.startsWith('Images/')).length;
@@ -179,6 +184,36 @@ describe('the window: History', () => {
     await waitForJournal(page, (shown) => shown.length > 0 && shown.every((text) => text.includes('Done')));
     expect(await detailStatus(page).count()).toBe(1);
     expect(await journalRows(page)).not.toHaveLength(0);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('lists 50 operations a page and shows more without moving what is on screen', async () => {
+    const dataDir = tempDir('fileorg-ui-data-');
+    const oldest = tempDir('fileorg-ui-oldest-');
+    writeTree(oldest, { 'first.jpg': 'the first run' });
+    await cliOperation(dataDir, ['organize', oldest]);
+    const inbox = tempDir('fileorg-ui-inbox-');
+    writeTree(inbox, { 'letter.pdf': '%PDF letter' });
+    const { page, server, pageErrors } = await openSignedIn(dataDir);
+    await recordPreviews(dataDir, server.url, inbox, 55);
+
+    await openHistory(page);
+    await page.getByText('Showing 50 of 56 operations').waitFor();
+    expect(await operationRow(page, path.basename(oldest)).count()).toBe(0);
+    const showMore = page.getByRole('button', { name: 'Show more', exact: true });
+    await showMore.scrollIntoViewIfNeeded();
+    const scrolled = await page.evaluate(() => window.scrollY);
+    await showMore.focus();
+    await page.keyboard.press('Enter');
+    await page.getByText('56 operations', { exact: true }).waitFor();
+    expect(await page.evaluate(() => window.scrollY)).toBe(scrolled);
+    expect(await showMore.count()).toBe(0);
+    // The oldest run is now at the end of the list.
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    await operationRow(page, path.basename(oldest), 'Completed').waitFor();
+    const last = page.getByRole('list', { name: 'Operations' }).getByRole('listitem').last();
+    expect(await last.getAttribute('aria-posinset')).toBe('56');
+    expect(await last.textContent()).toContain(path.basename(oldest));
     expect(pageErrors).toEqual([]);
   });
 });
