@@ -40,7 +40,9 @@ export function MoveList({ sourceRoot, destinationRoot, planned }: { sourceRoot:
   const { moves, filterText, excluded } = useOrganize(useShallow((s) => ({ moves: s.moves, filterText: s.filterText, excluded: s.excluded })));
   const { setFilter, setIncluded, includeAll, ensureMoves, retryMoves } = useOrganize.getState();
   const total = moves.total;
-  const filtered = filterText.trim() !== '';
+  // The words describe the rows on screen: those of the last filter that answered, until the next one does.
+  const filtered = moves.tag !== '';
+  const filtering = filterText.trim() !== moves.tag;
 
   const renderRow = useCallback((index: number) => {
     const row = rowAt(moves, index);
@@ -57,12 +59,13 @@ export function MoveList({ sourceRoot, destinationRoot, planned }: { sourceRoot:
         </SearchField>
         <p className="org-moves-count" aria-live="polite">
           {total === null ? 'Reading the moves…'
-            : filtered ? `${formatCount(total)} of ${plural(planned, 'move')} match`
-              : plural(total, 'move')}
+            : filtering ? 'Filtering…'
+              : filtered ? `${formatCount(total)} of ${plural(planned, 'move')} match`
+                : plural(total, 'move')}
         </p>
         <div className="org-left-out">
           <span>{excluded.size === 0 ? 'None left out' : `${formatCount(excluded.size)} left out`}</span>
-          {excluded.size > 0 && <Button className="button button-small button-quiet" onPress={includeAll}>Include all</Button>}
+          {excluded.size > 0 && <Button className="button button-small" onPress={includeAll}>Include all</Button>}
         </div>
       </div>
       {moves.error && (
@@ -72,7 +75,7 @@ export function MoveList({ sourceRoot, destinationRoot, planned }: { sourceRoot:
       )}
       <div className="org-rows-frame">
         <VirtualRows
-          label="Moves" count={total ?? 0} listKey={moves.key} height="clamp(12rem, 50vh, 30rem)"
+          label="Moves" count={total ?? 0} listKey={moves.key} minRows={4} maxHeight="clamp(12rem, 55vh, 32rem)"
           renderRow={renderRow} onRange={ensureMoves}
         />
         {total === 0 && (

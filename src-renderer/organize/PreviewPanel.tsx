@@ -3,7 +3,6 @@ import { useShallow } from 'zustand/react/shallow';
 import { formatBytes, formatCount, plural } from '../ui/format.js';
 import { EmptyState } from '../ui/Notes.js';
 import { RunProgress } from '../ui/RunProgress.js';
-import { StatusBadge } from '../ui/StatusBadge.js';
 import { MoveList } from './MoveList.js';
 import { useOrganize } from './organize-store.js';
 import { PreviewSummary } from './PreviewSummary.js';
@@ -18,7 +17,7 @@ function ApplyBar({ planned, bytes, excluded, pending }: { planned: number; byte
       <p className="org-apply-words">
         {planned === 0 ? 'Nothing to move.'
           : excluded === 0 ? `Moves ${plural(planned, 'file')} (${formatBytes(bytes)}) as listed below.`
-            : `Moves ${formatCount(moving)} of ${plural(planned, 'file')}; the ${formatCount(excluded)} left out stay where they are.`}
+            : `Moves ${formatCount(moving)} of ${plural(planned, 'file')}; ${excluded === 1 ? 'the one left out stays where it is' : `the ${formatCount(excluded)} left out stay where they are`}.`}
       </p>
     </div>
   );
@@ -55,7 +54,6 @@ export function PreviewPanel() {
         <div className="panel-head">
           <div className="org-title-line">
             <h2 id="org-preview-title">Preview</h2>
-            {operation && plan && action === 'preview' && <StatusBadge operation={operation} />}
           </div>
           <p className="org-preview-of cell-path" title={sourceRoot}>
             {sourceRoot}{destinationRoot !== sourceRoot && <> <span aria-hidden="true">→</span><span className="visually-hidden"> into </span> {destinationRoot}</>}

@@ -10,14 +10,17 @@ export const ROW_HEIGHT = { wide: 34, narrow: 54 } as const;
  * drawn by `renderRow` (which may draw a placeholder while its page loads); `onRange` says which rows are in
  * view, so the store can fetch their pages. `listKey` changing (a new query) scrolls back to the top.
  */
-export function VirtualRows({ label, count, listKey, height, fitRows, renderRow, onRange, className = '' }: {
+export function VirtualRows({ label, count, listKey, fitRows = Infinity, minRows = 1, maxHeight = '100vh', renderRow, onRange, className = '' }: {
   label: string;
   count: number;
   listKey: number;
-  /** the scroll box's height: a CSS length, fixed so nothing below moves as rows load ... */
-  height?: string;
-  /** ... or as many rows as there are, up to this many (a short list takes only the room it needs) */
+  /**
+   * The scroll box is as tall as its rows, at least `minRows` and at most `fitRows` of them or `maxHeight` (a CSS
+   * length): a short list takes only the room it needs, a long one scrolls in a box whose height stays put.
+   */
   fitRows?: number;
+  minRows?: number;
+  maxHeight?: string;
   renderRow: (index: number, narrow: boolean) => ReactNode;
   onRange: (first: number, last: number) => void;
   className?: string;
@@ -48,7 +51,7 @@ export function VirtualRows({ label, count, listKey, height, fitRows, renderRow,
 
   return (
     // Focusable so the keyboard can scroll it (Page Down, End) even when its rows hold nothing focusable.
-    <div ref={scrollRef} className={`list org-rows ${className}`} data-narrow={narrow || undefined} style={{ height: height ?? `${Math.min(count, fitRows ?? 8) * rowHeight + 2}px` }} role="region" aria-label={label} tabIndex={0}>
+    <div ref={scrollRef} className={`list org-rows ${className}`} data-narrow={narrow || undefined} style={{ height: `min(${Math.max(minRows, Math.min(count, fitRows)) * rowHeight + 2}px, ${maxHeight})` }} role="region" aria-label={label} tabIndex={0}>
       <div role="list" className="org-rows-inner" style={{ height: virtualizer.getTotalSize() }}>
         {items.map((item) => (
           <div

@@ -3,7 +3,7 @@ import { type OperationFileView, type OperationView } from '../../src-shared/api
 import { type SavedRuleSetView } from '../../src-shared/api/rules.js';
 import { type ConflictPolicy } from '../../src-shared/operation-status.js';
 import { type PresetName } from '../../src-shared/rules.js';
-import { type CallInput, messageOf } from '../client/client.js';
+import { type CallInput, ClientError, messageOf } from '../client/client.js';
 import { followOperation } from '../client/follow-operation.js';
 import { client } from '../client/index.js';
 import { createRateMeter } from '../ui/rate-meter.js';
@@ -74,6 +74,16 @@ export interface OrganizeState {
   resume(): Promise<void>;
 }
 
+/**
+ * A refused call in words. The API names the fields of its input (source_paths.0, destination); the screen's
+ * words name the fields the user sees (Folder, Destination).
+ */
+function wordsOf(error: unknown): string {
+  const words = messageOf(error);
+  if (!(error instanceof ClientError) || error.code !== 'E_VALIDATION') return words;
+  return words.replace(/\bsource_paths(\.\d+)?(?=:)/g, 'Folder').replace(/\bdestination(?=:)/g, 'Destination');
+}
+
 /** How long typing in Filter pauses before the list is read again. */
 const FILTER_DEBOUNCE_MS = 250;
 const DROP_NEEDS_APP = 'A browser does not tell FileOrganizer where a dropped folder is: dropping works in the desktop app. Here, type the folder\'s path in Folder instead.';
@@ -112,7 +122,7 @@ export const useOrganize = create<OrganizeState>((set, get) => {
     const q = filterText.trim();
     moves.reset(operationId === null ? null : (offset, limit) => client.call('operations:files', {
       id: operationId, state: 'planned', offset, limit, ...(q ? { q } : {}),
-    }));
+    }), q);
   };
 
   /** Once a run settles, the files it left in place, that failed, or that undo could not put back, with why. */
@@ -245,7 +255,7 @@ export const useOrganize = create<OrganizeState>((set, get) => {
         follow(accepted.operation_id, 'preview');
       } catch (error) {
         if (request !== previewRequest) return;
-        set({ pending: false, error: messageOf(error), action: null, progress: null });
+        set({ pending: false, error: wordsOf(error), action: null, progress: null });
       }
     },
 

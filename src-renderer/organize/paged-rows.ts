@@ -14,9 +14,11 @@ export interface PagedRows<Row> {
   readonly total: number | null;
   readonly pages: Readonly<Record<number, readonly Row[]>>;
   readonly error: string | null;
+  /** what the rows answer (the filter text they were read with): the words about them say what is shown */
+  readonly tag: string;
 }
 
-export const noRows = <Row>(key = 0): PagedRows<Row> => ({ key, total: null, pages: {}, error: null });
+export const noRows = <Row>(key = 0): PagedRows<Row> => ({ key, total: null, pages: {}, error: null, tag: '' });
 
 export function rowAt<Row>(rows: PagedRows<Row>, index: number): Row | undefined {
   return rows.pages[Math.floor(index / PAGE_SIZE)]?.[index % PAGE_SIZE];
@@ -30,18 +32,22 @@ export type PageFetcher<Row> = (offset: number, limit: number) => Promise<{ item
  */
 export function createPagedLoader<Row>(get: () => PagedRows<Row>, set: (rows: PagedRows<Row>) => void) {
   let fetchPage: PageFetcher<Row> | null = null;
+  let tag = '';
   let generation = 0; // the store starts with noRows() (key 0); get() is not callable while the store is being made
   const inFlight = new Set<number>();
 
   const load = async (page: number): Promise<void> => {
-    if (fetchPage === null || inFlight.has(page) || get().pages[page] !== undefined) return;
+    const current = get();
+    if (fetchPage === null || inFlight.has(page) || (current.key === generation && current.pages[page] !== undefined)) return;
     const mine = generation;
     inFlight.add(page);
     try {
       const answer = await fetchPage(page * PAGE_SIZE, PAGE_SIZE);
       if (mine !== generation) return;
-      const current = get();
-      set({ ...current, total: answer.total, pages: { ...current.pages, [page]: answer.items }, error: null });
+      const now = get();
+      // The first page of a new query replaces the old rows, which stayed on screen until then (no flicker).
+      const pages = now.key === mine ? { ...now.pages, [page]: answer.items } : { [page]: answer.items };
+      set({ key: mine, total: answer.total, pages, error: null, tag });
     } catch (error) {
       if (mine === generation) set({ ...get(), error: messageOf(error) });
     } finally {
@@ -50,20 +56,23 @@ export function createPagedLoader<Row>(get: () => PagedRows<Row>, set: (rows: Pa
   };
 
   return {
-    reset(next: PageFetcher<Row> | null): void {
+    /** read another query: the rows on screen stay until its first page answers; null empties the list at once */
+    reset(next: PageFetcher<Row> | null, nextTag = ''): void {
       generation += 1;
       inFlight.clear();
       fetchPage = next;
-      set(noRows<Row>(generation));
-      if (next !== null) void load(0);
+      tag = nextTag;
+      if (next === null) set(noRows<Row>(generation));
+      else void load(0);
     },
     /** read the same query again from its first page (after an error) */
     retry(): void {
-      if (fetchPage !== null) this.reset(fetchPage);
+      if (fetchPage !== null) this.reset(fetchPage, tag);
     },
     ensure(first: number, last: number): void {
-      const total = get().total;
-      if (total === null || total === 0) return;
+      const { key, total } = get();
+      // Rows of an older query are on screen: the new one's first page is on its way and sets the total.
+      if (key !== generation || total === null || total === 0) return;
       const end = Math.min(last, total - 1);
       for (let page = Math.floor(Math.max(0, first) / PAGE_SIZE); page <= Math.floor(end / PAGE_SIZE); page++) void load(page);
     },

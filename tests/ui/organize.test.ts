@@ -57,12 +57,15 @@ describe('the window: Organize', () => {
     // The keyboard's way (Space on the focused box), as the visible box draws over the hidden input.
     await page.getByRole('checkbox', { name: 'Include notes.txt' }).press('Space');
     await preview.getByText('1 left out', { exact: true }).waitFor();
+    await page.evaluate(() => window.scrollTo(0, 0));
     await expectAccessible(page, 'organize-preview');
 
-    // 200% zoom: the same CSS pixels in half the room.
+    // 200% zoom: the same CSS pixels in half the room; the view on the moves, and the whole page.
     await page.setViewportSize({ width: 640, height: 400 });
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.getByRole('button', { name: 'Apply', exact: true }).scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'organize-preview-zoom.png') });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'organize-preview-zoom-full.png'), fullPage: true });
     await page.setViewportSize({ width: 1280, height: 800 });
 
     // History and back: the preview and the unticked row are still there.
@@ -77,6 +80,7 @@ describe('the window: Organize', () => {
     expect(await statValue(page, 'Run', 'Moved')).toBe('5');
     expect(await statValue(page, 'Run', 'Left in place')).toBe('1');
     await run.getByText('Left out by you').waitFor();
+    await page.evaluate(() => window.scrollTo(0, 0));
     await expectAccessible(page, 'organize-result');
 
     // Every file where the preview said, with its bytes; the one left out untouched.
@@ -99,6 +103,7 @@ describe('the window: Organize', () => {
     await waitForStatus(page, 'Rolled back');
     await page.getByText('Undone: 5 files are back where they were.').waitFor();
     expect(snapshotTree(root)).toEqual(before);
+    await page.evaluate(() => window.scrollTo(0, 0));
     await expectAccessible(page, 'organize-undone');
 
     expect(cspViolations).toEqual([]);
@@ -110,9 +115,19 @@ describe('the window: Organize', () => {
     mixedTree(root);
     const { page, pageErrors } = await openSignedIn(tempDir('fileorg-ui-'));
 
+    // A browser does not tell where a dropped folder is: the drop zone says so, and what to do instead.
+    const dropped = await page.evaluateHandle(() => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File(['x'], 'Photos'));
+      return transfer;
+    });
+    await page.getByText('Drop a folder here').dispatchEvent('drop', { dataTransfer: dropped });
+    await page.getByRole('status').filter({ hasText: 'dropping works in the desktop app' }).waitFor();
+
     await page.getByLabel('Folder', { exact: true }).fill('relative/folder');
     await page.getByRole('button', { name: 'Preview', exact: true }).click();
-    await page.getByRole('alert').filter({ hasText: /absolute path/ }).waitFor();
+    await page.getByRole('alert').filter({ hasText: 'Folder: an absolute path, like /home/me/Downloads' }).waitFor();
+    await page.evaluate(() => window.scrollTo(0, 0));
     await expectAccessible(page, 'organize-error');
 
     await previewFolder(page, root);
@@ -132,7 +147,7 @@ describe('the window: Organize', () => {
   it('Cancel during an apply leaves it Interrupted; Resume finishes it', async () => {
     const root = tempDir('fileorg-ui-tree-');
     const files: Record<string, string> = {};
-    for (let index = 0; index < 12; index++) files[`file-${String(index).padStart(2, '0')}.txt`] = `file ${index}`;
+    for (let index = 0; index < 16; index++) files[`file-${String(index).padStart(2, '0')}.txt`] = `file ${index}`;
     writeTree(root, files);
     // Two files a page, each page after a second: the run lasts long enough to look at and cancel.
     const { page, pageErrors } = await openSignedIn(tempDir('fileorg-ui-'), { env: { FILEORG_TEST_PAGE_DELAY_MS: '1000', FILEORG_PAGE_SIZE: '2' } });
@@ -140,18 +155,20 @@ describe('the window: Organize', () => {
     await previewFolder(page, root);
     await page.getByRole('button', { name: 'Apply', exact: true }).click();
     await page.getByRole('progressbar', { name: 'Apply progress' }).waitFor();
+    await page.evaluate(() => window.scrollTo(0, 0));
     await expectAccessible(page, 'organize-running');
     await page.getByRole('button', { name: 'Cancel', exact: true }).click();
     await waitForStatus(page, 'Interrupted');
     const run = page.getByRole('region', { name: 'Run', exact: true });
     const stopped = await run.getByRole('status').filter({ hasText: /^Stopped after moving/ }).innerText();
-    const movedBefore = Number(/moving (\d+) of 12/.exec(stopped)?.[1]);
-    expect(movedBefore).toBeLessThan(12);
+    const movedBefore = Number(/moving (\d+) of 16/.exec(stopped)?.[1]);
+    expect(movedBefore).toBeLessThan(16);
+    await page.evaluate(() => window.scrollTo(0, 0));
     await expectAccessible(page, 'organize-interrupted');
 
     await page.getByRole('button', { name: 'Resume', exact: true }).click();
     await waitForStatus(page, 'Completed');
-    expect(await statValue(page, 'Run', 'Moved')).toBe('12');
+    expect(await statValue(page, 'Run', 'Moved')).toBe('16');
     expect(fs.readdirSync(root)).toEqual(['Documents']);
     expect(fs.readdirSync(path.join(root, 'Documents')).sort()).toEqual(Object.keys(files).sort());
     expect(pageErrors).toEqual([]);
