@@ -26,7 +26,7 @@ export function GroupList() {
   useEffect(() => { if (total > 0) loadRange(first, last); }, [first, last, total, loadRange]);
 
   return (
-    <div ref={scroller} className="list dupe-list" role="list" aria-label="Duplicate groups, most space to win first">
+    <div ref={scroller} className="list dupe-list" role="list" aria-label="Duplicate groups, most space to win first" style={{ height: virtualizer.getTotalSize() + 2 }}>
       <div className="virtual-space" style={{ height: virtualizer.getTotalSize() }}>
         {items.map((item) => {
           const group = groupAt(pages, item.index);

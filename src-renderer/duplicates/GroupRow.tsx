@@ -41,12 +41,12 @@ export function GroupRow({ group, ticked, keep, chosen, expanded, onTick, onChoo
         {paths.map((path) => (
           <div key={path} className="dupe-path">
             <Radio className="radio dupe-path-radio" value={path}><PathText path={path} /></Radio>
-            {path === kept && <span className="badge badge-good dupe-kept">Kept</span>}
+            {ticked && path === kept && <span className="badge badge-good dupe-kept">Kept</span>}
           </div>
         ))}
       </RadioGroup>
       <div className="dupe-group-foot">
-        <span className="muted">{keptHow(keep, chosen !== undefined)}</span>
+        <span className="muted">{ticked ? keptHow(keep, chosen !== undefined) : 'Every copy stays where it is'}</span>
         {chosen !== undefined && (
           <Button className="button button-quiet button-small" aria-label={`Keep by policy in group of ${name}`} onPress={() => onChoose(null)}>Use the policy</Button>
         )}

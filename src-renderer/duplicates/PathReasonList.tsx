@@ -17,7 +17,7 @@ export function PathReasonList({ label, items, total }: { label: string; items: 
   if (items.length === 0) return null;
   return (
     <div className="reason-list-wrap">
-      <div ref={scroller} className="list reason-list" role="list" aria-label={label} tabIndex={0}>
+      <div ref={scroller} className="list reason-list" role="list" aria-label={label} tabIndex={0} style={{ height: virtualizer.getTotalSize() + 2 }}>
         <div className="virtual-space" style={{ height: virtualizer.getTotalSize() }}>
           {virtualizer.getVirtualItems().map((row) => {
             const item = items[row.index] as PathReason;

@@ -17,7 +17,7 @@ export function QuarantineFiles({ files, checked, onCheck }: {
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({ count: files.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_PX, overscan: 8 });
   return (
-    <div ref={scroller} className="list quarantine-files" role="list" aria-label="Quarantined files">
+    <div ref={scroller} className="list quarantine-files" role="list" aria-label="Quarantined files" style={{ height: virtualizer.getTotalSize() + 2 }}>
       <div className="virtual-space" style={{ height: virtualizer.getTotalSize() }}>
         {virtualizer.getVirtualItems().map((row) => {
           const file = files[row.index] as QuarantinedFile;

@@ -70,7 +70,7 @@ export function QuarantineTab() {
                 <p className="muted quarantine-scope">
                   {checkedCount > 0
                     ? `Restore puts back the ${plural(checkedCount, 'file')} ticked.`
-                    : `Restore puts back all ${plural(selected.files.length, 'file')} of this operation; tick files to restore only those.`}
+                    : selected.files.length === 1 ? 'Restore puts back the file of this operation.' : `Restore puts back all ${plural(selected.files.length, 'file')} of this operation; tick files to restore only those.`}
                 </p>
               </div>
               <div className="quarantine-progress">
@@ -91,7 +91,7 @@ export function QuarantineTab() {
                   Send the {plural(selected.files.length, 'file')} ({formatBytes(selected.bytes)}) quarantined {formatDate(selected.at)} to the system trash
                   {checkedCount > 0 ? ', ticked or not' : ''}.
                 </p>
-                <p><strong>Undo can no longer bring them back</strong>; only the system trash can, until it is emptied.</p>
+                <p><strong>Undo can no longer bring {selected.files.length === 1 ? 'it' : 'them'} back</strong>; only the system trash can, until it is emptied.</p>
               </ConfirmDialog>
             </section>
           )}

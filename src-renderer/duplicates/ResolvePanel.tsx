@@ -10,7 +10,11 @@ import { type ResolveKind, type RowList, useResolve } from './resolve-store.js';
 
 const RUNNING_LABEL: Record<ResolveKind, string> = { quarantine: 'Moving copies to the quarantine', hardlink: 'Replacing copies by hard links' };
 
-const reasonsOf = (list: RowList | null) => (list?.rows ?? []).map((row) => ({ path: row.source, reason: reasonWords(row.reason) ?? row.error ?? 'Left alone' }));
+/** A resolution's own words where the journal's shared ones speak of a preview: its plan is the search. */
+const DEDUPE_WORDS: Record<string, string> = { 'changed-since-plan': 'Changed since the search, so it was left alone' };
+const reasonsOf = (list: RowList | null) => (list?.rows ?? []).map((row) => ({
+  path: row.source, reason: (row.reason !== null ? DEDUPE_WORDS[row.reason] : undefined) ?? reasonWords(row.reason) ?? row.error ?? 'Left alone',
+}));
 
 /** What the last Quarantine selected / Hard link selected did: live progress, then its result and Undo. */
 export function ResolvePanel() {

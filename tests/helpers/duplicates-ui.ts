@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { type Locator, type Page } from 'playwright-core';
-import { SCREENSHOTS } from './browser.js';
+import { expectAccessible, SCREENSHOTS } from './browser.js';
 
 /** Set a file's mtime to a whole second: the oldest copy of a group is the one the default policy keeps. */
 export const age = (file: string, seconds: number): void => fs.utimesSync(file, seconds, seconds);
@@ -13,6 +13,15 @@ export const fill = (seed: string, size: number): Buffer => Buffer.alloc(size, `
 export async function press(control: Locator): Promise<void> {
   await control.focus();
   await control.page().keyboard.press('Space');
+}
+
+/**
+ * expectAccessible from the top of the page: its full-page screenshot would otherwise draw the sticky navigation
+ * bar where the page was scrolled to.
+ */
+export async function accessible(page: Page, name: string): Promise<void> {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await expectAccessible(page, name);
 }
 
 /** The Duplicates screen, reached from the navigation bar. */

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expectAccessible, openSignedIn } from '../helpers/browser.js';
-import { age, fill, findDuplicates, groupNames, openDuplicates, press, zoomShot } from '../helpers/duplicates-ui.js';
+import { openSignedIn } from '../helpers/browser.js';
+import { accessible, age, fill, findDuplicates, groupNames, openDuplicates, press, zoomShot } from '../helpers/duplicates-ui.js';
 import { snapshotTree, tempDir, writeTree } from '../helpers/temp-tree.js';
 
 /**
@@ -44,7 +44,7 @@ describe('the window: Duplicates', () => {
 
     await openDuplicates(page);
     expect(page.url()).toBe(`${server.url}/duplicates`);
-    await expectAccessible(page, 'duplicates-find');
+    await accessible(page, 'duplicates-find');
 
     await findDuplicates(page, [root], '1 kB');
     expect(await groupNames(page)).toEqual([
@@ -57,15 +57,18 @@ describe('the window: Duplicates', () => {
     // Leave song.mp3's group out: the totals follow.
     await press(page.getByRole('checkbox', { name: 'Include group of song.mp3 (2 copies)' }));
     await expect.poll(() => stats.textContent()).toMatch(/Groups3 of 4.*Files7.*Space to win105 kB/);
-    await page.evaluate(() => window.scrollTo(0, 0));
-    await expectAccessible(page, 'duplicates');
+    // Shortest path keeps the same copies as oldest here, and the window can mark them (it knows no mtimes).
+    await press(page.getByRole('radio', { name: 'Shortest path' }));
+    for (const kept of ['photos/beach.jpg', 'docs/report.pdf', 'notes/todo.txt']) expect(await page.getByRole('radio', { name: file(kept), exact: true }).isChecked(), kept).toBe(true);
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await accessible(page, 'duplicates');
     await zoomShot(page, 'duplicates-zoom', page.getByRole('list', { name: /^Duplicate groups/ }));
 
     await page.getByRole('button', { name: 'Quarantine selected' }).click();
     const dialog = page.getByRole('alertdialog');
     await expect.poll(() => dialog.textContent()).toContain('105 kB won');
     expect(await dialog.textContent()).toContain('moving 4 copies from 3 groups');
-    await expectAccessible(page, 'duplicates-confirm-quarantine');
+    await accessible(page, 'duplicates-confirm-quarantine');
     await dialog.getByRole('button', { name: 'Confirm' }).click();
 
     const result = page.getByRole('region', { name: 'Result', exact: true });
@@ -91,13 +94,13 @@ describe('the window: Duplicates', () => {
     await operation.click();
     await page.getByRole('checkbox', { name: file('mail/report.pdf') }).waitFor();
     expect(await page.getByRole('listitem').filter({ hasText: file('mail/report.pdf') }).textContent()).toContain(`Kept copy: ${file('docs/report.pdf')}`);
-    await expectAccessible(page, 'duplicates-quarantine');
+    await accessible(page, 'duplicates-quarantine');
 
     await page.getByRole('button', { name: 'Restore' }).click();
     await page.getByRole('status').filter({ hasText: /^Put back 4 files quarantined on .* where they were\.$/ }).waitFor();
     expect(snapshotTree(root)).toEqual(before);
     await page.getByText('Nothing is in the quarantine').waitFor();
-    await expectAccessible(page, 'duplicates-quarantine-empty');
+    await accessible(page, 'duplicates-quarantine-empty');
     expect(cspViolations).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
@@ -108,7 +111,10 @@ describe('the window: Duplicates', () => {
       'a/one.txt': fill('one', 10_000), 'b/one.txt': fill('one', 10_000),
       'c/two.bin': fill('two', 8_000), 'd/two.bin': fill('two', 8_000),
       'e/three.dat': fill('three', 6_000), 'f/three.dat': fill('three', 6_000),
+      'g/four.txt': fill('four', 4_000), 'h/four.txt': fill('four', 4_000),
     });
+    age(path.join(root, 'g/four.txt'), 1_600_000_000);
+    age(path.join(root, 'h/four.txt'), 1_600_000_100);
     age(path.join(root, 'a/one.txt'), 1_600_000_000);
     age(path.join(root, 'b/one.txt'), 1_600_000_100);
     const home = privateHome();
@@ -123,11 +129,16 @@ describe('the window: Duplicates', () => {
     await press(newer);
     expect(await newer.isChecked()).toBe(true);
     await page.getByText('Keeps the copy you picked').waitFor();
+    // A copy edited after the search is left alone, and the result says why.
+    fs.writeFileSync(path.join(root, 'h/four.txt'), fill('edited', 4_000));
 
     await page.getByRole('button', { name: 'Quarantine selected' }).click();
     await page.getByRole('alertdialog').getByRole('button', { name: 'Confirm' }).click();
-    await page.getByRole('region', { name: 'Result', exact: true }).getByRole('button', { name: 'Undo' }).waitFor();
-    expect(await page.getByRole('region', { name: 'Result', exact: true }).textContent()).toContain('10 kB won');
+    const result = page.getByRole('region', { name: 'Result', exact: true });
+    await result.getByRole('button', { name: 'Undo' }).waitFor();
+    expect(await result.textContent()).toContain('10 kB won: 1 copy moved to the quarantine.');
+    expect(await result.getByRole('listitem').textContent()).toContain('Changed since the search, so it was left alone');
+    await accessible(page, 'duplicates-quarantined');
     expect(fs.existsSync(path.join(root, 'a/one.txt'))).toBe(false);
     expect(fs.readFileSync(path.join(root, 'b/one.txt'))).toEqual(fill('one', 10_000));
 
@@ -135,8 +146,8 @@ describe('the window: Duplicates', () => {
     await page.getByRole('tab', { name: 'Quarantine' }).click();
     await page.getByRole('option', { name: /1 file, 10 kB$/ }).click();
     await page.getByRole('button', { name: 'Empty to trash' }).click();
-    await expect.poll(() => page.getByRole('alertdialog').textContent()).toContain('Undo can no longer bring them back');
-    await expectAccessible(page, 'duplicates-confirm-empty');
+    await expect.poll(() => page.getByRole('alertdialog').textContent()).toContain('Undo can no longer bring it back');
+    await accessible(page, 'duplicates-confirm-empty');
     await page.getByRole('alertdialog').getByRole('button', { name: 'Confirm' }).click();
     await page.getByText(/^Sent 1 file \(10 kB\) to the system trash; Undo can no longer bring it back\./).waitFor();
     const trashed = path.join(home.dataHome, 'Trash', 'files');
@@ -149,13 +160,46 @@ describe('the window: Duplicates', () => {
     expect(await groupNames(page)).toEqual(['Include group of two.bin (2 copies)', 'Include group of three.dat (2 copies)']);
     await page.getByRole('button', { name: 'Hard link selected' }).click();
     await expect.poll(() => page.getByRole('alertdialog').textContent()).toContain('14 kB won');
-    await expectAccessible(page, 'duplicates-confirm-hardlink');
+    await accessible(page, 'duplicates-confirm-hardlink');
     await page.getByRole('alertdialog').getByRole('button', { name: 'Confirm' }).click();
-    await page.getByText('14 kB won', { exact: false }).filter({ hasNot: page.getByRole('alertdialog') }).first().waitFor();
-    await page.getByText(/2 copies replaced by hard links/).waitFor();
+    await result.getByText(/^14 kB won: 2 copies replaced by hard links/).waitFor();
+    await accessible(page, 'duplicates-linked');
     const inode = (relative: string): number => fs.statSync(path.join(root, relative)).ino;
     expect(inode('c/two.bin')).toBe(inode('d/two.bin'));
     expect(inode('e/three.dat')).toBe(inode('f/three.dat'));
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('reads the groups page by page as the list scrolls, and acts on every ticked group, read or not', async () => {
+    const root = tempDir('fileorg-ui-dupes-');
+    // 450 groups (three pages of the window's 200): group i is 1449 - i bytes, so g000 has the most space to win.
+    const files: Record<string, Buffer> = {};
+    const name = (index: number): string => `g${String(index).padStart(3, '0')}.txt`;
+    for (let index = 0; index < 450; index++) {
+      const content = fill(`group ${index}`, 1449 - index);
+      files[`a/${name(index)}`] = content;
+      files[`b/${name(index)}`] = content;
+    }
+    writeTree(root, files);
+    const { page, pageErrors } = await openSignedIn(tempDir('fileorg-ui-data-'));
+    await openDuplicates(page);
+    await findDuplicates(page, [root]);
+    expect((await groupNames(page))[0]).toBe('Include group of g000.txt (2 copies)');
+
+    // Straight to the end: the last page is read when it comes into sight.
+    const list = page.getByRole('list', { name: /^Duplicate groups/ });
+    const last = page.getByRole('checkbox', { name: 'Include group of g449.txt (2 copies)' });
+    await expect.poll(async () => {
+      await list.evaluate((element) => { element.scrollTop = element.scrollHeight; });
+      return last.count();
+    }).toBe(1);
+    await press(last);
+    await page.getByRole('button', { name: 'Quarantine selected' }).click();
+    await expect.poll(() => page.getByRole('alertdialog').textContent()).toContain('moving 449 copies from 449 groups');
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Confirm' }).click();
+    await page.getByRole('region', { name: 'Result', exact: true }).getByText(/449 copies moved to the quarantine/).waitFor();
+    expect(fs.readdirSync(path.join(root, 'b'))).toEqual([name(449)]);
+    expect(fs.readdirSync(path.join(root, 'a'))).toHaveLength(450);
     expect(pageErrors).toEqual([]);
   });
 });
