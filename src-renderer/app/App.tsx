@@ -16,6 +16,20 @@ export function App() {
   const route = useRoute((state) => state.route);
   const navigate = useRoute((state) => state.navigate);
   useEffect(() => { void useSession.getState().start(); }, []);
+  // A file dropped anywhere but a drop zone would make the page open it in place of the window: ignored.
+  useEffect(() => {
+    const ignore = (event: DragEvent): void => {
+      if (event.defaultPrevented) return; // a drop zone took it
+      event.preventDefault();
+      if (event.dataTransfer) event.dataTransfer.dropEffect = 'none';
+    };
+    window.addEventListener('dragover', ignore);
+    window.addEventListener('drop', ignore);
+    return () => {
+      window.removeEventListener('dragover', ignore);
+      window.removeEventListener('drop', ignore);
+    };
+  }, []);
   useEffect(() => { document.title = `${TITLES[route.screen]} – FileOrganizer`; }, [route.screen]);
 
   if (phase === 'starting') return <div className="app-starting" role="status">Opening FileOrganizer…</div>;

@@ -13,20 +13,6 @@ import './organize.css';
 export function OrganizeScreen() {
   const { error } = useOrganize(useShallow((s) => ({ error: s.error })));
   useEffect(() => { void useOrganize.getState().loadRuleSets(); }, []);
-  // A file dropped beside the drop zone would make the page open it in place of the window: ignored instead.
-  useEffect(() => {
-    const ignore = (event: DragEvent): void => {
-      if (event.defaultPrevented) return; // the drop zone took it
-      event.preventDefault();
-      if (event.dataTransfer) event.dataTransfer.dropEffect = 'none';
-    };
-    window.addEventListener('dragover', ignore);
-    window.addEventListener('drop', ignore);
-    return () => {
-      window.removeEventListener('dragover', ignore);
-      window.removeEventListener('drop', ignore);
-    };
-  }, []);
 
   return (
     <div className="org">

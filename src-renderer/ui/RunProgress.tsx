@@ -30,7 +30,8 @@ export function RunProgress({ label, progress }: { label: string; progress: RunP
       {({ percentage, valueText }) => (
         <>
           <div className="run-progress-head">
-            <span className="run-progress-stage">{valueText}</span>
+            {/* React Aria gives no valueText while indeterminate: the stage alone then */}
+            <span className="run-progress-stage">{valueText ?? stageText}</span>
             {bytesTotal > 0 && <span className="run-progress-bytes">{formatBytes(bytesDone)} of {formatBytes(bytesTotal)}</span>}
           </div>
           <div className="meter" aria-hidden="true">
