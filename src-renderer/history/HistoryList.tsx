@@ -57,11 +57,11 @@ export function HistoryList() {
       {loading && items.length === 0 ? (
         <p className="muted history-loading" role="status">Reading the history…</p>
       ) : items.length === 0 && total === 0 ? (
-        <EmptyState title={kind === 'dedupe' ? 'No duplicates resolved yet' : kind === 'organize' ? 'Nothing organized yet' : 'No operations yet'}>
+        <div className="panel"><EmptyState title={kind === 'dedupe' ? 'No duplicates resolved yet' : kind === 'organize' ? 'Nothing organized yet' : 'No operations yet'}>
           {kind === 'dedupe'
             ? <p><Link href="/duplicates" className="inline-link">Find duplicates</Link>, or run <code>fileorg dupes &lt;folder&gt; --quarantine</code> in a terminal; what they resolve shows here.</p>
             : <p><Link href="/organize" className="inline-link">Organize a folder</Link>, or run <code>fileorg organize &lt;folder&gt;</code> in a terminal; every run shows here, ready to undo.</p>}
-        </EmptyState>
+        </EmptyState></div>
       ) : (
         <>
           <div ref={listRef} className="history-list" role="list" aria-label="Operations" style={{ height: virtualizer.getTotalSize() }}>

@@ -28,6 +28,11 @@ export function OperationDetail({ operationId }: { operationId: string }) {
   const journal = useRef<HTMLElement>(null);
   useEffect(() => { void open(operationId); return close; }, [operationId, open, close]);
   const focusTitle = useCallback(() => title.current?.focus(), []);
+  // Opened from the list, the link that had focus is gone: the keyboard starts again at the operation's name.
+  const ready = phase === 'ready';
+  useEffect(() => {
+    if (ready && (document.activeElement === null || document.activeElement === document.body)) title.current?.focus();
+  }, [ready]);
   const roots = useMemo(() => (operation === null ? null : rootsOf(operation)), [operation]);
 
   const back = <nav aria-label="Breadcrumb" className="breadcrumb"><Link href="/history" className="inline-link">← All operations</Link></nav>;

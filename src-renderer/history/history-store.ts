@@ -29,7 +29,10 @@ interface HistoryState {
   loadMore(): Promise<void>;
   setKind(kind: KindFilter): void;
   rememberScroll(y: number): void;
-  /** read the list again when a run ends, and every few seconds while one listed runs; answers the stop */
+  /**
+   * read the list again when a run ends, when the window comes back to the front (a terminal's run sends this
+   * server no event), and every few seconds while one listed runs; answers the stop
+   */
   watch(): () => void;
 }
 
@@ -89,6 +92,15 @@ export const useHistory = create<HistoryState>((set, get) => ({
   watch() {
     const offResult = client.on('operations:result', () => void get().load());
     const timer = setInterval(() => { if (get().items.some(isLive)) void get().load(); }, LIVE_REFRESH_MS);
-    return () => { offResult(); clearInterval(timer); };
+    const onVisible = (): void => { if (document.visibilityState === 'visible') void get().load(); };
+    const onFocus = (): void => void get().load();
+    document.addEventListener('visibilitychange', onVisible);
+    window.addEventListener('focus', onFocus);
+    return () => {
+      offResult();
+      clearInterval(timer);
+      document.removeEventListener('visibilitychange', onVisible);
+      window.removeEventListener('focus', onFocus);
+    };
   },
 }));

@@ -28,11 +28,15 @@ describe('the window: History', () => {
     expect(await row.textContent()).toContain('Completed');
     expect(await row.textContent()).toContain('7 moved');
 
-    // The row is reached by the keyboard and opened with Enter.
-    await row.focus();
+    // The row is reached by the keyboard (Tab from the Kind filter), shows its focus, and opens with Enter.
+    await page.getByRole('radio', { name: 'All', exact: true }).focus();
+    await page.keyboard.press('Tab');
+    await expect.poll(() => row.evaluate((element) => element === document.activeElement)).toBe(true);
     expect(await row.evaluate((element) => element.matches(':focus-visible') || element.hasAttribute('data-focus-visible'))).toBe(true);
     await page.keyboard.press('Enter');
     await page.waitForURL(`**/history/${id}`);
+    // Focus is not lost with the list: it starts again at the operation's name.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
     await waitForStatus(page, 'Completed');
     expect(await countOf(page, 'Moved')).toBe('7');
     expect(await countOf(page, 'Skipped')).toBe('0');
@@ -187,27 +191,31 @@ describe('the window: History', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  it('lists 50 operations a page and shows more without moving what is on screen', async () => {
+  it('says what to try when empty, then lists 50 operations a page and shows more without moving what is on screen', async () => {
     const dataDir = tempDir('fileorg-ui-data-');
+    const { page, server, pageErrors } = await openSignedIn(dataDir);
+    await openHistory(page);
+    await page.getByText('No operations yet').waitFor();
+    expect(await page.getByRole('link', { name: 'Organize a folder' }).count()).toBe(1);
+    await page.getByText('fileorg organize <folder>').waitFor();
+    await expectAccessible(page, 'history-empty');
+
+    // A run of the CLI, then 55 previews recorded through the API: the open list reads itself again at their ends.
     const oldest = tempDir('fileorg-ui-oldest-');
     writeTree(oldest, { 'first.jpg': 'the first run' });
     await cliOperation(dataDir, ['organize', oldest]);
     const inbox = tempDir('fileorg-ui-inbox-');
     writeTree(inbox, { 'letter.pdf': '%PDF letter' });
-    const { page, server, pageErrors } = await openSignedIn(dataDir);
     await recordPreviews(dataDir, server.url, inbox, 55);
-
-    await openHistory(page);
     await page.getByText('Showing 50 of 56 operations').waitFor();
     expect(await operationRow(page, path.basename(oldest)).count()).toBe(0);
-    const showMore = page.getByRole('button', { name: 'Show more', exact: true });
-    await showMore.scrollIntoViewIfNeeded();
-    const scrolled = await page.evaluate(() => window.scrollY);
-    await showMore.focus();
-    await page.keyboard.press('Enter');
+
+    // Scrolled to the end of the first page, the next one comes by itself, below: what was on screen stays there.
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
     await page.getByText('56 operations', { exact: true }).waitFor();
-    expect(await page.evaluate(() => window.scrollY)).toBe(scrolled);
-    expect(await showMore.count()).toBe(0);
+    const fiftieth = page.getByRole('list', { name: 'Operations' }).getByRole('listitem').and(page.locator('[aria-posinset="50"]'));
+    expect(await fiftieth.evaluate((element) => { const box = element.getBoundingClientRect(); return box.top >= 0 && box.bottom <= window.innerHeight; })).toBe(true);
+    expect(await page.getByRole('button', { name: 'Show more', exact: true }).count()).toBe(0);
     // The oldest run is now at the end of the list.
     await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
     await operationRow(page, path.basename(oldest), 'Completed').waitFor();
