@@ -21,7 +21,7 @@ export function SearchResult() {
     return (
       <section className="panel" aria-label="Search result">
         <EmptyState title="No duplicates found">
-          {formatCount(summary.files_scanned)} files were compared. Try a lower minimum size, or add more folders.
+          {plural(summary.files_scanned, 'file was', 'files were')} looked at. Try a lower minimum size, or add more folders.
         </EmptyState>
         <SkippedNote summary={summary} />
       </section>
@@ -39,7 +39,7 @@ export function SearchResult() {
       <div className="panel">
         <div className="panel-head">
           <h2>{plural(summary.groups, 'group')} of duplicates</h2>
-          <span className="muted">{formatCount(summary.files_scanned)} files compared</span>
+          <span className="muted">{plural(summary.files_scanned, 'file')} looked at</span>
         </div>
         <dl className="stats" aria-label="Selected groups">
           <div className="stat"><dt>Groups</dt><dd>{formatCount(totals.groups)}{untickedCount > 0 && <span className="stat-of"> of {formatCount(summary.groups)}</span>}</dd></div>

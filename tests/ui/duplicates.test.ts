@@ -183,6 +183,25 @@ describe('the window: Duplicates', () => {
     writeTree(root, files);
     const { page, pageErrors } = await openSignedIn(tempDir('fileorg-ui-data-'));
     await openDuplicates(page);
+
+    // What to fix, in words: a relative folder, a size without sense, a folder that is not there; nothing found.
+    await page.getByRole('textbox', { name: 'Folders' }).fill('Pictures');
+    await page.getByRole('textbox', { name: 'Minimum size' }).fill('big');
+    await page.getByRole('button', { name: 'Find duplicates' }).click();
+    await page.getByText('“Pictures” is not a full path').waitFor();
+    await page.getByText('Type a size in bytes, or with a unit').waitFor();
+    await page.getByRole('textbox', { name: 'Folders' }).fill(path.join(root, 'not-there'));
+    await page.getByRole('textbox', { name: 'Minimum size' }).fill('');
+    await page.getByRole('button', { name: 'Find duplicates' }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('not-there');
+    await accessible(page, 'duplicates-error');
+    await findDuplicates(page, [root], '1 MB');
+    await page.getByText('No duplicates found').waitFor();
+    expect(await page.getByRole('region', { name: 'Search result' }).textContent()).toContain('Try a lower minimum size, or add more folders.');
+    await accessible(page, 'duplicates-none');
+
     await findDuplicates(page, [root]);
     expect((await groupNames(page))[0]).toBe('Include group of g000.txt (2 copies)');
 
