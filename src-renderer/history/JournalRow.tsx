@@ -19,8 +19,9 @@ export function JournalRow({ row, roots }: { row: OperationFileView; roots: Path
         <span className="cell-path journal-source" title={row.source}>{source.text}</span>
         {destination !== null && (
           <>
-            <span className="arrow" aria-hidden="true">{row.action === 'hardlink' ? '⇒' : '→'}</span>
-            <span className="visually-hidden"> {linkWords(row)} </span>
+            {row.action === 'hardlink'
+              ? <span className="journal-link-words">{linkWords(row)}</span>
+              : <><span className="arrow" aria-hidden="true">→</span><span className="visually-hidden"> {linkWords(row)} </span></>}
             <span className={destination.inQuarantine ? 'journal-destination' : 'cell-path journal-destination'} title={row.destination ?? undefined}>{destination.text}</span>
           </>
         )}

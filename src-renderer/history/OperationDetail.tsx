@@ -12,7 +12,7 @@ import { NotFound } from './NotFound.js';
 import { OperationActions } from './OperationActions.js';
 import { OperationCounts } from './OperationCounts.js';
 import { OperationFacts } from './OperationFacts.js';
-import { actionsFor, kindWords, operationTitle, rootsOf, statusHint } from './operation-words.js';
+import { actionsFor, isHardLinks, kindWords, operationTitle, rootsOf, statusHint } from './operation-words.js';
 import { PlanSummary } from './PlanSummary.js';
 import { RollbackConflicts } from './RollbackConflicts.js';
 
@@ -86,7 +86,7 @@ export function OperationDetail({ operationId }: { operationId: string }) {
         {operation.plan && (
           <section className="panel" aria-labelledby="plan-title">
             <h2 id="plan-title">Plan</h2>
-            <PlanSummary plan={operation.plan} />
+            <PlanSummary plan={operation.plan} verb={operation.kind === 'organize' ? 'move' : isHardLinks(operation) ? 'link' : 'quarantine'} />
           </section>
         )}
       </div>

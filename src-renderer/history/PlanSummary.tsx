@@ -5,15 +5,15 @@ import { reasonWords } from '../ui/reason-words.js';
 /** The categories' colours, in the theme (--cat-1…8), by rank. */
 const CATEGORY_COLOURS = 8;
 
-/** What the plan does: files and bytes to move, per category (a bar and its legend), conflicts, unchanged, skips. */
-export function PlanSummary({ plan }: { plan: PlanSummaryView }) {
+/** What the plan does: files and bytes to move (quarantine, link), per category (a bar and its legend), conflicts, unchanged, skips. */
+export function PlanSummary({ plan, verb }: { plan: PlanSummaryView; verb: string }) {
   const categories = Object.entries(plan.by_category).filter(([, count]) => count > 0).sort((a, b) => b[1] - a[1]);
   const skips = Object.entries(plan.skipped_by_reason).filter(([, count]) => count > 0).sort((a, b) => b[1] - a[1]);
   const colour = (rank: number): string => `var(--cat-${(rank % CATEGORY_COLOURS) + 1})`;
   return (
     <div className="plan">
       <p className="plan-total">
-        <strong>{plural(plan.files, 'file')}</strong> to move ({formatBytes(plan.bytes)})
+        <strong>{plural(plan.files, 'file')}</strong> to {verb} ({formatBytes(plan.bytes)})
         {plan.conflicts > 0 && <> · {plural(plan.conflicts, 'name')} taken at the destination</>}
         {plan.unchanged > 0 && <> · {formatCount(plan.unchanged)} already in place</>}
       </p>
