@@ -45,11 +45,15 @@ export async function groupNames(page: Page): Promise<string[]> {
   return boxes.evaluateAll((elements) => elements.map((element) => element.getAttribute('aria-label') ?? ''));
 }
 
-/** A screenshot of what the window shows at 640x400 (200% zoom of a 1280x800 screen), to be looked at. */
-export async function zoomShot(page: Page, name: string, target: Locator): Promise<void> {
+/**
+ * A screenshot of what the window shows at 640x400 (200% zoom of a 1280x800 screen), to be looked at: `target`
+ * scrolled into view, once `ready` shows (a virtualized list draws its rows again after the resize).
+ */
+export async function zoomShot(page: Page, name: string, target: Locator, ready: Locator): Promise<void> {
   const size = page.viewportSize();
   await page.setViewportSize({ width: 640, height: 400 });
   await target.scrollIntoViewIfNeeded();
+  await ready.waitFor();
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
   if (size) await page.setViewportSize(size);

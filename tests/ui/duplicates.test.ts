@@ -62,7 +62,7 @@ describe('the window: Duplicates', () => {
     for (const kept of ['photos/beach.jpg', 'docs/report.pdf', 'notes/todo.txt']) expect(await page.getByRole('radio', { name: file(kept), exact: true }).isChecked(), kept).toBe(true);
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await accessible(page, 'duplicates');
-    await zoomShot(page, 'duplicates-zoom', page.getByRole('list', { name: /^Duplicate groups/ }));
+    await zoomShot(page, 'duplicates-zoom', page.getByRole('list', { name: /^Duplicate groups/ }), page.getByRole('radio', { name: file('photos/beach.jpg'), exact: true }));
 
     await page.getByRole('button', { name: 'Quarantine selected' }).click();
     const dialog = page.getByRole('alertdialog');
