@@ -322,6 +322,33 @@ describe('duplicate searches kept by id (in-memory IPC pair)', () => {
     expect(failure(await invoke('quarantine:empty', { operation_id: 'nope' }))?.code).toBe('E_NOT_FOUND');
   });
 
+  it('names the file each keep policy keeps in every group, as quarantine then keeps it; empties only the files named', async () => {
+    const trashed: string[] = [];
+    const core = openTestCore(undefined, { trash: async (files) => { trashed.push(...files); for (const quarantined of files) fs.rmSync(quarantined); } });
+    const invoke = windowOver(core);
+    const root = tempDir('fileorg-search-');
+    const file = twoGroups(root);
+    const { searchId } = await searchOver(core, invoke, [root]);
+    const groups = value<{ items: { files: string[]; kept: Record<string, string> }[] }>(await invoke('duplicates:groups', { search_id: searchId })).items;
+    const keptOf = (name: string) => groups.find((group) => group.files.some((one) => one.endsWith(name)))?.kept;
+    expect(keptOf('x.txt')).toEqual({ oldest: file('a/x.txt'), newest: file('c/x.txt'), shortest: file('a/x.txt') });
+    expect(keptOf('y.bin')).toEqual({ oldest: file('p/y.bin'), newest: file('q/y.bin'), shortest: file('p/y.bin') });
+
+    const events = recordEvents(core, LOCAL_USER_ID);
+    const started = value<{ operation_id: string }>(await invoke('duplicates:quarantine', { search_id: searchId, keep: 'newest' }));
+    await events.next('operations:result', (data) => data.operation_id === started.operation_id);
+    events.stop();
+    for (const group of groups) expect(fs.existsSync(group.kept.newest as string)).toBe(true);
+
+    // Only a/x.txt's copy goes to the trash; a path not in the quarantine counts as missing.
+    expect(failure(await invoke('quarantine:empty', { paths: [file('a/x.txt')] }))?.code).toBe('E_VALIDATION');
+    const emptied = value(await invoke('quarantine:empty', { operation_id: started.operation_id, paths: [file('a/x.txt'), file('c/x.txt')] }));
+    expect(emptied).toEqual({ trashed: 1, trashed_bytes: 13, missing: 1, left: 0, refused: [] });
+    expect(trashed).toHaveLength(1);
+    const left = value<{ items: { original: string }[] }>(await invoke('quarantine:list', { operation_id: started.operation_id })).items;
+    expect(left.map((item) => path.relative(root, item.original)).sort()).toEqual(['b/x.txt', 'p/y.bin']);
+  });
+
   it('is running while it runs (its stage shown, acting on it refused with 409), and a search left running by a process gone is interrupted', async () => {
     const core = openTestCore();
     const invoke = windowOver(core);

@@ -62,6 +62,8 @@ export const duplicateGroupSchema = z.object({
   copies: z.number().int(),
   wasted_bytes: z.number().int().describe('size x (copies - 1)'),
   files: z.array(z.string()),
+  kept: z.object({ oldest: z.string(), newest: z.string(), shortest: z.string() })
+    .describe('the file each keep policy keeps in this group (the window marks it); keep_paths and reference win over them'),
 });
 
 /** duplicates:quarantine and duplicates:hardlink: act on a kept search's groups, exactly as they were found. */
@@ -95,7 +97,10 @@ export const quarantineRestoreSchema = z.object({
   not_restored: z.array(z.object({ path: z.string(), reason: z.string(), message: z.string() })).describe('paths given that were not put back, each with why'),
 });
 
-export const quarantineEmptyInput = z.strictObject({ operation_id: z.string().min(1).max(100).optional() });
+export const quarantineEmptyInput = z.strictObject({
+  operation_id: z.string().min(1).max(100).optional(),
+  paths: z.array(absolutePathSchema).min(1).max(100_000).optional().describe('original paths of the operation\'s quarantined files to send to the trash; all of them when absent'),
+}).refine((input) => input.paths === undefined || input.operation_id !== undefined, { message: 'name the operation (operation_id) whose files these paths are', path: ['operation_id'] });
 export const quarantineEmptiedSchema = z.object({
   trashed: z.number().int(), trashed_bytes: z.number().int(),
   missing: z.number().int().describe('files already gone from the quarantine'),

@@ -70,7 +70,7 @@ export function createDuplicateHandlers(core: AppCore) {
     'duplicates:groups': async (input, context) => {
       const page = core.searches.groupsPage(input.search_id, context.caller.userId, input.offset, input.limit);
       return {
-        items: page.items.map((group) => ({ hash: group.hash, size: group.size, copies: group.copies, wasted_bytes: group.wastedBytes, files: group.files })),
+        items: page.items.map((group) => ({ hash: group.hash, size: group.size, copies: group.copies, wasted_bytes: group.wastedBytes, files: group.files, kept: group.kept })),
         total: page.total, limit: input.limit, offset: input.offset,
       };
     },
@@ -114,7 +114,7 @@ export function createDuplicateHandlers(core: AppCore) {
     'quarantine:empty': async (input, context) => {
       const owner = context.caller.userId;
       const operationId = input.operation_id === undefined ? null : ownResolution(input.operation_id, owner).id;
-      const { trashed, trashed_bytes: trashedBytes, missing, left, refused } = await core.duplicates.quarantine.empty(operationId, owner);
+      const { trashed, trashed_bytes: trashedBytes, missing, left, refused } = await core.duplicates.quarantine.empty(operationId, owner, input.paths);
       return { trashed, trashed_bytes: trashedBytes, missing, left, refused };
     },
   } satisfies HandlersOf<'duplicates:'> & HandlersOf<'quarantine:'>;

@@ -96,10 +96,16 @@ export function createQuarantine(database: AppDatabase, dependencies: { clock: (
       return new Map(rows.map((row) => [row.source, row.id]));
     },
 
-    /** Send the quarantined files (of one operation, or all) to the OS trash. */
-    async empty(operationId: string | null = null, owner: string = LOCAL_USER_ID): Promise<{ type: 'result'; trashed: number; trashed_bytes: number; missing: number; left: number; refused: RefusedFile[] }> {
+    /**
+     * Send the quarantined files (of one operation, or all; of an operation, only those whose original paths are
+     * given, when given) to the OS trash. A path given that is not in the operation's quarantine counts as missing.
+     */
+    async empty(operationId: string | null = null, owner: string = LOCAL_USER_ID, originals?: readonly string[]): Promise<{ type: 'result'; trashed: number; trashed_bytes: number; missing: number; left: number; refused: RefusedFile[] }> {
       if (operationId !== null && !operationExists.get(operationId, owner)) throw new FileOrganizerError('E_UNKNOWN_OPERATION', `no duplicate resolution has the id ${operationId}; see fileorg quarantine list`);
-      const found = rows(operationId, owner);
+      if (originals !== undefined && operationId === null) throw new FileOrganizerError('E_USAGE', 'name the operation whose quarantined files to empty (operation_id) along with their paths');
+      const chosen = originals === undefined ? undefined : new Set(originals);
+      const found = rows(operationId, owner).filter((row) => chosen === undefined || chosen.has(row.source));
+      const unknown = chosen === undefined ? 0 : chosen.size - new Set(found.map((row) => row.source)).size;
       // A restore or undo moving these files back right now would race the trash: wait for it to end.
       if (operationId !== null && found.some(busy)) {
         throw new FileOrganizerError('E_BUSY', `operation ${operationId} is putting files back right now; empty its quarantine once that ends`);
@@ -121,7 +127,7 @@ export function createQuarantine(database: AppDatabase, dependencies: { clock: (
       })();
       for (const folder of new Set(all.map((row) => operationFolderOf(row.destination, row.operationId)))) if (folder) removeEmptyFolders(folder);
       return {
-        type: 'result', trashed: present.length, trashed_bytes: present.reduce((sum, row) => sum + row.size, 0), missing: all.length - present.length,
+        type: 'result', trashed: present.length, trashed_bytes: present.reduce((sum, row) => sum + row.size, 0), missing: all.length - present.length + unknown,
         left: found.length - all.length,
         refused: found.flatMap((row) => {
           const message = refusals.get(row.destination);

@@ -6,6 +6,8 @@ import { type OrganizeHooks } from '../ops/operations.js';
 import { type Duplicates } from './duplicates.js';
 import { createSearchStore, type SearchRequest, type StoredSearch } from './search-store.js';
 import { storedSearch } from './stored-search.js';
+import { chooseKept } from './choose-kept.js';
+import { type HashedFile } from './find-duplicates.js';
 
 /** Progress of a search goes out at most this often, and at every change of stage and end of a stage. */
 const PROGRESS_EVERY_MS = 100;
@@ -130,9 +132,15 @@ export function createDuplicateSearches(dependencies: {
     },
 
     /** A page of a completed search's groups, most space to win first, each with its files. */
+    /** A page of groups with their files' paths, and the file each keep policy keeps (chooseKept's own choice). */
     groupsPage(id: string, owner: string, offset: number, limit: number) {
       const search = whole(own(id, owner));
-      return { items: store.groupsPage(search.id, offset, limit), total: search.summary?.groups ?? 0 };
+      const keptBy = (files: HashedFile[], policy: KeepPolicy): string => [...chooseKept(files, { policy, reference: null, keepPaths: new Set() })][0]?.path ?? '';
+      const items = store.groupsPage(search.id, offset, limit).map((group) => ({
+        ...group, files: group.files.map((file) => file.path),
+        kept: { oldest: keptBy(group.files, 'oldest'), newest: keptBy(group.files, 'newest'), shortest: keptBy(group.files, 'shortest') },
+      }));
+      return { items, total: search.summary?.groups ?? 0 };
     },
 
     /**

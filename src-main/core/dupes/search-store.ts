@@ -199,13 +199,13 @@ export function createSearchStore(database: AppDatabase, clock: () => number) {
       return settle.run(status, clock(), null, message, id).changes === 1;
     },
 
-    /** A page of groups in order of space to win, each with its files' paths. */
-    groupsPage(id: string, offset: number, limit: number): Array<StoredGroup & { files: string[] }> {
+    /** A page of groups in order of space to win, each with its files as they were hashed. */
+    groupsPage(id: string, offset: number, limit: number): Array<StoredGroup & { files: HashedFile[] }> {
       const groups = groupsPage.all(id, limit, offset) as StoredGroup[];
       if (groups.length === 0) return [];
       const files = filesBetween.all(id, (groups[0] as StoredGroup).index, (groups[groups.length - 1] as StoredGroup).index) as FileRow[];
-      const byGroup = new Map<number, string[]>(groups.map((group) => [group.index, []]));
-      for (const file of files) byGroup.get(file.groupIndex)?.push(file.path);
+      const byGroup = new Map<number, HashedFile[]>(groups.map((group) => [group.index, []]));
+      for (const file of files) byGroup.get(file.groupIndex)?.push(hashedFile(file));
       return groups.map((group) => ({ ...group, files: byGroup.get(group.index) ?? [] }));
     },
 
