@@ -3,8 +3,8 @@ import { useEffect, useRef } from 'react';
 import { groupAt, useFind } from './duplicates-store.js';
 import { GroupPlaceholder, GroupRow, PATHS_SHOWN } from './GroupRow.js';
 
-/** A group's height before it is measured: the head, a line per path shown, the foot (px at 100%). */
-const estimate = (copies: number): number => 72 + 30 * Math.min(copies, PATHS_SHOWN);
+/** A group's height before it is measured: the head and a line per path shown (px at 100%; most have no foot). */
+const estimate = (copies: number): number => 50 + 30 * Math.min(copies, PATHS_SHOWN);
 
 /**
  * Every group of the search, most space to win first, virtualized: only the rows in sight are drawn, and the

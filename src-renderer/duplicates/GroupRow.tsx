@@ -2,7 +2,7 @@ import { Button, Checkbox, Radio, RadioGroup } from 'react-aria-components';
 import { type KeepPolicy } from '../../src-shared/duplicates.js';
 import { CheckMark } from '../ui/CheckMark.js';
 import { formatBytes, plural } from '../ui/format.js';
-import { type DuplicateGroup, groupName, includeLabel, keptHow, keptPath } from './group-words.js';
+import { type DuplicateGroup, groupName, includeLabel, keptPath } from './group-words.js';
 import { PathText } from './PathText.js';
 
 /** Copies a group shows before "Show all": a long group stays one screenful. */
@@ -25,8 +25,11 @@ export function GroupRow({ group, ticked, keep, chosen, expanded, onTick, onChoo
   const kept = keptPath(group, keep, chosen);
   const shown = expanded || group.files.length <= PATHS_SHOWN ? group.files : group.files.slice(0, PATHS_SHOWN);
   // The kept copy is always in sight, even in a long group.
-  const paths = kept !== null && !shown.includes(kept) ? [...shown, kept] : shown;
+  const paths = shown.includes(kept) ? shown : [...shown, kept];
   const hidden = group.files.length - paths.length;
+  // The Kept marker and the policy above the list say which copy stays and why; the foot speaks only when that
+  // is not the whole story: a copy the user picked, or a group left out whose marked copy is kept by nothing.
+  const words = !ticked ? 'Every copy stays where it is' : chosen !== undefined ? 'The copy you picked stays' : null;
   return (
     <div className={ticked ? 'dupe-group' : 'dupe-group dupe-group-off'}>
       <div className="dupe-group-head">
@@ -45,8 +48,8 @@ export function GroupRow({ group, ticked, keep, chosen, expanded, onTick, onChoo
           </div>
         ))}
       </RadioGroup>
-      <div className="dupe-group-foot">
-        <span className="muted">{ticked ? keptHow(keep, chosen !== undefined) : 'Every copy stays where it is'}</span>
+      {(words !== null || hidden > 0) && <div className="dupe-group-foot">
+        {words !== null && <span className="muted">{words}</span>}
         {chosen !== undefined && (
           <Button className="button button-quiet button-small" aria-label={`Keep by policy in group of ${name}`} onPress={() => onChoose(null)}>Use the policy</Button>
         )}
@@ -55,7 +58,7 @@ export function GroupRow({ group, ticked, keep, chosen, expanded, onTick, onChoo
             Show {plural(hidden, 'more copy', 'more copies')}
           </Button>
         )}
-      </div>
+      </div>}
     </div>
   );
 }

@@ -6,7 +6,7 @@ import { formatBytes, formatCount, formatDate, plural } from '../ui/format.js';
 import { EmptyState, ErrorNote } from '../ui/Notes.js';
 import { RunProgress } from '../ui/RunProgress.js';
 import { PathReasonList } from './PathReasonList.js';
-import { type Outcome, selectedOperation, useQuarantine } from './quarantine-store.js';
+import { actedOn, type Outcome, selectedOperation, useQuarantine } from './quarantine-store.js';
 import { QuarantineFiles } from './QuarantineFiles.js';
 
 /** The quarantine per operation: pick one (or some of its files), Restore it, or Empty it to the trash. */
@@ -16,6 +16,10 @@ export function QuarantineTab() {
   useEffect(() => { void useQuarantine.getState().load(); }, []);
   const selected = selectedOperation(state);
   const checkedCount = Object.keys(checked).length;
+  const scope = actedOn(state);
+  const them = scope.files === 1 ? 'it' : 'them';
+  const tickedWords = scope.files === 1 ? 'the ticked file' : `the ${formatCount(scope.files)} ticked files`;
+  const others = (selected?.files.length ?? 0) - scope.files;
 
   return (
     <div className="quarantine-tab">
@@ -68,9 +72,11 @@ export function QuarantineTab() {
                   <Button className="button" isDisabled={busy !== null} onPress={state.askEmpty}>Empty to trash</Button>
                 </div>
                 <p className="muted quarantine-scope">
-                  {checkedCount > 0
-                    ? `Restore puts back the ${plural(checkedCount, 'file')} ticked.`
-                    : selected.files.length === 1 ? 'Restore puts back the file of this operation.' : `Restore puts back all ${plural(selected.files.length, 'file')} of this operation; tick files to restore only those.`}
+                  {scope.ticked
+                    ? `Restore and Empty to trash act on ${tickedWords} (${formatBytes(scope.bytes)}).`
+                    : selected.files.length === 1
+                      ? 'Restore and Empty to trash act on the file of this operation.'
+                      : `Restore and Empty to trash act on all ${plural(selected.files.length, 'file')} of this operation; tick files to act on only those.`}
                 </p>
               </div>
               <div className="quarantine-progress">
@@ -87,11 +93,17 @@ export function QuarantineTab() {
               </Checkbox>
               <QuarantineFiles files={selected.files} checked={checked} onCheck={state.setChecked} />
               <ConfirmDialog isOpen={confirmingEmpty} title="Empty to trash?" busy={busy === 'empty'} onConfirm={() => void state.empty()} onCancel={state.cancelEmpty}>
-                <p>
-                  Send the {plural(selected.files.length, 'file')} ({formatBytes(selected.bytes)}) quarantined {formatDate(selected.at)} to the system trash
-                  {checkedCount > 0 ? ', ticked or not' : ''}.
-                </p>
-                <p><strong>Undo can no longer bring {selected.files.length === 1 ? 'it' : 'them'} back</strong>; only the system trash can, until it is emptied.</p>
+                {scope.ticked ? (
+                  <p>
+                    Send {tickedWords} ({formatBytes(scope.bytes)}) of the {plural(selected.files.length, 'file')} quarantined {formatDate(selected.at)} to the
+                    system trash; {others === 1 ? 'the other file stays' : `the other ${formatCount(others)} stay`} in the quarantine.
+                  </p>
+                ) : (
+                  <p>
+                    Send {selected.files.length === 1 ? 'the file' : `all ${plural(selected.files.length, 'file')}`} ({formatBytes(selected.bytes)}) quarantined {formatDate(selected.at)} to the system trash.
+                  </p>
+                )}
+                <p><strong>Undo can no longer bring {them} back</strong>; only the system trash can, until it is emptied.</p>
               </ConfirmDialog>
             </section>
           )}

@@ -15,22 +15,10 @@ export const includeLabel = (group: Pick<DuplicateGroup, 'files' | 'copies'>): s
 export const KEEP_WORDS: Record<KeepPolicy, string> = { oldest: 'Oldest', newest: 'Newest', shortest: 'Shortest path' };
 
 /**
- * The copy a group keeps, as far as the window can know it: the user's choice, else the shortest path when that
- * is the policy (ties to the first by name, as the engine breaks them). Oldest and newest go by modification
- * times, which the groups do not carry: null, and the engine decides when it runs.
+ * The copy a group keeps: the user's pick, else the one the engine keeps under the policy (duplicates:groups
+ * names it for each policy, ties broken as the engine breaks them, so what is marked is what stays).
  */
-export function keptPath(group: DuplicateGroup, keep: KeepPolicy, chosen: string | undefined): string | null {
+export function keptPath(group: DuplicateGroup, keep: KeepPolicy, chosen: string | undefined): string {
   if (chosen !== undefined && group.files.includes(chosen)) return chosen;
-  if (keep !== 'shortest') return null;
-  return [...group.files].sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0))[0] ?? null;
-}
-
-/** How the kept copy is chosen, in words for the group's head. */
-export function keptHow(keep: KeepPolicy, chosen: boolean): string {
-  if (chosen) return 'Keeps the copy you picked';
-  switch (keep) {
-    case 'oldest': return 'Keeps the oldest copy';
-    case 'newest': return 'Keeps the newest copy';
-    case 'shortest': return 'Keeps the shortest path';
-  }
+  return group.kept[keep];
 }

@@ -36,7 +36,7 @@ export interface QuarantineState {
   truncated: boolean;
   error: string | null;
   selectedId: string | null;
-  /** original paths ticked in the selected operation: Restore acts on them only */
+  /** original paths ticked in the selected operation: Restore and Empty to trash act on them only */
   checked: Record<string, true>;
   busy: 'restore' | 'empty' | null;
   restoreProgress: RunProgressView | null;
@@ -68,6 +68,15 @@ function grouped(files: QuarantinedFile[]): QuarantineOperation[] {
 
 export const selectedOperation = (state: Pick<QuarantineState, 'operations' | 'selectedId'>): QuarantineOperation | undefined =>
   state.operations.find((operation) => operation.id === state.selectedId);
+
+/** The files Restore and Empty to trash act on: the ticked ones of the selected operation, else all of them. */
+export function actedOn(state: Pick<QuarantineState, 'operations' | 'selectedId' | 'checked'>): { files: number; bytes: number; ticked: boolean } {
+  const operation = selectedOperation(state);
+  if (!operation) return { files: 0, bytes: 0, ticked: false };
+  const ticked = operation.files.filter((file) => state.checked[file.original] === true);
+  if (ticked.length === 0) return { files: operation.files.length, bytes: operation.bytes, ticked: false };
+  return { files: ticked.length, bytes: ticked.reduce((sum, file) => sum + file.size, 0), ticked: true };
+}
 
 export const useQuarantine = create<QuarantineState>((set, get) => {
   const readAll = async (): Promise<{ files: QuarantinedFile[]; truncated: boolean }> => {
@@ -170,9 +179,10 @@ export const useQuarantine = create<QuarantineState>((set, get) => {
     async empty() {
       const operation = selectedOperation(get());
       if (!operation || get().busy !== null) return;
+      const paths = Object.keys(get().checked);
       set({ busy: 'empty', outcome: null, error: null });
       try {
-        const answer = await client.call('quarantine:empty', { operation_id: operation.id });
+        const answer = await client.call('quarantine:empty', { operation_id: operation.id, ...(paths.length > 0 ? { paths } : {}) });
         const refusals = answer.refused.map((row) => ({ path: row.original, message: row.message }));
         const parts = [`Sent ${plural(answer.trashed, 'file')} (${formatBytes(answer.trashed_bytes)}) to the system trash; Undo can no longer bring ${answer.trashed === 1 ? 'it' : 'them'} back.`];
         if (answer.missing > 0) parts.push(`${plural(answer.missing, 'file was', 'files were')} already gone from the quarantine.`);

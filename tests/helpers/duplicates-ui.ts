@@ -58,3 +58,24 @@ export async function zoomShot(page: Page, name: string, target: Locator, ready:
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
   if (size) await page.setViewportSize(size);
 }
+
+/**
+ * What a group shows as kept: the path of its selected radio, and the path the "Kept" marker stands beside
+ * (null when the group is unticked: every copy stays).
+ */
+export async function keptIn(page: Page, name: string): Promise<{ radio: string | null; marker: string | null }> {
+  const group = page.getByRole('radiogroup', { name: `Copy to keep in group of ${name}`, exact: true });
+  await group.waitFor();
+  return group.evaluate((element) => {
+    const radio = element.querySelector<HTMLInputElement>('input[type="radio"]:checked');
+    const row = [...element.querySelectorAll('.dupe-path')].find((candidate) => [...candidate.children].some((child) => child.textContent === 'Kept'));
+    return { radio: radio?.value ?? null, marker: row?.querySelector<HTMLInputElement>('input[type="radio"]')?.value ?? null };
+  });
+}
+
+/** keptIn for each group named, by name: poll it, as the marks follow a change of policy. */
+export async function keptMarks(page: Page, names: string[]): Promise<Record<string, { radio: string | null; marker: string | null }>> {
+  const seen: Record<string, { radio: string | null; marker: string | null }> = {};
+  for (const name of names) seen[name] = await keptIn(page, name);
+  return seen;
+}

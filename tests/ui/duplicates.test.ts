@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openSignedIn } from '../helpers/browser.js';
-import { accessible, age, fill, findDuplicates, groupNames, openDuplicates, press, zoomShot } from '../helpers/duplicates-ui.js';
+import { accessible, age, fill, findDuplicates, groupNames, keptMarks, openDuplicates, press, zoomShot } from '../helpers/duplicates-ui.js';
 import { snapshotTree, tempDir, writeTree } from '../helpers/temp-tree.js';
 
 /**
@@ -18,7 +18,8 @@ function privateHome() {
 
 /**
  * Four groups, each with a different space to win: beach.jpg (2 x 60 kB: 60 kB), report.pdf (3 x 20 kB: 40 kB),
- * song.mp3 (2 x 30 kB: 30 kB), todo.txt (2 x 5 kB: 5 kB); the first path of each is the oldest, so kept.
+ * song.mp3 (2 x 30 kB: 30 kB), todo.txt (2 x 5 kB: 5 kB); in each the first path is the oldest (and the shortest),
+ * the last the newest.
  */
 function fourGroups(root: string) {
   const files = {
@@ -35,7 +36,7 @@ function fourGroups(root: string) {
 }
 
 describe('the window: Duplicates', () => {
-  it('finds groups largest space first, quarantines the ticked ones, undoes it, and restores from the Quarantine tab', async () => {
+  it('finds groups largest space first, marks the copy each policy keeps, quarantines the ticked ones keeping the marked copies, undoes it, and restores from the Quarantine tab', async () => {
     const root = tempDir('fileorg-ui-dupes-');
     const file = fourGroups(root);
     const before = snapshotTree(root);
@@ -54,15 +55,33 @@ describe('the window: Duplicates', () => {
     const stats = page.getByRole('region', { name: 'Search result' }).locator('dl');
     await expect.poll(() => stats.textContent()).toContain('135 kB');
 
-    // Leave song.mp3's group out: the totals follow.
+    // Oldest (the default) marks the oldest copy of every group kept.
+    const names = ['beach.jpg', 'report.pdf', 'song.mp3', 'todo.txt'];
+    const marks = (paths: Record<string, string>, unticked: string[] = []) => Object.fromEntries(names.map((name) => [name, {
+      radio: file(paths[name] as string), marker: unticked.includes(name) ? null : file(paths[name] as string),
+    }]));
+    const oldest = { 'beach.jpg': 'photos/beach.jpg', 'report.pdf': 'docs/report.pdf', 'song.mp3': 'music/song.mp3', 'todo.txt': 'notes/todo.txt' };
+    const newest = { 'beach.jpg': 'backup/photos/beach.jpg', 'report.pdf': 'downloads/report.pdf', 'song.mp3': 'downloads/song.mp3', 'todo.txt': 'backup/todo.txt' };
+    expect(await page.getByRole('radio', { name: 'Oldest', exact: true }).isChecked()).toBe(true);
+    await expect.poll(() => keptMarks(page, names)).toEqual(marks(oldest));
+
+    // Leave song.mp3's group out: the totals follow, and it has no Kept marker (every copy stays; its radio still
+    // shows the copy it would keep).
     await press(page.getByRole('checkbox', { name: 'Include group of song.mp3 (2 copies)' }));
     await expect.poll(() => stats.textContent()).toMatch(/Groups3 of 4.*Files7.*Space to win105 kB/);
-    // Shortest path keeps the same copies as oldest here, and the window can mark them (it knows no mtimes).
-    await press(page.getByRole('radio', { name: 'Shortest path' }));
-    for (const kept of ['photos/beach.jpg', 'docs/report.pdf', 'notes/todo.txt']) expect(await page.getByRole('radio', { name: file(kept), exact: true }).isChecked(), kept).toBe(true);
+    await expect.poll(() => keptMarks(page, names)).toEqual(marks(oldest, ['song.mp3']));
+    await page.getByText('Every copy stays where it is').waitFor();
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await accessible(page, 'duplicates');
     await zoomShot(page, 'duplicates-zoom', page.getByRole('list', { name: /^Duplicate groups/ }), page.getByRole('radio', { name: file('photos/beach.jpg'), exact: true }));
+
+    // The marks follow the policy: Newest, Shortest path (the same copies as oldest here), Newest again.
+    await press(page.getByRole('radio', { name: 'Newest', exact: true }));
+    await expect.poll(() => keptMarks(page, names)).toEqual(marks(newest, ['song.mp3']));
+    await press(page.getByRole('radio', { name: 'Shortest path', exact: true }));
+    await expect.poll(() => keptMarks(page, names)).toEqual(marks(oldest, ['song.mp3']));
+    await press(page.getByRole('radio', { name: 'Newest', exact: true }));
+    await expect.poll(() => keptMarks(page, names)).toEqual(marks(newest, ['song.mp3']));
 
     await page.getByRole('button', { name: 'Quarantine selected' }).click();
     const dialog = page.getByRole('alertdialog');
@@ -74,8 +93,9 @@ describe('the window: Duplicates', () => {
     const result = page.getByRole('region', { name: 'Result', exact: true });
     await result.getByRole('button', { name: 'Undo' }).waitFor();
     expect(await result.textContent()).toContain('105 kB won');
-    for (const gone of ['backup/photos/beach.jpg', 'mail/report.pdf', 'downloads/report.pdf', 'backup/todo.txt']) expect(fs.existsSync(file(gone)), gone).toBe(false);
-    for (const kept of ['photos/beach.jpg', 'docs/report.pdf', 'notes/todo.txt', 'music/song.mp3', 'downloads/song.mp3']) expect(fs.existsSync(file(kept)), kept).toBe(true);
+    // Exactly the marked copies stayed: the newest of each ticked group; song.mp3's group is untouched.
+    for (const gone of ['photos/beach.jpg', 'docs/report.pdf', 'mail/report.pdf', 'notes/todo.txt']) expect(fs.existsSync(file(gone)), gone).toBe(false);
+    for (const kept of ['backup/photos/beach.jpg', 'downloads/report.pdf', 'backup/todo.txt', 'music/song.mp3', 'downloads/song.mp3']) expect(fs.existsSync(file(kept)), kept).toBe(true);
     expect(snapshotTree(root)['downloads/song.mp3']).toBe(before['downloads/song.mp3']);
 
     await result.getByRole('button', { name: 'Undo' }).click();
@@ -86,14 +106,14 @@ describe('the window: Duplicates', () => {
     await page.getByRole('button', { name: 'Quarantine selected' }).click();
     await page.getByRole('alertdialog').getByRole('button', { name: 'Confirm' }).click();
     await page.getByRole('button', { name: 'Undo' }).waitFor();
-    expect(fs.existsSync(file('backup/photos/beach.jpg'))).toBe(false);
+    expect(fs.existsSync(file('photos/beach.jpg'))).toBe(false);
 
     await page.getByRole('tab', { name: 'Quarantine' }).click();
     await expect.poll(() => page.url()).toBe(`${server.url}/duplicates/quarantine`);
     const operation = page.getByRole('option', { name: /4 files, 105 kB$/ });
     await operation.click();
     await page.getByRole('checkbox', { name: file('mail/report.pdf') }).waitFor();
-    expect(await page.getByRole('listitem').filter({ hasText: file('mail/report.pdf') }).textContent()).toContain(`Kept copy: ${file('docs/report.pdf')}`);
+    expect(await page.getByRole('listitem').filter({ hasText: file('mail/report.pdf') }).textContent()).toContain(`Kept copy: ${file('downloads/report.pdf')}`);
     await accessible(page, 'duplicates-quarantine');
 
     await page.getByRole('button', { name: 'Restore' }).click();
@@ -105,14 +125,17 @@ describe('the window: Duplicates', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  it('keeps the copy the user picked, empties the quarantine to the trash, and hard links what is left', async () => {
+  it('keeps the copy the user picked, empties the ticked files then the rest of the quarantine to the trash, and hard links what is left', async () => {
     const root = tempDir('fileorg-ui-dupes-');
     writeTree(root, {
       'a/one.txt': fill('one', 10_000), 'b/one.txt': fill('one', 10_000),
       'c/two.bin': fill('two', 8_000), 'd/two.bin': fill('two', 8_000),
       'e/three.dat': fill('three', 6_000), 'f/three.dat': fill('three', 6_000),
       'g/four.txt': fill('four', 4_000), 'h/four.txt': fill('four', 4_000),
+      'i/five.txt': fill('five', 2_000), 'j/five.txt': fill('five', 2_000),
     });
+    age(path.join(root, 'i/five.txt'), 1_600_000_000);
+    age(path.join(root, 'j/five.txt'), 1_600_000_100);
     age(path.join(root, 'g/four.txt'), 1_600_000_000);
     age(path.join(root, 'h/four.txt'), 1_600_000_100);
     age(path.join(root, 'a/one.txt'), 1_600_000_000);
@@ -128,7 +151,14 @@ describe('the window: Duplicates', () => {
     const newer = page.getByRole('radio', { name: path.join(root, 'b/one.txt'), exact: true });
     await press(newer);
     expect(await newer.isChecked()).toBe(true);
-    await page.getByText('Keeps the copy you picked').waitFor();
+    await page.getByText('The copy you picked stays').waitFor();
+    // The pick wins over every policy.
+    await press(page.getByRole('radio', { name: 'Shortest path', exact: true }));
+    await expect.poll(() => keptMarks(page, ['one.txt', 'five.txt'])).toEqual({
+      'one.txt': { radio: path.join(root, 'b/one.txt'), marker: path.join(root, 'b/one.txt') },
+      'five.txt': { radio: path.join(root, 'i/five.txt'), marker: path.join(root, 'i/five.txt') },
+    });
+    await press(page.getByRole('radio', { name: 'Oldest', exact: true }));
     // A copy edited after the search is left alone, and the result says why.
     fs.writeFileSync(path.join(root, 'h/four.txt'), fill('edited', 4_000));
 
@@ -136,23 +166,40 @@ describe('the window: Duplicates', () => {
     await page.getByRole('alertdialog').getByRole('button', { name: 'Confirm' }).click();
     const result = page.getByRole('region', { name: 'Result', exact: true });
     await result.getByRole('button', { name: 'Undo' }).waitFor();
-    expect(await result.textContent()).toContain('10 kB won: 1 copy moved to the quarantine.');
+    expect(await result.textContent()).toContain('12 kB won: 2 copies moved to the quarantine.');
     expect(await result.getByRole('listitem').textContent()).toContain('Changed since the search, so it was left alone');
     await accessible(page, 'duplicates-quarantined');
     expect(fs.existsSync(path.join(root, 'a/one.txt'))).toBe(false);
     expect(fs.readFileSync(path.join(root, 'b/one.txt'))).toEqual(fill('one', 10_000));
+    expect(fs.existsSync(path.join(root, 'j/five.txt'))).toBe(false);
+    expect(fs.existsSync(path.join(root, 'i/five.txt'))).toBe(true);
 
-    // Empty to trash: the file goes to this test's own trash, and the tab says undo cannot bring it back.
+    // Empty to trash acts on the ticked file only: it goes to this test's own trash, the other stays listed.
     await page.getByRole('tab', { name: 'Quarantine' }).click();
-    await page.getByRole('option', { name: /1 file, 10 kB$/ }).click();
+    await page.getByRole('option', { name: /2 files, 12 kB$/ }).click();
+    await press(page.getByRole('checkbox', { name: path.join(root, 'a/one.txt'), exact: true }));
+    await page.getByText('Restore and Empty to trash act on the ticked file (10 kB).').waitFor();
     await page.getByRole('button', { name: 'Empty to trash' }).click();
-    await expect.poll(() => page.getByRole('alertdialog').textContent()).toContain('Undo can no longer bring it back');
+    const confirm = page.getByRole('alertdialog');
+    await expect.poll(() => confirm.textContent()).toContain('Send the ticked file (10 kB) of the 2 files quarantined');
+    expect(await confirm.textContent()).toContain('system trash; the other file stays in the quarantine.Undo can no longer bring it back');
     await accessible(page, 'duplicates-confirm-empty');
-    await page.getByRole('alertdialog').getByRole('button', { name: 'Confirm' }).click();
+    await confirm.getByRole('button', { name: 'Confirm' }).click();
     await page.getByText(/^Sent 1 file \(10 kB\) to the system trash; Undo can no longer bring it back\./).waitFor();
     const trashed = path.join(home.dataHome, 'Trash', 'files');
-    expect(fs.readdirSync(trashed).map((name) => fs.readFileSync(path.join(trashed, name)))).toEqual([fill('one', 10_000)]);
+    const inTrash = (): Buffer[] => fs.readdirSync(trashed).map((name) => fs.readFileSync(path.join(trashed, name))).sort(Buffer.compare);
+    expect(inTrash()).toEqual([fill('one', 10_000)]);
+    await page.getByRole('option', { name: /1 file, 2 kB$/ }).waitFor();
+    await page.getByRole('checkbox', { name: path.join(root, 'j/five.txt'), exact: true }).waitFor();
+    expect(await page.getByRole('checkbox', { name: path.join(root, 'a/one.txt'), exact: true }).count()).toBe(0);
+    await accessible(page, 'duplicates-quarantine-left');
+
+    // Nothing ticked: the whole operation goes.
+    await page.getByRole('button', { name: 'Empty to trash' }).click();
+    await expect.poll(() => confirm.textContent()).toContain('Send the file (2 kB) quarantined');
+    await confirm.getByRole('button', { name: 'Confirm' }).click();
     await page.getByText('Nothing is in the quarantine').waitFor();
+    expect(inTrash()).toEqual([fill('one', 10_000), fill('five', 2_000)].sort(Buffer.compare));
 
     // Find again: one.txt has no copy left; the other two groups become one file each by hard links.
     await page.getByRole('tab', { name: 'Find' }).click();
