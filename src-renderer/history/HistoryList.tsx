@@ -64,7 +64,7 @@ export function HistoryList() {
         </EmptyState></div>
       ) : (
         <>
-          <div ref={listRef} className="history-list" role="list" aria-label="Operations" style={{ height: virtualizer.getTotalSize() }}>
+          <div ref={listRef} className="history-list" role="list" aria-label="Operations" aria-busy={loading} style={{ height: virtualizer.getTotalSize() }}>
             {virtualItems.map((row) => {
               const operation = items[row.index];
               if (!operation) return null;

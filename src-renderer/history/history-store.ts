@@ -20,6 +20,7 @@ interface HistoryState {
   /** every operation of this kind, loaded or not; null before the first answer */
   total: number | null;
   loading: boolean;
+  /** a next page, or a new kind's first page, is on its way (no other page is asked for meanwhile) */
   loadingMore: boolean;
   error: string | null;
   /** where the list was scrolled when a detail was opened, to come back to it */
@@ -39,6 +40,8 @@ interface HistoryState {
 /** Answers to a request made before the filter changed are dropped. */
 let generation = 0;
 
+const kindInput = (kind: KindFilter) => (kind === 'all' ? {} : { kind });
+
 export const useHistory = create<HistoryState>((set, get) => ({
   kind: 'all',
   items: [],
@@ -51,12 +54,15 @@ export const useHistory = create<HistoryState>((set, get) => ({
   async load() {
     const asked = generation;
     const { kind, items } = get();
-    set({ loading: items.length === 0, error: null });
+    set({ loading: true, error: null });
     try {
       const limit = Math.min(MOST_AT_ONCE, Math.max(HISTORY_PAGE, items.length));
-      const page = await client.call('operations:list', { limit, offset: 0, ...(kind === 'all' ? {} : { kind }) });
+      const page = await client.call('operations:list', { limit, offset: 0, ...kindInput(kind) });
       if (asked !== generation) return;
-      set({ items: page.items, total: page.total, loading: false });
+      // Rows shown beyond what this read covers (a page added while it was on its way) stay, after the fresh ones.
+      const fresh = new Set(page.items.map((item) => item.operation_id));
+      const beyond = get().items.slice(page.items.length).filter((item) => !fresh.has(item.operation_id));
+      set({ items: [...page.items, ...beyond], total: page.total, loading: false });
     } catch (error) {
       if (asked === generation) set({ loading: false, error: messageOf(error) });
     }
@@ -68,7 +74,7 @@ export const useHistory = create<HistoryState>((set, get) => ({
     const asked = generation;
     set({ loadingMore: true, error: null });
     try {
-      const page = await client.call('operations:list', { limit: HISTORY_PAGE, offset: items.length, ...(kind === 'all' ? {} : { kind }) });
+      const page = await client.call('operations:list', { limit: HISTORY_PAGE, offset: items.length, ...kindInput(kind) });
       if (asked !== generation) return;
       // An operation started meanwhile shifts the pages by one: an id already listed is not listed twice.
       const known = new Set(get().items.map((item) => item.operation_id));
@@ -78,11 +84,18 @@ export const useHistory = create<HistoryState>((set, get) => ({
     }
   },
 
-  setKind(kind) {
+  async setKind(kind) {
     if (kind === get().kind) return;
     generation += 1;
-    set({ kind, items: [], total: null, loadingMore: false, scrollY: 0 });
-    void get().load();
+    const asked = generation;
+    // The rows shown stay until the new kind's first page replaces them: no flash of an empty list.
+    set({ kind, loading: true, loadingMore: true, error: null, scrollY: 0 });
+    try {
+      const page = await client.call('operations:list', { limit: HISTORY_PAGE, offset: 0, ...kindInput(kind) });
+      if (asked === generation) set({ items: page.items, total: page.total, loading: false, loadingMore: false });
+    } catch (error) {
+      if (asked === generation) set({ items: [], total: null, loading: false, loadingMore: false, error: messageOf(error) });
+    }
   },
 
   rememberScroll(y) {
