@@ -198,7 +198,9 @@ export async function createHttpApi(options: HttpApiOptions): Promise<FastifyIns
     allowedHeaders: ['Authorization', 'Content-Type', 'X-API-Key'],
     exposedHeaders: ['Retry-After'],
   });
-  await app.register(compress, { global: true, threshold: 1024 });
+  // gzip, not brotli: brotli at its default quality took seconds of CPU and hundreds of MB per big answer, and a
+  // flood of asset requests (not rate-limited) grew the server past 4 GB; gzip's cost stays small.
+  await app.register(compress, { global: true, threshold: 1024, encodings: ['gzip', 'deflate'] });
   await app.register(rateLimit, {
     global: true, max: options.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE, timeWindow: 60_000,
     // Counted once the body is parsed (a refresh or a sign-in link is keyed by the token it carries, below).

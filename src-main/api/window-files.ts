@@ -39,9 +39,20 @@ const secured = (reply: FastifyReply): FastifyReply => reply
  */
 export async function registerWindowFiles(app: FastifyInstance, windowDir: string | undefined): Promise<void> {
   const indexPath = windowDir === undefined ? undefined : path.join(windowDir, 'index.html');
-  const page = indexPath !== undefined && fs.existsSync(indexPath) ? fs.readFileSync(indexPath) : undefined;
+  // Read again when it changes: a rebuild while serve runs replaces the assets it names (a stale page would
+  // name scripts that are gone, and show nothing).
+  let cached: { mtimeMs: number; page: Buffer } | undefined;
+  const currentPage = (): Buffer | undefined => {
+    if (indexPath === undefined) return undefined;
+    const stats = fs.statSync(indexPath, { throwIfNoEntry: false });
+    if (!stats) return undefined;
+    if (cached?.mtimeMs !== stats.mtimeMs) cached = { mtimeMs: stats.mtimeMs, page: fs.readFileSync(indexPath) };
+    return cached.page;
+  };
+  const page = currentPage();
   for (const url of WINDOW_PATHS) {
     app.get(url, async (_request, reply) => {
+      const page = currentPage();
       if (page === undefined) {
         return reply.code(404).send({ code: 'E_NOT_FOUND', message: 'the window is not built in this copy of FileOrganizer: run `npm run build`, then start fileorg serve again (the API under /api/v1 works without it)' } satisfies ApiError);
       }
@@ -51,6 +62,8 @@ export async function registerWindowFiles(app: FastifyInstance, windowDir: strin
   if (page === undefined || windowDir === undefined) return;
   await app.register(fastifyStatic, {
     root: path.join(windowDir, 'assets'), prefix: '/assets/', decorateReply: false, index: false, dotfiles: 'deny',
+    // Source maps stay on disk for debugging, unserved: they are the largest files, for no user's benefit.
+    allowedPath: (pathName) => !pathName.endsWith('.map'),
     cacheControl: false,
     setHeaders: (reply) => {
       void reply.header('Content-Security-Policy', WINDOW_CSP).header('X-Content-Type-Options', 'nosniff')

@@ -13,6 +13,11 @@ export interface Client {
   call<Name extends ChannelName>(name: Name, input: CallInput<Name>): Promise<ChannelOutput<Name>>;
   /** every push event of the signed-in caller; answers the function that stops listening */
   on<Event extends PushEventName>(event: Event, listener: (data: PushEvent<Event>) => void): () => void;
+  /**
+   * Called each time the event stream (re)connects, the first time included: events sent while it was down are
+   * lost, so a screen that follows something reads it again here, once. Screens never poll in a loop.
+   */
+  onConnected(listener: () => void): () => void;
 }
 
 /** A refused call, as the API answered it: a stable code and a message that says what to do. */

@@ -2,7 +2,7 @@ import { apiErrorSchema } from '../../src-shared/api-errors.js';
 import { sessionSchema } from '../../src-shared/api/auth.js';
 import { type ChannelName, type ChannelOutput, contract, type PushEvent, type PushEventName, pushEvents } from '../../src-shared/contract.js';
 import { type CallInput, type Client, ClientError } from './client.js';
-import { tokens } from './tokens.js';
+import { tokens, withRefreshLock } from './tokens.js';
 
 const NOT_ANSWERING = 'FileOrganizer is not answering. Is `fileorg serve` still running? Start it again, then reload this page.';
 /** The subprotocol a browser's WebSocket names first; its token is the second (see the API's socket-auth.ts). */
@@ -41,11 +41,12 @@ async function errorOf(response: Response): Promise<ClientError> {
  * come over one WebSocket (/ws/events) opened while anyone listens. An expired access token is renewed with the
  * refresh token once, and the call repeated; a refused refresh signs the window out (`onSignedOut`).
  */
-export function createHttpClient(options: { onSignedOut: () => void }): Client & { onReconnect(listener: () => void): () => void } {
+export function createHttpClient(options: { onSignedOut: () => void }): Client {
   let refreshing: Promise<boolean> | null = null;
 
   const refresh = (): Promise<boolean> => {
-    refreshing ??= (async () => {
+    refreshing ??= withRefreshLock(async () => {
+      // Read inside the lock: another tab may have just renewed the kept token.
       const refreshToken = tokens.refresh();
       if (refreshToken === null) return false;
       try {
@@ -61,7 +62,7 @@ export function createHttpClient(options: { onSignedOut: () => void }): Client &
       } catch {
         return false;
       }
-    })().finally(() => { refreshing = null; });
+    }).finally(() => { refreshing = null; });
     return refreshing;
   };
 
@@ -84,11 +85,10 @@ export function createHttpClient(options: { onSignedOut: () => void }): Client &
 
   // Push events: one socket, opened while someone listens and a token is held, reopened after a drop.
   const listeners = new Map<PushEventName, Set<Listener>>();
-  const reconnectListeners = new Set<() => void>();
+  const connectedListeners = new Set<() => void>();
   let socket: WebSocket | null = null;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let failures = 0;
-  let everOpened = false;
 
   const wanted = (): boolean => tokens.access() !== null && [...listeners.values()].some((set) => set.size > 0);
   const closeSocket = (): void => {
@@ -104,9 +104,8 @@ export function createHttpClient(options: { onSignedOut: () => void }): Client &
     socket = opened;
     opened.onopen = () => {
       failures = 0;
-      // Events sent while the socket was down are gone: stores read the state again.
-      if (everOpened) for (const listener of reconnectListeners) listener();
-      everOpened = true;
+      // Events sent before the socket was open, or while it was down, are gone: followers read the state again.
+      for (const listener of connectedListeners) listener();
     };
     opened.onmessage = (message) => {
       let parsed: unknown;
@@ -141,9 +140,9 @@ export function createHttpClient(options: { onSignedOut: () => void }): Client &
         if (!wanted()) closeSocket();
       };
     },
-    onReconnect(listener: () => void): () => void {
-      reconnectListeners.add(listener);
-      return () => reconnectListeners.delete(listener);
+    onConnected(listener: () => void): () => void {
+      connectedListeners.add(listener);
+      return () => connectedListeners.delete(listener);
     },
   };
 }

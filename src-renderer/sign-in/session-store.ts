@@ -1,9 +1,10 @@
 import { create } from 'zustand';
 import { type Session, type UserView } from '../../src-shared/api/auth.js';
-import { messageOf } from '../client/client.js';
+import { ClientError, messageOf } from '../client/client.js';
 import { client, onSignedOut } from '../client/index.js';
-import { tokens } from '../client/tokens.js';
+import { tokens, withRefreshLock } from '../client/tokens.js';
 import { useRoute } from '../app/route-store.js';
+import { endSession } from '../app/session-end.js';
 
 type Phase = 'starting' | 'signed-out' | 'signed-in';
 
@@ -23,7 +24,20 @@ interface SessionState {
 
 const LINK_PATH = '/sign-in';
 
-export const useSession = create<SessionState>((set) => {
+/**
+ * A one-time link (/sign-in?token=…): its token leaves the address bar as soon as this module loads, before the
+ * first render and before any call, and is kept here until start() trades it.
+ */
+function takeLinkToken(): string | null {
+  const url = new URL(window.location.href);
+  const token = url.pathname === LINK_PATH ? url.searchParams.get('token') : null;
+  if (token !== null) window.history.replaceState(null, '', LINK_PATH);
+  return token;
+}
+let linkToken = takeLinkToken();
+let starting = false;
+
+export const useSession = create<SessionState>((set, get) => {
   const signedIn = (session: Session, keep: boolean): void => {
     tokens.set(session, keep);
     set({ phase: 'signed-in', user: session.user, busy: false, error: null, notice: null });
@@ -31,19 +45,27 @@ export const useSession = create<SessionState>((set) => {
     if (route.screen === 'sign-in') navigate('/organize', { replace: true });
   };
 
-  onSignedOut(() => set({ phase: 'signed-out', user: null, notice: 'Your session ended. Sign in again.' }));
+  onSignedOut(() => {
+    endSession();
+    set({ phase: 'signed-out', user: null, notice: 'Your session ended. Sign in again.' });
+  });
+  tokens.onEndedElsewhere(() => {
+    endSession();
+    set({ phase: 'signed-out', user: null, notice: 'You signed out in another tab of this window.' });
+    useRoute.getState().navigate(LINK_PATH, { replace: true });
+  });
 
   return {
     phase: 'starting', user: null, signupAllowed: false, busy: false, error: null, notice: null,
 
     async start() {
+      if (get().phase !== 'starting' || starting) return; // once per page
+      starting = true;
+      const token = linkToken;
+      linkToken = null;
       const status = await client.call('system:status', {}).catch(() => null);
       set({ signupAllowed: status?.signup_allowed ?? false });
-      // A one-time link (/sign-in?token=…): its token leaves the address bar before anything else happens.
-      const url = new URL(window.location.href);
-      const token = url.pathname === LINK_PATH ? url.searchParams.get('token') : null;
       if (token !== null) {
-        window.history.replaceState(null, '', LINK_PATH);
         try {
           signedIn(await client.call('auth:linkSession', { token }), false);
         } catch (error) {
@@ -52,14 +74,23 @@ export const useSession = create<SessionState>((set) => {
         }
         return;
       }
-      const kept = tokens.kept();
-      if (kept !== null) {
+      // A kept session: renewed in turn with the other tabs, with the token kept at that moment.
+      const renewed = await withRefreshLock(async () => {
+        const kept = tokens.kept();
+        if (kept === null) return null;
         try {
-          signedIn(await client.call('auth:refresh', { refresh_token: kept }), true);
-          return;
-        } catch {
-          tokens.clear();
+          const session = await client.call('auth:refresh', { refresh_token: kept });
+          tokens.set(session, true); // kept at once, inside the lock: the next tab renews with this one
+          return session;
+        } catch (error) {
+          // Refused: the login ended (signed out, expired). Any other failure keeps it for the next try.
+          if (error instanceof ClientError && error.status === 401) tokens.clear();
+          return null;
         }
+      });
+      if (renewed !== null) {
+        signedIn(renewed, true);
+        return;
       }
       set({ phase: 'signed-out' });
       const { route, navigate } = useRoute.getState();
@@ -88,6 +119,7 @@ export const useSession = create<SessionState>((set) => {
       const refresh = tokens.refresh();
       await client.call('auth:logout', refresh ? { refresh_token: refresh } : {}).catch(() => undefined);
       tokens.clear();
+      endSession();
       set({ phase: 'signed-out', user: null, error: null, notice: null });
       useRoute.getState().navigate(LINK_PATH);
     },

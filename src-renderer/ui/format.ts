@@ -40,3 +40,14 @@ export function baseName(path: string): string {
   const parts = path.split(/[\\/]/).filter((part) => part.length > 0);
   return parts[parts.length - 1] ?? path;
 }
+
+/**
+ * A file name or path as it may be shown: characters that hide or disguise text are made visible as ⟨U+XXXX⟩
+ * escapes, so `invoice\u202Efdp.exe` cannot pass for "invoiceexe.pdf" and `a\u2215b` for a folder: control
+ * characters (C0, C1, DEL: a newline in a name too), bidirectional controls, zero-width characters, and
+ * slashes that look like the path separator. Use it for the text, the title and the accessible name alike.
+ */
+const DISGUISING = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u2044\u2215\u29f8\u29f9\uff0f\uff3c]/gu;
+export function visibleName(text: string): string {
+  return text.replace(DISGUISING, (char) => `⟨U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}⟩`);
+}

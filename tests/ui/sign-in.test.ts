@@ -89,6 +89,43 @@ describe('the window: signing in', () => {
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
   });
 
+  it('shares a kept session between tabs: a renewal in one never spends a token another already used; signing out in one ends both', async () => {
+    const server = await startServe(tempDir('fileorg-ui-'), ['--allow-signup']);
+    const { page, context } = await openPage(server.url);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByLabel('Email').fill('tabs@example.com');
+    await page.getByLabel('Username').fill('tabs');
+    await page.getByLabel('Full name').fill('Two Tabs');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByText('Keep me signed in').click();
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+
+    // A second tab signs in with the kept refresh token, which spends it and keeps the next one.
+    const second = await context.newPage();
+    await second.goto(`${server.url}/history`);
+    await second.getByRole('button', { name: 'Sign out' }).waitFor();
+
+    // The first tab's access token is refused once (as when it expires): it must renew with the token kept now,
+    // not the one it started with, or the server would end the whole login as a stolen token.
+    let refused = false;
+    await page.route((url) => url.pathname === '/api/v1/operations', async (route) => {
+      if (refused) return route.continue();
+      refused = true;
+      return route.fulfill({ status: 401, contentType: 'application/json', body: JSON.stringify({ code: 'E_UNAUTHORIZED', message: 'the access token expired' }) });
+    });
+    await page.getByRole('link', { name: 'History', exact: true }).click();
+    await page.getByRole('heading', { name: 'History' }).waitFor();
+    expect(refused).toBe(true);
+    await second.reload();
+    await second.getByRole('button', { name: 'Sign out' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(true);
+
+    await second.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    expect(await page.getByRole('status').filter({ hasText: 'another tab' }).count()).toBe(1);
+  });
+
   it('an account\'s Organize refuses a folder it was not granted, in words', async () => {
     const tree = tempDir('fileorg-ui-tree-');
     writeTree(tree, { 'a.txt': 'a' });
