@@ -9,7 +9,7 @@ import { useSession } from './session-store.js';
  * in with the one-time link `fileorg serve` prints, which never shows this form.
  */
 export function SignInScreen() {
-  const { busy, error, notice, signupAllowed, signIn, createAccount } = useSession();
+  const { busy, error, notice, noticeIsError, signupAllowed, signIn, createAccount } = useSession();
   const [creating, setCreating] = useState(false);
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -28,9 +28,9 @@ export function SignInScreen() {
       <p className="muted">
         {creating
           ? 'An account organizes only the folders the owner of this computer allows it.'
-          : 'The owner of this computer opens the link that fileorg serve printed (or runs fileorg link for a new one). Accounts sign in here.'}
+          : <>Sign in with your account. If this is your computer, open the link <code>fileorg serve</code> printed instead, or run <code>fileorg link</code> for a new one.</>}
       </p>
-      {notice && <InfoNote>{notice}</InfoNote>}
+      {notice && (noticeIsError ? <ErrorNote>{notice}</ErrorNote> : <InfoNote>{notice}</InfoNote>)}
       <Form className="form" onSubmit={(event) => { event.preventDefault(); submit(); }}>
         <TextField className="field" name="email" type="email" autoComplete="username" isRequired value={email} onChange={setEmail} autoFocus>
           <Label>Email</Label>

@@ -16,6 +16,8 @@ interface SessionState {
   error: string | null;
   /** words shown on the sign-in screen about why it is shown (a link used up, a session that ended) */
   notice: string | null;
+  /** whether the notice is an error (a link that did not work) or information (signed out elsewhere) */
+  noticeIsError: boolean;
   start(): Promise<void>;
   signIn(email: string, password: string, keep: boolean): Promise<void>;
   createAccount(fields: { email: string; password: string; username: string; full_name: string }, keep: boolean): Promise<void>;
@@ -47,16 +49,16 @@ export const useSession = create<SessionState>((set, get) => {
 
   onSignedOut(() => {
     endSession();
-    set({ phase: 'signed-out', user: null, notice: 'Your session ended. Sign in again.' });
+    set({ phase: 'signed-out', user: null, notice: 'Your session ended. Sign in again.', noticeIsError: false });
   });
   tokens.onEndedElsewhere(() => {
     endSession();
-    set({ phase: 'signed-out', user: null, notice: 'You signed out in another tab of this window.' });
+    set({ phase: 'signed-out', user: null, notice: 'You signed out in another tab of this window.', noticeIsError: false });
     useRoute.getState().navigate(LINK_PATH, { replace: true });
   });
 
   return {
-    phase: 'starting', user: null, signupAllowed: false, busy: false, error: null, notice: null,
+    phase: 'starting', user: null, signupAllowed: false, busy: false, error: null, notice: null, noticeIsError: false,
 
     async start() {
       if (get().phase !== 'starting' || starting) return; // once per page
@@ -70,7 +72,7 @@ export const useSession = create<SessionState>((set, get) => {
           signedIn(await client.call('auth:linkSession', { token }), false);
         } catch (error) {
           // The API's words say why and how to get another link.
-          set({ phase: 'signed-out', notice: messageOf(error) });
+          set({ phase: 'signed-out', notice: messageOf(error), noticeIsError: true });
         }
         return;
       }

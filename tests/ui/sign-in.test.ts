@@ -14,8 +14,9 @@ describe('the window: signing in', () => {
 
     // The same link again (a second browser): refused, in words that say how to get another.
     const again = await openPage(await server.link());
-    await again.page.getByRole('status').filter({ hasText: 'sign-in link does not work' }).waitFor();
-    expect(await again.page.getByRole('status').textContent()).toContain('fileorg link');
+    const refusal = again.page.getByRole('alert').filter({ hasText: 'sign-in link does not work' });
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toContain('fileorg link');
     expect(again.page.url()).toBe(`${server.url}/sign-in`);
     await expectAccessible(again.page, 'sign-in-used-link');
     // Without signup, the form offers no Create account.
