@@ -36,5 +36,5 @@ export function messageOf(error: unknown): string {
 
 const sentence = (text: string): string => {
   const capital = text[0]!.toUpperCase() + text.slice(1);
-  return /[.!?)]$/.test(capital) ? capital : `${capital}.`;
+  return /[.!?]\)?$/.test(capital) ? capital : `${capital}.`;
 };
