@@ -1,9 +1,10 @@
+import { categoryColour } from '../ui/category-colour.js';
 import { formatCount } from '../ui/format.js';
 
-/** Eight theme colours (--cat-1..8) by rank in this preview; the legend's words and counts carry the meaning. */
-const COLOURS = 8;
-
-/** Files per category as one horizontal bar, and a legend with each category's count. */
+/**
+ * Files per category as one horizontal bar, and a legend with each category's count. Each category has its one
+ * colour on every screen (categoryColour); the legend's words and counts carry the meaning.
+ */
 export function CategoryBar({ byCategory }: { byCategory: Readonly<Record<string, number>> }) {
   const entries = Object.entries(byCategory)
     .filter(([, count]) => count > 0)
@@ -13,14 +14,14 @@ export function CategoryBar({ byCategory }: { byCategory: Readonly<Record<string
     <div className="org-categories">
       <h3 className="org-subhead">Files per category</h3>
       <div className="org-bar" aria-hidden="true">
-        {entries.map(([name, count], rank) => (
-          <span key={name} className={`org-bar-segment org-cat-${(rank % COLOURS) + 1}`} style={{ flexGrow: count }} title={`${name}: ${formatCount(count)}`} />
+        {entries.map(([name, count]) => (
+          <span key={name} className="org-bar-segment" style={{ flexGrow: count, background: categoryColour(name) }} title={`${name}: ${formatCount(count)}`} />
         ))}
       </div>
-      <ul className="org-legend">
-        {entries.map(([name, count], rank) => (
+      <ul className="org-legend" aria-label="Files per category">
+        {entries.map(([name, count]) => (
           <li key={name} className="org-legend-item">
-            <span className={`org-swatch org-cat-${(rank % COLOURS) + 1}`} aria-hidden="true" />
+            <span className="org-swatch" style={{ background: categoryColour(name) }} aria-hidden="true" />
             <span>{name}</span>
             <span className="org-legend-count num">{formatCount(count)}</span>
           </li>

@@ -3,7 +3,7 @@ import { Button, Checkbox, Input, Label, SearchField } from 'react-aria-componen
 import { useShallow } from 'zustand/react/shallow';
 import { type OperationFileView } from '../../src-shared/api/operations.js';
 import { CheckMark } from '../ui/CheckMark.js';
-import { formatCount, plural } from '../ui/format.js';
+import { formatCount, plural, visibleName } from '../ui/format.js';
 import { ErrorNote } from '../ui/Notes.js';
 import { useOrganize } from './organize-store.js';
 import { rowAt } from './paged-rows.js';
@@ -14,18 +14,19 @@ import { VirtualRows } from './VirtualRows.js';
 function MoveRow({ row, sourceRoot, destinationRoot, included, onIncluded }: {
   row: OperationFileView; sourceRoot: string; destinationRoot: string; included: boolean; onIncluded: (id: number, included: boolean) => void;
 }) {
-  const source = relativeTo(sourceRoot, row.source);
-  const destination = row.destination === null ? '' : relativeTo(destinationRoot, row.destination);
+  // Shown, titled and named alike, with disguising characters (bidi overrides, zero-width, newlines) made visible.
+  const source = visibleName(relativeTo(sourceRoot, row.source));
+  const destination = row.destination === null ? '' : visibleName(relativeTo(destinationRoot, row.destination));
   return (
     <div className="org-move" data-excluded={!included || undefined}>
       <Checkbox className="checkbox org-move-check" aria-label={`Include ${source}`} isSelected={included} onChange={(selected) => onIncluded(row.id, selected)}>
         <CheckMark />
       </Checkbox>
-      <span className="cell-path org-move-source" title={row.source}>{source}</span>
+      <span className="cell-path org-move-source" title={visibleName(row.source)}>{source}</span>
       <span className="org-move-to">
         <span className="arrow" aria-hidden="true">→</span>
         <span className="visually-hidden"> to </span>
-        <span className="cell-path org-move-destination" title={row.destination ?? undefined}>{destination}</span>
+        <span className="cell-path org-move-destination" title={row.destination === null ? undefined : visibleName(row.destination)}>{destination}</span>
       </span>
       <span className="org-move-rule" title={row.rule ? `Rule: ${row.rule}` : undefined}>{row.rule ?? ''}</span>
     </div>
@@ -65,7 +66,7 @@ export function MoveList({ sourceRoot, destinationRoot, planned }: { sourceRoot:
         </p>
         <div className="org-left-out">
           <span>{excluded.size === 0 ? 'None left out' : `${formatCount(excluded.size)} left out`}</span>
-          {excluded.size > 0 && <Button className="button button-small" onPress={includeAll}>Include all</Button>}
+          {excluded.size > 0 && <Button className="button button-small" onPress={includeAll}>Include every file</Button>}
         </div>
       </div>
       {moves.error && (

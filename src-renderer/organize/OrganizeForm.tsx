@@ -1,26 +1,31 @@
-import { Button, Form, Input, Label, Radio, RadioGroup, TextField } from 'react-aria-components';
+import { Button, FieldError, Form, Input, Label, Radio, RadioGroup, TextField } from 'react-aria-components';
 import { useShallow } from 'zustand/react/shallow';
 import { type ConflictPolicy } from '../../src-shared/operation-status.js';
 import { InfoNote } from '../ui/Notes.js';
 import { FolderDropZone } from './FolderDropZone.js';
-import { useOrganize } from './organize-store.js';
+import { runIsLive, useOrganize } from './organize-store.js';
 import { RulesSelect } from './RulesSelect.js';
 
-/** The folder and the options, and Preview. Enter in a field previews too. */
+const RUN_LIVE_WORDS = 'Cancel the run or wait for it to finish to preview again.';
+
+/** The folder and the options, and Preview. Enter in a field previews too (unless a run is live). */
 export function OrganizeForm() {
   const state = useOrganize(useShallow((s) => ({
     folder: s.folder, destination: s.destination, rules: s.rules, conflict: s.conflict, ruleSets: s.ruleSets, ruleSetsError: s.ruleSetsError,
-    dropNotice: s.dropNotice, pending: s.pending,
+    dropNotice: s.dropNotice, pending: s.pending, folderError: s.folderError, runLive: runIsLive(s),
   })));
   const actions = useOrganize.getState();
   return (
     <section className="panel org-setup" aria-label="Folder and options">
       <FolderDropZone onDrop={actions.dropFiles} />
-      <Form className="org-form" onSubmit={(event) => { event.preventDefault(); void actions.preview(); }}>
-        <div className="org-form-row">
-          <TextField className="field org-folder" value={state.folder} onChange={actions.setFolder} autoFocus>
+      {/* validationBehavior aria: the store checks Folder and says what is wrong; the browser's own bubbles never show */}
+      <Form className="org-form" validationBehavior="aria" onSubmit={(event) => { event.preventDefault(); void actions.preview(); }}>
+        {/* aligned at the top: an error under Folder does not push Rules down */}
+        <div className="org-form-row org-form-row-top">
+          <TextField className="field org-folder" value={state.folder} onChange={actions.setFolder} isInvalid={state.folderError !== null} autoFocus>
             <Label className="field-label">Folder</Label>
             <Input className="input mono" placeholder="/home/you/Downloads" spellCheck={false} autoComplete="off" autoCapitalize="off" />
+            <FieldError className="field-error">{state.folderError}</FieldError>
           </TextField>
           <RulesSelect value={state.rules} ruleSets={state.ruleSets} onChange={actions.setRules} />
         </div>
@@ -36,8 +41,14 @@ export function OrganizeForm() {
               <Radio value="skip" className="radio">Skip it</Radio>
             </div>
           </RadioGroup>
-          <Button type="submit" className="button button-primary org-preview-button" isDisabled={state.pending}>Preview</Button>
+          <Button
+            type="submit" className="button button-primary org-preview-button" isDisabled={state.pending || state.runLive}
+            aria-describedby={state.runLive ? 'org-preview-waits' : undefined}
+          >
+            Preview
+          </Button>
         </div>
+        {state.runLive && <p id="org-preview-waits" className="field-hint org-preview-waits">{RUN_LIVE_WORDS}</p>}
         {state.dropNotice && <InfoNote>{state.dropNotice}</InfoNote>}
         {state.ruleSetsError && <p className="field-hint">{state.ruleSetsError}</p>}
       </Form>

@@ -1,7 +1,7 @@
 import { useCallback } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { type OperationFileView } from '../../src-shared/api/operations.js';
-import { formatCount } from '../ui/format.js';
+import { formatCount, visibleName } from '../ui/format.js';
 import { ErrorNote } from '../ui/Notes.js';
 import { fileStateWords, reasonWords } from '../ui/reason-words.js';
 import { type OutcomeKind, useOrganize } from './organize-store.js';
@@ -26,7 +26,7 @@ export function OutcomeList({ kind, title, count, root }: { kind: OutcomeKind; t
     const why = whyOf(row);
     return (
       <div className="org-outcome">
-        <span className="cell-path org-outcome-path" title={row.source}>{relativeTo(root, row.source)}</span>
+        <span className="cell-path org-outcome-path" title={visibleName(row.source)}>{visibleName(relativeTo(root, row.source))}</span>
         <span className="org-outcome-reason" title={row.error ?? why}>{why}</span>
       </div>
     );

@@ -1,7 +1,7 @@
 import { Button } from 'react-aria-components';
 import { useShallow } from 'zustand/react/shallow';
-import { formatBytes, formatCount, plural } from '../ui/format.js';
-import { EmptyState } from '../ui/Notes.js';
+import { formatBytes, formatCount, plural, visibleName } from '../ui/format.js';
+import { EmptyState, InfoNote } from '../ui/Notes.js';
 import { RunProgress } from '../ui/RunProgress.js';
 import { MoveList } from './MoveList.js';
 import { useOrganize } from './organize-store.js';
@@ -37,7 +37,7 @@ export function PreviewPanel() {
 
   if (plan === null && !planning) {
     return (
-      <section className="panel org-empty" aria-label="Preview">
+      <section className="panel org-empty" aria-label="Plan">
         <EmptyState title="Nothing previewed yet">
           <p>Type the path of a folder in Folder, like /home/you/Downloads, and press Preview.</p>
           <p>You see every move first: nothing changes until you press Apply, and Undo puts it all back.</p>
@@ -48,17 +48,29 @@ export function PreviewPanel() {
 
   const sourceRoot = operation?.source_paths[0] ?? folder;
   const destinationRoot = operation?.destination ?? sourceRoot;
+  // Once its run is undone the plan is history: it says so, and how to plan again, so its numbers are not taken for what is on disk now.
+  const status = operation?.status;
+  const undone = action !== null && action !== 'preview' && (status === 'rolled_back' || status === 'partially_rolled_back');
   return (
     <>
-      <section className="panel org-preview" aria-labelledby="org-preview-title">
+      <section className="panel org-preview" aria-labelledby="org-preview-title" data-undone={undone || undefined}>
         <div className="panel-head">
           <div className="org-title-line">
-            <h2 id="org-preview-title">Preview</h2>
+            <h2 id="org-preview-title">Plan</h2>
+            {undone && <span className="badge badge-neutral">{status === 'rolled_back' ? 'Undone' : 'Partly undone'}</span>}
           </div>
-          <p className="org-preview-of cell-path" title={sourceRoot}>
-            {sourceRoot}{destinationRoot !== sourceRoot && <> <span aria-hidden="true">→</span><span className="visually-hidden"> into </span> {destinationRoot}</>}
+          <p className="org-preview-of cell-path" title={visibleName(sourceRoot)}>
+            {visibleName(sourceRoot)}{destinationRoot !== sourceRoot && <> <span aria-hidden="true">→</span><span className="visually-hidden"> into </span> {visibleName(destinationRoot)}</>}
           </p>
         </div>
+        {undone && (
+          <InfoNote>
+            {status === 'rolled_back'
+              ? 'Everything is back where it was. Press Preview to plan again.'
+              : 'Undo put back what it could; the files it could not are listed below, with why. Press Preview to plan again.'}
+            {' '}The numbers below are the undone run's plan.
+          </InfoNote>
+        )}
         {planning || plan === null ? (
           <div className="org-planning">
             {progress !== null && <RunProgress label="Preview progress" progress={progress} />}

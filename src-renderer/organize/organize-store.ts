@@ -3,9 +3,11 @@ import { type OperationFileView, type OperationView } from '../../src-shared/api
 import { type SavedRuleSetView } from '../../src-shared/api/rules.js';
 import { type ConflictPolicy } from '../../src-shared/operation-status.js';
 import { type PresetName } from '../../src-shared/rules.js';
+import { onSessionEnd } from '../app/session-end.js';
 import { type CallInput, ClientError, messageOf } from '../client/client.js';
 import { followOperation } from '../client/follow-operation.js';
 import { client } from '../client/index.js';
+import { visibleName } from '../ui/format.js';
 import { createRateMeter } from '../ui/rate-meter.js';
 import { type RunProgressView } from '../ui/RunProgress.js';
 import { droppedPathOf } from './dropped-path.js';
@@ -44,6 +46,8 @@ export interface OrganizeState {
   /** a call is on its way (preview, apply, cancel, undo, resume): the buttons that would repeat it wait */
   pending: boolean;
   error: string | null;
+  /** what is wrong with Folder as typed, found before asking the API (shown under the field) */
+  folderError: string | null;
 
   /** the Filter field as typed; the list follows it after a pause */
   filterText: string;
@@ -72,7 +76,19 @@ export interface OrganizeState {
   cancel(): Promise<void>;
   undo(): Promise<void>;
   resume(): Promise<void>;
+  /** forget everything (the session ended): the next person to sign in sees a fresh screen */
+  reset(): void;
 }
+
+/** Whether the screen's run is moving files (or putting them back): Preview would take it off the screen. */
+export function runIsLive(state: Pick<OrganizeState, 'operation' | 'action'>): boolean {
+  const status = state.operation?.status;
+  return state.action !== null && state.action !== 'preview' && (status === 'running' || status === 'rolling_back');
+}
+
+/** An absolute path on any system the window runs on: /home/…, C:\… or \\server\share. */
+const isAbsolutePath = (path: string): boolean => /^(\/|[A-Za-z]:[\\/]|\\\\)/.test(path);
+const FOLDER_NOT_ABSOLUTE = 'Type the folder\'s full path, like /home/you/Downloads.';
 
 /**
  * A refused call in words. The API names the fields of its input (source_paths.0, destination); the screen's
@@ -100,12 +116,25 @@ function totalsOf(action: Exclude<RunAction, 'preview'>, operation: OperationVie
   return { files: operation.progress.files_total, bytes: 0 };
 }
 
+type FreshState = Pick<OrganizeState,
+  'folder' | 'destination' | 'rules' | 'conflict' | 'dropNotice' | 'operationId' | 'operation' | 'action' | 'phase' | 'previewConflict'
+  | 'progress' | 'pending' | 'error' | 'folderError' | 'filterText' | 'excluded'>;
+
+/** The screen as nobody has touched it (the lists are emptied by their loaders). */
+const freshState = (): FreshState => ({
+  folder: '', destination: '', rules: 'preset:by-type', conflict: 'rename', dropNotice: null,
+  operationId: null, operation: null, action: null, phase: 'execute', previewConflict: 'rename', progress: null, pending: false, error: null, folderError: null,
+  filterText: '', excluded: new Set(),
+});
+
 export const useOrganize = create<OrganizeState>((set, get) => {
   const rate = createRateMeter();
   let stopFollowing: (() => void) | null = null;
   let filterTimer: ReturnType<typeof setTimeout> | undefined;
   /** counts Preview presses: the answer to an older press is dropped */
   let previewRequest = 0;
+  /** counts sessions: a call answered after the session ended is dropped */
+  let session = 0;
 
   const moves = createPagedLoader<OperationFileView>(() => get().moves, (rows) => set({ moves: rows }));
   const outcomeLoader = (kind: OutcomeKind) => createPagedLoader<OperationFileView>(
@@ -144,7 +173,8 @@ export const useOrganize = create<OrganizeState>((set, get) => {
         set({
           progress: {
             stage: event.stage, filesDone: event.files_done, filesTotal: event.files_total, bytesDone: event.bytes_done, bytesTotal: event.bytes_total,
-            currentPath: event.current_path, ...estimate,
+            // The file in hand is shown as every other name is: disguising characters made visible.
+            currentPath: event.current_path === null ? null : visibleName(event.current_path), ...estimate,
           },
         });
       },
@@ -177,8 +207,10 @@ export const useOrganize = create<OrganizeState>((set, get) => {
     const { operationId, pending, excluded } = get();
     if (operationId === null || pending) return;
     set({ pending: true, error: null });
+    const mine = session;
     try {
       const accepted = await call(operationId);
+      if (mine !== session) return;
       for (const loader of Object.values(outcomes)) loader.reset(null);
       set((state) => ({
         pending: false, action, phase: action === 'undo' ? 'rollback' : action === 'apply' ? 'execute' : state.phase,
@@ -187,32 +219,34 @@ export const useOrganize = create<OrganizeState>((set, get) => {
       }));
       follow(operationId, action, totalsOf(action, get().operation, excluded));
     } catch (error) {
-      set({ pending: false, error: messageOf(error) });
+      if (mine === session) set({ pending: false, error: messageOf(error) });
     }
   };
 
-  return {
-    folder: '', destination: '', rules: 'preset:by-type', conflict: 'rename',
-    ruleSets: [], ruleSetsError: null, dropNotice: null,
-    operationId: null, operation: null, action: null, phase: 'execute', previewConflict: 'rename', progress: null, pending: false, error: null,
-    filterText: '', moves: noRows(), excluded: new Set(),
-    outcomes: { skipped: noRows(), failed: noRows(), rollback_conflict: noRows() },
+  onSessionEnd(() => get().reset());
 
-    setFolder: (folder) => set({ folder, dropNotice: null }),
+  return {
+    ...freshState(),
+    ruleSets: [], ruleSetsError: null,
+    moves: noRows(), outcomes: { skipped: noRows(), failed: noRows(), rollback_conflict: noRows() },
+
+    setFolder: (folder) => set({ folder, dropNotice: null, folderError: null }),
     setDestination: (destination) => set({ destination }),
     setRules: (rules) => set({ rules }),
     setConflict: (conflict) => set({ conflict }),
 
     async loadRuleSets() {
+      const mine = session;
       try {
         const page = await client.call('rules:list', { limit: 500 });
+        if (mine !== session) return;
         set((state) => ({
           ruleSets: page.items, ruleSetsError: null,
           // A saved rule set chosen earlier and deleted since falls back to the default rules.
           rules: state.rules.startsWith('set:') && !page.items.some((ruleSet) => `set:${ruleSet.id}` === state.rules) ? 'preset:by-type' : state.rules,
         }));
       } catch (error) {
-        set({ ruleSetsError: `Your saved rule sets could not be read: ${messageOf(error)}` });
+        if (mine === session) set({ ruleSetsError: `Your saved rule sets could not be read: ${messageOf(error)}` });
       }
     },
 
@@ -223,14 +257,17 @@ export const useOrganize = create<OrganizeState>((set, get) => {
     },
     dropPaths(paths) {
       const [first] = paths;
-      if (first !== undefined) set({ folder: first, dropNotice: paths.length > 1 ? `Only the first of the ${paths.length} dropped items is used: ${first}` : null });
+      if (first !== undefined) set({ folder: first, folderError: null, dropNotice: paths.length > 1 ? `Only the first of the ${paths.length} dropped items is used: ${first}` : null });
     },
 
     async preview() {
       const { folder, destination, rules, conflict } = get();
+      // The run on screen stays there until it ends or is cancelled (Enter in a field comes here too).
+      // A call on its way (Apply just pressed) counts too, as the button waits for it.
+      if (runIsLive(get()) || get().pending) return;
       const request = ++previewRequest;
-      if (folder.trim() === '') {
-        set({ error: 'Type the path of the folder to organize in Folder, like /home/you/Downloads, then press Preview.' });
+      if (!isAbsolutePath(folder.trim())) {
+        set({ folderError: FOLDER_NOT_ABSOLUTE });
         return;
       }
       // A new preview replaces the one on screen (the old one stays in History).
@@ -240,7 +277,7 @@ export const useOrganize = create<OrganizeState>((set, get) => {
       moves.reset(null);
       for (const loader of Object.values(outcomes)) loader.reset(null);
       set({
-        pending: true, error: null, operationId: null, operation: null, action: 'preview', phase: 'execute', previewConflict: conflict,
+        pending: true, error: null, folderError: null, operationId: null, operation: null, action: 'preview', phase: 'execute', previewConflict: conflict,
         progress: startingProgress(), filterText: '', excluded: new Set(),
       });
       const input: CallInput<'operations:start'> = {
@@ -285,11 +322,24 @@ export const useOrganize = create<OrganizeState>((set, get) => {
       const { operationId } = get();
       if (operationId === null) return;
       set((state) => ({ error: null, operation: state.operation === null ? null : { ...state.operation, cancel_requested: true } }));
+      const mine = session;
       try {
         await client.call('operations:cancel', { id: operationId });
       } catch (error) {
-        set((state) => ({ error: messageOf(error), operation: state.operation === null ? null : { ...state.operation, cancel_requested: false } }));
+        if (mine === session) set((state) => ({ error: messageOf(error), operation: state.operation === null ? null : { ...state.operation, cancel_requested: false } }));
       }
+    },
+
+    reset() {
+      session += 1;
+      previewRequest += 1;
+      stopFollowing?.();
+      stopFollowing = null;
+      clearTimeout(filterTimer);
+      rate.reset();
+      moves.reset(null);
+      for (const loader of Object.values(outcomes)) loader.reset(null);
+      set({ ...freshState(), ruleSets: [], ruleSetsError: null });
     },
   };
 });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectAccessible, openSignedIn, SCREENSHOTS } from '../helpers/browser.js';
-import { journalRows } from '../helpers/cli.js';
+import { journalRows, runCli } from '../helpers/cli.js';
 import { operationIdShown, previewFolder, shownMoves, statValue, waitForStatus } from '../helpers/organize-ui.js';
 import { snapshotTree, tempDir, writeTree } from '../helpers/temp-tree.js';
 
@@ -31,12 +31,13 @@ describe('the window: Organize', () => {
     await expectAccessible(page, 'organize-empty-state');
 
     await previewFolder(page, root);
-    const preview = page.getByRole('region', { name: 'Preview', exact: true });
-    expect(await statValue(page, 'Preview', 'Files to move')).toBe('6');
-    expect(await statValue(page, 'Preview', 'Size to move')).toBe('12 kB');
-    expect(await statValue(page, 'Preview', 'Name conflicts')).toBe('1');
-    expect(await statValue(page, 'Preview', 'Already in place')).toBe('1');
-    const legend = await preview.locator('.org-legend-item').allInnerTexts();
+    // The plan's region is "Plan", so that "Preview" names one thing on the screen: its button.
+    const preview = page.getByRole('region', { name: 'Plan', exact: true });
+    expect(await statValue(page, 'Plan', 'Files to move')).toBe('6');
+    expect(await statValue(page, 'Plan', 'Size to move')).toBe('12 kB');
+    expect(await statValue(page, 'Plan', 'Name conflicts')).toBe('1');
+    expect(await statValue(page, 'Plan', 'Already in place')).toBe('1');
+    const legend = await preview.getByRole('list', { name: 'Files per category' }).getByRole('listitem').allInnerTexts();
     expect(legend.map((item) => item.replace(/\s+/g, ' ').trim())).toEqual(['Images 3', 'Documents 2', 'Audio 1']);
     await preview.getByText('6 moves', { exact: true }).waitFor();
 
@@ -57,6 +58,12 @@ describe('the window: Organize', () => {
     // The keyboard's way (Space on the focused box), as the visible box draws over the hidden input.
     await page.getByRole('checkbox', { name: 'Include notes.txt' }).press('Space');
     await preview.getByText('1 left out', { exact: true }).waitFor();
+    // "Include every file" ticks them all again (a file named "all" has its own "Include all").
+    await preview.getByRole('button', { name: 'Include every file' }).click();
+    await preview.getByText('None left out', { exact: true }).waitFor();
+    expect(await page.getByRole('checkbox', { name: 'Include notes.txt' }).isChecked()).toBe(true);
+    await page.getByRole('checkbox', { name: 'Include notes.txt' }).press('Space');
+    await preview.getByText('1 left out', { exact: true }).waitFor();
     // README's picture of this screen: from the top, without the keyboard's focus ring on the box just unticked.
     await page.evaluate(() => { (document.activeElement as HTMLElement | null)?.blur(); window.scrollTo(0, 0); });
     await expectAccessible(page, 'organize-preview');
@@ -75,10 +82,14 @@ describe('the window: Organize', () => {
     await preview.getByText('1 left out', { exact: true }).waitFor();
     expect(await page.getByRole('checkbox', { name: 'Include notes.txt' }).isChecked()).toBe(false);
 
+    const planned = Number(await statValue(page, 'Plan', 'Files to move'));
+    const leftOut = Number(/^(\d+) left out$/.exec(await preview.getByText(/^\d+ left out$/).innerText())?.[1]);
     await page.getByRole('button', { name: 'Apply', exact: true }).click();
     await waitForStatus(page, 'Completed');
     const run = page.getByRole('region', { name: 'Run', exact: true });
-    expect(await statValue(page, 'Run', 'Moved')).toBe('5');
+    // The run reached the end: every planned file but the one left out moved, as the result says.
+    expect(await statValue(page, 'Run', 'Moved')).toBe(String(planned - leftOut));
+    expect(planned - leftOut).toBe(5);
     expect(await statValue(page, 'Run', 'Left in place')).toBe('1');
     await run.getByText('Left out by you').waitFor();
     await page.evaluate(() => window.scrollTo(0, 0));
@@ -103,6 +114,9 @@ describe('the window: Organize', () => {
     await page.getByRole('button', { name: 'Undo', exact: true }).click();
     await waitForStatus(page, 'Rolled back');
     await page.getByText('Undone: 5 files are back where they were.').waitFor();
+    // The plan left on screen says it is the undone run's, and what to do next.
+    await preview.getByText('Undone', { exact: true }).waitFor();
+    await preview.getByRole('status').filter({ hasText: 'Everything is back where it was. Press Preview to plan again.' }).waitFor();
     expect(snapshotTree(root)).toEqual(before);
     await page.evaluate(() => window.scrollTo(0, 0));
     await expectAccessible(page, 'organize-undone');
@@ -111,10 +125,11 @@ describe('the window: Organize', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  it('skips a file changed between Preview and Apply, saying why; refuses a relative folder with the API\'s words', async () => {
+  it('skips a file changed between Preview and Apply, saying why; asks for a full path under Folder; forgets it all at Sign out', async () => {
     const root = tempDir('fileorg-ui-tree-');
     mixedTree(root);
-    const { page, pageErrors } = await openSignedIn(tempDir('fileorg-ui-'));
+    const dataDir = tempDir('fileorg-ui-');
+    const { page, pageErrors } = await openSignedIn(dataDir, { serveArgs: ['--allow-signup'] });
 
     // A browser does not tell where a dropped folder is: the drop zone says so, and what to do instead.
     const dropped = await page.evaluateHandle(() => {
@@ -125,9 +140,13 @@ describe('the window: Organize', () => {
     await page.getByText('Drop a folder here').dispatchEvent('drop', { dataTransfer: dropped });
     await page.getByRole('status').filter({ hasText: 'dropping works in the desktop app' }).waitFor();
 
-    await page.getByLabel('Folder', { exact: true }).fill('relative/folder');
+    // A relative folder: said under the field, in plain words, before the API is asked.
+    const folder = page.getByRole('textbox', { name: 'Folder', exact: true });
+    await folder.fill('relative/folder');
     await page.getByRole('button', { name: 'Preview', exact: true }).click();
-    await page.getByRole('alert').filter({ hasText: 'Folder: an absolute path, like /home/me/Downloads' }).waitFor();
+    await page.getByText('Type the folder\'s full path, like /home/you/Downloads.').waitFor();
+    expect(await folder.getAttribute('aria-invalid')).toBe('true');
+    expect(await folder.evaluate((input) => input.getAttribute('aria-describedby')?.split(' ').map((id) => document.getElementById(id)?.textContent).join(' '))).toContain('full path');
     await page.evaluate(() => window.scrollTo(0, 0));
     await expectAccessible(page, 'organize-error');
 
@@ -142,6 +161,32 @@ describe('the window: Organize', () => {
     expect((await left.innerText()).replace(/\s+/g, ' ')).toBe('doc.pdf Changed since the preview, so it was left alone');
     expect(fs.readFileSync(path.join(root, 'doc.pdf'), 'utf8')).toBe('edited after the preview: another size');
     expect(fs.existsSync(path.join(root, 'Documents', 'doc.pdf'))).toBe(false);
+
+    // Sign out, and the next person signs in on this window (an account, without the page loading again):
+    // no folder, no plan, no run of the last one.
+    const emptyOrganize = async (): Promise<void> => {
+      await page.getByText('Nothing previewed yet').waitFor();
+      expect(await page.getByRole('textbox', { name: 'Folder', exact: true }).inputValue()).toBe('');
+      expect(await page.getByRole('region', { name: 'Run', exact: true }).count()).toBe(0);
+      expect(await page.getByRole('region', { name: 'Moves' }).count()).toBe(0);
+    };
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByLabel('Email').fill('grace@example.com');
+    await page.getByLabel('Username').fill('grace');
+    await page.getByLabel('Full name').fill('Grace Hopper');
+    await page.getByLabel('Password').fill('a long enough passphrase 42');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('link', { name: 'Organize', exact: true }).waitFor();
+    await emptyOrganize();
+    // ... and the owner again, with a fresh link (the printed one is used up).
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    const fresh = await runCli(['--data-dir', dataDir, 'link']);
+    expect(fresh.code, fresh.stderr).toBe(0);
+    await page.goto(fresh.stdout.trim());
+    await page.getByRole('link', { name: 'Organize', exact: true }).waitFor();
+    await emptyOrganize();
     expect(pageErrors).toEqual([]);
   });
 
@@ -155,7 +200,14 @@ describe('the window: Organize', () => {
 
     await previewFolder(page, root);
     await page.getByRole('button', { name: 'Apply', exact: true }).click();
-    await page.getByRole('progressbar', { name: 'Apply progress' }).waitFor();
+    const progress = page.getByRole('progressbar', { name: 'Apply progress' });
+    await progress.waitFor();
+    // While the run moves files, Preview waits and says why; Enter in Folder does not take the run off the screen.
+    const previewButton = page.getByRole('button', { name: 'Preview', exact: true });
+    expect(await previewButton.isDisabled()).toBe(true);
+    await page.getByText('Cancel the run or wait for it to finish to preview again.').waitFor();
+    await page.getByRole('textbox', { name: 'Folder', exact: true }).press('Enter');
+    expect(await progress.isVisible()).toBe(true);
     await page.evaluate(() => window.scrollTo(0, 0));
     await expectAccessible(page, 'organize-running');
     await page.getByRole('button', { name: 'Cancel', exact: true }).click();
@@ -164,11 +216,18 @@ describe('the window: Organize', () => {
     const stopped = await run.getByRole('status').filter({ hasText: /^Stopped after moving/ }).innerText();
     const movedBefore = Number(/moving (\d+) of 16/.exec(stopped)?.[1]);
     expect(movedBefore).toBeLessThan(16);
+    // What the screen says is what is on disk: as many files in Documents as it says moved, the rest in place.
+    const documents = path.join(root, 'Documents');
+    expect(fs.existsSync(documents) ? fs.readdirSync(documents).length : 0).toBe(movedBefore);
+    expect(fs.readdirSync(root).filter((name) => name !== 'Documents').length).toBe(16 - movedBefore);
+    // The run has stopped: Preview is back.
+    expect(await previewButton.isDisabled()).toBe(false);
     await page.evaluate(() => window.scrollTo(0, 0));
     await expectAccessible(page, 'organize-interrupted');
 
     await page.getByRole('button', { name: 'Resume', exact: true }).click();
     await waitForStatus(page, 'Completed');
+    // The resumed run reached the end: all 16 planned files moved, as the result says.
     expect(await statValue(page, 'Run', 'Moved')).toBe('16');
     expect(fs.readdirSync(root)).toEqual(['Documents']);
     expect(fs.readdirSync(path.join(root, 'Documents')).sort()).toEqual(Object.keys(files).sort());
