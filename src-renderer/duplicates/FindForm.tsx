@@ -5,7 +5,7 @@ import { useFind } from './duplicates-store.js';
 export function FindForm() {
   const { foldersText, minSizeText, fieldErrors, phase, setFolders, setMinSize, find } = useFind();
   return (
-    <Form className="panel find-form" aria-label="Find duplicates" validationBehavior="aria" onSubmit={(event) => { event.preventDefault(); void find(); }}>
+    <Form className="panel find-form" aria-label="Search folders" validationBehavior="aria" onSubmit={(event) => { event.preventDefault(); void find(); }}>
       <TextField className="field find-folders" value={foldersText} onChange={setFolders} isInvalid={fieldErrors.folders !== undefined}>
         <Label>Folders</Label>
         <TextArea className="textarea" rows={3} spellCheck={false} />

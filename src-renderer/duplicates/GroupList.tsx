@@ -2,6 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef } from 'react';
 import { groupAt, useFind } from './duplicates-store.js';
 import { GroupPlaceholder, GroupRow, PATHS_SHOWN } from './GroupRow.js';
+import { ACTED_WORDS, useResolve } from './resolve-store.js';
 
 /** A group's height before it is measured: the head and a line per path shown (px at 100%; most have no foot). */
 const estimate = (copies: number): number => 50 + 30 * Math.min(copies, PATHS_SHOWN);
@@ -11,7 +12,10 @@ const estimate = (copies: number): number => 50 + 30 * Math.min(copies, PATHS_SH
  * pages they fall in are fetched as the user scrolls.
  */
 export function GroupList() {
-  const { search, pages, unticked, chosen, keep, expanded, loadRange, setTicked, choose, expand } = useFind();
+  const { search, pages, unticked, chosen, keep, expanded, locked, loadRange, setTicked, choose, expand } = useFind();
+  // Once the run ended, each group it acted on (every ticked one) says so, until Undo puts the files back.
+  const acted = useResolve((state) => (state.kind !== null && (state.phase === 'done' || state.phase === 'undoing') ? ACTED_WORDS[state.kind] : null));
+  const roots = search?.paths ?? [];
   const total = search?.summary?.groups ?? 0;
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
@@ -44,6 +48,9 @@ export function GroupList() {
               {group ? (
                 <GroupRow
                   group={group}
+                  roots={roots}
+                  readOnly={locked}
+                  acted={acted}
                   ticked={unticked[group.hash] === undefined}
                   keep={keep}
                   chosen={chosen[group.hash]}

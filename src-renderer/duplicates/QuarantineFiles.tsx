@@ -2,7 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRef } from 'react';
 import { Checkbox } from 'react-aria-components';
 import { CheckMark } from '../ui/CheckMark.js';
-import { formatBytes } from '../ui/format.js';
+import { formatBytes, visibleName } from '../ui/format.js';
 import { PathText } from './PathText.js';
 import { type QuarantinedFile } from './quarantine-store.js';
 
@@ -23,7 +23,7 @@ export function QuarantineFiles({ files, checked, onCheck }: {
           const file = files[row.index] as QuarantinedFile;
           return (
             <div key={row.key} role="listitem" className="list-row quarantine-file" style={{ height: row.size, transform: `translateY(${row.start}px)` }}>
-              <Checkbox className="checkbox" aria-label={file.original} isSelected={checked[file.original] === true} onChange={(on) => onCheck(file.original, on)}>
+              <Checkbox className="checkbox" aria-label={`Select ${visibleName(file.original)}`} isSelected={checked[file.original] === true} onChange={(on) => onCheck(file.original, on)}>
                 <CheckMark />
               </Checkbox>
               <div className="quarantine-file-text">

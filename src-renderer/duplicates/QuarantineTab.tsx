@@ -92,7 +92,7 @@ export function QuarantineTab() {
                 Tick every file
               </Checkbox>
               <QuarantineFiles files={selected.files} checked={checked} onCheck={state.setChecked} />
-              <ConfirmDialog isOpen={confirmingEmpty} title="Empty to trash?" busy={busy === 'empty'} onConfirm={() => void state.empty()} onCancel={state.cancelEmpty}>
+              <ConfirmDialog isOpen={confirmingEmpty} title="Empty to trash?" busy={busy === 'empty'} destructive onConfirm={() => void state.empty()} onCancel={state.cancelEmpty}>
                 {scope.ticked ? (
                   <p>
                     Send {tickedWords} ({formatBytes(scope.bytes)}) of the {plural(selected.files.length, 'file')} quarantined {formatDate(selected.at)} to the

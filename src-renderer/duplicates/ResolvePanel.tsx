@@ -44,7 +44,6 @@ export function ResolvePanel() {
           )}
           <div className="form-actions">
             <Button className="button" onPress={() => void undo()}>Undo</Button>
-            <span className="muted">Press Find duplicates to search again and see what is left.</span>
           </div>
         </>
       )}

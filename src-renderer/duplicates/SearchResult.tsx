@@ -31,8 +31,9 @@ export function SearchResult() {
   const untickedCount = Object.keys(find.unticked).length;
   const busy = resolve.sending || resolve.phase === 'running' || resolve.phase === 'undoing';
   // Once a run changed the files, the groups are as the search found them: search again before acting again.
-  const acted = resolve.phase === 'done';
+  const acted = resolve.phase === 'done' || resolve.phase === 'undoing';
   const canAct = totals.groups > 0 && !busy && !acted;
+  const ran = acted && resolve.kind !== null && resolve.result !== null ? { kind: resolve.kind, result: resolve.result } : null;
 
   return (
     <section className="dupe-result" aria-label="Search result">
@@ -41,21 +42,33 @@ export function SearchResult() {
           <h2>{plural(summary.groups, 'group')} of duplicates</h2>
           <span className="muted">{plural(summary.files_scanned, 'file')} looked at</span>
         </div>
-        <dl className="stats" aria-label="Selected groups">
-          <div className="stat"><dt>Groups</dt><dd>{formatCount(totals.groups)}{untickedCount > 0 && <span className="stat-of"> of {formatCount(summary.groups)}</span>}</dd></div>
-          <div className="stat"><dt>Files</dt><dd>{formatCount(totals.files)}</dd></div>
-          <div className="stat"><dt>Space to win</dt><dd>{formatBytes(totals.wasted)}</dd></div>
-        </dl>
+        {ran ? (
+          // What the run did, not what is still to win: the list below is as the search found it.
+          <dl className="stats" aria-label={ran.kind === 'quarantine' ? 'Quarantined groups' : 'Linked groups'}>
+            <div className="stat"><dt>Groups</dt><dd>{formatCount(totals.groups)}{untickedCount > 0 && <span className="stat-of"> of {formatCount(summary.groups)}</span>}</dd></div>
+            <div className="stat"><dt>{ran.kind === 'quarantine' ? 'Copies moved' : 'Copies linked'}</dt><dd>{formatCount(ran.result.moved)}</dd></div>
+            <div className="stat"><dt>Space won</dt><dd>{formatBytes(resolve.wonBytes ?? 0)}</dd></div>
+          </dl>
+        ) : (
+          <dl className="stats" aria-label="Selected groups">
+            <div className="stat"><dt>Groups</dt><dd>{formatCount(totals.groups)}{untickedCount > 0 && <span className="stat-of"> of {formatCount(summary.groups)}</span>}</dd></div>
+            <div className="stat"><dt>Files</dt><dd>{formatCount(totals.files)}</dd></div>
+            <div className="stat"><dt>Space to win</dt><dd>{formatBytes(totals.wasted)}</dd></div>
+          </dl>
+        )}
         <div className="dupe-toolbar">
-          <RadioGroup className="field keep-policy" orientation="horizontal" value={find.keep} onChange={(value) => find.setKeep(value as KeepPolicy)}>
+          <RadioGroup className="field keep-policy" orientation="horizontal" value={find.keep} isReadOnly={find.locked} onChange={(value) => find.setKeep(value as KeepPolicy)}>
             <Label className="field-label">Copy to keep</Label>
             <div className="radio-group">
               {KEEP_POLICIES.map((policy) => <Radio key={policy} value={policy} className="radio">{KEEP_WORDS[policy]}</Radio>)}
             </div>
           </RadioGroup>
-          <div className="form-actions">
-            <Button className="button button-primary" isDisabled={!canAct} onPress={() => resolve.ask('quarantine')}>Quarantine selected</Button>
-            <Button className="button" isDisabled={!canAct} onPress={() => resolve.ask('hardlink')}>Hard link selected</Button>
+          <div className="dupe-actions">
+            <div className="form-actions">
+              <Button className="button button-primary" isDisabled={!canAct} aria-describedby={acted ? 'dupe-act-again' : undefined} onPress={() => resolve.ask('quarantine')}>Quarantine selected</Button>
+              <Button className="button" isDisabled={!canAct} aria-describedby={acted ? 'dupe-act-again' : undefined} onPress={() => resolve.ask('hardlink')}>Hard link selected</Button>
+            </div>
+            {acted && <p id="dupe-act-again" className="muted dupe-act-again">Find duplicates again to act on what is left.</p>}
           </div>
         </div>
         <SkippedNote summary={summary} />
@@ -66,6 +79,7 @@ export function SearchResult() {
         <Checkbox
           className="checkbox"
           isSelected={untickedCount === 0}
+          isReadOnly={find.locked}
           isIndeterminate={untickedCount > 0 && totals.groups > 0}
           onChange={(ticked) => void find.setTickedAll(ticked)}
         >

@@ -1,8 +1,10 @@
 import { create } from 'zustand';
 import { type DuplicateSearchView } from '../../src-shared/api/duplicates.js';
 import { type KeepPolicy } from '../../src-shared/duplicates.js';
+import { onSessionEnd } from '../app/session-end.js';
 import { messageOf } from '../client/client.js';
 import { client } from '../client/index.js';
+import { visibleName } from '../ui/format.js';
 import { createRateMeter } from '../ui/rate-meter.js';
 import { type RunProgressView } from '../ui/RunProgress.js';
 import { followSearch } from './follow-search.js';
@@ -36,6 +38,11 @@ export interface FindState {
   keep: KeepPolicy;
   /** groups whose every copy is shown (long groups show their first few) */
   expanded: Record<string, true>;
+  /**
+   * the selection is what a Quarantine or Hard link was sent with (set by the resolve store): it stays as it was
+   * until a new search, or until Undo puts the files back as the search found them
+   */
+  locked: boolean;
 
   setFolders(text: string): void;
   setMinSize(text: string): void;
@@ -70,7 +77,8 @@ let stopFollowing: (() => void) | null = null;
 let generation = 0;
 const inFlight = new Map<number, Promise<void>>();
 
-const emptyResult = { search: null, pages: {}, pageError: null, unticked: {}, chosen: {}, expanded: {} } as const;
+const emptyResult = { search: null, pages: {}, pageError: null, unticked: {}, chosen: {}, expanded: {}, locked: false } as const;
+const initial = { foldersText: '', minSizeText: '', phase: 'idle', fieldErrors: {}, error: null, progress: null, keep: 'oldest', ...emptyResult } as const;
 
 export const useFind = create<FindState>((set, get) => {
   /** Fetch one page of the current search's groups (once, however often it is asked for). */
@@ -109,7 +117,7 @@ export const useFind = create<FindState>((set, get) => {
   };
 
   return {
-    foldersText: '', minSizeText: '', phase: 'idle', fieldErrors: {}, error: null, progress: null, keep: 'oldest', ...emptyResult,
+    ...initial,
 
     setFolders: (foldersText) => set((state) => ({ foldersText, fieldErrors: { ...state.fieldErrors, folders: undefined } })),
     setMinSize: (minSizeText) => set((state) => ({ minSizeText, fieldErrors: { ...state.fieldErrors, minSize: undefined } })),
@@ -121,7 +129,7 @@ export const useFind = create<FindState>((set, get) => {
       if (paths.length === 0) fieldErrors.folders = 'Type at least one folder to search, one full path a line (like /home/me/Pictures).';
       else {
         const relative = paths.find((path) => !/^(\/|[A-Za-z]:[\\/]|\\\\)/.test(path));
-        if (relative !== undefined) fieldErrors.folders = `“${relative}” is not a full path: start it at the top, like /home/me/Pictures.`;
+        if (relative !== undefined) fieldErrors.folders = `“${visibleName(relative)}” is not a full path: start it at the top, like /home/me/Pictures.`;
       }
       if (!minSize.ok) fieldErrors.minSize = minSize.message;
       if (fieldErrors.folders || fieldErrors.minSize || !minSize.ok) { set({ fieldErrors }); return; }
@@ -178,6 +186,7 @@ export const useFind = create<FindState>((set, get) => {
     },
 
     setTicked(group, ticked) {
+      if (get().locked) return;
       set((state) => {
         const unticked = { ...state.unticked };
         if (ticked) delete unticked[group.hash];
@@ -187,12 +196,15 @@ export const useFind = create<FindState>((set, get) => {
     },
 
     async setTickedAll(ticked) {
+      if (get().locked) return;
       if (ticked) { set({ unticked: {} }); return; }
       await loadAll();
+      if (get().locked) return;
       set({ unticked: Object.fromEntries(allGroups().map((group) => [group.hash, { copies: group.copies, wasted: group.wasted_bytes }])) });
     },
 
     choose(group, path) {
+      if (get().locked) return;
       set((state) => {
         const chosen = { ...state.chosen };
         if (path === null) delete chosen[group.hash];
@@ -201,7 +213,7 @@ export const useFind = create<FindState>((set, get) => {
       });
     },
 
-    setKeep: (keep) => set({ keep }),
+    setKeep: (keep) => { if (!get().locked) set({ keep }); },
     expand: (group) => set((state) => ({ expanded: { ...state.expanded, [group.hash]: true } })),
 
     async selection() {
@@ -212,4 +224,13 @@ export const useFind = create<FindState>((set, get) => {
       return { groups: allGroups().map((group) => group.hash).filter((hash) => get().unticked[hash] === undefined), keepPaths };
     },
   };
+});
+
+// The next person to sign in on this window starts from nothing: no folders, no groups, no search followed.
+onSessionEnd(() => {
+  stopFollowing?.();
+  stopFollowing = null;
+  generation += 1;
+  inFlight.clear();
+  useFind.setState({ ...initial });
 });

@@ -2,13 +2,11 @@ import { type DuplicateSearchView } from '../../src-shared/api/duplicates.js';
 import { type PushEvent } from '../../src-shared/contract.js';
 import { client } from '../client/index.js';
 
-/** How often a running search is read again, in case its result event was missed (a dropped socket). */
-const POLL_MS = 1000;
-
 /**
- * Follows one duplicate search until it ends: `progress` for each pushed stage event, `settled` once with the
- * search as it ended (read at its result event, and every second as a fallback). The first read happens at
- * once, so a search that ended before its id reached us is not waited on. Answers a function that stops.
+ * Follows one duplicate search until it ends, from push events, never polling: `progress` for each pushed stage
+ * event, `settled` once with the search as it ended. The search is read at once (one that ended before its id
+ * reached us is not waited on), at its result event, and each time the event stream (re)connects (events sent
+ * while it was down are lost). Answers a function that stops following.
  */
 export function followSearch(searchId: string, handlers: {
   progress: (event: PushEvent<'duplicates:progress'>) => void;
@@ -17,8 +15,12 @@ export function followSearch(searchId: string, handlers: {
 }): () => void {
   let stopped = false;
   let reading = false;
+  // A read asked for while one is in flight (the result event came meanwhile) runs right after it: the one in
+  // flight may have been answered while the search was still running, and the result event is sent only once.
+  let readAgain = false;
   const read = async (): Promise<void> => {
-    if (stopped || reading) return;
+    if (stopped) return;
+    if (reading) { readAgain = true; return; }
     reading = true;
     try {
       const search = await client.call('duplicates:get', { search_id: searchId });
@@ -28,16 +30,17 @@ export function followSearch(searchId: string, handlers: {
       if (!stopped) { stop(); handlers.failed(error); }
     } finally {
       reading = false;
+      if (readAgain && !stopped) { readAgain = false; void read(); }
     }
   };
   const offProgress = client.on('duplicates:progress', (event) => { if (event.search_id === searchId && !stopped) handlers.progress(event); });
   const offResult = client.on('duplicates:result', (event) => { if (event.search_id === searchId) void read(); });
-  const timer = setInterval(() => void read(), POLL_MS);
+  const offConnected = client.onConnected(() => void read());
   function stop(): void {
     stopped = true;
-    clearInterval(timer);
     offProgress();
     offResult();
+    offConnected();
   }
   void read();
   return stop;

@@ -1,5 +1,6 @@
 import { type OperationFileView, type OperationView } from '../../src-shared/api/operations.js';
 import { client } from '../client/index.js';
+import { visibleName } from '../ui/format.js';
 import { type RateEstimate } from '../ui/rate-meter.js';
 import { type RunProgressView } from '../ui/RunProgress.js';
 
@@ -30,6 +31,6 @@ export async function bytesWon(operation: OperationView): Promise<number> {
 export function progressView(progress: OperationView['progress'] & { current_path?: string | null }, rate: RateEstimate): RunProgressView {
   return {
     stage: progress.stage, filesDone: progress.files_done, filesTotal: progress.files_total, bytesDone: progress.bytes_done,
-    bytesTotal: progress.bytes_total, currentPath: progress.current_path ?? null, bytesPerSecond: rate.bytesPerSecond, secondsLeft: rate.secondsLeft,
+    bytesTotal: progress.bytes_total, currentPath: progress.current_path != null ? visibleName(progress.current_path) : null, bytesPerSecond: rate.bytesPerSecond, secondsLeft: rate.secondsLeft,
   };
 }

@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import { type ChannelOutput } from '../../src-shared/contract.js';
+import { onSessionEnd } from '../app/session-end.js';
 import { messageOf } from '../client/client.js';
 import { followOperation } from '../client/follow-operation.js';
 import { client } from '../client/index.js';
@@ -78,6 +79,17 @@ export function actedOn(state: Pick<QuarantineState, 'operations' | 'selectedId'
   return { files: ticked.length, bytes: ticked.reduce((sum, file) => sum + file.size, 0), ticked: true };
 }
 
+/** Bumped at session end: a read or a result that answers for the last person is dropped. */
+let generation = 0;
+/** Stops following a whole restore (and lets restore() return). */
+let stopRestore: (() => void) | null = null;
+
+type QuarantineData = Omit<QuarantineState, 'load' | 'select' | 'setChecked' | 'setCheckedAll' | 'restore' | 'askEmpty' | 'cancelEmpty' | 'empty'>;
+const initial = (): QuarantineData => ({
+  phase: 'idle', operations: [], truncated: false, error: null, selectedId: null, checked: {}, busy: null, restoreProgress: null,
+  confirmingEmpty: false, outcome: null,
+});
+
 export const useQuarantine = create<QuarantineState>((set, get) => {
   const readAll = async (): Promise<{ files: QuarantinedFile[]; truncated: boolean }> => {
     const files: QuarantinedFile[] = [];
@@ -91,7 +103,9 @@ export const useQuarantine = create<QuarantineState>((set, get) => {
 
   /** Read the list again, keeping the selection while its operation is still there. */
   const reload = async (): Promise<void> => {
+    const mine = generation;
     const { files, truncated } = await readAll();
+    if (mine !== generation) return;
     const operations = grouped(files);
     set((state) => {
       const kept = operations.find((operation) => operation.id === state.selectedId);
@@ -101,16 +115,16 @@ export const useQuarantine = create<QuarantineState>((set, get) => {
   };
 
   return {
-    phase: 'idle', operations: [], truncated: false, error: null, selectedId: null, checked: {}, busy: null, restoreProgress: null,
-    confirmingEmpty: false, outcome: null,
+    ...initial(),
 
     async load() {
       if (get().busy !== null) return;
+      const mine = generation;
       set((state) => ({ phase: state.phase === 'ready' ? 'ready' : 'loading', error: null }));
       try {
         await reload();
       } catch (error) {
-        set({ phase: 'failed', error: `The quarantine could not be read: ${messageOf(error)}` });
+        if (mine === generation) set({ phase: 'failed', error: `The quarantine could not be read: ${messageOf(error)}` });
       }
     },
 
@@ -132,9 +146,11 @@ export const useQuarantine = create<QuarantineState>((set, get) => {
       if (!operation || get().busy !== null) return;
       const paths = Object.keys(get().checked);
       const when = formatDate(operation.at);
+      const mine = generation;
       set({ busy: 'restore', outcome: null, error: null });
       try {
         const answer = await client.call('quarantine:restore', { operation_id: operation.id, ...(paths.length > 0 ? { paths } : {}) });
+        if (mine !== generation) return;
         if (answer.restored !== null) {
           // Chosen files are put back at once.
           const refusals = answer.not_restored.map((row) => ({ path: row.path, message: row.message }));
@@ -150,11 +166,13 @@ export const useQuarantine = create<QuarantineState>((set, get) => {
         const meter = createRateMeter();
         set({ restoreProgress: { stage: 'rollback', filesDone: 0, filesTotal: operation.files.length, bytesDone: 0, bytesTotal: operation.bytes, currentPath: null, bytesPerSecond: null, secondsLeft: null } });
         await new Promise<void>((resolve) => {
-          followOperation(operation.id, {
+          const stop = followOperation(operation.id, {
             progress: (event) => set({ restoreProgress: progressView(event, meter.sample(event.bytes_done, event.bytes_total)) }),
             settled: (ended) => {
+              stopRestore = null;
               void (async () => {
                 const conflicts = ended.rollback_conflicts > 0 ? await rowsIn(operation.id, 'rollback_conflict').catch(() => ({ rows: [], total: ended.rollback_conflicts })) : { rows: [], total: 0 };
+                if (mine !== generation) { resolve(); return; }
                 set({ restoreProgress: null, busy: null, outcome: {
                   tone: conflicts.total === 0 ? 'good' : 'warn',
                   text: `Put back ${plural(ended.rolled_back, 'file')} quarantined on ${when} where ${ended.rolled_back === 1 ? 'it was' : 'they were'}`
@@ -166,10 +184,13 @@ export const useQuarantine = create<QuarantineState>((set, get) => {
             },
             failed: (error) => set({ error: `Progress could not be read: ${messageOf(error)}. The restore goes on; see History.` }),
           });
+          // Session end stops following and lets this restore return (the run itself goes on in the server).
+          stopRestore = () => { stop(); resolve(); };
         });
+        if (mine !== generation) return;
         await reload();
       } catch (error) {
-        set({ busy: null, restoreProgress: null, outcome: { tone: 'bad', text: messageOf(error), refusals: [], refusedTotal: 0 } });
+        if (mine === generation) set({ busy: null, restoreProgress: null, outcome: { tone: 'bad', text: messageOf(error), refusals: [], refusedTotal: 0 } });
       }
     },
 
@@ -180,9 +201,11 @@ export const useQuarantine = create<QuarantineState>((set, get) => {
       const operation = selectedOperation(get());
       if (!operation || get().busy !== null) return;
       const paths = Object.keys(get().checked);
+      const mine = generation;
       set({ busy: 'empty', outcome: null, error: null });
       try {
         const answer = await client.call('quarantine:empty', { operation_id: operation.id, ...(paths.length > 0 ? { paths } : {}) });
+        if (mine !== generation) return;
         const refusals = answer.refused.map((row) => ({ path: row.original, message: row.message }));
         const parts = [`Sent ${plural(answer.trashed, 'file')} (${formatBytes(answer.trashed_bytes)}) to the system trash; Undo can no longer bring ${answer.trashed === 1 ? 'it' : 'them'} back.`];
         if (answer.missing > 0) parts.push(`${plural(answer.missing, 'file was', 'files were')} already gone from the quarantine.`);
@@ -192,8 +215,16 @@ export const useQuarantine = create<QuarantineState>((set, get) => {
         set({ busy: null, confirmingEmpty: false, outcome: { tone: answer.left > 0 ? 'warn' : 'good', text: parts.join(' '), refusals, refusedTotal: refusals.length } });
         await reload();
       } catch (error) {
-        set({ busy: null, confirmingEmpty: false, outcome: { tone: 'bad', text: messageOf(error), refusals: [], refusedTotal: 0 } });
+        if (mine === generation) set({ busy: null, confirmingEmpty: false, outcome: { tone: 'bad', text: messageOf(error), refusals: [], refusedTotal: 0 } });
       }
     },
   };
+});
+
+// The next person to sign in sees the quarantine read afresh for them, nothing ticked, nothing followed.
+onSessionEnd(() => {
+  generation += 1;
+  stopRestore?.();
+  stopRestore = null;
+  useQuarantine.setState(initial());
 });

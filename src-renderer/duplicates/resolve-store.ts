@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import { type OperationFileView, type OperationView } from '../../src-shared/api/operations.js';
+import { onSessionEnd } from '../app/session-end.js';
 import { messageOf } from '../client/client.js';
 import { followOperation } from '../client/follow-operation.js';
 import { client } from '../client/index.js';
@@ -45,6 +46,8 @@ export interface ResolveState {
 }
 
 let stopFollowing: (() => void) | null = null;
+/** Bumped by reset: an answer or a result that arrives for a forgotten run is dropped. */
+let generation = 0;
 
 const idle = {
   confirming: null, sending: false, phase: 'idle', kind: null, operationId: null, progress: null, result: null, wonBytes: null,
@@ -55,6 +58,7 @@ export const useResolve = create<ResolveState>((set, get) => {
   /** Follow the operation's run (or its undo) to its end, then `settled`. */
   const follow = (operationId: string, settled: (operation: OperationView) => Promise<void>): void => {
     stopFollowing?.();
+    const mine = generation;
     const meter = createRateMeter();
     stopFollowing = followOperation(operationId, {
       progress: (event) => set({ progress: progressView(event, meter.sample(event.bytes_done, event.bytes_total)) }),
@@ -65,7 +69,7 @@ export const useResolve = create<ResolveState>((set, get) => {
       },
       settled: (operation) => {
         stopFollowing = null;
-        settled(operation).catch((error: unknown) => set({ error: `The result could not be read: ${messageOf(error)}` }));
+        settled(operation).catch((error: unknown) => { if (mine === generation) set({ error: `The result could not be read: ${messageOf(error)}` }); });
       },
       failed: (error) => set({ error: `Progress could not be read: ${messageOf(error)}. It goes on; see History.` }),
     });
@@ -80,47 +84,55 @@ export const useResolve = create<ResolveState>((set, get) => {
     async confirm() {
       const kind = get().confirming;
       const searchId = useFind.getState().search?.search_id;
-      if (kind === null || searchId === undefined) return;
+      if (kind === null || searchId === undefined || get().sending) return;
+      const mine = generation;
       set({ sending: true, error: null });
       try {
         const { groups, keepPaths } = await useFind.getState().selection();
+        if (mine !== generation) return;
         const input = { search_id: searchId, keep: useFind.getState().keep, keep_paths: keepPaths, ...(groups ? { groups } : {}) };
         const { operation_id: operationId } = await client.call(kind === 'quarantine' ? 'duplicates:quarantine' : 'duplicates:hardlink', input);
+        if (mine !== generation) return;
         set({
           ...idle, phase: 'running', kind, operationId,
           progress: { stage: null, filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0, currentPath: null, bytesPerSecond: null, secondsLeft: null },
         });
         follow(operationId, async (operation) => {
           const [wonBytes, skipped, failed] = await Promise.all([bytesWon(operation), rowsIn(operationId, 'skipped'), rowsIn(operationId, 'failed')]);
+          if (mine !== generation) return;
           set({
             phase: 'done', progress: null, result: operation, wonBytes,
             leftAlone: { rows: [...failed.rows, ...skipped.rows], total: failed.total + skipped.total },
           });
         });
       } catch (error) {
-        set({ sending: false, confirming: null, error: messageOf(error) });
+        if (mine === generation) set({ sending: false, confirming: null, error: messageOf(error) });
       }
     },
 
     async undo() {
       const operationId = get().operationId;
-      if (operationId === null) return;
+      if (operationId === null || get().phase !== 'done') return;
+      const mine = generation;
       set({ error: null });
       try {
         await client.call('operations:rollback', { id: operationId });
+        if (mine !== generation) return;
         set({ phase: 'undoing', progress: { stage: 'rollback', filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0, currentPath: null, bytesPerSecond: null, secondsLeft: null } });
         follow(operationId, async (operation) => {
           const notPutBack = operation.rollback_conflicts > 0 ? await rowsIn(operationId, 'rollback_conflict') : { rows: [], total: 0 };
+          if (mine !== generation) return;
           set({ phase: 'undone', progress: null, undone: operation, notPutBack });
         });
       } catch (error) {
-        set({ error: messageOf(error) });
+        if (mine === generation) set({ error: messageOf(error) });
       }
     },
 
     reset() {
       stopFollowing?.();
       stopFollowing = null;
+      generation += 1;
       set({ ...idle });
     },
   };
@@ -130,3 +142,21 @@ export const useResolve = create<ResolveState>((set, get) => {
 useFind.subscribe((state, previous) => {
   if (state.phase === 'searching' && previous.phase !== 'searching') useResolve.getState().reset();
 });
+
+/**
+ * Whether the ticked groups are what a Quarantine or Hard link was sent with, or ran on: from the confirmation
+ * until Undo has put the files back, the selection (ticks, picks, policy) cannot change.
+ */
+export const isLocked = (state: Pick<ResolveState, 'sending' | 'phase'>): boolean =>
+  state.sending || state.phase === 'running' || state.phase === 'done' || state.phase === 'undoing';
+
+/** The groups a finished run acted on are marked in the list, with these words. */
+export const ACTED_WORDS: Record<ResolveKind, string> = { quarantine: 'Quarantined', hardlink: 'Linked' };
+
+useResolve.subscribe((state) => {
+  const locked = isLocked(state);
+  if (useFind.getState().locked !== locked) useFind.setState({ locked });
+});
+
+// Sign out forgets the run, its result and Undo, and stops following it.
+onSessionEnd(() => useResolve.getState().reset());

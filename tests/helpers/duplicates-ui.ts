@@ -40,9 +40,15 @@ export async function findDuplicates(page: Page, folders: string[], minSize = ''
 
 /** The group checkboxes' names, in the order the list shows them. */
 export async function groupNames(page: Page): Promise<string[]> {
-  const boxes = page.getByRole('checkbox', { name: /^Include group of / });
+  const boxes = page.getByRole('list', { name: /^Duplicate groups/ }).getByRole('checkbox', { name: /^Include group / });
   await boxes.first().waitFor();
   return boxes.evaluateAll((elements) => elements.map((element) => element.getAttribute('aria-label') ?? ''));
+}
+
+/** A group's row in the list, found by its checkbox's name: `group` is what follows "Include group ". */
+export function groupRow(page: Page, group: string): Locator {
+  return page.getByRole('list', { name: /^Duplicate groups/ }).getByRole('listitem')
+    .filter({ has: page.getByRole('checkbox', { name: `Include group ${group}`, exact: true }) });
 }
 
 /**
@@ -59,23 +65,29 @@ export async function zoomShot(page: Page, name: string, target: Locator, ready:
   if (size) await page.setViewportSize(size);
 }
 
+/** What a group shows as kept: the path of its checked radio, and the path the "Kept" marker stands beside. */
+export interface KeptMark { radio: string | null; marker: string | null }
+
 /**
- * What a group shows as kept: the path of its selected radio, and the path the "Kept" marker stands beside
- * (null when the group is unticked: every copy stays).
+ * What a group shows as kept (`group` is what follows "Copy to keep in group "): the name of its checked radio
+ * (the path), and the radio the "Kept" marker stands beside (null when the group is unticked: every copy stays).
  */
-export async function keptIn(page: Page, name: string): Promise<{ radio: string | null; marker: string | null }> {
-  const group = page.getByRole('radiogroup', { name: `Copy to keep in group of ${name}`, exact: true });
-  await group.waitFor();
-  return group.evaluate((element) => {
-    const radio = element.querySelector<HTMLInputElement>('input[type="radio"]:checked');
-    const row = [...element.querySelectorAll('.dupe-path')].find((candidate) => [...candidate.children].some((child) => child.textContent === 'Kept'));
-    return { radio: radio?.value ?? null, marker: row?.querySelector<HTMLInputElement>('input[type="radio"]')?.value ?? null };
-  });
+export async function keptIn(page: Page, group: string): Promise<KeptMark> {
+  const radios = page.getByRole('radiogroup', { name: `Copy to keep in group ${group}`, exact: true });
+  await radios.waitFor();
+  const checked = radios.getByRole('radio', { checked: true });
+  const radio = (await checked.count()) === 1 ? await checked.getAttribute('value') : null;
+  const marker = radios.getByText('Kept', { exact: true });
+  // The marker is a sibling of its copy's radio: the one radio inside the marker's own line.
+  const marked = (await marker.count()) === 1
+    ? await marker.evaluate((element) => element.parentElement?.querySelector<HTMLInputElement>('input[type="radio"]')?.value ?? null)
+    : null;
+  return { radio, marker: marked };
 }
 
-/** keptIn for each group named, by name: poll it, as the marks follow a change of policy. */
-export async function keptMarks(page: Page, names: string[]): Promise<Record<string, { radio: string | null; marker: string | null }>> {
-  const seen: Record<string, { radio: string | null; marker: string | null }> = {};
-  for (const name of names) seen[name] = await keptIn(page, name);
+/** keptIn for each group, keyed as given (key: the group's name after "Copy to keep in group "). */
+export async function keptMarks(page: Page, groups: Record<string, string>): Promise<Record<string, KeptMark>> {
+  const seen: Record<string, KeptMark> = {};
+  for (const [key, group] of Object.entries(groups)) seen[key] = await keptIn(page, group);
   return seen;
 }

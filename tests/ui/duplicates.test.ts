@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openSignedIn } from '../helpers/browser.js';
-import { accessible, age, fill, findDuplicates, groupNames, keptMarks, openDuplicates, press, zoomShot } from '../helpers/duplicates-ui.js';
+import { runCli } from '../helpers/cli.js';
+import { accessible, age, fill, findDuplicates, groupNames, groupRow, keptMarks, openDuplicates, press, zoomShot } from '../helpers/duplicates-ui.js';
 import { snapshotTree, tempDir, writeTree } from '../helpers/temp-tree.js';
 
 /**
@@ -35,6 +36,15 @@ function fourGroups(root: string) {
   return (relative: string): string => path.join(root, relative);
 }
 
+/** The Duplicates screen as a new session finds it: no folders typed, no search, no groups. */
+async function expectFresh(page: import('playwright-core').Page): Promise<void> {
+  await openDuplicates(page);
+  expect(await page.getByRole('textbox', { name: 'Folders' }).inputValue()).toBe('');
+  await page.getByText('No search yet').waitFor();
+  expect(await page.getByRole('checkbox', { name: /^Include group / }).count()).toBe(0);
+  expect(await page.getByRole('region', { name: 'Search result' }).count()).toBe(0);
+}
+
 describe('the window: Duplicates', () => {
   it('finds groups largest space first, marks the copy each policy keeps, quarantines the ticked ones keeping the marked copies, undoes it, and restores from the Quarantine tab', async () => {
     const root = tempDir('fileorg-ui-dupes-');
@@ -48,28 +58,30 @@ describe('the window: Duplicates', () => {
     await accessible(page, 'duplicates-find');
 
     await findDuplicates(page, [root], '1 kB');
-    expect(await groupNames(page)).toEqual([
-      'Include group of beach.jpg (2 copies)', 'Include group of report.pdf (3 copies)',
-      'Include group of song.mp3 (2 copies)', 'Include group of todo.txt (2 copies)',
-    ]);
+    // Each group is named by its first file under the folder searched, its copies and size.
+    const labels = {
+      'beach.jpg': 'backup/photos/beach.jpg (2 copies, 60 kB)', 'report.pdf': 'docs/report.pdf (3 copies, 20 kB)',
+      'song.mp3': 'downloads/song.mp3 (2 copies, 30 kB)', 'todo.txt': 'backup/todo.txt (2 copies, 5 kB)',
+    };
+    expect(await groupNames(page)).toEqual(Object.values(labels).map((label) => `Include group ${label}`));
     const stats = page.getByRole('region', { name: 'Search result' }).locator('dl');
     await expect.poll(() => stats.textContent()).toContain('135 kB');
 
     // Oldest (the default) marks the oldest copy of every group kept.
-    const names = ['beach.jpg', 'report.pdf', 'song.mp3', 'todo.txt'];
+    const names = Object.keys(labels);
     const marks = (paths: Record<string, string>, unticked: string[] = []) => Object.fromEntries(names.map((name) => [name, {
       radio: file(paths[name] as string), marker: unticked.includes(name) ? null : file(paths[name] as string),
     }]));
     const oldest = { 'beach.jpg': 'photos/beach.jpg', 'report.pdf': 'docs/report.pdf', 'song.mp3': 'music/song.mp3', 'todo.txt': 'notes/todo.txt' };
     const newest = { 'beach.jpg': 'backup/photos/beach.jpg', 'report.pdf': 'downloads/report.pdf', 'song.mp3': 'downloads/song.mp3', 'todo.txt': 'backup/todo.txt' };
     expect(await page.getByRole('radio', { name: 'Oldest', exact: true }).isChecked()).toBe(true);
-    await expect.poll(() => keptMarks(page, names)).toEqual(marks(oldest));
+    await expect.poll(() => keptMarks(page, labels)).toEqual(marks(oldest));
 
     // Leave song.mp3's group out: the totals follow, and it has no Kept marker (every copy stays; its radio still
     // shows the copy it would keep).
-    await press(page.getByRole('checkbox', { name: 'Include group of song.mp3 (2 copies)' }));
+    await press(page.getByRole('checkbox', { name: `Include group ${labels['song.mp3']}` }));
     await expect.poll(() => stats.textContent()).toMatch(/Groups3 of 4.*Files7.*Space to win105 kB/);
-    await expect.poll(() => keptMarks(page, names)).toEqual(marks(oldest, ['song.mp3']));
+    await expect.poll(() => keptMarks(page, labels)).toEqual(marks(oldest, ['song.mp3']));
     await page.getByText('Every copy stays where it is').waitFor();
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await accessible(page, 'duplicates');
@@ -77,11 +89,11 @@ describe('the window: Duplicates', () => {
 
     // The marks follow the policy: Newest, Shortest path (the same copies as oldest here), Newest again.
     await press(page.getByRole('radio', { name: 'Newest', exact: true }));
-    await expect.poll(() => keptMarks(page, names)).toEqual(marks(newest, ['song.mp3']));
+    await expect.poll(() => keptMarks(page, labels)).toEqual(marks(newest, ['song.mp3']));
     await press(page.getByRole('radio', { name: 'Shortest path', exact: true }));
-    await expect.poll(() => keptMarks(page, names)).toEqual(marks(oldest, ['song.mp3']));
+    await expect.poll(() => keptMarks(page, labels)).toEqual(marks(oldest, ['song.mp3']));
     await press(page.getByRole('radio', { name: 'Newest', exact: true }));
-    await expect.poll(() => keptMarks(page, names)).toEqual(marks(newest, ['song.mp3']));
+    await expect.poll(() => keptMarks(page, labels)).toEqual(marks(newest, ['song.mp3']));
 
     await page.getByRole('button', { name: 'Quarantine selected' }).click();
     const dialog = page.getByRole('alertdialog');
@@ -97,6 +109,8 @@ describe('the window: Duplicates', () => {
     for (const gone of ['photos/beach.jpg', 'docs/report.pdf', 'mail/report.pdf', 'notes/todo.txt']) expect(fs.existsSync(file(gone)), gone).toBe(false);
     for (const kept of ['backup/photos/beach.jpg', 'downloads/report.pdf', 'backup/todo.txt', 'music/song.mp3', 'downloads/song.mp3']) expect(fs.existsSync(file(kept)), kept).toBe(true);
     expect(snapshotTree(root)['downloads/song.mp3']).toBe(before['downloads/song.mp3']);
+    for (const name of ['beach.jpg', 'report.pdf', 'todo.txt']) expect(await groupRow(page, labels[name as keyof typeof labels]).textContent(), name).toContain('Quarantined');
+    expect(await groupRow(page, labels['song.mp3']).textContent()).toContain('Left alone');
 
     await result.getByRole('button', { name: 'Undo' }).click();
     await page.getByText(/^Undone: 4 files put back/).waitFor();
@@ -112,7 +126,7 @@ describe('the window: Duplicates', () => {
     await expect.poll(() => page.url()).toBe(`${server.url}/duplicates/quarantine`);
     const operation = page.getByRole('option', { name: /4 files, 105 kB$/ });
     await operation.click();
-    await page.getByRole('checkbox', { name: file('mail/report.pdf') }).waitFor();
+    await page.getByRole('checkbox', { name: `Select ${file('mail/report.pdf')}` }).waitFor();
     expect(await page.getByRole('listitem').filter({ hasText: file('mail/report.pdf') }).textContent()).toContain(`Kept copy: ${file('downloads/report.pdf')}`);
     await accessible(page, 'duplicates-quarantine');
 
@@ -141,11 +155,12 @@ describe('the window: Duplicates', () => {
     age(path.join(root, 'a/one.txt'), 1_600_000_000);
     age(path.join(root, 'b/one.txt'), 1_600_000_100);
     const home = privateHome();
-    const { page, pageErrors } = await openSignedIn(tempDir('fileorg-ui-data-'), { env: home.env });
+    const dataDir = tempDir('fileorg-ui-data-');
+    const { page, pageErrors } = await openSignedIn(dataDir, { env: home.env, serveArgs: ['--allow-signup'] });
     await openDuplicates(page);
     await findDuplicates(page, [root]);
-    await press(page.getByRole('checkbox', { name: 'Include group of two.bin (2 copies)' }));
-    await press(page.getByRole('checkbox', { name: 'Include group of three.dat (2 copies)' }));
+    await press(page.getByRole('checkbox', { name: 'Include group c/two.bin (2 copies, 8 kB)' }));
+    await press(page.getByRole('checkbox', { name: 'Include group e/three.dat (2 copies, 6 kB)' }));
 
     // The policy (oldest) would keep a/one.txt: keep the newer b/one.txt instead.
     const newer = page.getByRole('radio', { name: path.join(root, 'b/one.txt'), exact: true });
@@ -154,7 +169,7 @@ describe('the window: Duplicates', () => {
     await page.getByText('The copy you picked stays').waitFor();
     // The pick wins over every policy.
     await press(page.getByRole('radio', { name: 'Shortest path', exact: true }));
-    await expect.poll(() => keptMarks(page, ['one.txt', 'five.txt'])).toEqual({
+    await expect.poll(() => keptMarks(page, { 'one.txt': 'a/one.txt (2 copies, 10 kB)', 'five.txt': 'i/five.txt (2 copies, 2 kB)' })).toEqual({
       'one.txt': { radio: path.join(root, 'b/one.txt'), marker: path.join(root, 'b/one.txt') },
       'five.txt': { radio: path.join(root, 'i/five.txt'), marker: path.join(root, 'i/five.txt') },
     });
@@ -177,12 +192,14 @@ describe('the window: Duplicates', () => {
     // Empty to trash acts on the ticked file only: it goes to this test's own trash, the other stays listed.
     await page.getByRole('tab', { name: 'Quarantine' }).click();
     await page.getByRole('option', { name: /2 files, 12 kB$/ }).click();
-    await press(page.getByRole('checkbox', { name: path.join(root, 'a/one.txt'), exact: true }));
+    await press(page.getByRole('checkbox', { name: `Select ${path.join(root, 'a/one.txt')}`, exact: true }));
     await page.getByText('Restore and Empty to trash act on the ticked file (10 kB).').waitFor();
     await page.getByRole('button', { name: 'Empty to trash' }).click();
     const confirm = page.getByRole('alertdialog');
     await expect.poll(() => confirm.textContent()).toContain('Send the ticked file (10 kB) of the 2 files quarantined');
     expect(await confirm.textContent()).toContain('system trash; the other file stays in the quarantine.Undo can no longer bring it back');
+    // Nothing brings these files back once confirmed: the dialog starts on Cancel.
+    expect(await confirm.getByRole('button', { name: 'Cancel' }).evaluate((element) => element === document.activeElement)).toBe(true);
     await accessible(page, 'duplicates-confirm-empty');
     await confirm.getByRole('button', { name: 'Confirm' }).click();
     await page.getByText(/^Sent 1 file \(10 kB\) to the system trash; Undo can no longer bring it back\./).waitFor();
@@ -190,8 +207,8 @@ describe('the window: Duplicates', () => {
     const inTrash = (): Buffer[] => fs.readdirSync(trashed).map((name) => fs.readFileSync(path.join(trashed, name))).sort(Buffer.compare);
     expect(inTrash()).toEqual([fill('one', 10_000)]);
     await page.getByRole('option', { name: /1 file, 2 kB$/ }).waitFor();
-    await page.getByRole('checkbox', { name: path.join(root, 'j/five.txt'), exact: true }).waitFor();
-    expect(await page.getByRole('checkbox', { name: path.join(root, 'a/one.txt'), exact: true }).count()).toBe(0);
+    await page.getByRole('checkbox', { name: `Select ${path.join(root, 'j/five.txt')}`, exact: true }).waitFor();
+    expect(await page.getByRole('checkbox', { name: `Select ${path.join(root, 'a/one.txt')}`, exact: true }).count()).toBe(0);
     await accessible(page, 'duplicates-quarantine-left');
 
     // Nothing ticked: the whole operation goes.
@@ -201,19 +218,70 @@ describe('the window: Duplicates', () => {
     await page.getByText('Nothing is in the quarantine').waitFor();
     expect(inTrash()).toEqual([fill('one', 10_000), fill('five', 2_000)].sort(Buffer.compare));
 
-    // Find again: one.txt has no copy left; the other two groups become one file each by hard links.
+    // Find again: one.txt has no copy left. Two new groups hold files of the same name (other folders, other
+    // sizes): their rows' controls have names of their own.
+    writeTree(root, {
+      'photos/IMG_0001.jpg': fill('img a', 3_000), 'phone/IMG_0001.jpg': fill('img a', 3_000),
+      'camera/IMG_0001.jpg': fill('img b', 2_500), 'old/IMG_0001.jpg': fill('img b', 2_500),
+    });
     await page.getByRole('tab', { name: 'Find' }).click();
     await findDuplicates(page, [root]);
-    expect(await groupNames(page)).toEqual(['Include group of two.bin (2 copies)', 'Include group of three.dat (2 copies)']);
+    const two = 'c/two.bin (2 copies, 8 kB)';
+    const three = 'e/three.dat (2 copies, 6 kB)';
+    const imgA = 'phone/IMG_0001.jpg (2 copies, 3 kB)';
+    const imgB = 'camera/IMG_0001.jpg (2 copies, 2.5 kB)';
+    await expect.poll(() => groupNames(page)).toEqual([two, three, imgA, imgB].map((group) => `Include group ${group}`));
+    const include = (group: string) => page.getByRole('checkbox', { name: `Include group ${group}`, exact: true });
+    await press(include(imgB));
+    expect(await include(imgB).isChecked()).toBe(false);
+    expect(await include(imgA).isChecked()).toBe(true);
+    await page.getByRole('radiogroup', { name: `Copy to keep in group ${imgA}`, exact: true }).waitFor();
+
     await page.getByRole('button', { name: 'Hard link selected' }).click();
-    await expect.poll(() => page.getByRole('alertdialog').textContent()).toContain('14 kB won');
+    await expect.poll(() => page.getByRole('alertdialog').textContent()).toContain('17 kB won');
     await accessible(page, 'duplicates-confirm-hardlink');
     await page.getByRole('alertdialog').getByRole('button', { name: 'Confirm' }).click();
-    await result.getByText(/^14 kB won: 2 copies replaced by hard links/).waitFor();
-    await accessible(page, 'duplicates-linked');
+    await result.getByText(/^17 kB won: 3 copies replaced by hard links/).waitFor();
     const inode = (relative: string): number => fs.statSync(path.join(root, relative)).ino;
     expect(inode('c/two.bin')).toBe(inode('d/two.bin'));
     expect(inode('e/three.dat')).toBe(inode('f/three.dat'));
+    expect(inode('phone/IMG_0001.jpg')).toBe(inode('photos/IMG_0001.jpg'));
+    expect(inode('camera/IMG_0001.jpg')).not.toBe(inode('old/IMG_0001.jpg'));
+
+    // The list shows what was done and no longer offers to act: each linked group marked, the left-out one left
+    // alone, every tick read-only, the totals say what was won, and the actions say how to go on.
+    for (const group of [two, three, imgA]) expect(await groupRow(page, group).textContent(), group).toContain('Linked');
+    expect(await groupRow(page, imgB).textContent()).toContain('Left alone');
+    expect(await groupRow(page, imgB).textContent()).not.toContain('Linked');
+    for (const group of [two, imgB]) expect(await include(group).getAttribute('aria-readonly'), group).toBe('true');
+    await press(include(imgB));
+    expect(await include(imgB).isChecked()).toBe(false);
+    expect(await page.getByRole('radiogroup', { name: `Copy to keep in group ${imgA}`, exact: true }).getAttribute('aria-readonly')).toBe('true');
+    expect(await page.getByRole('button', { name: 'Hard link selected' }).isDisabled()).toBe(true);
+    await page.getByText('Find duplicates again to act on what is left.').waitFor();
+    const stats = await page.getByRole('region', { name: 'Search result' }).locator('dl').textContent();
+    expect(stats).toContain('Space won17 kB');
+    expect(stats).not.toContain('to win');
+    await accessible(page, 'duplicates-linked');
+
+    // Sign out: whoever signs in next on this window, without a reload, finds the Duplicates screen empty.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByLabel('Email').fill('next@example.com');
+    await page.getByLabel('Username').fill('next');
+    await page.getByLabel('Full name').fill('Next Person');
+    await page.getByLabel('Password').fill('correct horse battery');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await expectFresh(page);
+
+    // And the local profile again, with a fresh link from `fileorg link` while serve runs.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    const linked = await runCli(['link', '--data-dir', dataDir]);
+    const fresh = /https?:\/\/\S+\/sign-in\?token=\S+/.exec(linked.stdout)?.[0];
+    expect(fresh, linked.stdout + linked.stderr).toBeDefined();
+    await page.goto(fresh as string);
+    await expectFresh(page);
     expect(pageErrors).toEqual([]);
   });
 
@@ -250,11 +318,11 @@ describe('the window: Duplicates', () => {
     await accessible(page, 'duplicates-none');
 
     await findDuplicates(page, [root]);
-    expect((await groupNames(page))[0]).toBe('Include group of g000.txt (2 copies)');
+    expect((await groupNames(page))[0]).toBe('Include group a/g000.txt (2 copies, 1.4 kB)');
 
     // Straight to the end: the last page is read when it comes into sight.
     const list = page.getByRole('list', { name: /^Duplicate groups/ });
-    const last = page.getByRole('checkbox', { name: 'Include group of g449.txt (2 copies)' });
+    const last = page.getByRole('checkbox', { name: 'Include group a/g449.txt (2 copies, 1 kB)' });
     await expect.poll(async () => {
       await list.evaluate((element) => { element.scrollTop = element.scrollHeight; });
       return last.count();
