@@ -1,5 +1,5 @@
 import { ProgressBar } from 'react-aria-components';
-import { formatBytes, formatCount, formatDuration, formatRate } from './format.js';
+import { formatBytes, formatCount, formatDuration, formatRate, visibleName } from './format.js';
 import { stageWords } from './status-words.js';
 
 export interface RunProgressView {
@@ -38,7 +38,7 @@ export function RunProgress({ label, progress }: { label: string; progress: RunP
             <div className={known ? 'meter-fill' : 'meter-fill meter-fill-indeterminate'} style={known ? { width: `${percentage ?? 0}%` } : undefined} />
           </div>
           <div className="run-progress-foot">
-            <span className="run-progress-current" title={currentPath ?? undefined}>{currentPath ?? '\u00a0'}</span>
+            <span className="run-progress-current" title={currentPath === null ? undefined : visibleName(currentPath)}>{currentPath === null ? '\u00a0' : visibleName(currentPath)}</span>
             <span className="run-progress-rate">
               {bytesPerSecond !== null && formatRate(bytesPerSecond)}
               {secondsLeft !== null && ` · ${formatDuration(secondsLeft)} left`}
