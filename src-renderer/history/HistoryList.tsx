@@ -26,8 +26,10 @@ export function HistoryList() {
   // Coming back from a detail: the list where it was left.
   useEffect(() => {
     const saved = scrollY;
+    const session = useHistory.getState().session;
     if (saved > 0) requestAnimationFrame(() => window.scrollTo(0, saved));
-    return () => rememberScroll(window.scrollY);
+    // Left because the session ended: nothing is remembered for the next person.
+    return () => rememberScroll(window.scrollY, session);
   }, []); // once per visit: restored on arrival, remembered on leaving
   // Where the list starts in the page (the heading and filter above it), for the window's virtualizer.
   useLayoutEffect(() => {

@@ -12,7 +12,7 @@ import { NotFound } from './NotFound.js';
 import { OperationActions } from './OperationActions.js';
 import { OperationCounts } from './OperationCounts.js';
 import { OperationFacts } from './OperationFacts.js';
-import { actionsFor, isHardLinks, kindWords, operationTitle, rootsOf, statusHint } from './operation-words.js';
+import { actionsFor, isHardLinks, kindWords, operationTitle, progressName, rootsOf, statusHint } from './operation-words.js';
 import { PlanSummary } from './PlanSummary.js';
 import { RollbackConflicts } from './RollbackConflicts.js';
 
@@ -21,7 +21,7 @@ import { RollbackConflicts } from './RollbackConflicts.js';
  * times, the plan, undo's conflicts explained, and the journal.
  */
 export function OperationDetail({ operationId }: { operationId: string }) {
-  const { phase, operation, error, acting, actionError, progress, result, open, close, act } = useDetail();
+  const { phase, operation, error, acting, actionError, progress, result, started, open, close, act } = useDetail();
   const journalState = useJournal((state) => state.state);
   const setJournalState = useJournal((state) => state.setState);
   const title = useRef<HTMLHeadingElement>(null);
@@ -36,7 +36,7 @@ export function OperationDetail({ operationId }: { operationId: string }) {
   const roots = useMemo(() => (operation === null ? null : rootsOf(operation)), [operation]);
 
   const back = <nav aria-label="Breadcrumb" className="breadcrumb"><Link href="/history" className="inline-link">← All operations</Link></nav>;
-  if (phase === 'not-found') return <>{back}<NotFound operationId={operationId} message={error} /></>;
+  if (phase === 'not-found') return <>{back}<NotFound operationId={operationId} /></>;
   if (phase === 'error' || operation === null || roots === null) {
     return (
       <>
@@ -70,7 +70,7 @@ export function OperationDetail({ operationId }: { operationId: string }) {
       {actionError && <ErrorNote>{actionError}</ErrorNote>}
       {(live || progress !== null) ? (
         <section className="panel run-slot" aria-label="Progress">
-          {progress && <RunProgress label={operation.status === 'rolling_back' ? 'Undo' : 'Run'} progress={progress} />}
+          {progress && <RunProgress label={progressName(operation, started)} progress={progress} />}
         </section>
       ) : result !== null && <InfoNote>{result}</InfoNote>}
       <section className="panel" aria-labelledby="counts-title">

@@ -1,5 +1,5 @@
 import { type OperationView } from '../../src-shared/api/operations.js';
-import { formatDate, formatDuration } from '../ui/format.js';
+import { formatDate, formatDuration, visibleName } from '../ui/format.js';
 import { isHardLinks } from './operation-words.js';
 
 const PRESET_WORDS: Record<string, string> = { 'by-type': 'By type', 'by-date': 'By date' };
@@ -13,19 +13,19 @@ export function OperationFacts({ operation }: { operation: OperationView }) {
     <dl className="facts">
       <dt>{operation.source_paths.length === 1 ? 'Folder' : 'Folders'}</dt>
       <dd>
-        {operation.source_paths.map((path) => <span key={path} className="facts-path mono">{path}</span>)}
+        {operation.source_paths.map((path) => <span key={path} className="facts-path mono">{visibleName(path)}</span>)}
       </dd>
       {operation.kind === 'organize' ? (
         <>
           <dt>Destination</dt>
-          <dd>{operation.destination === null ? 'Inside each folder' : <span className="facts-path mono">{operation.destination}</span>}</dd>
+          <dd>{operation.destination === null ? 'Inside each folder' : <span className="facts-path mono">{visibleName(operation.destination)}</span>}</dd>
           <dt>Rules</dt>
           <dd>{operation.preset === null ? 'A saved rule set' : PRESET_WORDS[operation.preset] ?? operation.preset}</dd>
         </>
       ) : (
         <>
           <dt>Duplicates</dt>
-          <dd>{isHardLinks(operation) ? 'Replaced by hard links to the kept copy' : <>Moved to the quarantine: <span className="facts-path mono">{operation.destination}</span></>}</dd>
+          <dd>{isHardLinks(operation) ? 'Replaced by hard links to the kept copy' : <>Moved to the quarantine: <span className="facts-path mono">{visibleName(operation.destination ?? '')}</span></>}</dd>
         </>
       )}
       <dt>Created</dt>

@@ -1,6 +1,6 @@
 import { Link } from 'react-aria-components';
 import { type OperationView } from '../../src-shared/api/operations.js';
-import { formatDate } from '../ui/format.js';
+import { formatDate, visibleName } from '../ui/format.js';
 import { StatusBadge } from '../ui/StatusBadge.js';
 import { countsLine, kindWords } from './operation-words.js';
 
@@ -9,7 +9,7 @@ import { countsLine, kindWords } from './operation-words.js';
  * kind, folders, when, counts) is its accessible name. Actions live in the detail, never here.
  */
 export function OperationRow({ operation }: { operation: OperationView }) {
-  const folders = operation.source_paths.join(', ');
+  const folders = operation.source_paths.map(visibleName).join(', ');
   return (
     <Link href={`/history/${encodeURIComponent(operation.operation_id)}`} className="history-row">
       <span className="history-row-status"><StatusBadge operation={operation} /></span>

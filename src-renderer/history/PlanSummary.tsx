@@ -1,15 +1,12 @@
 import { type PlanSummaryView } from '../../src-shared/api/operations.js';
-import { formatBytes, formatCount, plural } from '../ui/format.js';
+import { formatBytes, formatCount, plural, visibleName } from '../ui/format.js';
+import { categoryColour } from '../ui/category-colour.js';
 import { reasonWords } from '../ui/reason-words.js';
-
-/** The categories' colours, in the theme (--cat-1…8), by rank. */
-const CATEGORY_COLOURS = 8;
 
 /** What the plan does: files and bytes to move (quarantine, link), per category (a bar and its legend), conflicts, unchanged, skips. */
 export function PlanSummary({ plan, verb }: { plan: PlanSummaryView; verb: string }) {
   const categories = Object.entries(plan.by_category).filter(([, count]) => count > 0).sort((a, b) => b[1] - a[1]);
   const skips = Object.entries(plan.skipped_by_reason).filter(([, count]) => count > 0).sort((a, b) => b[1] - a[1]);
-  const colour = (rank: number): string => `var(--cat-${(rank % CATEGORY_COLOURS) + 1})`;
   return (
     <div className="plan">
       <p className="plan-total">
@@ -20,13 +17,13 @@ export function PlanSummary({ plan, verb }: { plan: PlanSummaryView; verb: strin
       {categories.length > 0 && plan.files > 0 && (
         <>
           <div className="plan-bar" aria-hidden="true">
-            {categories.map(([name, count], rank) => (
-              <span key={name} className="plan-bar-part" style={{ width: `${(count / plan.files) * 100}%`, background: colour(rank) }} />
+            {categories.map(([name, count]) => (
+              <span key={name} className="plan-bar-part" style={{ width: `${(count / plan.files) * 100}%`, background: categoryColour(name) }} />
             ))}
           </div>
           <ul className="plan-legend" aria-label="Files per category">
-            {categories.map(([name, count], rank) => (
-              <li key={name}><span className="plan-swatch" style={{ background: colour(rank) }} aria-hidden="true" />{name} <span className="num">{formatCount(count)}</span></li>
+            {categories.map(([name, count]) => (
+              <li key={name}><span className="plan-swatch" style={{ background: categoryColour(name) }} aria-hidden="true" />{visibleName(name)} <span className="num">{formatCount(count)}</span></li>
             ))}
           </ul>
         </>

@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import { type OperationFileView } from '../../src-shared/api/operations.js';
 import { type FileState } from '../../src-shared/operation-status.js';
+import { onSessionEnd } from '../app/session-end.js';
 import { messageOf } from '../client/client.js';
 import { client } from '../client/index.js';
 
@@ -57,6 +58,9 @@ export const useJournal = create<JournalState>((set, get) => {
     lastRange = [0, 0];
     set({ total: null, pages: {}, error: null, ...changes });
   };
+
+  // Signed out: no rows of the last person's operation stay, and answers still on their way are dropped.
+  onSessionEnd(() => restart({ operationId: null, state: null }));
 
   return {
     operationId: null,

@@ -1,5 +1,5 @@
 import { type OperationFileView, type OperationView } from '../../src-shared/api/operations.js';
-import { baseName, formatCount, plural } from '../ui/format.js';
+import { baseName, formatCount, plural, visibleName } from '../ui/format.js';
 
 /**
  * What History says about an operation, as pure functions of what the API answered: its kind and folders in
@@ -18,7 +18,7 @@ export function kindWords(operation: Kinded): string {
 
 /** "Downloads", "Downloads, Desktop", "Downloads and 3 more" */
 export function folderNames(paths: readonly string[]): string {
-  const names = paths.map(baseName);
+  const names = paths.map((path) => visibleName(baseName(path)));
   if (names.length <= 2) return names.join(', ');
   return `${names[0]} and ${formatCount(names.length - 1)} more`;
 }
@@ -66,6 +66,16 @@ export function actionsFor(operation: OperationView): OperationAction[] {
   if (status === 'interrupted') return ['resume', 'undo'];
   if (status === 'completed' || status === 'completed_with_failures' || status === 'partially_rolled_back') return ['undo'];
   return [];
+}
+
+/**
+ * The name of the detail's progress bar: what is running, never a button's name alone ("Undo" is the button).
+ * A resume is named so only when this window started it; a run seen from elsewhere is an apply (or an undo).
+ */
+export function progressName(operation: Pick<OperationView, 'status' | 'dry_run'>, started: OperationAction | null): string {
+  if (operation.status === 'rolling_back') return 'Undo progress';
+  if (operation.status === 'planned' && operation.dry_run) return 'Preview progress';
+  return started === 'resume' ? 'Resume progress' : 'Apply progress';
 }
 
 /** What the status means for the user, and what they may do next; null when the badge says it all. */

@@ -92,3 +92,26 @@ export async function recordPreviews(dataDir: string, serverUrl: string, folder:
     return page.items.filter((item) => item.status === 'planned' && item.plan !== null).length;
   }, { timeout: 30_000 }).toBeGreaterThanOrEqual(count);
 }
+
+/** Whether the detail shows a count at all (Put back and Not put back appear only once an undo ran). */
+export async function countShown(page: Page, label: string): Promise<boolean> {
+  return (await page.locator('.stat dt').getByText(label, { exact: true }).count()) > 0;
+}
+
+/** The counts' labels the detail shows, in order. */
+export async function countLabels(page: Page): Promise<string[]> {
+  return page.getByRole('region', { name: 'Counts' }).locator('dt').allTextContents();
+}
+
+/** A new one-time sign-in link for the running server (`fileorg link --data-dir …`, as a person would ask for one). */
+export async function freshLink(dataDir: string): Promise<string> {
+  const run = await runCli(['link', '--data-dir', dataDir]);
+  expect(run.code, run.stderr).toBe(0);
+  return run.stdout.trim();
+}
+
+/** `fileorg <args>` on the test's data folder, which must succeed (an undo, say, which prints no new operation). */
+export async function cliSucceeds(dataDir: string, args: string[]): Promise<void> {
+  const run = await runJson(dataDir, args);
+  expect(run.code, run.stderr).toBe(0);
+}
