@@ -1,9 +1,22 @@
+import { type Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { expectAccessible, openPage, openSignedIn } from '../helpers/browser.js';
 import { startServe } from '../helpers/serve.js';
 import { tempDir, writeTree } from '../helpers/temp-tree.js';
 
 const PASSWORD = 'correct horse battery';
+
+/** Fills the Create account form as a person would and submits it; `keep` ticks Keep me signed in. */
+async function createAccount(page: Page, user: { username: string; fullName: string; keep?: boolean }): Promise<void> {
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByLabel('Email').fill(`${user.username}@example.com`);
+  await page.getByLabel('Username').fill(user.username);
+  await page.getByLabel('Full name').fill(user.fullName);
+  await page.getByLabel('Password').fill(PASSWORD);
+  // React Aria's checkbox hides its input inside the label: a person clicks the label.
+  if (user.keep) await page.getByText('Keep me signed in').click();
+  await page.getByRole('button', { name: 'Create account' }).click();
+}
 
 describe('the window: signing in', () => {
   it('signs in with the link fileorg serve printed; the token leaves the address bar, and the link works once', async () => {
@@ -62,12 +75,7 @@ describe('the window: signing in', () => {
   it('keeps the session across a reload only when asked to', async () => {
     const server = await startServe(tempDir('fileorg-ui-'), ['--allow-signup']);
     const { page } = await openPage(server.url);
-    await page.getByRole('button', { name: 'Create account' }).click();
-    await page.getByLabel('Email').fill('kept@example.com');
-    await page.getByLabel('Username').fill('kept');
-    await page.getByLabel('Full name').fill('Kept Session');
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Create account' }).click();
+    await createAccount(page, { username: 'kept', fullName: 'Kept Session' });
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
     // Not kept: the tokens were in memory only, so a reload asks again.
     await page.reload();
@@ -93,13 +101,7 @@ describe('the window: signing in', () => {
   it('shares a kept session between tabs: a renewal in one never spends a token another already used; signing out in one ends both', async () => {
     const server = await startServe(tempDir('fileorg-ui-'), ['--allow-signup']);
     const { page, context } = await openPage(server.url);
-    await page.getByRole('button', { name: 'Create account' }).click();
-    await page.getByLabel('Email').fill('tabs@example.com');
-    await page.getByLabel('Username').fill('tabs');
-    await page.getByLabel('Full name').fill('Two Tabs');
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByText('Keep me signed in').click();
-    await page.getByRole('button', { name: 'Create account' }).click();
+    await createAccount(page, { username: 'tabs', fullName: 'Two Tabs', keep: true });
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
 
     // A second tab signs in with the kept refresh token, which spends it and keeps the next one.
@@ -132,12 +134,7 @@ describe('the window: signing in', () => {
     writeTree(tree, { 'a.txt': 'a' });
     const server = await startServe(tempDir('fileorg-ui-'), ['--allow-signup']);
     const { page } = await openPage(server.url);
-    await page.getByRole('button', { name: 'Create account' }).click();
-    await page.getByLabel('Email').fill('guest@example.com');
-    await page.getByLabel('Username').fill('guest');
-    await page.getByLabel('Full name').fill('Guest');
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Create account' }).click();
+    await createAccount(page, { username: 'guest', fullName: 'Guest' });
     await page.getByRole('textbox', { name: 'Folder', exact: true }).fill(tree);
     await page.getByRole('button', { name: 'Preview', exact: true }).click();
     const refusal = page.getByRole('alert').filter({ hasText: 'may not use' });
