@@ -17,15 +17,6 @@ export function routeOf(pathname: string): Route {
   }
 }
 
-export function pathOf(route: Route): string {
-  switch (route.screen) {
-    case 'history': return route.operationId ? `/history/${encodeURIComponent(route.operationId)}` : '/history';
-    case 'duplicates': return route.tab === 'quarantine' ? '/duplicates/quarantine' : '/duplicates';
-    case 'sign-in': return '/sign-in';
-    default: return '/organize';
-  }
-}
-
 interface RouteState {
   route: Route;
   /** show a path: pushed to the browser's history unless `replace` */

@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import { type DuplicateSearchView } from '../../src-shared/api/duplicates.js';
+import { absolutePathSchema } from '../../src-shared/api/operations.js';
 import { type KeepPolicy } from '../../src-shared/duplicates.js';
 import { onSessionEnd } from '../app/session-end.js';
 import { messageOf } from '../client/client.js';
@@ -128,7 +129,7 @@ export const useFind = create<FindState>((set, get) => {
       const fieldErrors: FindState['fieldErrors'] = {};
       if (paths.length === 0) fieldErrors.folders = 'Type at least one folder to search, one full path a line (like /home/me/Pictures).';
       else {
-        const relative = paths.find((path) => !/^(\/|[A-Za-z]:[\\/]|\\\\)/.test(path));
+        const relative = paths.find((path) => !absolutePathSchema.safeParse(path).success);
         if (relative !== undefined) fieldErrors.folders = `“${visibleName(relative)}” is not a full path: start it at the top, like /home/me/Pictures.`;
       }
       if (!minSize.ok) fieldErrors.minSize = minSize.message;

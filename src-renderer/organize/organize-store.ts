@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import { type OperationFileView, type OperationView } from '../../src-shared/api/operations.js';
+import { absolutePathSchema, type OperationFileView, type OperationView } from '../../src-shared/api/operations.js';
 import { type SavedRuleSetView } from '../../src-shared/api/rules.js';
 import { type ConflictPolicy } from '../../src-shared/operation-status.js';
 import { type PresetName } from '../../src-shared/rules.js';
@@ -86,8 +86,8 @@ export function runIsLive(state: Pick<OrganizeState, 'operation' | 'action'>): b
   return state.action !== null && state.action !== 'preview' && (status === 'running' || status === 'rolling_back');
 }
 
-/** An absolute path on any system the window runs on: /home/…, C:\… or \\server\share. */
-const isAbsolutePath = (path: string): boolean => /^(\/|[A-Za-z]:[\\/]|\\\\)/.test(path);
+/** What the API takes as an absolute path (its own schema), checked before asking it. */
+const isAbsolutePath = (path: string): boolean => absolutePathSchema.safeParse(path).success;
 const FOLDER_NOT_ABSOLUTE = 'Type the folder\'s full path, like /home/you/Downloads.';
 
 /**

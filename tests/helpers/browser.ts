@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { afterEach, expect } from 'vitest';
 import { startServe } from './serve.js';
 
@@ -81,4 +81,30 @@ export async function expectAccessible(page: Page, name: string): Promise<void> 
     await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${colorScheme}.png`), fullPage: true });
   }
   await page.emulateMedia({ colorScheme: 'light' });
+}
+
+/** Fills the sign-in screen's Create account form as a person would and submits it; `keep` ticks Keep me signed in. */
+export async function createAccount(page: Page, user: { username: string; fullName: string; password?: string; keep?: boolean }): Promise<void> {
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByLabel('Email').fill(`${user.username}@example.com`);
+  await page.getByLabel('Username').fill(user.username);
+  await page.getByLabel('Full name').fill(user.fullName);
+  await page.getByLabel('Password').fill(user.password ?? 'correct horse battery');
+  // React Aria's checkbox hides its input inside the label: a person clicks the label.
+  if (user.keep) await page.getByText('Keep me signed in').click();
+  await page.getByRole('button', { name: 'Create account' }).click();
+}
+
+/**
+ * A screenshot of what the window shows at 640x400 (200% zoom of a 1280x800 screen), to be looked at: `target`
+ * scrolled into view, once `ready` shows (a virtualized list draws its rows again after the resize).
+ */
+export async function zoomShot(page: Page, name: string, target: Locator, ready: Locator): Promise<void> {
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 640, height: 400 });
+  await target.scrollIntoViewIfNeeded();
+  await ready.waitFor();
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+  if (size) await page.setViewportSize(size);
 }

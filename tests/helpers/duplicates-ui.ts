@@ -1,7 +1,6 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { type Locator, type Page } from 'playwright-core';
-import { expectAccessible, SCREENSHOTS } from './browser.js';
+import { expectAccessible } from './browser.js';
 
 /** Set a file's mtime to a whole second: the oldest copy of a group is the one the default policy keeps. */
 export const age = (file: string, seconds: number): void => fs.utimesSync(file, seconds, seconds);
@@ -49,20 +48,6 @@ export async function groupNames(page: Page): Promise<string[]> {
 export function groupRow(page: Page, group: string): Locator {
   return page.getByRole('list', { name: /^Duplicate groups/ }).getByRole('listitem')
     .filter({ has: page.getByRole('checkbox', { name: `Include group ${group}`, exact: true }) });
-}
-
-/**
- * A screenshot of what the window shows at 640x400 (200% zoom of a 1280x800 screen), to be looked at: `target`
- * scrolled into view, once `ready` shows (a virtualized list draws its rows again after the resize).
- */
-export async function zoomShot(page: Page, name: string, target: Locator, ready: Locator): Promise<void> {
-  const size = page.viewportSize();
-  await page.setViewportSize({ width: 640, height: 400 });
-  await target.scrollIntoViewIfNeeded();
-  await ready.waitFor();
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
-  if (size) await page.setViewportSize(size);
 }
 
 /** What a group shows as kept: the path of its checked radio, and the path the "Kept" marker stands beside. */

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openSignedIn } from '../helpers/browser.js';
+import { createAccount, openSignedIn, zoomShot } from '../helpers/browser.js';
 import { runCli } from '../helpers/cli.js';
-import { accessible, age, fill, findDuplicates, groupNames, groupRow, keptMarks, openDuplicates, press, zoomShot } from '../helpers/duplicates-ui.js';
+import { accessible, age, fill, findDuplicates, groupNames, groupRow, keptMarks, openDuplicates, press } from '../helpers/duplicates-ui.js';
 import { snapshotTree, tempDir, writeTree } from '../helpers/temp-tree.js';
 
 /**
@@ -266,12 +266,7 @@ describe('the window: Duplicates', () => {
 
     // Sign out: whoever signs in next on this window, without a reload, finds the Duplicates screen empty.
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.getByRole('button', { name: 'Create account' }).click();
-    await page.getByLabel('Email').fill('next@example.com');
-    await page.getByLabel('Username').fill('next');
-    await page.getByLabel('Full name').fill('Next Person');
-    await page.getByLabel('Password').fill('correct horse battery');
-    await page.getByRole('button', { name: 'Create account' }).click();
+    await createAccount(page, { username: 'next', fullName: 'Next Person' });
     await expectFresh(page);
 
     // And the local profile again, with a fresh link from `fileorg link` while serve runs.

@@ -1,13 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expectAccessible, openSignedIn, SCREENSHOTS } from '../helpers/browser.js';
+import { expectAccessible, openSignedIn, SCREENSHOTS, zoomShot } from '../helpers/browser.js';
 import {
   cliOperation, cliSucceeds, countLabels, countOf, filterJournal, freshLink, goInWindow, openHistory, operationRow, pickKind, recordPreviews, waitForJournal, waitForStatus,
 } from '../helpers/history-ui.js';
 import { listFiles, snapshotTree, tempDir, writeTree } from '../helpers/temp-tree.js';
 
-const ZOOM = { width: 640, height: 400 };
 
 describe('the window: History', () => {
   it('shows a run the CLI made in the same data folder, its counts and journal, and Undo puts the tree back byte for byte', async () => {
@@ -54,9 +53,8 @@ describe('the window: History', () => {
     await expectAccessible(page, 'history-detail');
 
     // At 200% zoom (half the width and height) the detail still reads: looked at, not compared.
-    await page.setViewportSize(ZOOM);
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'history-detail-zoom.png') });
-    await page.setViewportSize({ width: 1280, height: 800 });
+    const title = page.getByRole('heading', { level: 1 });
+    await zoomShot(page, 'history-detail-zoom', title, title);
 
     // Undo acts at once (no confirmation), the detail follows it to its end.
     await page.getByRole('button', { name: 'Undo', exact: true }).click();
@@ -107,9 +105,7 @@ describe('the window: History', () => {
     expect(listed[0]).toContain(path.basename(twins));
     expect(listed[0]).toContain('Duplicates: quarantine');
     await expectAccessible(page, 'history-list');
-    await page.setViewportSize(ZOOM);
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'history-list-zoom.png') });
-    await page.setViewportSize({ width: 1280, height: 800 });
+    await zoomShot(page, 'history-list-zoom', page.getByRole('heading', { name: 'History', level: 1 }), page.getByRole('heading', { name: 'History', level: 1 }));
 
     await pickKind(page, 'Duplicates');
     await organizeRow.waitFor({ state: 'detached' });

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expectAccessible, openSignedIn, SCREENSHOTS } from '../helpers/browser.js';
+import { createAccount, expectAccessible, openSignedIn, zoomShot } from '../helpers/browser.js';
 import { journalRows, runCli } from '../helpers/cli.js';
 import { operationIdShown, previewFolder, shownMoves, statValue, waitForStatus } from '../helpers/organize-ui.js';
 import { snapshotTree, tempDir, writeTree } from '../helpers/temp-tree.js';
@@ -68,13 +68,8 @@ describe('the window: Organize', () => {
     await page.evaluate(() => { (document.activeElement as HTMLElement | null)?.blur(); window.scrollTo(0, 0); });
     await expectAccessible(page, 'organize-preview');
 
-    // 200% zoom: the same CSS pixels in half the room; the view on the moves, and the whole page.
-    await page.setViewportSize({ width: 640, height: 400 });
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    await page.getByRole('button', { name: 'Apply', exact: true }).scrollIntoViewIfNeeded();
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'organize-preview-zoom.png') });
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'organize-preview-zoom-full.png'), fullPage: true });
-    await page.setViewportSize({ width: 1280, height: 800 });
+    // 200% zoom: the same CSS pixels in half the room, once the moves are drawn again after the resize.
+    await zoomShot(page, 'organize-preview-zoom', page.getByRole('button', { name: 'Apply', exact: true }), page.getByRole('checkbox', { name: 'Include a.jpg', exact: true }));
 
     // History and back: the preview and the unticked row are still there.
     await page.getByRole('link', { name: 'History', exact: true }).click();
@@ -171,12 +166,7 @@ describe('the window: Organize', () => {
       expect(await page.getByRole('region', { name: 'Moves' }).count()).toBe(0);
     };
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.getByRole('button', { name: 'Create account' }).click();
-    await page.getByLabel('Email').fill('grace@example.com');
-    await page.getByLabel('Username').fill('grace');
-    await page.getByLabel('Full name').fill('Grace Hopper');
-    await page.getByLabel('Password').fill('a long enough passphrase 42');
-    await page.getByRole('button', { name: 'Create account' }).click();
+    await createAccount(page, { username: 'grace', fullName: 'Grace Hopper' });
     await page.getByRole('link', { name: 'Organize', exact: true }).waitFor();
     await emptyOrganize();
     // ... and the owner again, with a fresh link (the printed one is used up).

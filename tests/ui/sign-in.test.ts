@@ -1,22 +1,9 @@
-import { type Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { expectAccessible, openPage, openSignedIn } from '../helpers/browser.js';
+import { createAccount, expectAccessible, openPage, openSignedIn } from '../helpers/browser.js';
 import { startServe } from '../helpers/serve.js';
 import { tempDir, writeTree } from '../helpers/temp-tree.js';
 
 const PASSWORD = 'correct horse battery';
-
-/** Fills the Create account form as a person would and submits it; `keep` ticks Keep me signed in. */
-async function createAccount(page: Page, user: { username: string; fullName: string; keep?: boolean }): Promise<void> {
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.getByLabel('Email').fill(`${user.username}@example.com`);
-  await page.getByLabel('Username').fill(user.username);
-  await page.getByLabel('Full name').fill(user.fullName);
-  await page.getByLabel('Password').fill(PASSWORD);
-  // React Aria's checkbox hides its input inside the label: a person clicks the label.
-  if (user.keep) await page.getByText('Keep me signed in').click();
-  await page.getByRole('button', { name: 'Create account' }).click();
-}
 
 describe('the window: signing in', () => {
   it('signs in with the link fileorg serve printed; the token leaves the address bar, and the link works once', async () => {
