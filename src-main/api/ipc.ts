@@ -28,11 +28,28 @@ export interface IpcMainLike {
  */
 export type IpcAnswer = { ok: true; value: unknown } | { ok: false; error: ApiError };
 
+/** A thrown value as the answer the window gets; an internal error's text and stack go to the log only. */
+export function failureAnswer(thrown: unknown, what: string, options: { dataDir?: string; log?: (message: string) => void }): IpcAnswer {
+  const error = (options.dataDir === undefined ? undefined : dataFolderError(thrown, options.dataDir)) ?? thrown;
+  const answer = toApiError(error);
+  if (answer.code === 'E_INTERNAL') options.log?.(`fileorg ipc: ${what} failed: ${error instanceof Error ? error.stack : describeError(error)}`);
+  return { ok: false, error: answer };
+}
+
 export interface IpcOptions {
   /** Is this URL our own renderer (the app:// page, or the dev server)? Anything else is refused. */
   isOwnPage(url: string): boolean;
-  /** Who the window acts as: the local profile, or the account the user logged in to in this window. */
-  callerOf(event: IpcInvokeEvent): Caller | null;
+  /**
+   * Who the window acts as: the local profile, or the account the user logged in to in this window. It may
+   * answer later (the window sessions renew an account's access token first) or throw (that login ended).
+   */
+  callerOf(event: IpcInvokeEvent): Caller | null | Promise<Caller | null>;
+  /**
+   * Sees each successful answer before the window does, and says what the window receives and whom it acts as
+   * from now on: the window sessions keep a login's tokens in main and blank them in the answer. Without it the
+   * answer passes as it is, and callerOf is asked again after the call.
+   */
+  answer?(name: ChannelName, value: unknown, event: IpcInvokeEvent, caller: Caller | null): Promise<{ value: unknown; caller: Caller | null }>;
   /**
    * Push events by user: each window hears its caller's (operations and searches, whoever started them: this
    * window, another, the CLI), on the events' own channel names.
@@ -47,9 +64,9 @@ export interface IpcOptions {
  * Only our own top frame may call: not a subframe (an embedded page), not a page the window was navigated
  * to, not a frame that is gone.
  */
-function checkSender(event: IpcInvokeEvent, options: IpcOptions): void {
+export function checkSender(event: IpcInvokeEvent, isOwnPage: (url: string) => boolean): void {
   const frame = event.senderFrame;
-  if (!frame || frame.parent !== null || !options.isOwnPage(frame.url)) {
+  if (!frame || frame.parent !== null || !isOwnPage(frame.url)) {
     throw new FileOrganizerError('E_FORBIDDEN', 'this call did not come from FileOrganizer\'s own window');
   }
 }
@@ -63,20 +80,18 @@ export function registerIpcHandlers(ipcMain: IpcMainLike, handlers: Handlers, op
   for (const name of CHANNEL_NAMES) {
     ipcMain.handle(name, async (event, ...args): Promise<IpcAnswer> => {
       try {
-        checkSender(event, options);
+        checkSender(event, options.isOwnPage);
         if (args.length > 1) throw new FileOrganizerError('E_VALIDATION', `${name} takes one argument, an object`);
-        const caller = options.callerOf(event);
+        const caller = await options.callerOf(event);
         // Subscribed before the call runs, so a run it starts is heard from its first event.
         windows?.follow(event.sender, caller);
         const value = await dispatch(handlers, name as ChannelName, args[0] ?? {}, { caller, source: 'ipc' });
+        const answered = options.answer ? await options.answer(name as ChannelName, value, event, caller) : { value, caller: await options.callerOf(event) };
         // A sign-in or sign-out in this window changes whose events it hears.
-        windows?.follow(event.sender, options.callerOf(event));
-        return { ok: true, value };
+        windows?.follow(event.sender, answered.caller);
+        return { ok: true, value: answered.value };
       } catch (thrown) {
-        const error = (options.dataDir === undefined ? undefined : dataFolderError(thrown, options.dataDir)) ?? thrown;
-        const answer = toApiError(error);
-        if (answer.code === 'E_INTERNAL') options.log?.(`fileorg ipc: ${name} failed: ${error instanceof Error ? error.stack : describeError(error)}`);
-        return { ok: false, error: answer };
+        return failureAnswer(thrown, name, options);
       }
     });
   }

@@ -4,9 +4,13 @@ export const OWN_PAGE = 'app://fileorganizer/index.html';
 
 export type Pushed = { channel: string; payload: Record<string, unknown> };
 
+/** What a window's page hears of a push (the preload's ipcRenderer listeners, in tests/helpers/preload-harness.ts). */
+export type PushListener = (channel: string, payload: unknown) => void;
+
 /** A stand-in for one window's WebContents: what was pushed to it, and its end (as Electron's `destroyed`). */
 function fakeWindow(id: number) {
   const pushed: Pushed[] = [];
+  const listeners = new Set<PushListener>();
   let destroyed = false;
   let sendsAfterDestroyed = 0;
   const onDestroyed: (() => void)[] = [];
@@ -18,6 +22,7 @@ function fakeWindow(id: number) {
         throw new Error('Object has been destroyed'); // as Electron answers a send to a closed window
       }
       pushed.push({ channel, payload: payload as Record<string, unknown> });
+      for (const listener of listeners) listener(channel, payload);
     },
     isDestroyed: () => destroyed,
     once: (_event, listener) => { onDestroyed.push(listener); },
@@ -26,7 +31,12 @@ function fakeWindow(id: number) {
     destroyed = true;
     for (const listener of onDestroyed.splice(0)) listener();
   };
-  return { sender, pushed, destroy, sendsAfterDestroyed: () => sendsAfterDestroyed };
+  /** hears every push to this window from now on; answers the function that stops it */
+  const onPush = (listener: PushListener): (() => void) => {
+    listeners.add(listener);
+    return () => { listeners.delete(listener); };
+  };
+  return { sender, pushed, destroy, onPush, sendsAfterDestroyed: () => sendsAfterDestroyed };
 }
 
 /**
@@ -54,5 +64,7 @@ export function fakeIpcMain() {
     return { ...window, invoke: (channel: string, input?: unknown, senderFrame?: IpcInvokeEvent['senderFrame']) => invokeFrom(window.sender, channel, input, senderFrame) };
   };
   const first = openWindow();
-  return { ipcMain, listeners, invoke: first.invoke, frame, pushed: first.pushed, destroy: first.destroy, openWindow };
+  return { ipcMain, listeners, invoke: first.invoke, frame, pushed: first.pushed, destroy: first.destroy, onPush: first.onPush, sender: first.sender, openWindow };
 }
+export type FakeIpcMain = ReturnType<typeof fakeIpcMain>;
+export type FakeWindow = ReturnType<FakeIpcMain['openWindow']>;
