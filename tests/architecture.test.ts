@@ -10,6 +10,8 @@ const RULES: { folder: string; forbidden: RegExp; why: string }[] = [
   { folder: 'src-main/core', forbidden: /^electron$|^(\.\.\/)+(api|app|cli)\//, why: 'the core is headless and knows no transport' },
   { folder: 'src-main/cli', forbidden: /^electron$/, why: 'the CLI runs on plain Node' },
   { folder: 'src-main/api', forbidden: /^electron$/, why: 'only src-main/app imports electron' },
+  // The sandboxed preload can require 'electron' alone (its bundle holds the rest): the shared lists and itself.
+  { folder: 'src-preload', forbidden: /^(?!electron$|\.\/|\.\.\/src-shared\/)/, why: 'the preload imports only electron and src-shared: nothing of src-main, src-worker or src-renderer, no node: built-in' },
   { folder: 'src-renderer', forbidden: /^(node:|electron$)|src-main\/|src-worker\//, why: 'the renderer sees only src-shared and its client' },
   // Screens hold the one client interface, never its HTTP implementation: the desktop app gives them another.
   ...['organize', 'history', 'duplicates', 'ui', 'app'].map((screen) => ({
@@ -56,14 +58,19 @@ describe('layering', () => {
     expect(transports).toEqual([]);
   });
 
-  it('catches an electron import in the core and node: in src-shared (the check can fail)', () => {
+  it('catches an electron import in the core, node: in src-shared, and the main process in the preload (the check can fail)', () => {
     const fake = fs.mkdtempSync(path.join(import.meta.dirname, '..', 'node_modules', '.layering-'));
     try {
       fs.mkdirSync(path.join(fake, 'src-main/core'), { recursive: true });
       fs.mkdirSync(path.join(fake, 'src-shared'), { recursive: true });
       fs.writeFileSync(path.join(fake, 'src-main/core/bad.ts'), "import { app } from 'electron';\nimport { serve } from '../cli/serve.js';\nimport { type X } from '../../src-shared/api/auth.js';\n");
       fs.writeFileSync(path.join(fake, 'src-shared/bad.ts'), "import fs from 'node:fs';\nconst x = await import('node:path');\n");
-      expect(violations(fake)).toHaveLength(4);
+      fs.mkdirSync(path.join(fake, 'src-preload'), { recursive: true });
+      fs.writeFileSync(path.join(fake, 'src-preload/bad.ts'), [
+        "import { ipcRenderer } from 'electron';", "import { BRIDGE_KEY } from '../src-shared/bridge.js';", "import { createBridge } from './bridge-api.js';",
+        "import { registerIpcHandlers } from '../src-main/api/ipc.js';", "import fs from 'node:fs';", "import { x } from '../src-renderer/client/index.js';",
+      ].join('\n'));
+      expect(violations(fake)).toHaveLength(7);
     } finally {
       fs.rmSync(fake, { recursive: true, force: true });
     }
