@@ -77,12 +77,26 @@ export function checkSender(event: IpcInvokeEvent, isOwnPage: (url: string) => b
  */
 export function registerIpcHandlers(ipcMain: IpcMainLike, handlers: Handlers, options: IpcOptions): () => void {
   const windows = options.events ? createWindowSubscriptions(options.events) : undefined;
+  /**
+   * The window's caller. When there is none to be had (its account's login ended under it), the window hears
+   * whom it acts as from now on (the local profile) at once, not the ended login's events until its next call.
+   */
+  const callerOrRefollow = async (event: IpcInvokeEvent): Promise<Caller | null> => {
+    try {
+      return await options.callerOf(event);
+    } catch (error) {
+      if (windows) {
+        try { windows.follow(event.sender, await options.callerOf(event)); } catch { /* still unknown: its next call decides */ }
+      }
+      throw error;
+    }
+  };
   for (const name of CHANNEL_NAMES) {
     ipcMain.handle(name, async (event, ...args): Promise<IpcAnswer> => {
       try {
         checkSender(event, options.isOwnPage);
         if (args.length > 1) throw new FileOrganizerError('E_VALIDATION', `${name} takes one argument, an object`);
-        const caller = await options.callerOf(event);
+        const caller = await callerOrRefollow(event);
         // Subscribed before the call runs, so a run it starts is heard from its first event.
         windows?.follow(event.sender, caller);
         const value = await dispatch(handlers, name as ChannelName, args[0] ?? {}, { caller, source: 'ipc' });

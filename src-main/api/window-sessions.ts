@@ -103,6 +103,11 @@ export function createWindowSessions(core: AppCore, options: { clock?: () => num
       userId: session.user.id, accessToken: session.access_token, refreshToken: session.refresh_token,
       expiresAt: clock() + session.expires_in * 1000,
     };
+    if (sender.isDestroyed?.()) {
+      // The window closed while it signed in: no one can use this login, and its `destroyed` has passed.
+      void endLogin(login);
+      throw new FileOrganizerError('E_UNAUTHORIZED', 'the window closed while it signed in; open it and sign in again');
+    }
     logins.set(sender.id, login);
     watch(sender);
     // Signing in to another account while signed in ends the first login: nothing else holds its tokens.
