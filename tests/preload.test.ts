@@ -4,9 +4,10 @@ import { describe, expect, it, vi } from 'vitest';
 import { type AppHandlers } from '../src-main/api/app-ipc.js';
 import { registerWindowIpc } from '../src-main/api/window-ipc.js';
 import { BRIDGE_KEY, BRIDGE_METHOD_NAMES, type FileOrganizerBridge } from '../src-shared/bridge.js';
+import { launchChromium } from './helpers/browser.js';
 import { openTestCore } from './helpers/core.js';
 import { fakeIpcMain, OWN_PAGE } from './helpers/ipc.js';
-import { electronFor, preloadPageScript, preloadSource, runPreload } from './helpers/preload-harness.js';
+import { attachPreload, electronFor, preloadPageScript, preloadSource, runPreload } from './helpers/preload-harness.js';
 import { tempDir, writeTree } from './helpers/temp-tree.js';
 
 /** Stand-ins for the native dialog and the file manager. */
@@ -145,5 +146,43 @@ describe('the preload (the built dist/app/preload.cjs)', () => {
     (page.__fileorgFilePaths as WeakMap<object, string>).set(file, '/home/ada/Pictures');
     expect(bridge.pathForFile(file)).toBe('/home/ada/Pictures');
     expect(bridge.pathForFile({})).toBe('');
+  });
+
+  it('the page script runs the bundle in real Chromium under a strict CSP: window.fileorg works, no require or process, no CSP report', async () => {
+    const core = openTestCore();
+    const ipc = fakeIpcMain();
+    registerWindowIpc(ipc.ipcMain, core, { isOwnPage: (url) => url === OWN_PAGE });
+    const browser = await launchChromium();
+    const page = await browser.newPage();
+    const reports: string[] = [];
+    page.on('console', (message) => { if (/Content.Security.Policy|Refused/i.test(message.text())) reports.push(message.text()); });
+    page.on('pageerror', (error) => reports.push(error.message));
+    // A page of our own with the app's kind of CSP, served by Playwright (no network here).
+    await page.route('http://fileorg.test/**', (route) => route.fulfill({
+      status: 200, contentType: 'text/html',
+      headers: { 'Content-Security-Policy': "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'" },
+      body: '<!doctype html><title>FileOrganizer</title><main>page</main>',
+    }));
+    await attachPreload(page, ipc);
+    await page.goto('http://fileorg.test/index.html');
+
+    const surface = await page.evaluate((key) => {
+      const scope = globalThis as unknown as Record<string, unknown>;
+      return { keys: Object.keys(scope[key] as object).sort(), require: typeof scope.require, process: typeof scope.process };
+    }, BRIDGE_KEY);
+    expect(surface).toEqual({ keys: [...BRIDGE_METHOD_NAMES].sort(), require: 'undefined', process: 'undefined' });
+
+    const root = tempDir('fileorg-preload-chromium-');
+    writeTree(root, { 'a.jpg': 'a', 'b.txt': 'b' });
+    const result = await page.evaluate(async ([key, folder]) => {
+      const bridge = (globalThis as unknown as Record<string, FileOrganizerBridge>)[key] as FileOrganizerBridge;
+      const finished = new Promise((resolve) => { bridge.on('operations:result', resolve); });
+      const started = await bridge['operations:start']({ source_paths: [folder] });
+      const invalid = await bridge['operations:start']({ source_paths: ['relative'] });
+      return { started: started.ok, result: await finished, invalid };
+    }, [BRIDGE_KEY, root] as const);
+    expect(result).toMatchObject({ started: true, result: { status: 'completed', moved: 2 }, invalid: { ok: false, error: { code: 'E_VALIDATION' } } });
+    expect(fs.readdirSync(root).sort()).toEqual(['Documents', 'Images']);
+    expect(reports).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import vm from 'node:vm';
+import { type Page } from 'playwright-core';
 import { type FakeWindow } from './ipc.js';
 
 /**
@@ -128,4 +129,22 @@ ${source}
   })(require);
 })();
 `;
+}
+
+/**
+ * Puts the built preload in a Chromium page as one window of fakeIpcMain (call before `page.goto`): its calls
+ * reach the listeners registerWindowIpc registered, as `window` from its own top frame; main's pushes to that
+ * window reach the page's `on` listeners (in order; those sent before the page listens are lost, as in the app).
+ * Answers the function that stops forwarding pushes. A test drops a file with a path by putting it in
+ * `window.__fileorgFilePaths` (a WeakMap from File to path) first.
+ */
+export async function attachPreload(page: Page, window: Pick<FakeWindow, 'invoke' | 'onPush'>): Promise<() => void> {
+  await page.exposeFunction('__fileorgIpcInvoke', (channel: string, input: unknown) => window.invoke(channel, input));
+  const stop = window.onPush((channel, payload) => {
+    // The page may be gone or navigating: a push it cannot take is dropped, as Electron drops it.
+    page.evaluate(([name, data]) => (globalThis as unknown as Record<string, (channel: unknown, payload: unknown) => void>).__fileorgIpcDeliver?.(name, data), [channel, payload] as const)
+      .catch(() => undefined);
+  });
+  await page.addInitScript({ content: preloadPageScript() });
+  return stop;
 }
