@@ -29,6 +29,8 @@ interface WindowLogin {
   expiresAt: number;
   /** the renewal in flight: every call of the window waits for the same one (a refresh token works once) */
   renewing?: Promise<void> | undefined;
+  /** the caller its access token was last verified as */
+  caller?: Caller;
 }
 
 const sessionEnded = () => new FileOrganizerError('E_UNAUTHORIZED', SESSION_ENDED_MESSAGE, { session: 'ended' });
@@ -97,7 +99,13 @@ export function createWindowSessions(core: AppCore, options: { clock?: () => num
     return { ...caller, owner: core.users.byId(caller.userId)?.isLocalProfile === true };
   };
 
-  const adopt = async (sender: IpcSender, session: Session): Promise<Caller> => {
+  /** The caller of the window's access token, verified now; its login is kept with it. */
+  const verify = async (login: WindowLogin): Promise<Caller> => {
+    login.caller = await callerOfToken(login.accessToken);
+    return login.caller;
+  };
+
+  const adopt = async (sender: IpcSender, session: Session): Promise<void> => {
     const previous = logins.get(sender.id);
     const login: WindowLogin = {
       userId: session.user.id, accessToken: session.access_token, refreshToken: session.refresh_token,
@@ -111,24 +119,38 @@ export function createWindowSessions(core: AppCore, options: { clock?: () => num
     logins.set(sender.id, login);
     watch(sender);
     // Signing in to another account while signed in ends the first login: nothing else holds its tokens.
-    if (previous && previous.refreshToken !== login.refreshToken) await endLogin(previous);
-    return callerOfToken(login.accessToken);
+    if (previous) await endLogin(previous);
+    await verify(login);
+  };
+
+  /** The login ended under the window: it is the local profile from now on, and this call says so. */
+  const ended = (sender: IpcSender, login: WindowLogin, error: unknown): never => {
+    if (!isUnauthorized(error)) throw error; // the database is busy or damaged: not the login's end
+    forget(sender, login);
+    throw sessionEnded();
   };
 
   const callerOf = async (event: IpcInvokeEvent): Promise<Caller> => {
     const sender = event.sender;
     const login = logins.get(sender.id);
     if (!login) return localCaller();
-    try {
-      if (login.renewing || clock() >= login.expiresAt - RENEW_BEFORE_MS) await renew(login);
+    if (login.renewing || clock() >= login.expiresAt - RENEW_BEFORE_MS) {
+      try { await renew(login); } catch (error) { ended(sender, login, error); }
       // A logout or another sign-in of this window while it renewed: act as whatever the window is now.
       if (logins.get(sender.id) !== login) return callerOf(event);
-      return await callerOfToken(login.accessToken);
-    } catch (error) {
-      if (!isUnauthorized(error)) throw error; // the database is busy or damaged: not the login's end
-      forget(sender, login);
-      throw sessionEnded();
     }
+    try {
+      return await verify(login);
+    } catch (error) {
+      return ended(sender, login, error);
+    }
+  };
+
+  /** Whom the window acts as now, for whose events it hears (a sign-in, a logout or an end may have passed meanwhile). */
+  const actingAs = (sender: IpcSender, caller: Caller | null): Caller | null => {
+    const login = logins.get(sender.id);
+    if (!login) return localCaller();
+    return login.caller ?? caller;
   };
 
   return {
@@ -138,16 +160,15 @@ export function createWindowSessions(core: AppCore, options: { clock?: () => num
     async answer(name: ChannelName, value: unknown, event: IpcInvokeEvent, caller: Caller | null): Promise<{ value: unknown; caller: Caller | null }> {
       if (STARTS_LOGIN.has(name)) {
         const session = value as Session; // these channels' handlers answer a session (the contract's sessionSchema)
-        const now = await adopt(event.sender, session);
-        return { value: { ...session, access_token: '', refresh_token: '' } satisfies Session, caller: now };
+        await adopt(event.sender, session);
+        return { value: { ...session, access_token: '', refresh_token: '' } satisfies Session, caller: actingAs(event.sender, caller) };
       }
       if (name === 'auth:logout') {
         // The handler ended the caller's login (its token names it); the window is the local profile again.
         const login = logins.get(event.sender.id);
-        if (login && caller?.via.kind === 'token') forget(event.sender, login);
-        return { value, caller: logins.has(event.sender.id) ? caller : localCaller() };
+        if (login && caller?.via.kind === 'token' && login.userId === caller.userId) forget(event.sender, login);
       }
-      return { value, caller };
+      return { value, caller: actingAs(event.sender, caller) };
     },
 
     /** Ends every window's login (the app quits, or the handlers are removed). */
