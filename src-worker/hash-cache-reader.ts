@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { BUCKET_INODES, ENTRY_FULL, ENTRY_NATIVE_PARTS, ENTRY_PREFIX, ENTRY_SUFFIX, indexEntries, readEntry } from './cache-entries.js';
 import { type CachedResult, type CacheTask, CACHED_FULL, CHANGED, HASHED, CACHED_PREFIX, CACHED_SUFFIX, DIGEST_BYTES, NARROW_BYTES, PART_BYTES, PART_KINDS } from './content-protocol.js';
 import { nativeModule } from './native-module.js';
+import { sqliteBinding } from './sqlite-binding.js';
 import { millisecondsOf, recordTimes } from './stat-times.js';
 
 /**
@@ -14,7 +15,7 @@ const statements = new Map<string, Database.Statement>();
 function bucketStatement(file: string): Database.Statement {
   let statement = statements.get(file);
   if (!statement) {
-    const database = new Database(file, { readonly: true, fileMustExist: true });
+    const database = new Database(file, { readonly: true, fileMustExist: true, ...sqliteBinding() });
     database.pragma('busy_timeout = 5000');
     statement = database.prepare('SELECT entries FROM hash_cache WHERE dev = ? AND bucket = ?').pluck();
     statements.set(file, statement);

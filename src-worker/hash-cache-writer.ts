@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { BUCKET_INODES, ENTRY_FULL, ENTRY_PREFIX, ENTRY_SUFFIX, entryBytes, entryWriter, packEntries, unpackEntries, writeEntry } from './cache-entries.js';
 import { DIGEST_BYTES, NARROW_OFFSET, NARROW_SLOT_BYTES, PART_BITS, PART_BYTES, type SaveCacheResult, type SaveCacheTask } from './content-protocol.js';
+import { sqliteBinding } from './sqlite-binding.js';
 
 /** A row not written for this long belongs, most likely, to files long gone: pruned, at most once a day. */
 const FORGET_AFTER_MS = 180 * 24 * 3600 * 1000;
@@ -76,7 +77,7 @@ function slotsByInode(task: SaveCacheTask): Array<{ dev: number; slots: Uint32Ar
  * writing took ~1.6 s of the main thread's time, most of it SQLite's.
  */
 export function writeCacheEntries(task: SaveCacheTask): SaveCacheResult {
-  const database = new Database(task.databaseFile, { fileMustExist: true, timeout: 10_000 });
+  const database = new Database(task.databaseFile, { fileMustExist: true, timeout: 10_000, ...sqliteBinding() });
   try {
     database.pragma('synchronous = NORMAL');
     const write = database.prepare('INSERT OR REPLACE INTO hash_cache (dev, bucket, entries, written_at) VALUES (?, ?, ?, ?)');

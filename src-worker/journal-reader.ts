@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { type ActionRow } from './row-actions.js';
+import { sqliteBinding } from './sqlite-binding.js';
 
 /**
  * File-action threads read the journal rows they act on themselves, through a read-only connection of their
@@ -12,7 +13,7 @@ const statements = new Map<string, Database.Statement>();
 function connection(file: string): Database.Database {
   let database = connections.get(file);
   if (!database) {
-    database = new Database(file, { readonly: true, fileMustExist: true });
+    database = new Database(file, { readonly: true, fileMustExist: true, ...sqliteBinding() });
     database.pragma('busy_timeout = 5000');
     connections.set(file, database);
   }

@@ -60,10 +60,18 @@ function projectRoot(): string {
 let loaded: NativeModule | undefined;
 
 let built: NativeModule | undefined;
+/**
+ * The module's file: the one `npm install` built for Node, or, in the desktop app, the Electron build `npm start`
+ * made and named in FILEORG_NATIVE_MODULE (a module built for one runtime may not load in the other).
+ */
+function moduleFile(): string {
+  return process.env.FILEORG_NATIVE_MODULE || path.join(projectRoot(), MODULE_FILE);
+}
+
 /** The module as built, whatever FILEORG_NATIVE says; empty where it was not built. */
 function builtModule(): NativeModule {
   if (built) return built;
-  const file = path.join(projectRoot(), MODULE_FILE);
+  const file = moduleFile();
   built = fs.existsSync(file) ? createRequire(import.meta.url)(file) as NativeModule : {};
   return built;
 }

@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import { sqliteBinding } from './sqlite-binding.js';
 
 /**
  * A thread that copies the database's write-ahead log into the database file while the main thread goes on
@@ -7,7 +8,7 @@ import Database from 'better-sqlite3';
  * copies what it can, and the next round copies the rest.
  */
 const { file, everyMs } = workerData as { file: string; everyMs: number };
-const database = new Database(file, { fileMustExist: true });
+const database = new Database(file, { fileMustExist: true, ...sqliteBinding() });
 database.pragma('busy_timeout = 0');
 
 const timer = setInterval(() => {

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { sqliteBinding } from '../../../src-worker/sqlite-binding.js';
 import { makeDataFolder } from '../data-dir.js';
 import { dataFolderError } from './data-folder-error.js';
 import * as schema from './schema.js';
@@ -79,7 +80,7 @@ export function openDatabase(file: string, clock: () => number = Date.now): AppD
     keepDatabasePrivate(file);
   }
   // The CLI, `serve` and the app share the file; wait for a writer rather than fail at once.
-  const sqlite = new Database(file, { timeout: 10_000 });
+  const sqlite = new Database(file, { timeout: 10_000, ...sqliteBinding() });
   try {
     whileAnotherOpenerSetsUp(() => sqlite.pragma('journal_mode = WAL'));
     sqlite.pragma('foreign_keys = ON');
