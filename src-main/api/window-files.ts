@@ -3,17 +3,9 @@ import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import { type FastifyInstance, type FastifyReply } from 'fastify';
 import { type ApiError } from '../../src-shared/api-errors.js';
+import { WINDOW_PATHS } from './window-paths.js';
 
-/** Where a sign-in link points: `fileorg serve` and `fileorg link` print `http://HOST:PORT/sign-in?token=T`. */
-export const SIGN_IN_PATH = '/sign-in';
-
-/**
- * The window's addresses: each answers the window's page, which shows the screen the path names (reload and
- * back work). /sign-in is where a one-time link points; the page exchanges its token and removes it from the
- * address bar. The page's own files are under /assets (names carry their content's hash).
- */
-export const WINDOW_PATHS = ['/', '/organize', '/history', '/history/:id', '/duplicates', '/duplicates/quarantine', SIGN_IN_PATH];
-export const WINDOW_STATIC_PREFIXES = ['/', '/organize', '/history', '/duplicates', SIGN_IN_PATH, '/assets', '/favicon.svg'];
+export { SIGN_IN_PATH, WINDOW_PATHS, WINDOW_STATIC_PREFIXES } from './window-paths.js';
 
 /**
  * Only the window's own files: scripts and styles from this origin (no inline script or style, no eval), calls

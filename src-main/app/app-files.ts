@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { WINDOW_PATHS } from '../api/window-files.js';
+import { WINDOW_PATHS } from '../api/window-paths.js';
 import { APP_ORIGIN } from './own-page.js';
 
 /**

@@ -18,6 +18,8 @@ export function startWalCheckpointer(file: string, everyMs = 200): { stop(): Pro
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   let stopped: Promise<void> | undefined;
   return {
-    stop: () => (stopped ??= (worker.postMessage('stop'), exited)),
+    // Held while it stops: an unref'd thread's exit keeps nothing waiting, so a process with no other work (the
+    // app at quit) would end mid-await, before its close finished.
+    stop: () => (stopped ??= (worker.ref(), worker.postMessage('stop'), exited)),
   };
 }
