@@ -39,7 +39,10 @@ export function follow<T>(options: {
       if (readAgain && !stopped) { readAgain = false; void refresh(); }
     }
   };
-  const unsubscribers = [...options.subscribe(() => void refresh(), () => stopped), client.onConnected(() => void refresh())];
+  // A stream connected already when subscribed (the app's IPC) says so at once: the first read below covers it.
+  let started = false;
+  const unsubscribers = [...options.subscribe(() => void refresh(), () => stopped), client.onConnected(() => { if (started) void refresh(); })];
+  started = true;
   function stop(): void {
     stopped = true;
     for (const unsubscribe of unsubscribers) unsubscribe();

@@ -129,6 +129,8 @@ export function createHttpClient(options: { onSignedOut: () => void }): Client {
   tokens.subscribe(() => { if (tokens.access() === null) closeSocket(); else connect(); });
 
   return {
+    home: 'browser',
+    desktop: null,
     call: <Name extends ChannelName>(name: Name, input: CallInput<Name>) => send(name, input as Record<string, unknown>, false) as Promise<ChannelOutput<Name>>,
     on<Event extends PushEventName>(event: Event, listener: (data: PushEvent<Event>) => void): () => void {
       const set = listeners.get(event) ?? new Set<Listener>();
