@@ -6,6 +6,8 @@ import { OrganizeScreen } from '../organize/OrganizeScreen.js';
 import { SignInScreen } from '../sign-in/SignInScreen.js';
 import { useSession } from '../sign-in/session-store.js';
 import { NavBar } from './NavBar.js';
+import { SessionNotice, Unavailable } from './SessionNotice.js';
+import '../organize/open-folder.js';
 import { useRoute } from './route-store.js';
 
 const TITLES = { organize: 'Organize', history: 'History', duplicates: 'Duplicates', 'sign-in': 'Sign in' } as const;
@@ -13,6 +15,7 @@ const TITLES = { organize: 'Organize', history: 'History', duplicates: 'Duplicat
 /** The window: the navigation bar over the screen the address names; the sign-in screen until signed in. */
 export function App() {
   const phase = useSession((state) => state.phase);
+  const generation = useSession((state) => state.generation);
   const route = useRoute((state) => state.route);
   const navigate = useRoute((state) => state.navigate);
   useEffect(() => { void useSession.getState().start(); }, []);
@@ -33,12 +36,15 @@ export function App() {
   useEffect(() => { document.title = `${TITLES[route.screen]} – FileOrganizer`; }, [route.screen]);
 
   if (phase === 'starting') return <div className="app-starting" role="status">Opening FileOrganizer…</div>;
+  if (phase === 'unavailable') return <Unavailable />;
   const signedIn = phase === 'signed-in';
   return (
     <RouterProvider navigate={(path) => navigate(path)}>
       <div className="app">
         {signedIn && <NavBar route={route} />}
-        <main className="screen" id="main">
+        {/* Drawn afresh whenever the window acts as someone else: nothing of the last one's screens stays. */}
+        <main className="screen" id="main" key={generation}>
+          {signedIn && <SessionNotice />}
           {!signedIn || route.screen === 'sign-in' ? <SignInScreen />
             : route.screen === 'history' ? <HistoryScreen operationId={route.operationId} />
               : route.screen === 'duplicates' ? <DuplicatesScreen tab={route.tab} />

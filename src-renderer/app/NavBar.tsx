@@ -1,4 +1,6 @@
 import { Button, Link } from 'react-aria-components';
+import { client } from '../client/index.js';
+import { isAccount, whoWords } from '../sign-in/desktop-session.js';
 import { useSession } from '../sign-in/session-store.js';
 import { type Route } from './route-store.js';
 
@@ -8,10 +10,16 @@ const LINKS = [
   { screen: 'duplicates', href: '/duplicates', label: 'Duplicates' },
 ] as const;
 
-/** The bar over every screen: the three screens, who is signed in, and Sign out. */
+/**
+ * The bar over every screen: the three screens, who the window acts as, and Sign out. In the desktop app the
+ * window is the computer's own profile until an account signs in: it offers Sign in instead, and Sign out only
+ * for an account (back to the computer's profile).
+ */
 export function NavBar({ route }: { route: Route }) {
   const user = useSession((state) => state.user);
-  const signOut = useSession((state) => state.signOut);
+  const { signOut, openSignIn } = useSession.getState();
+  const desktop = client.home === 'desktop';
+  const account = isAccount(user);
   return (
     <header className="navbar">
       <span className="navbar-brand" aria-hidden="true">FileOrganizer</span>
@@ -23,8 +31,15 @@ export function NavBar({ route }: { route: Route }) {
         ))}
       </nav>
       <div className="navbar-user">
-        {user && <span className="navbar-who" title={user.email ?? user.username}>{user.full_name || user.username}</span>}
-        <Button className="button button-quiet" onPress={() => void signOut()}>Sign out</Button>
+        {user && (
+          desktop
+            ? <span className={account ? 'navbar-who navbar-who-account' : 'navbar-who'} title={user.email ?? undefined}>{whoWords(user)}</span>
+            : <span className="navbar-who" title={user.email ?? user.username}>{user.full_name || user.username}</span>
+        )}
+        {!desktop || account
+          ? <Button className="button button-quiet" onPress={() => void signOut()}>Sign out</Button>
+          // On the sign-in screen its form is the way in: one Sign in button on the screen.
+          : route.screen !== 'sign-in' && user !== null && <Button className="button button-quiet" onPress={openSignIn}>Sign in</Button>}
       </div>
     </header>
   );

@@ -3,10 +3,18 @@ import { type KeepPolicy } from '../../src-shared/duplicates.js';
 import { CheckMark } from '../ui/CheckMark.js';
 import { formatBytes, plural, visibleName } from '../ui/format.js';
 import { type DuplicateGroup, groupLabel, keptPath, underSearched } from './group-words.js';
-import { PathText } from './PathText.js';
+import { PathText } from '../ui/PathText.js';
 
 /** Copies a group shows before "Show all": a long group stays one screenful. */
 export const PATHS_SHOWN = 8;
+
+/** The copies a group's row shows: the first PATHS_SHOWN until expanded, and the kept copy always. */
+export function shownPaths(group: DuplicateGroup, keep: KeepPolicy, chosen: string | undefined, expanded: boolean): string[] {
+  const kept = keptPath(group, keep, chosen);
+  const shown = expanded || group.files.length <= PATHS_SHOWN ? group.files : group.files.slice(0, PATHS_SHOWN);
+  // The kept copy is always in sight, even in a long group.
+  return shown.includes(kept) ? shown : [...shown, kept];
+}
 
 export interface GroupRowProps {
   group: DuplicateGroup;
@@ -23,16 +31,17 @@ export interface GroupRowProps {
   onTick(ticked: boolean): void;
   onChoose(path: string | null): void;
   onExpand(): void;
+  /** the desktop app's selected copy (Show in folder acts on it) and how a copy is selected; absent in a browser */
+  selectedPath?: string | null;
+  onSelect?(path: string): void;
 }
 
 /** One group: its checkbox, size, copies and space to win, and its paths with the kept copy (a radio each). */
-export function GroupRow({ group, roots, ticked, keep, chosen, expanded, readOnly, acted, onTick, onChoose, onExpand }: GroupRowProps) {
+export function GroupRow({ group, roots, ticked, keep, chosen, expanded, readOnly, acted, onTick, onChoose, onExpand, selectedPath, onSelect }: GroupRowProps) {
   const label = groupLabel(group, roots);
   const first = group.files[0] ?? '';
   const kept = keptPath(group, keep, chosen);
-  const shown = expanded || group.files.length <= PATHS_SHOWN ? group.files : group.files.slice(0, PATHS_SHOWN);
-  // The kept copy is always in sight, even in a long group.
-  const paths = shown.includes(kept) ? shown : [...shown, kept];
+  const paths = shownPaths(group, keep, chosen, expanded);
   const hidden = group.files.length - paths.length;
   const done = ticked && acted !== null;
   // The Kept marker and the policy above the list say which copy stays and why; the foot speaks only when that
@@ -52,7 +61,14 @@ export function GroupRow({ group, roots, ticked, keep, chosen, expanded, readOnl
       </div>
       <RadioGroup className="dupe-paths" aria-label={`Copy to keep in group ${label}`} value={kept} isReadOnly={readOnly} onChange={(path) => onChoose(path)}>
         {paths.map((path) => (
-          <div key={path} className="dupe-path">
+          <div
+            key={path} className="dupe-path"
+            // The desktop app: a click on the copy's line, or the keyboard's focus on its radio, selects it.
+            {...(onSelect === undefined ? {} : {
+              'data-selectable-row': true, 'data-selected': selectedPath === path || undefined, 'aria-current': selectedPath === path ? 'true' as const : undefined,
+              onClick: () => onSelect(path), onFocus: () => onSelect(path),
+            })}
+          >
             <Radio className="radio dupe-path-radio" value={path}><PathText path={path} /></Radio>
             {ticked && path === kept && <span className="badge badge-good dupe-kept">Kept</span>}
           </div>

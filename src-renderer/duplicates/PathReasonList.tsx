@@ -1,7 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRef } from 'react';
 import { formatCount } from '../ui/format.js';
-import { PathText } from './PathText.js';
+import { PathText } from '../ui/PathText.js';
 
 export interface PathReason { path: string; reason: string }
 

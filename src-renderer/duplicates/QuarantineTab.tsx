@@ -1,9 +1,12 @@
 import { useEffect } from 'react';
 import { Button, Checkbox, ListBox, ListBoxItem } from 'react-aria-components';
+import { client } from '../client/index.js';
 import { CheckMark } from '../ui/CheckMark.js';
 import { ConfirmDialog } from '../ui/ConfirmDialog.js';
 import { formatBytes, formatCount, formatDate, plural } from '../ui/format.js';
 import { EmptyState, ErrorNote } from '../ui/Notes.js';
+import { RowActions } from '../ui/RowActions.js';
+import { useRowSelection } from '../ui/row-selection.js';
 import { RunProgress } from '../ui/RunProgress.js';
 import { PathReasonList } from './PathReasonList.js';
 import { actedOn, type Outcome, selectedOperation, useQuarantine } from './quarantine-store.js';
@@ -20,6 +23,9 @@ export function QuarantineTab() {
   const them = scope.files === 1 ? 'it' : 'them';
   const tickedWords = scope.files === 1 ? 'the ticked file' : `the ${formatCount(scope.files)} ticked files`;
   const others = (selected?.files.length ?? 0) - scope.files;
+  // The desktop app shows a selected file where it waits in the quarantine, or opens it.
+  const selection = useRowSelection(`${selected?.id ?? ''}:${selected?.files.length ?? 0}`, client.desktop !== null);
+  const selectedFile = selection?.selected == null ? undefined : selected?.files[selection.selected];
 
   return (
     <div className="quarantine-tab">
@@ -91,7 +97,8 @@ export function QuarantineTab() {
                 <CheckMark />
                 Tick every file
               </Checkbox>
-              <QuarantineFiles files={selected.files} checked={checked} onCheck={state.setChecked} />
+              <RowActions label="Selected quarantined file" path={selectedFile?.quarantined ?? null} hint="Select a file in the list (click it, or ↑ ↓ in the list) to show it in the quarantine." />
+              <QuarantineFiles files={selected.files} checked={checked} onCheck={state.setChecked} selection={selection} />
               <ConfirmDialog isOpen={confirmingEmpty} title="Empty to trash?" busy={busy === 'empty'} destructive onConfirm={() => void state.empty()} onCancel={state.cancelEmpty}>
                 {scope.ticked ? (
                   <p>

@@ -1,16 +1,23 @@
 import { type RefObject } from 'react';
 import { Button } from 'react-aria-components';
+import { client } from '../client/index.js';
 import { plural } from '../ui/format.js';
 import { EmptyState, ErrorNote } from '../ui/Notes.js';
 import { fileStateWords } from '../ui/reason-words.js';
-import { useJournal } from './journal-store.js';
+import { RowActions } from '../ui/RowActions.js';
+import { useRowSelection } from '../ui/row-selection.js';
+import { JOURNAL_PAGE, useJournal } from './journal-store.js';
 import { JournalList } from './JournalList.js';
 import { type PathRoots } from './operation-words.js';
 import { StateFilter } from './StateFilter.js';
+import { whereNow } from './where-now.js';
 
 /** The journal: every file the operation planned, moved, left or put back, filterable by state. */
 export function JournalPanel({ roots, live, panelRef }: { roots: PathRoots; live: boolean; panelRef: RefObject<HTMLElement | null> }) {
-  const { state, total, pages, error, setState, ensure, refresh } = useJournal();
+  const { operationId, state, total, pages, error, setState, ensure, refresh } = useJournal();
+  // The desktop app shows a selected row's file in its folder (where it is now), or opens it.
+  const selection = useRowSelection(`${operationId ?? ''}:${state ?? 'all'}`, client.desktop !== null);
+  const selectedRow = selection?.selected == null ? undefined : pages[Math.floor(selection.selected / JOURNAL_PAGE)]?.[selection.selected % JOURNAL_PAGE];
   return (
     <section className="panel journal" aria-labelledby="journal-title" ref={panelRef}>
       <div className="panel-head journal-head">
@@ -32,7 +39,10 @@ export function JournalPanel({ roots, live, panelRef }: { roots: PathRoots; live
           </EmptyState>
         </div>
       ) : (
-        <JournalList total={total ?? 0} pages={pages} roots={roots} resetKey={state ?? 'all'} onRange={ensure} />
+        <>
+          <RowActions label="Selected journal file" path={selectedRow === undefined ? null : whereNow(selectedRow)} hint="Select a file in the journal (click it, or ↑ ↓ in the list) to show it where it is now." />
+          <JournalList total={total ?? 0} pages={pages} roots={roots} resetKey={state ?? 'all'} onRange={ensure} selection={selection} />
+        </>
       )}
     </section>
   );

@@ -4,9 +4,10 @@ const carriesFiles = (event: DragEvent): boolean => event.dataTransfer.types.inc
 
 /**
  * Where a folder can be dropped. What the drop gives goes to the store (`onDrop`), which knows whether a path
- * can be had (the desktop app) or not (a browser). The Folder field is the keyboard's way to the same thing.
+ * can be had (the desktop app: it previews at once) or not (a browser). The Folder field (and, in the app,
+ * Choose…) is the keyboard's way to the same thing.
  */
-export function FolderDropZone({ onDrop }: { onDrop: (files: File[]) => void }) {
+export function FolderDropZone({ onDrop, desktop }: { onDrop: (files: File[]) => void; desktop: boolean }) {
   const [over, setOver] = useState(false);
   return (
     <div
@@ -22,7 +23,7 @@ export function FolderDropZone({ onDrop }: { onDrop: (files: File[]) => void }) 
         <path d="M12 10.5v5M9.5 13 12 15.5 14.5 13" />
       </svg>
       <p className="org-drop-title">Drop a folder here</p>
-      <p className="org-drop-hint">or type its path in Folder</p>
+      <p className="org-drop-hint">{desktop ? 'or press Choose…, or type its path in Folder' : 'or type its path in Folder'}</p>
     </div>
   );
 }

@@ -2,9 +2,12 @@ import { useCallback } from 'react';
 import { Button, Checkbox, Input, Label, SearchField } from 'react-aria-components';
 import { useShallow } from 'zustand/react/shallow';
 import { type OperationFileView } from '../../src-shared/api/operations.js';
+import { client } from '../client/index.js';
 import { CheckMark } from '../ui/CheckMark.js';
 import { formatCount, plural, visibleName } from '../ui/format.js';
 import { ErrorNote } from '../ui/Notes.js';
+import { RowActions } from '../ui/RowActions.js';
+import { useRowSelection } from '../ui/row-selection.js';
 import { useOrganize } from './organize-store.js';
 import { rowAt } from './paged-rows.js';
 import { relativeTo } from './paths.js';
@@ -44,6 +47,9 @@ export function MoveList({ sourceRoot, destinationRoot, planned }: { sourceRoot:
   // The words describe the rows on screen: those of the last filter that answered, until the next one does.
   const filtered = moves.tag !== '';
   const filtering = filterText.trim() !== moves.tag;
+  // The desktop app shows a selected move's file in its folder, or opens it (it is still where it is: a preview).
+  const selection = useRowSelection(moves.key, client.desktop !== null);
+  const selectedRow = selection?.selected == null ? undefined : rowAt(moves, selection.selected);
 
   const renderRow = useCallback((index: number) => {
     const row = rowAt(moves, index);
@@ -74,10 +80,11 @@ export function MoveList({ sourceRoot, destinationRoot, planned }: { sourceRoot:
           The moves could not be read: {moves.error} <Button className="button button-small" onPress={retryMoves}>Try again</Button>
         </ErrorNote>
       )}
+      <RowActions label="Selected move" path={selectedRow?.source ?? null} hint="Select a move in the list (click it, or ↑ ↓ in the list) to show its file." />
       <div className="org-rows-frame">
         <VirtualRows
           label="Moves" count={total ?? 0} listKey={moves.key} minRows={4} maxHeight="clamp(12rem, 55vh, 32rem)"
-          renderRow={renderRow} onRange={ensureMoves}
+          renderRow={renderRow} onRange={ensureMoves} selection={selection}
         />
         {total === 0 && (
           <p className="org-rows-empty">{filtered ? 'No move matches this filter. Clear Filter to see every move.' : 'Nothing to move: every file is already where the rules put it.'}</p>

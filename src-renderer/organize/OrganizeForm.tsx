@@ -1,6 +1,7 @@
 import { Button, FieldError, Form, Input, Label, Radio, RadioGroup, TextField } from 'react-aria-components';
 import { useShallow } from 'zustand/react/shallow';
 import { type ConflictPolicy } from '../../src-shared/operation-status.js';
+import { client } from '../client/index.js';
 import { InfoNote } from '../ui/Notes.js';
 import { FolderDropZone } from './FolderDropZone.js';
 import { runIsLive, useOrganize } from './organize-store.js';
@@ -8,23 +9,33 @@ import { RulesSelect } from './RulesSelect.js';
 
 const RUN_LIVE_WORDS = 'Cancel the run or wait for it to finish to preview again.';
 
-/** The folder and the options, and Preview. Enter in a field previews too (unless a run is live). */
+/**
+ * The folder and the options, and Preview. Enter in a field previews too (unless a run is live). In the desktop
+ * app, Choose… beside Folder opens the system's folder dialog.
+ */
 export function OrganizeForm() {
   const state = useOrganize(useShallow((s) => ({
     folder: s.folder, destination: s.destination, rules: s.rules, conflict: s.conflict, ruleSets: s.ruleSets, ruleSetsError: s.ruleSetsError,
     dropNotice: s.dropNotice, pending: s.pending, folderError: s.folderError, runLive: runIsLive(s),
   })));
   const actions = useOrganize.getState();
+  const desktop = client.desktop !== null;
   return (
     <section className="panel org-setup" aria-label="Folder and options">
-      <FolderDropZone onDrop={actions.dropFiles} />
+      <FolderDropZone onDrop={actions.dropFiles} desktop={desktop} />
       {/* validationBehavior aria: the store checks Folder and says what is wrong; the browser's own bubbles never show */}
       <Form className="org-form" validationBehavior="aria" onSubmit={(event) => { event.preventDefault(); void actions.preview(); }}>
         {/* aligned at the top: an error under Folder does not push Rules down */}
         <div className="org-form-row org-form-row-top">
           <TextField className="field org-folder" value={state.folder} onChange={actions.setFolder} isInvalid={state.folderError !== null} autoFocus>
             <Label className="field-label">Folder</Label>
-            <Input className="input mono" placeholder="/home/you/Downloads" spellCheck={false} autoComplete="off" autoCapitalize="off" />
+            {desktop ? (
+              // The desktop app's own folder dialog, beside the field: what it chooses goes in and is previewed.
+              <div className="org-folder-line">
+                <Input className="input mono" placeholder="/home/you/Downloads" spellCheck={false} autoComplete="off" autoCapitalize="off" />
+                <Button className="button org-choose" onPress={() => void actions.chooseFolder()} isDisabled={state.pending || state.runLive}>Choose…</Button>
+              </div>
+            ) : <Input className="input mono" placeholder="/home/you/Downloads" spellCheck={false} autoComplete="off" autoCapitalize="off" />}
             <FieldError className="field-error">{state.folderError}</FieldError>
           </TextField>
           <RulesSelect value={state.rules} ruleSets={state.ruleSets} onChange={actions.setRules} />

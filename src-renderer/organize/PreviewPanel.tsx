@@ -1,5 +1,6 @@
 import { Button } from 'react-aria-components';
 import { useShallow } from 'zustand/react/shallow';
+import { client } from '../client/index.js';
 import { formatBytes, formatCount, plural, visibleName } from '../ui/format.js';
 import { EmptyState, InfoNote } from '../ui/Notes.js';
 import { RunProgress } from '../ui/RunProgress.js';
@@ -39,7 +40,9 @@ export function PreviewPanel() {
     return (
       <section className="panel org-empty" aria-label="Plan">
         <EmptyState title="Nothing previewed yet">
-          <p>Type the path of a folder in Folder, like /home/you/Downloads, and press Preview.</p>
+          {client.desktop !== null
+            ? <p>Drop a folder from your file manager on the dashed box, press Choose…, or type its path in Folder and press Preview.</p>
+            : <p>Type the path of a folder in Folder, like /home/you/Downloads, and press Preview.</p>}
           <p>You see every move first: nothing changes until you press Apply, and Undo puts it all back.</p>
         </EmptyState>
       </section>

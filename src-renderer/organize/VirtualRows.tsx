@@ -1,5 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { type ReactNode, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { moveSelection, type RowSelection, selectableRow } from '../ui/row-selection.js';
 
 /** Below this width (CSS pixels) a row takes two lines: a path and its destination or reason do not fit on one. */
 const NARROW_BELOW = 720;
@@ -10,7 +11,7 @@ export const ROW_HEIGHT = { wide: 34, narrow: 54 } as const;
  * drawn by `renderRow` (which may draw a placeholder while its page loads); `onRange` says which rows are in
  * view, so the store can fetch their pages. `listKey` changing (a new query) scrolls back to the top.
  */
-export function VirtualRows({ label, count, listKey, fitRows = Infinity, minRows = 1, maxHeight = '100vh', renderRow, onRange, className = '' }: {
+export function VirtualRows({ label, count, listKey, fitRows = Infinity, minRows = 1, maxHeight = '100vh', renderRow, onRange, className = '', selection = null }: {
   label: string;
   count: number;
   listKey: number;
@@ -24,6 +25,8 @@ export function VirtualRows({ label, count, listKey, fitRows = Infinity, minRows
   renderRow: (index: number, narrow: boolean) => ReactNode;
   onRange: (first: number, last: number) => void;
   className?: string;
+  /** the desktop app's selected row (↑ ↓ on the box move it, a click picks one); null: rows are not selectable */
+  selection?: RowSelection | null;
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [narrow, setNarrow] = useState(false);
@@ -51,12 +54,18 @@ export function VirtualRows({ label, count, listKey, fitRows = Infinity, minRows
 
   return (
     // Focusable so the keyboard can scroll it (Page Down, End) even when its rows hold nothing focusable.
-    <div ref={scrollRef} className={`list org-rows ${className}`} data-narrow={narrow || undefined} style={{ height: `min(${Math.max(minRows, Math.min(count, fitRows)) * rowHeight + 2}px, ${maxHeight})` }} role="region" aria-label={label} tabIndex={0}>
+    <div
+      ref={scrollRef} className={`list org-rows ${className}`} data-narrow={narrow || undefined} style={{ height: `min(${Math.max(minRows, Math.min(count, fitRows)) * rowHeight + 2}px, ${maxHeight})` }}
+      role="region" aria-label={label} tabIndex={0}
+      onKeyDown={selection === null ? undefined : (event) => moveSelection(event, {
+        selection, count, firstInSight: Math.floor((scrollRef.current?.scrollTop ?? 0) / rowHeight), scrollToIndex: (index) => virtualizer.scrollToIndex(index, { align: 'auto' }),
+      })}
+    >
       <div role="list" className="org-rows-inner" style={{ height: virtualizer.getTotalSize() }}>
         {items.map((item) => (
           <div
             key={item.key} role="listitem" aria-setsize={count} aria-posinset={item.index + 1} className="list-row org-row"
-            style={{ height: item.size, transform: `translateY(${item.start}px)` }}
+            style={{ height: item.size, transform: `translateY(${item.start}px)` }} {...selectableRow(selection, item.index)}
           >
             {renderRow(item.index, narrow)}
           </div>

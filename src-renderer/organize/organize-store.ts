@@ -61,9 +61,13 @@ export interface OrganizeState {
   setRules(rules: RulesChoice): void;
   setConflict(conflict: ConflictPolicy): void;
   loadRuleSets(): Promise<void>;
-  /** a drop on the drop zone: its first path becomes the Folder (desktop app); in a browser, a note says why not */
+  /** a drop on the drop zone: its first path becomes the Folder and is previewed (desktop app); in a browser, a note says why not */
   dropFiles(files: readonly File[]): void;
   dropPaths(paths: readonly string[]): void;
+  /** a folder from outside the form (a drop, Choose…, the app handed one over): into Folder, and previewed */
+  openFolder(path: string): Promise<void>;
+  /** desktop: the native folder dialog; the folder chosen goes into Folder and is previewed */
+  chooseFolder(): Promise<void>;
 
   preview(): Promise<void>;
   setFilter(text: string): void;
@@ -103,6 +107,7 @@ function wordsOf(error: unknown): string {
 /** How long typing in Filter pauses before the list is read again. */
 const FILTER_DEBOUNCE_MS = 250;
 const DROP_NEEDS_APP = 'A browser does not tell FileOrganizer where a dropped folder is: dropping works in the desktop app. Here, type the folder\'s path in Folder instead.';
+const DROP_NOT_ON_DISK = 'What was dropped is not a folder on this computer\'s disk. Drop a folder from your file manager, or press Choose….';
 
 const startingProgress = (): RunProgressView => ({
   stage: null, filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0, currentPath: null, bytesPerSecond: null, secondsLeft: null,
@@ -252,12 +257,32 @@ export const useOrganize = create<OrganizeState>((set, get) => {
 
     dropFiles(files) {
       const paths = files.map(droppedPathOf).filter((path): path is string => path !== null);
-      if (paths.length === 0) set({ dropNotice: files.length === 0 ? 'Only folders can be dropped here.' : DROP_NEEDS_APP });
+      if (paths.length === 0) set({ dropNotice: files.length === 0 ? 'Only folders can be dropped here.' : client.desktop === null ? DROP_NEEDS_APP : DROP_NOT_ON_DISK });
       else get().dropPaths(paths);
     },
     dropPaths(paths) {
       const [first] = paths;
-      if (first !== undefined) set({ folder: first, folderError: null, dropNotice: paths.length > 1 ? `Only the first of the ${paths.length} dropped items is used: ${first}` : null });
+      if (first === undefined) return;
+      void get().openFolder(first).then(() => {
+        if (paths.length > 1) set({ dropNotice: `Only the first of the ${paths.length} dropped items is used: ${visibleName(first)}` });
+      });
+    },
+
+    async openFolder(path) {
+      set({ folder: path, folderError: null, dropNotice: null, error: null });
+      await get().preview();
+    },
+
+    async chooseFolder() {
+      const desktop = client.desktop;
+      if (desktop === null) return;
+      const mine = session;
+      try {
+        const [chosen] = await desktop.chooseFolders({ title: 'Choose a folder to organize' });
+        if (chosen !== undefined && mine === session) await get().openFolder(chosen);
+      } catch (error) {
+        if (mine === session) set({ error: messageOf(error) });
+      }
     },
 
     async preview() {

@@ -2,14 +2,18 @@ import { useState } from 'react';
 import { Button, Checkbox, Form, Input, Label, TextField } from 'react-aria-components';
 import { ErrorNote, InfoNote } from '../ui/Notes.js';
 import { CheckMark } from '../ui/CheckMark.js';
+import { client } from '../client/index.js';
 import { useSession } from './session-store.js';
 
 /**
- * Sign in with an account's email and password, or create one when the server allows signup. The owner signs
- * in with the one-time link `fileorg serve` prints, which never shows this form.
+ * Sign in with an account's email and password, or create one when the server allows signup. In a browser the
+ * owner signs in with the one-time link `fileorg serve` prints, which never shows this form. The desktop window
+ * is already the computer's own profile: this form signs it in to an account, nothing of it is remembered
+ * after the app quits (so no "Keep me signed in"), and Cancel goes back.
  */
 export function SignInScreen() {
-  const { busy, error, notice, noticeIsError, signupAllowed, signIn, createAccount } = useSession();
+  const { busy, error, notice, noticeIsError, signupAllowed, signIn, createAccount, cancelSignIn } = useSession();
+  const desktop = client.home === 'desktop';
   const [creating, setCreating] = useState(false);
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -24,13 +28,16 @@ export function SignInScreen() {
 
   return (
     <div className="sign-in">
-      <h1>{creating ? 'Create an account' : 'Sign in to FileOrganizer'}</h1>
+      <h1>{creating ? 'Create an account' : desktop ? 'Sign in to an account' : 'Sign in to FileOrganizer'}</h1>
       <p className="muted">
         {creating
           ? 'An account organizes only the folders the owner of this computer allows it.'
-          : <>Sign in with your account. If this is your computer, open the link <code>fileorg serve</code> printed instead, or run <code>fileorg link</code> for a new one.</>}
+          : desktop
+            ? 'This window uses this computer\'s own profile. Sign in to work as an account instead, with only the folders this computer\'s owner allowed it; Sign out comes back to this profile.'
+            : <>Sign in with your account. If this is your computer, open the link <code>fileorg serve</code> printed instead, or run <code>fileorg link</code> for a new one.</>}
       </p>
-      {notice && (noticeIsError ? <ErrorNote>{notice}</ErrorNote> : <InfoNote>{notice}</InfoNote>)}
+      {/* The desktop window says its notices over every screen (SessionNotice). */}
+      {notice && !desktop && (noticeIsError ? <ErrorNote>{notice}</ErrorNote> : <InfoNote>{notice}</InfoNote>)}
       <Form className="form" onSubmit={(event) => { event.preventDefault(); submit(); }}>
         <TextField className="field" name="email" type="email" autoComplete="username" isRequired value={email} onChange={setEmail} autoFocus>
           <Label>Email</Label>
@@ -52,10 +59,12 @@ export function SignInScreen() {
           <Label>Password</Label>
           <Input className="input" />
         </TextField>
-        <Checkbox className="checkbox" isSelected={keep} onChange={setKeep}>
-          <CheckMark />
-          Keep me signed in
-        </Checkbox>
+        {!desktop && (
+          <Checkbox className="checkbox" isSelected={keep} onChange={setKeep}>
+            <CheckMark />
+            Keep me signed in
+          </Checkbox>
+        )}
         {error && <ErrorNote>{error}</ErrorNote>}
         <div className="form-actions">
           {creating ? (
@@ -69,6 +78,7 @@ export function SignInScreen() {
               {signupAllowed && <Button className="button button-quiet" onPress={() => setCreating(true)}>Create account</Button>}
             </>
           )}
+          {desktop && <Button className="button button-quiet sign-in-cancel" onPress={cancelSignIn}>Cancel</Button>}
         </div>
       </Form>
     </div>

@@ -1,4 +1,4 @@
-import { baseName, visibleName } from '../ui/format.js';
+import { baseName, visibleName } from './format.js';
 
 /**
  * A full path on one line: its folder shrinks with an ellipsis first, so the file's name stays readable in a
