@@ -1,9 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import AxeBuilder from '@axe-core/playwright';
+import { createRequire } from 'node:module';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { afterEach, expect } from 'vitest';
+import { runCli } from './cli.js';
+import { closeAfterTest, type DesktopApp, startDesktopApp } from './desktop-bridge.js';
 import { startServe } from './serve.js';
 
 /**
@@ -40,8 +42,14 @@ export interface WindowPage {
   pageErrors: string[];
 }
 
-/** A fresh browser profile on `url`, at 1280x800 (or as asked), light unless asked for dark. */
-export async function openPage(url: string, options: { colorScheme?: 'light' | 'dark'; viewport?: { width: number; height: number } } = {}): Promise<WindowPage> {
+/** Pages showing the desktop app's window: their screenshots are named desktop-… beside the browser's. */
+const desktopPages = new WeakSet<Page>();
+
+/**
+ * A fresh browser profile on `url`, at 1280x800 (or as asked), light unless asked for dark. `prepare` runs on
+ * the page before it loads anything (the desktop bridge readies the preload there).
+ */
+export async function openPage(url: string, options: { colorScheme?: 'light' | 'dark'; viewport?: { width: number; height: number }; prepare?: (page: Page) => Promise<void> } = {}): Promise<WindowPage> {
   const browser = await launchChromium();
   const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 }, colorScheme: options.colorScheme ?? 'light', reducedMotion: 'reduce' });
   const page = await context.newPage();
@@ -49,8 +57,109 @@ export async function openPage(url: string, options: { colorScheme?: 'light' | '
   const pageErrors: string[] = [];
   page.on('console', (message) => { if (/Content.Security.Policy/i.test(message.text())) cspViolations.push(message.text()); });
   page.on('pageerror', (error) => pageErrors.push(error.message));
+  await options.prepare?.(page);
   await page.goto(url);
   return { page, context, cspViolations, pageErrors };
+}
+
+/** Where the window runs: a browser against `fileorg serve`, or the desktop app's window (its preload and IPC). */
+export type Home = 'browser' | 'desktop';
+export const HOMES: readonly Home[] = ['browser', 'desktop'];
+
+/** One window of either home, on the Organize screen, as the computer's owner (the local profile). */
+export interface OpenWindow extends WindowPage {
+  home: Home;
+  dataDir: string;
+  /** the page's own origin: `fileorg serve`'s address, or the test's server of the app's page */
+  origin: string;
+  /** the browser's `fileorg serve` (null in the desktop app) */
+  server: Awaited<ReturnType<typeof startServe>> | null;
+  /** the desktop app's side: its core, the app-only stand-ins, pushes (null in a browser) */
+  app: DesktopApp | null;
+}
+
+/** The environment knobs the CLI reads, as the app's core takes them; the rest goes to this process's environment for the test. */
+function coreKnobs(env: Record<string, string>): { pageSize?: number; pageDelayMs?: number } {
+  const pageSize = Number(env.FILEORG_PAGE_SIZE) || undefined;
+  const pageDelayMs = Number(env.FILEORG_TEST_PAGE_DELAY_MS) || undefined;
+  const rest = Object.entries(env).filter(([key]) => key !== 'FILEORG_PAGE_SIZE' && key !== 'FILEORG_TEST_PAGE_DELAY_MS');
+  const saved = rest.map(([key]) => [key, process.env[key]] as const);
+  for (const [key, value] of rest) process.env[key] = value;
+  closeAfterTest(async () => {
+    for (const [key, value] of saved) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  });
+  return { ...(pageSize ? { pageSize } : {}), ...(pageDelayMs ? { pageDelayMs } : {}) };
+}
+
+/**
+ * The window in `home` over `dataDir`, as the computer's owner, on the Organize screen: in a browser a real
+ * `fileorg serve` and the link it printed; in the desktop app the page with the real preload over the window's
+ * IPC in this process (which starts as the local profile: no sign-in). `env` reaches the server, or the app's
+ * core (FILEORG_TEST_PAGE_DELAY_MS, FILEORG_PAGE_SIZE) and this process (the trash's HOME) for the test.
+ */
+export async function openWindow(home: Home, dataDir: string, options: { env?: Record<string, string>; serveArgs?: string[]; colorScheme?: 'light' | 'dark' } = {}): Promise<OpenWindow> {
+  if (home === 'browser') {
+    const opened = await openSignedIn(dataDir, options);
+    return { ...opened, home, dataDir, origin: opened.server.url, app: null };
+  }
+  const app = await startDesktopApp(dataDir, coreKnobs(options.env ?? {}));
+  const window = await openPage(`${app.origin}/organize`, { ...(options.colorScheme ? { colorScheme: options.colorScheme } : {}), prepare: (page) => app.attach(page) });
+  desktopPages.add(window.page);
+  await window.page.getByRole('link', { name: 'Organize', exact: true }).waitFor();
+  return { ...window, home, dataDir, origin: app.origin, server: null, app };
+}
+
+/** A screenshot's file name: the desktop window's beside the browser's. */
+const shotName = (page: Page, name: string): string => (desktopPages.has(page) ? `desktop-${name}` : name);
+
+/** A screenshot of the page as it is, to be looked at (test-results/ui/NAME.png). */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${shotName(page, name)}.png`) });
+}
+
+const PASSWORD = 'correct horse battery';
+
+/**
+ * Someone else signs in on this window, without the page loading again. In a browser: Sign out, then Create
+ * account (the server must allow signup). In the desktop app: an account the owner added (as `fileorg accounts
+ * add` does), signed in to with Sign in, while the window was the computer's profile.
+ */
+export async function anotherPersonSignsIn(opened: OpenWindow, user: { username: string; fullName: string }): Promise<void> {
+  const { page } = opened;
+  if (opened.app === null) {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await createAccount(page, user);
+  } else {
+    await opened.app.core.accounts.create({ email: `${user.username}@example.com`, username: user.username, password: PASSWORD, full_name: user.fullName });
+    await page.getByRole('banner').getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('Email').fill(`${user.username}@example.com`);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('main').getByRole('button', { name: 'Sign in' }).click();
+  }
+  await page.getByRole('banner').getByText(user.fullName, { exact: true }).waitFor();
+}
+
+/**
+ * The computer's owner on this window again, without the page loading: in a browser Sign out and a fresh
+ * one-time link (`fileorg link` while serve runs); in the desktop app Sign out, which returns the window to
+ * the computer's own profile.
+ */
+export async function ownerAgain(opened: OpenWindow): Promise<void> {
+  const { page } = opened;
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  if (opened.app === null) {
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    const fresh = await runCli(['--data-dir', opened.dataDir, 'link']);
+    expect(fresh.code, fresh.stderr).toBe(0);
+    await page.goto(fresh.stdout.trim());
+  } else {
+    await page.getByRole('banner').getByText('This computer\'s profile', { exact: true }).waitFor();
+  }
+  await page.getByRole('link', { name: 'Organize', exact: true }).waitFor();
 }
 
 /**
@@ -66,19 +175,40 @@ export async function openSignedIn(dataDir: string, options: { env?: Record<stri
 }
 
 /**
+ * axe-core's own script, the one @axe-core/playwright uses. Run here straight in the page: its AxeBuilder opens
+ * a second page for every check and reports every rule that passed too, which cost most of a second a check.
+ */
+const AXE_SOURCE = fs.readFileSync(createRequire(createRequire(import.meta.url).resolve('@axe-core/playwright')).resolve('axe-core/axe.min.js'), 'utf8');
+
+interface Violation { id: string; impact: string | null; help: string; targets: string[] }
+
+/** axe's violations on the page as it is now (its script added once per page load; the window has no frames). */
+async function axeViolations(page: Page): Promise<Violation[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
+    type Result = { violations: Array<{ id: string; impact?: string | null; help: string; nodes: Array<{ target: unknown[] }> }> };
+    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<Result> } }).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((violation) => ({
+      id: violation.id, impact: violation.impact ?? null, help: violation.help, targets: violation.nodes.slice(0, 3).map((node) => node.target.join(' ')),
+    }));
+  });
+}
+
+/**
  * axe-core on what the page shows now, in light and in dark: no serious or critical violation. Each scheme's
- * screenshot goes to test-results/ui/NAME-light.png and NAME-dark.png, to be looked at.
+ * screenshot goes to test-results/ui/NAME-light.png and NAME-dark.png (desktop-NAME-… for the desktop app's
+ * window), to be looked at.
  */
 export async function expectAccessible(page: Page, name: string): Promise<void> {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme });
-    const results = await new AxeBuilder({ page }).analyze();
-    const serious = results.violations
+    const serious = (await axeViolations(page))
       .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-      .map((violation) => `${violation.id} (${violation.impact}): ${violation.help} at ${violation.nodes.slice(0, 3).map((node) => node.target.join(' ')).join(', ')}`);
-    expect(serious, `${name} in ${colorScheme}`).toEqual([]);
-    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${colorScheme}.png`), fullPage: true });
+      .map((violation) => `${violation.id} (${violation.impact}): ${violation.help} at ${violation.targets.join(', ')}`);
+    expect(serious, `${shotName(page, name)} in ${colorScheme}`).toEqual([]);
+    await page.screenshot({ path: path.join(SCREENSHOTS, `${shotName(page, name)}-${colorScheme}.png`), fullPage: true });
   }
   await page.emulateMedia({ colorScheme: 'light' });
 }
@@ -105,6 +235,6 @@ export async function zoomShot(page: Page, name: string, target: Locator, ready:
   await target.scrollIntoViewIfNeeded();
   await ready.waitFor();
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${shotName(page, name)}.png`) });
   if (size) await page.setViewportSize(size);
 }

@@ -1,6 +1,8 @@
 import { type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { type OpenWindow } from './browser.js';
 import { type CliRun, lastLine, runCli, runJson } from './cli.js';
+import { type DesktopApp } from './desktop-bridge.js';
 
 /**
  * What History's tests do through the window as a user would: open the list, open an operation, read its
@@ -72,25 +74,50 @@ export async function goInWindow(page: Page, pathname: string): Promise<void> {
 }
 
 /**
- * Previews recorded through the running server's own API (POST /api/v1/operations, dry_run), as another client
- * of it would: many operations in a second, where as many CLI runs would take one Node start each. Signed in
- * with a second one-time link (`fileorg link`). Answers once every preview's plan is whole.
+ * Previews recorded as another client would: many operations in a second, where as many CLI runs would take one
+ * Node start each. In a browser through the running server's own API (POST /api/v1/operations, dry_run), signed
+ * in with a second one-time link (`fileorg link`); in the desktop app through another window of the app.
+ * Answers once every preview's plan is whole.
  */
-export async function recordPreviews(dataDir: string, serverUrl: string, folder: string, count: number): Promise<void> {
-  const link = (await runCli(['--data-dir', dataDir, 'link'])).stdout.trim();
+export async function recordPreviews(opened: OpenWindow, folder: string, count: number): Promise<void> {
+  const client = opened.app === null ? await serveClient(opened) : appWindowClient(opened.app);
+  for (let made = 0; made < count; made += 1) await client.start(folder);
+  await expect.poll(async () => (await client.list()).filter((item) => item.status === 'planned' && item.plan !== null).length, { timeout: 30_000 })
+    .toBeGreaterThanOrEqual(count);
+}
+
+interface PreviewClient {
+  start(folder: string): Promise<void>;
+  list(): Promise<Array<{ status: string; plan: unknown }>>;
+}
+
+async function serveClient(opened: OpenWindow): Promise<PreviewClient> {
+  const link = (await runCli(['--data-dir', opened.dataDir, 'link'])).stdout.trim();
   const token = new URL(link).searchParams.get('token');
-  const signIn = await fetch(`${serverUrl}/api/v1/auth/link`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token }) });
+  const signIn = await fetch(`${opened.origin}/api/v1/auth/link`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token }) });
   expect(signIn.status).toBe(200);
   const { access_token: access } = await signIn.json() as { access_token: string };
   const headers = { Authorization: `Bearer ${access}`, 'Content-Type': 'application/json' };
-  for (let made = 0; made < count; made += 1) {
-    const started = await fetch(`${serverUrl}/api/v1/operations`, { method: 'POST', headers, body: JSON.stringify({ source_paths: [folder], dry_run: true }) });
-    expect(started.status).toBe(202);
-  }
-  await expect.poll(async () => {
-    const page = await (await fetch(`${serverUrl}/api/v1/operations?limit=500`, { headers })).json() as { items: Array<{ status: string; plan: unknown }> };
-    return page.items.filter((item) => item.status === 'planned' && item.plan !== null).length;
-  }, { timeout: 30_000 }).toBeGreaterThanOrEqual(count);
+  return {
+    start: async (folder) => {
+      const started = await fetch(`${opened.origin}/api/v1/operations`, { method: 'POST', headers, body: JSON.stringify({ source_paths: [folder], dry_run: true }) });
+      expect(started.status).toBe(202);
+    },
+    list: async () => ((await (await fetch(`${opened.origin}/api/v1/operations?limit=500`, { headers })).json()) as { items: Array<{ status: string; plan: unknown }> }).items,
+  };
+}
+
+function appWindowClient(app: DesktopApp): PreviewClient {
+  const other = app.otherWindow();
+  return {
+    start: async (folder) => {
+      expect(await other.invoke('operations:start', { source_paths: [folder], dry_run: true })).toMatchObject({ ok: true });
+    },
+    list: async () => {
+      const answer = await other.invoke('operations:list', { limit: 500 }) as { ok: true; value: { items: Array<{ status: string; plan: unknown }> } };
+      return answer.value.items;
+    },
+  };
 }
 
 /** Whether the detail shows a count at all (Put back and Not put back appear only once an undo ran). */
@@ -101,13 +128,6 @@ export async function countShown(page: Page, label: string): Promise<boolean> {
 /** The counts' labels the detail shows, in order. */
 export async function countLabels(page: Page): Promise<string[]> {
   return page.getByRole('region', { name: 'Counts' }).locator('dt').allTextContents();
-}
-
-/** A new one-time sign-in link for the running server (`fileorg link --data-dir …`, as a person would ask for one). */
-export async function freshLink(dataDir: string): Promise<string> {
-  const run = await runCli(['link', '--data-dir', dataDir]);
-  expect(run.code, run.stderr).toBe(0);
-  return run.stdout.trim();
 }
 
 /** `fileorg <args>` on the test's data folder, which must succeed (an undo, say, which prints no new operation). */

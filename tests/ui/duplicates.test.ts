@@ -1,14 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createAccount, openSignedIn, zoomShot } from '../helpers/browser.js';
-import { runCli } from '../helpers/cli.js';
+import { anotherPersonSignsIn, HOMES, openWindow, ownerAgain, zoomShot } from '../helpers/browser.js';
 import { accessible, age, fill, findDuplicates, groupNames, groupRow, keptMarks, openDuplicates, press } from '../helpers/duplicates-ui.js';
 import { snapshotTree, tempDir, writeTree } from '../helpers/temp-tree.js';
 
 /**
- * The server's trash goes to a home of the test's own, on the temp folders' filesystem: Empty to trash then
- * moves files into <dataHome>/Trash, never the real user's trash.
+ * The trash (serve's, or the app's in this process) goes to a home of the test's own, on the temp folders'
+ * filesystem: Empty to trash then moves files into <dataHome>/Trash, never the real user's trash.
  */
 function privateHome() {
   const home = tempDir('fileorg-home-');
@@ -45,16 +44,16 @@ async function expectFresh(page: import('playwright-core').Page): Promise<void> 
   expect(await page.getByRole('region', { name: 'Search result' }).count()).toBe(0);
 }
 
-describe('the window: Duplicates', () => {
+describe.each(HOMES)('the window (%s): Duplicates', (home) => {
   it('finds groups largest space first, marks the copy each policy keeps, quarantines the ticked ones keeping the marked copies, undoes it, and restores from the Quarantine tab', async () => {
     const root = tempDir('fileorg-ui-dupes-');
     const file = fourGroups(root);
     const before = snapshotTree(root);
-    const home = privateHome();
-    const { page, server, cspViolations, pageErrors } = await openSignedIn(tempDir('fileorg-ui-data-'), { env: home.env });
+    const trashHome = privateHome();
+    const { page, origin, cspViolations, pageErrors } = await openWindow(home, tempDir('fileorg-ui-data-'), { env: trashHome.env });
 
     await openDuplicates(page);
-    expect(page.url()).toBe(`${server.url}/duplicates`);
+    expect(page.url()).toBe(`${origin}/duplicates`);
     await accessible(page, 'duplicates-find');
 
     await findDuplicates(page, [root], '1 kB');
@@ -123,7 +122,7 @@ describe('the window: Duplicates', () => {
     expect(fs.existsSync(file('photos/beach.jpg'))).toBe(false);
 
     await page.getByRole('tab', { name: 'Quarantine' }).click();
-    await expect.poll(() => page.url()).toBe(`${server.url}/duplicates/quarantine`);
+    await expect.poll(() => page.url()).toBe(`${origin}/duplicates/quarantine`);
     const operation = page.getByRole('option', { name: /4 files, 105 kB$/ });
     await operation.click();
     await page.getByRole('checkbox', { name: `Select ${file('mail/report.pdf')}` }).waitFor();
@@ -154,9 +153,10 @@ describe('the window: Duplicates', () => {
     age(path.join(root, 'h/four.txt'), 1_600_000_100);
     age(path.join(root, 'a/one.txt'), 1_600_000_000);
     age(path.join(root, 'b/one.txt'), 1_600_000_100);
-    const home = privateHome();
+    const trashHome = privateHome();
     const dataDir = tempDir('fileorg-ui-data-');
-    const { page, pageErrors } = await openSignedIn(dataDir, { env: home.env, serveArgs: ['--allow-signup'] });
+    const opened = await openWindow(home, dataDir, { env: trashHome.env, serveArgs: ['--allow-signup'] });
+    const { page, pageErrors } = opened;
     await openDuplicates(page);
     await findDuplicates(page, [root]);
     await press(page.getByRole('checkbox', { name: 'Include group c/two.bin (2 copies, 8 kB)' }));
@@ -203,7 +203,7 @@ describe('the window: Duplicates', () => {
     await accessible(page, 'duplicates-confirm-empty');
     await confirm.getByRole('button', { name: 'Confirm' }).click();
     await page.getByText(/^Sent 1 file \(10 kB\) to the system trash; Undo can no longer bring it back\./).waitFor();
-    const trashed = path.join(home.dataHome, 'Trash', 'files');
+    const trashed = path.join(trashHome.dataHome, 'Trash', 'files');
     const inTrash = (): Buffer[] => fs.readdirSync(trashed).map((name) => fs.readFileSync(path.join(trashed, name))).sort(Buffer.compare);
     expect(inTrash()).toEqual([fill('one', 10_000)]);
     await page.getByRole('option', { name: /1 file, 2 kB$/ }).waitFor();
@@ -264,18 +264,12 @@ describe('the window: Duplicates', () => {
     expect(stats).not.toContain('to win');
     await accessible(page, 'duplicates-linked');
 
-    // Sign out: whoever signs in next on this window, without a reload, finds the Duplicates screen empty.
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    await createAccount(page, { username: 'next', fullName: 'Next Person' });
+    // Whoever signs in next on this window, without a reload, finds the Duplicates screen empty.
+    await anotherPersonSignsIn(opened, { username: 'next', fullName: 'Next Person' });
     await expectFresh(page);
 
-    // And the local profile again, with a fresh link from `fileorg link` while serve runs.
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.getByRole('button', { name: 'Sign in' }).waitFor();
-    const linked = await runCli(['link', '--data-dir', dataDir]);
-    const fresh = /https?:\/\/\S+\/sign-in\?token=\S+/.exec(linked.stdout)?.[0];
-    expect(fresh, linked.stdout + linked.stderr).toBeDefined();
-    await page.goto(fresh as string);
+    // And the owner again (a fresh link from `fileorg link` while serve runs; in the app, Sign out).
+    await ownerAgain(opened);
     await expectFresh(page);
     expect(pageErrors).toEqual([]);
   });
@@ -291,7 +285,7 @@ describe('the window: Duplicates', () => {
       files[`b/${name(index)}`] = content;
     }
     writeTree(root, files);
-    const { page, pageErrors } = await openSignedIn(tempDir('fileorg-ui-data-'));
+    const { page, pageErrors } = await openWindow(home, tempDir('fileorg-ui-data-'));
     await openDuplicates(page);
 
     // What to fix, in words: a relative folder, a size without sense, a folder that is not there; nothing found.

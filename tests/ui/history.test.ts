@@ -1,14 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expectAccessible, openSignedIn, SCREENSHOTS, zoomShot } from '../helpers/browser.js';
+import { anotherPersonSignsIn, expectAccessible, HOMES, openWindow, ownerAgain, screenshot, zoomShot } from '../helpers/browser.js';
 import {
-  cliOperation, cliSucceeds, countLabels, countOf, filterJournal, freshLink, goInWindow, openHistory, operationRow, pickKind, recordPreviews, waitForJournal, waitForStatus,
+  cliOperation, cliSucceeds, countLabels, countOf, filterJournal, goInWindow, openHistory, operationRow, pickKind, recordPreviews, waitForJournal, waitForStatus,
 } from '../helpers/history-ui.js';
 import { listFiles, snapshotTree, tempDir, writeTree } from '../helpers/temp-tree.js';
 
 
-describe('the window: History', () => {
+describe.each(HOMES)('the window (%s): History', (home) => {
   it('shows a run the CLI made in the same data folder, its counts and journal, and Undo puts the tree back byte for byte', async () => {
     const dataDir = tempDir('fileorg-ui-data-');
     const tree = tempDir('fileorg-ui-holiday-');
@@ -20,7 +20,7 @@ describe('the window: History', () => {
     const id = await cliOperation(dataDir, ['organize', tree]);
     expect(listFiles(tree)).toContain('Images/beach.jpg');
 
-    const { page, cspViolations, pageErrors } = await openSignedIn(dataDir);
+    const { page, cspViolations, pageErrors } = await openWindow(home, dataDir);
     await openHistory(page);
     const row = operationRow(page, path.basename(tree));
     await row.waitFor();
@@ -94,7 +94,7 @@ describe('the window: History', () => {
     // Edited after the run: undo must leave it where the run put it.
     fs.appendFileSync(path.join(tree, 'Images', 'b.jpg'), ' edited later');
 
-    const { page, pageErrors } = await openSignedIn(dataDir);
+    const { page, pageErrors } = await openWindow(home, dataDir);
     await openHistory(page);
     const organizeRow = operationRow(page, path.basename(tree));
     const dupesRow = operationRow(page, path.basename(twins));
@@ -159,7 +159,7 @@ describe('the window: History', () => {
     expect(listFiles(small)).toEqual(['x.jpg', 'y.txt']);
 
     // The server moves 2 files a page and waits 400 ms before each: an apply of 20 files lasts about 4 s.
-    const { page, pageErrors } = await openSignedIn(dataDir, { env: { FILEORG_TEST_PAGE_DELAY_MS: '400', FILEORG_PAGE_SIZE: '2' } });
+    const { page, pageErrors } = await openWindow(home, dataDir, { env: { FILEORG_TEST_PAGE_DELAY_MS: '400', FILEORG_PAGE_SIZE: '2' } });
     await openHistory(page);
     await operationRow(page, path.basename(small), 'Preview').click();
     await page.waitForURL(`**/history/${smallId}`);
@@ -185,7 +185,7 @@ describe('the window: History', () => {
     await expect.poll(() => listFiles(big).filter((file) => file.startsWith('Images/')).length, { timeout: 10_000 }).toBeGreaterThan(0);
     // (The engine tells progress every 16th file or at a stage's end, so at 2 files a page the bar may still say 0.)
     expect(await applying.getAttribute('aria-valuetext')).toMatch(/^Moving files: \d+ of 20 files$/);
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'history-detail-running.png') });
+    await screenshot(page, 'history-detail-running');
     await page.getByRole('button', { name: 'Cancel', exact: true }).click();
     await waitForStatus(page, 'Interrupted');
     const moved = listFiles(big).filter((file) => file.startsWith('Images/')).length;
@@ -214,20 +214,22 @@ describe('the window: History', () => {
 
   it('says what to try when empty, then lists 50 operations a page and shows more without moving what is on screen', async () => {
     const dataDir = tempDir('fileorg-ui-data-');
-    const { page, server, pageErrors } = await openSignedIn(dataDir);
+    const opened = await openWindow(home, dataDir);
+    const { page, pageErrors } = opened;
     await openHistory(page);
     await page.getByText('No operations yet').waitFor();
     expect(await page.getByRole('link', { name: 'Organize a folder' }).count()).toBe(1);
     await page.getByText('fileorg organize <folder>').waitFor();
     await expectAccessible(page, 'history-empty');
 
-    // A run of the CLI, then 55 previews recorded through the API: the open list reads itself again at their ends.
+    // A run of the CLI, then 55 previews recorded through the API (another client of serve, or another window of
+    // the app): the open list reads itself again at their ends.
     const oldest = tempDir('fileorg-ui-oldest-');
     writeTree(oldest, { 'first.jpg': 'the first run' });
     await cliOperation(dataDir, ['organize', oldest]);
     const inbox = tempDir('fileorg-ui-inbox-');
     writeTree(inbox, { 'letter.pdf': '%PDF letter' });
-    await recordPreviews(dataDir, server.url, inbox, 55);
+    await recordPreviews(opened, inbox, 55);
     await page.getByText('Showing 50 of 56 operations').waitFor();
     expect(await operationRow(page, path.basename(oldest)).count()).toBe(0);
 
@@ -246,36 +248,36 @@ describe('the window: History', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  it('follows the CLI by its events alone (the list and an open detail), and after Sign out and a fresh link reads the list afresh', async () => {
+  it('follows the CLI by its events alone (the list and an open detail), and after someone else used the window reads the list afresh', async () => {
     const dataDir = tempDir('fileorg-ui-data-');
     const first = tempDir('fileorg-ui-first-');
     writeTree(first, { 'a.jpg': 'photo a', 'b.txt': 'text b' });
     const firstId = await cliOperation(dataDir, ['organize', first]);
-    const { page, pageErrors } = await openSignedIn(dataDir);
+    const opened = await openWindow(home, dataDir, { serveArgs: ['--allow-signup'] });
+    const { page, pageErrors } = opened;
     await openHistory(page);
     await operationRow(page, path.basename(first), 'Completed').click();
     await page.waitForURL(`**/history/${firstId}`);
     await waitForStatus(page, 'Completed');
 
-    // Undone in a terminal while the detail is open: the server tells it from the database, and the detail follows
-    // (this window never regains focus here, and nothing polls).
+    // Undone in a terminal while the detail is open: the server (or the app) tells it from the database, and the
+    // detail follows (this window never regains focus here, and nothing polls).
     await cliSucceeds(dataDir, ['undo', firstId]);
     await waitForStatus(page, 'Rolled back');
     expect(await countOf(page, 'Put back')).toBe('2');
     await waitForJournal(page, (shown) => shown.length === 2 && shown.every((text) => text.endsWith('Put back')));
 
-    // Signed out on the detail: nothing of it stays on screen.
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    // Someone else on the window (in a browser after Sign out, in the app an account signed in to): nothing of
+    // the detail stays on screen.
+    await anotherPersonSignsIn(opened, { username: 'visitor', fullName: 'A Visitor' });
     expect(await page.getByRole('heading', { name: 'Journal' }).count()).toBe(0);
     expect(await page.getByText(path.basename(first)).count()).toBe(0);
 
-    // Meanwhile a second run; then a fresh link (`fileorg link` while serve runs) signs in again.
+    // Meanwhile a second run; then the owner again (a fresh link while serve runs; in the app, Sign out).
     const second = tempDir('fileorg-ui-second-');
     writeTree(second, { 'c.pdf': '%PDF c' });
     await cliOperation(dataDir, ['organize', second]);
-    await page.goto(await freshLink(dataDir));
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    await ownerAgain(opened);
     await openHistory(page);
     expect(new URL(page.url()).pathname).toBe('/history');
     await operationRow(page, path.basename(second), 'Completed').waitFor();

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createAccount, expectAccessible, openSignedIn, zoomShot } from '../helpers/browser.js';
-import { journalRows, runCli } from '../helpers/cli.js';
+import { anotherPersonSignsIn, expectAccessible, HOMES, openWindow, ownerAgain, zoomShot } from '../helpers/browser.js';
+import { journalRows } from '../helpers/cli.js';
 import { operationIdShown, previewFolder, shownMoves, statValue, waitForStatus } from '../helpers/organize-ui.js';
 import { snapshotTree, tempDir, writeTree } from '../helpers/temp-tree.js';
 
@@ -19,13 +19,13 @@ function mixedTree(root: string): void {
   });
 }
 
-describe('the window: Organize', () => {
+describe.each(HOMES)('the window (%s): Organize', (home) => {
   it('previews a folder (totals, categories, a conflict), applies it with one file left out, and undoes it byte for byte', async () => {
     const root = tempDir('fileorg-ui-tree-');
     mixedTree(root);
     const before = snapshotTree(root);
     const dataDir = tempDir('fileorg-ui-');
-    const { page, cspViolations, pageErrors } = await openSignedIn(dataDir);
+    const { page, cspViolations, pageErrors } = await openWindow(home, dataDir);
 
     await page.getByText('Nothing previewed yet').waitFor();
     await expectAccessible(page, 'organize-empty-state');
@@ -124,16 +124,19 @@ describe('the window: Organize', () => {
     const root = tempDir('fileorg-ui-tree-');
     mixedTree(root);
     const dataDir = tempDir('fileorg-ui-');
-    const { page, pageErrors } = await openSignedIn(dataDir, { serveArgs: ['--allow-signup'] });
+    const opened = await openWindow(home, dataDir, { serveArgs: ['--allow-signup'] });
+    const { page, pageErrors } = opened;
 
-    // A browser does not tell where a dropped folder is: the drop zone says so, and what to do instead.
-    const dropped = await page.evaluateHandle(() => {
-      const transfer = new DataTransfer();
-      transfer.items.add(new File(['x'], 'Photos'));
-      return transfer;
-    });
-    await page.getByText('Drop a folder here').dispatchEvent('drop', { dataTransfer: dropped });
-    await page.getByRole('status').filter({ hasText: 'dropping works in the desktop app' }).waitFor();
+    if (home === 'browser') {
+      // A browser does not tell where a dropped folder is: the drop zone says so, and what to do instead.
+      const dropped = await page.evaluateHandle(() => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File(['x'], 'Photos'));
+        return transfer;
+      });
+      await page.getByText('Drop a folder here').dispatchEvent('drop', { dataTransfer: dropped });
+      await page.getByRole('status').filter({ hasText: 'dropping works in the desktop app' }).waitFor();
+    }
 
     // A relative folder: said under the field, in plain words, before the API is asked.
     const folder = page.getByRole('textbox', { name: 'Folder', exact: true });
@@ -157,25 +160,18 @@ describe('the window: Organize', () => {
     expect(fs.readFileSync(path.join(root, 'doc.pdf'), 'utf8')).toBe('edited after the preview: another size');
     expect(fs.existsSync(path.join(root, 'Documents', 'doc.pdf'))).toBe(false);
 
-    // Sign out, and the next person signs in on this window (an account, without the page loading again):
-    // no folder, no plan, no run of the last one.
+    // Someone else signs in on this window (an account, without the page loading again): no folder, no plan,
+    // no run of the last one.
     const emptyOrganize = async (): Promise<void> => {
       await page.getByText('Nothing previewed yet').waitFor();
       expect(await page.getByRole('textbox', { name: 'Folder', exact: true }).inputValue()).toBe('');
       expect(await page.getByRole('region', { name: 'Run', exact: true }).count()).toBe(0);
       expect(await page.getByRole('region', { name: 'Moves' }).count()).toBe(0);
     };
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    await createAccount(page, { username: 'grace', fullName: 'Grace Hopper' });
-    await page.getByRole('link', { name: 'Organize', exact: true }).waitFor();
+    await anotherPersonSignsIn(opened, { username: 'grace', fullName: 'Grace Hopper' });
     await emptyOrganize();
-    // ... and the owner again, with a fresh link (the printed one is used up).
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.getByRole('button', { name: 'Sign in' }).waitFor();
-    const fresh = await runCli(['--data-dir', dataDir, 'link']);
-    expect(fresh.code, fresh.stderr).toBe(0);
-    await page.goto(fresh.stdout.trim());
-    await page.getByRole('link', { name: 'Organize', exact: true }).waitFor();
+    // ... and the owner again (in a browser with a fresh link, the printed one is used up; in the app, Sign out).
+    await ownerAgain(opened);
     await emptyOrganize();
     expect(pageErrors).toEqual([]);
   });
@@ -186,7 +182,7 @@ describe('the window: Organize', () => {
     for (let index = 0; index < 16; index++) files[`file-${String(index).padStart(2, '0')}.txt`] = `file ${index}`;
     writeTree(root, files);
     // Two files a page, each page after a second: the run lasts long enough to look at and cancel.
-    const { page, pageErrors } = await openSignedIn(tempDir('fileorg-ui-'), { env: { FILEORG_TEST_PAGE_DELAY_MS: '1000', FILEORG_PAGE_SIZE: '2' } });
+    const { page, pageErrors } = await openWindow(home, tempDir('fileorg-ui-'), { env: { FILEORG_TEST_PAGE_DELAY_MS: '1000', FILEORG_PAGE_SIZE: '2' } });
 
     await previewFolder(page, root);
     await page.getByRole('button', { name: 'Apply', exact: true }).click();

@@ -1,11 +1,13 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createAccount, expectAccessible, openPage, openSignedIn } from '../helpers/browser.js';
+import { createAccount, expectAccessible, openPage, openSignedIn, openWindow, zoomShot } from '../helpers/browser.js';
+import { cliOperation, openHistory, operationRow } from '../helpers/history-ui.js';
 import { startServe } from '../helpers/serve.js';
 import { tempDir, writeTree } from '../helpers/temp-tree.js';
 
 const PASSWORD = 'correct horse battery';
 
-describe('the window: signing in', () => {
+describe('the window (browser): signing in', () => {
   it('signs in with the link fileorg serve printed; the token leaves the address bar, and the link works once', async () => {
     const { page, server, cspViolations, pageErrors } = await openSignedIn(tempDir('fileorg-ui-'));
     expect(page.url()).toBe(`${server.url}/organize`);
@@ -128,5 +130,97 @@ describe('the window: signing in', () => {
     await refusal.waitFor();
     expect(await refusal.textContent()).toContain(tree);
     expect(await refusal.textContent()).toContain('fileorg accounts allow');
+  });
+});
+
+describe('the window (desktop): the computer\'s own profile, and an account signed in to', () => {
+  it('starts as the computer\'s profile with no sign-in; Sign in to an account shows only its history, keeps it across a reload, and Sign out returns to the computer\'s profile', async () => {
+    const dataDir = tempDir('fileorg-ui-');
+    const tree = tempDir('fileorg-ui-mine-');
+    writeTree(tree, { 'a.jpg': 'photo a' });
+    await cliOperation(dataDir, ['organize', tree]);
+    const { page, app, cspViolations, pageErrors } = await openWindow('desktop', dataDir);
+    const banner = page.getByRole('banner');
+    // No sign-in screen, no link: the window is the computer's own profile, with the terminal's history.
+    expect(new URL(page.url()).pathname).toBe('/organize');
+    await banner.getByText('This computer\'s profile', { exact: true }).waitFor();
+    expect(await banner.getByRole('button', { name: 'Sign out' }).count()).toBe(0);
+    await expectAccessible(page, 'nav-computer-profile');
+    await zoomShot(page, 'nav-computer-profile-zoom', banner, banner.getByRole('button', { name: 'Sign in' }));
+    await openHistory(page);
+    await operationRow(page, path.basename(tree), 'Completed').waitFor();
+
+    // Sign in, to an account the owner added: no "Keep me signed in" (nothing is remembered after the app
+    // quits), and Cancel goes back to the screen it came from.
+    await app?.core.accounts.create({ email: 'ada@example.com', username: 'ada', password: PASSWORD, full_name: 'Ada Lovelace' });
+    await banner.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Sign in to an account' }).waitFor();
+    expect(await page.getByRole('checkbox', { name: 'Keep me signed in' }).count()).toBe(0);
+    expect(await page.getByText('fileorg link').count()).toBe(0);
+    await expectAccessible(page, 'sign-in');
+    await zoomShot(page, 'sign-in-zoom', page.getByRole('heading', { name: 'Sign in to an account' }), page.getByRole('button', { name: 'Cancel' }));
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('heading', { name: 'History', level: 1 }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/history');
+
+    await banner.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('Email').fill('ada@example.com');
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('main').getByRole('button', { name: 'Sign in' }).click();
+    const refusal = page.getByRole('alert');
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toMatch(/email or password/i);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('main').getByRole('button', { name: 'Sign in' }).click();
+    await banner.getByText('Ada Lovelace', { exact: true }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/organize');
+    await expectAccessible(page, 'nav-account');
+    // The account's own history: none of the computer's profile's runs.
+    await openHistory(page);
+    await page.getByText('No operations yet').waitFor();
+    expect(await operationRow(page, path.basename(tree)).count()).toBe(0);
+
+    // A reload keeps the window's account (main holds its login; the page holds no token).
+    await page.reload();
+    await banner.getByText('Ada Lovelace', { exact: true }).waitFor();
+    await page.getByText('No operations yet').waitFor();
+
+    await banner.getByRole('button', { name: 'Sign out' }).click();
+    await banner.getByText('This computer\'s profile', { exact: true }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'Signed out of Ada Lovelace; this window uses this computer\'s own profile again.' }).waitFor();
+    await openHistory(page);
+    await operationRow(page, path.basename(tree), 'Completed').waitFor();
+    expect(cspViolations).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('says so in words when the account\'s session ends under the window, and is the computer\'s profile again', async () => {
+    const dataDir = tempDir('fileorg-ui-');
+    const tree = tempDir('fileorg-ui-mine-');
+    writeTree(tree, { 'b.txt': 'text b' });
+    await cliOperation(dataDir, ['organize', tree]);
+    const { page, app, pageErrors } = await openWindow('desktop', dataDir);
+    const banner = page.getByRole('banner');
+    await app?.core.accounts.create({ email: 'grace@example.com', username: 'grace', password: PASSWORD, full_name: 'Grace Hopper' });
+    await banner.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('Email').fill('grace@example.com');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('main').getByRole('button', { name: 'Sign in' }).click();
+    await banner.getByText('Grace Hopper', { exact: true }).waitFor();
+
+    // The owner removes the account (`fileorg accounts remove`): its logins end, this window's too. The next
+    // call says so, and History shows the computer's profile's runs.
+    app?.core.accounts.remove('grace@example.com');
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'History', exact: true }).click();
+    const notice = page.getByRole('status').filter({ hasText: 'Your account\'s session ended; you are back on this computer\'s own profile.' });
+    await notice.waitFor();
+    await banner.getByText('This computer\'s profile', { exact: true }).waitFor();
+    expect(await banner.getByRole('button', { name: 'Sign out' }).count()).toBe(0);
+    await operationRow(page, path.basename(tree), 'Completed').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/history');
+    await expectAccessible(page, 'session-ended');
+    await notice.getByRole('button', { name: 'Dismiss' }).click();
+    await notice.waitFor({ state: 'detached' });
+    expect(pageErrors).toEqual([]);
   });
 });

@@ -1,0 +1,162 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import { type AddressInfo } from 'node:net';
+import path from 'node:path';
+import { type Page } from 'playwright-core';
+import { afterEach } from 'vitest';
+import { type AppHandlers } from '../../src-main/api/app-ipc.js';
+import { WINDOW_CSP, WINDOW_PATHS } from '../../src-main/api/window-files.js';
+import { registerWindowIpc } from '../../src-main/api/window-ipc.js';
+import { type AppCore, openAppCore } from '../../src-main/core/compose.js';
+import { type AppChannelName } from '../../src-shared/app-contract.js';
+import { type BridgeEventName } from '../../src-shared/bridge.js';
+import { fakeIpcMain } from './ipc.js';
+import { preloadPageScript } from './preload-harness.js';
+
+/**
+ * The renderer in real Chromium as the desktop app's window runs it: the built page (dist/renderer) from a
+ * loopback server of the test's own with the app's CSP (the app serves it from app://), and the REAL preload
+ * bundle (dist/app/preload.cjs) run in the page before its scripts, whose stand-in `require('electron')`
+ * reaches, through a Playwright binding, the IPC listeners registerWindowIpc registered in this process over a
+ * real core on the test's data folder. Main's pushes to the window reach the preload's listeners in the page.
+ * The app-only calls (folder dialog, file manager) are stand-ins that answer what the test chose and record
+ * what the window asked.
+ */
+
+export const RENDERER_DIR = path.resolve(import.meta.dirname, '..', '..', 'dist', 'renderer');
+const INVOKE = '__fileorgIpcInvoke';
+const DELIVER = '__fileorgIpcDeliver';
+const FILE_PATHS = '__fileorgFilePaths';
+
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml', '.html': 'text/html; charset=utf-8',
+  '.woff2': 'font/woff2', '.png': 'image/png',
+};
+
+/** WINDOW_PATHS as matchers: '/history/:id' answers /history/<anything but a slash>. */
+const WINDOW_PATTERNS = WINDOW_PATHS.map((pattern) => new RegExp(`^${pattern.replace(/:[a-z]+/g, '[^/]+')}$`));
+
+/**
+ * dist/renderer on 127.0.0.1: index.html for the window's own addresses, its files under /assets and the icon,
+ * each with the app's Content-Security-Policy; nothing else.
+ */
+async function serveRenderer(): Promise<{ origin: string; close: () => Promise<void> }> {
+  const index = path.join(RENDERER_DIR, 'index.html');
+  if (!fs.existsSync(index)) throw new Error(`${index} is missing: build the window with npm run build:renderer`);
+  const server = http.createServer((request, response) => {
+    const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
+    const send = (status: number, type: string, body: Buffer | string): void => {
+      response.writeHead(status, { 'Content-Type': type, 'Content-Security-Policy': WINDOW_CSP, 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store' });
+      response.end(body);
+    };
+    if (WINDOW_PATTERNS.some((pattern) => pattern.test(pathname))) return send(200, TYPES['.html'] as string, fs.readFileSync(index));
+    const file = path.join(RENDERER_DIR, pathname);
+    const inside = (pathname.startsWith('/assets/') || pathname === '/favicon.svg') && file.startsWith(RENDERER_DIR + path.sep) && !file.endsWith('.map');
+    if (inside && fs.existsSync(file) && fs.statSync(file).isFile()) return send(200, TYPES[path.extname(file)] ?? 'application/octet-stream', fs.readFileSync(file));
+    send(404, 'text/plain; charset=utf-8', 'not found');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}
+
+/** A call the window made to the app-only stand-ins: which, and with what. */
+export interface AppCall { name: AppChannelName; input: unknown }
+
+export interface DesktopApp {
+  core: AppCore;
+  /** where the test's server serves the window: the page's own origin */
+  origin: string;
+  /** the app-only calls the window made, in order */
+  appCalls: AppCall[];
+  /** what the next folder dialog answers (none: as if cancelled) */
+  chooseAnswer: string[];
+  /** pushes an event to the window as main does (e.g. app:openFolder) */
+  push(event: BridgeEventName, payload: unknown): void;
+  /** readies the bridge in `page` (before it loads anything): the preload, its IPC, and the pushes */
+  attach(page: Page): Promise<void>;
+  /** a second window of the app (no page): calls as it would, e.g. to record operations */
+  otherWindow(): { invoke(channel: string, input?: unknown): Promise<unknown> };
+}
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  // The page first (it stops calling), then IPC (which ends the windows' logins), then the core.
+  for (const cleanup of cleanups.splice(0)) await cleanup().catch(() => undefined);
+});
+/** Closed after this test, in order, before the app's core closes. */
+export function closeAfterTest(cleanup: () => Promise<void>): void {
+  cleanups.unshift(cleanup);
+}
+
+/**
+ * The app's side of one window: a core over `dataDir` (with the knobs the CLI reads from the environment, given
+ * here), the window's IPC registered on a fake ipcMain, the app-only stand-ins, and the page's server.
+ */
+export async function startDesktopApp(dataDir: string, options: { pageSize?: number; pageDelayMs?: number } = {}): Promise<DesktopApp> {
+  const core = openAppCore({
+    dataDir,
+    ...(options.pageSize ? { pageSize: options.pageSize } : {}),
+    ...(options.pageDelayMs ? { pageDelayMs: options.pageDelayMs } : {}),
+  });
+  const site = await serveRenderer();
+  const ipc = fakeIpcMain();
+  const appCalls: AppCall[] = [];
+  const app: DesktopApp = {
+    core, origin: site.origin, appCalls, chooseAnswer: [],
+    push: (event, payload) => ipc.sender.send(event, payload),
+    attach: async (page) => {
+      await page.exposeBinding(INVOKE, async (source, channel: string, input?: unknown) => {
+        const frame = source.frame;
+        return ipc.invoke(channel, input, { url: frame.url(), parent: frame.parentFrame() });
+      });
+      await page.addInitScript({ content: preloadPageScript({ invokeBinding: INVOKE, deliverFunction: DELIVER, filePaths: FILE_PATHS }) });
+      const stopPushes = ipc.onPush((channel, payload) => {
+        // A page gone (the test ended) hears nothing more.
+        page.evaluate(([name, data, deliver]) => {
+          (window as unknown as Record<string, (channel: unknown, payload: unknown) => void>)[deliver as string]?.(name, data);
+        }, [channel, payload, DELIVER] as const).catch(() => undefined);
+      });
+      closeAfterTest(async () => stopPushes());
+    },
+    otherWindow: () => {
+      const window = ipc.openWindow();
+      return { invoke: (channel, input) => window.invoke(channel, input, { url: `${site.origin}/organize`, parent: null }) };
+    },
+  };
+  const handlers: AppHandlers = {
+    'app:chooseFolders': async (input) => { appCalls.push({ name: 'app:chooseFolders', input }); return { paths: app.chooseAnswer }; },
+    'app:showInFolder': async (input) => { appCalls.push({ name: 'app:showInFolder', input }); return null; },
+    'app:openFile': async (input) => { appCalls.push({ name: 'app:openFile', input }); return null; },
+  };
+  const unregister = registerWindowIpc(ipc.ipcMain, core, { isOwnPage: (url) => url.startsWith(`${site.origin}/`), appHandlers: handlers });
+  // Registered first, so run last: after the page and the IPC are gone.
+  closeAfterTest(async () => {
+    unregister();
+    ipc.destroy();
+    await site.close();
+    await core.close();
+  });
+  return app;
+}
+
+/**
+ * Drops files on `target` as the file manager would: each File is made in the page, and the bridge's
+ * webUtils.getPathForFile answers the path given for it.
+ */
+export async function dropPaths(page: Page, selector: string, paths: string[]): Promise<void> {
+  const transfer = await page.evaluateHandle(([names, key]) => {
+    const data = new DataTransfer();
+    const filePaths = (window as unknown as Record<string, WeakMap<File, string>>)[key as string] as WeakMap<File, string>;
+    for (const name of names as string[]) {
+      const file = new File([''], name.split('/').at(-1) ?? name);
+      filePaths.set(file, name);
+      data.items.add(file);
+    }
+    return data;
+  }, [paths, FILE_PATHS] as const);
+  await page.locator(selector).dispatchEvent('drop', { dataTransfer: transfer });
+}
