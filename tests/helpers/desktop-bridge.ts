@@ -5,8 +5,10 @@ import path from 'node:path';
 import { type Page } from 'playwright-core';
 import { afterEach } from 'vitest';
 import { type AppHandlers } from '../../src-main/api/app-ipc.js';
-import { WINDOW_CSP, WINDOW_PATHS } from '../../src-main/api/window-files.js';
 import { registerWindowIpc } from '../../src-main/api/window-ipc.js';
+import { answerAppRequest } from '../../src-main/app/app-files.js';
+import { contentSecurityPolicy } from '../../src-main/app/content-security-policy.js';
+import { APP_ORIGIN } from '../../src-main/app/own-page.js';
 import { type AppCore, openAppCore } from '../../src-main/core/compose.js';
 import { type AppChannelName } from '../../src-shared/app-contract.js';
 import { type BridgeEventName } from '../../src-shared/bridge.js';
@@ -15,7 +17,7 @@ import { preloadPageScript } from './preload-harness.js';
 
 /**
  * The renderer in real Chromium as the desktop app's window runs it: the built page (dist/renderer) from a
- * loopback server of the test's own with the app's CSP (the app serves it from app://), and the REAL preload
+ * loopback server of the test's own, answered as the app's app:// protocol answers it, and the REAL preload
  * bundle (dist/app/preload.cjs) run in the page before its scripts, whose stand-in `require('electron')`
  * reaches, through a Playwright binding, the IPC listeners registerWindowIpc registered in this process over a
  * real core on the test's data folder. Main's pushes to the window reach the preload's listeners in the page.
@@ -28,32 +30,18 @@ const INVOKE = '__fileorgIpcInvoke';
 const DELIVER = '__fileorgIpcDeliver';
 const FILE_PATHS = '__fileorgFilePaths';
 
-const TYPES: Record<string, string> = {
-  '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml', '.html': 'text/html; charset=utf-8',
-  '.woff2': 'font/woff2', '.png': 'image/png',
-};
-
-/** WINDOW_PATHS as matchers: '/history/:id' answers /history/<anything but a slash>. */
-const WINDOW_PATTERNS = WINDOW_PATHS.map((pattern) => new RegExp(`^${pattern.replace(/:[a-z]+/g, '[^/]+')}$`));
-
 /**
- * dist/renderer on 127.0.0.1: index.html for the window's own addresses, its files under /assets and the icon,
- * each with the app's Content-Security-Policy; nothing else.
+ * dist/renderer on 127.0.0.1, answered by the app's own app:// handler (src-main/app/app-files.ts) with the
+ * app's own CSP (connect nowhere: the page talks through the preload): the page at the window's addresses, its
+ * hashed assets and icon, nothing else. (Chromium here cannot load app://, so the origin is loopback.)
  */
 async function serveRenderer(): Promise<{ origin: string; close: () => Promise<void> }> {
-  const index = path.join(RENDERER_DIR, 'index.html');
-  if (!fs.existsSync(index)) throw new Error(`${index} is missing: build the window with npm run build:renderer`);
+  if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html'))) throw new Error(`${RENDERER_DIR} has no index.html: build the window with npm run build:renderer`);
+  const csp = contentSecurityPolicy();
   const server = http.createServer((request, response) => {
-    const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
-    const send = (status: number, type: string, body: Buffer | string): void => {
-      response.writeHead(status, { 'Content-Type': type, 'Content-Security-Policy': WINDOW_CSP, 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store' });
-      response.end(body);
-    };
-    if (WINDOW_PATTERNS.some((pattern) => pattern.test(pathname))) return send(200, TYPES['.html'] as string, fs.readFileSync(index));
-    const file = path.join(RENDERER_DIR, pathname);
-    const inside = (pathname.startsWith('/assets/') || pathname === '/favicon.svg') && file.startsWith(RENDERER_DIR + path.sep) && !file.endsWith('.map');
-    if (inside && fs.existsSync(file) && fs.statSync(file).isFile()) return send(200, TYPES[path.extname(file)] ?? 'application/octet-stream', fs.readFileSync(file));
-    send(404, 'text/plain; charset=utf-8', 'not found');
+    const answer = answerAppRequest({ url: `${APP_ORIGIN}${request.url ?? '/'}`, method: request.method ?? 'GET' }, RENDERER_DIR, csp);
+    response.writeHead(answer.status, answer.headers);
+    response.end(answer.body ?? undefined);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
