@@ -234,6 +234,8 @@ export async function zoomShot(page: Page, name: string, target: Locator, ready:
   await page.setViewportSize({ width: 640, height: 400 });
   await target.scrollIntoViewIfNeeded();
   await ready.waitFor();
+  // Two frames drawn at the new size: a list laid out again after the resize is painted whole, not half.
+  await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, `${shotName(page, name)}.png`) });
   if (size) await page.setViewportSize(size);
