@@ -13,21 +13,21 @@ import { type AppCore, openAppCore } from '../../src-main/core/compose.js';
 import { type AppChannelName } from '../../src-shared/app-contract.js';
 import { type BridgeEventName } from '../../src-shared/bridge.js';
 import { fakeIpcMain } from './ipc.js';
-import { preloadPageScript } from './preload-harness.js';
+import { attachPreload } from './preload-harness.js';
 
 /**
  * The renderer in real Chromium as the desktop app's window runs it: the built page (dist/renderer) from a
  * loopback server of the test's own, answered as the app's app:// protocol answers it, and the REAL preload
- * bundle (dist/app/preload.cjs) run in the page before its scripts, whose stand-in `require('electron')`
- * reaches, through a Playwright binding, the IPC listeners registerWindowIpc registered in this process over a
- * real core on the test's data folder. Main's pushes to the window reach the preload's listeners in the page.
+ * bundle (dist/app/preload.cjs) run in the page before its scripts (the preload harness's attachPreload), whose
+ * stand-in `require('electron')` reaches, through a Playwright binding, the IPC listeners registerWindowIpc
+ * registered in this process over a real core on the test's data folder, from the page's own address. Main's
+ * pushes to the window reach the preload's listeners in the page.
  * The app-only calls (folder dialog, file manager) are stand-ins that answer what the test chose and record
  * what the window asked.
  */
 
 export const RENDERER_DIR = path.resolve(import.meta.dirname, '..', '..', 'dist', 'renderer');
-const INVOKE = '__fileorgIpcInvoke';
-const DELIVER = '__fileorgIpcDeliver';
+/** Where the preload harness's page script keeps the paths of Files a test drops (File -> path). */
 const FILE_PATHS = '__fileorgFilePaths';
 
 /**
@@ -97,17 +97,8 @@ export async function startDesktopApp(dataDir: string, options: { pageSize?: num
     core, origin: site.origin, appCalls, chooseAnswer: [],
     push: (event, payload) => ipc.sender.send(event, payload),
     attach: async (page) => {
-      await page.exposeBinding(INVOKE, async (source, channel: string, input?: unknown) => {
-        const frame = source.frame;
-        return ipc.invoke(channel, input, { url: frame.url(), parent: frame.parentFrame() });
-      });
-      await page.addInitScript({ content: preloadPageScript({ invokeBinding: INVOKE, deliverFunction: DELIVER, filePaths: FILE_PATHS }) });
-      const stopPushes = ipc.onPush((channel, payload) => {
-        // A page gone (the test ended) hears nothing more.
-        page.evaluate(([name, data, deliver]) => {
-          (window as unknown as Record<string, (channel: unknown, payload: unknown) => void>)[deliver as string]?.(name, data);
-        }, [channel, payload, DELIVER] as const).catch(() => undefined);
-      });
+      // The calls come from the page's own top frame, at its address: the sender check sees where it really is.
+      const stopPushes = await attachPreload(page, { invoke: (channel, input) => ipc.invoke(channel, input, { url: page.url(), parent: null }), onPush: ipc.onPush });
       closeAfterTest(async () => stopPushes());
     },
     otherWindow: () => {
