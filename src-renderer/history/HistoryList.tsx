@@ -56,7 +56,8 @@ export function HistoryList() {
         <KindFilter kind={kind} onChange={setKind} />
       </div>
       {error && <ErrorNote>{error} <Button className="button button-small" onPress={() => void load()}>Try again</Button></ErrorNote>}
-      {loading && items.length === 0 ? (
+      {/* Only before the first answer: reading an empty history again (an event, the stream connecting) keeps its words. */}
+      {loading && items.length === 0 && total === null ? (
         <p className="muted history-loading" role="status">Reading the history…</p>
       ) : items.length === 0 && total === 0 ? (
         <div className="panel"><EmptyState title={kind === 'dedupe' ? 'No duplicates resolved yet' : kind === 'organize' ? 'Nothing organized yet' : 'No operations yet'}>
