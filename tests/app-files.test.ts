@@ -91,4 +91,42 @@ describe('app:// addresses', () => {
     expect(answer.body?.toString()).toContain('run `npm run build`');
     expect(answer.headers['Content-Security-Policy']).toBe(CSP);
   });
+
+  it('never serve a file through a symlinked folder that leads outside, however deep; the folder itself may be reached through a link', () => {
+    const { rendererDir } = builtWindow();
+    const outside = tempDir('fileorg-app-outside-');
+    writeTree(outside, { 'index-abc123.js': 'stolen("outside")', 'deeper/x.js': 'stolen("deeper")' });
+    fs.rmSync(path.join(rendererDir, 'assets'), { recursive: true });
+    fs.symlinkSync(outside, path.join(rendererDir, 'assets'));
+    const answer = answerAppRequest({ url: 'app://fileorganizer/assets/index-abc123.js', method: 'GET' }, rendererDir, CSP);
+    expect(answer.status).toBe(404);
+    expect(answer.headers['Content-Security-Policy']).toBe(CSP);
+    expect(answer.body?.toString()).not.toContain('stolen');
+    expect(answerAppRequest({ url: 'app://fileorganizer/assets/index-abc123.js', method: 'HEAD' }, rendererDir, CSP).status).toBe(404);
+
+    // dist/renderer reached through a link (a symlinked checkout): its own files are still its own.
+    const linked = path.join(tempDir('fileorg-app-linked-'), 'renderer');
+    fs.symlinkSync(builtWindow().rendererDir, linked);
+    expect(answerAppRequest({ url: 'app://fileorganizer/assets/index-abc123.js', method: 'GET' }, linked, CSP).body?.toString()).toBe('console.log("window")');
+    expect(answerAppRequest({ url: 'app://fileorganizer/', method: 'GET' }, linked, CSP).status).toBe(200);
+  });
+
+  it('answer 404 with the CSP where the file system refuses the name: too long, or a file where a folder should be', () => {
+    const { rendererDir } = builtWindow();
+    for (const url of [`app://fileorganizer/assets/${'a'.repeat(300)}.js`, `app://fileorganizer/assets/${'b'.repeat(5000)}.css`]) {
+      const answer = answerAppRequest({ url, method: 'GET' }, rendererDir, CSP);
+      expect(answer.status, url.slice(0, 60)).toBe(404);
+      expect(answer.headers['Content-Security-Policy']).toBe(CSP);
+    }
+    fs.rmSync(path.join(rendererDir, 'assets'), { recursive: true });
+    fs.writeFileSync(path.join(rendererDir, 'assets'), 'a file, not a folder');
+    const asset = answerAppRequest({ url: 'app://fileorganizer/assets/index-abc123.js', method: 'GET' }, rendererDir, CSP);
+    expect(asset.status).toBe(404);
+    expect(asset.headers['Content-Security-Policy']).toBe(CSP);
+    // The renderer folder itself a file: the page is not built.
+    const page = answerAppRequest({ url: 'app://fileorganizer/organize', method: 'GET' }, path.join(rendererDir, 'index.html'), CSP);
+    expect(page.status).toBe(404);
+    expect(page.body?.toString()).toContain('run `npm run build`');
+    expect(page.headers['Content-Security-Policy']).toBe(CSP);
+  });
 });

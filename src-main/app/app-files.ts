@@ -6,7 +6,7 @@ import { APP_ORIGIN } from './own-page.js';
 /**
  * What the app:// protocol serves from dist/renderer (the files `vite build` made): the window's page at each of
  * its addresses (the same ones `fileorg serve` answers), its hashed assets, its icon. Nothing else: no source
- * maps, no dotfiles, nothing outside the folder however the address is spelled.
+ * maps, no dotfiles, nothing outside the folder however the address is spelled or whatever link it meets.
  */
 export type AppPath =
   | { kind: 'page' }
@@ -54,8 +54,25 @@ export interface AppAnswer {
 }
 
 /**
- * The answer to one app:// request, with the window's CSP on every answer (a 404 too). A symlink planted in the
- * folder is not followed; index.html is read each time, so a rebuild under a running app is served as it is.
+ * The real path of `relative` in the renderer folder when it is a regular file there: every link on the way
+ * resolved (a symlinked assets folder included), then required to be inside the folder's own real path. Anything
+ * the file system refuses (a name too long, a file where a folder should be, no permission) is not there either.
+ */
+function fileInside(rendererDir: string, relative: string): string | undefined {
+  try {
+    const root = fs.realpathSync(rendererDir);
+    const real = fs.realpathSync(path.join(rendererDir, ...relative.split('/')));
+    if (!real.startsWith(`${root}${path.sep}`)) return undefined;
+    return fs.statSync(real).isFile() ? real : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The answer to one app:// request, with the window's CSP on every answer (a 404 too). Nothing outside the
+ * renderer folder is served, whatever link inside it points there; index.html is read each time, so a rebuild
+ * under a running app is served as it is.
  */
 export function answerAppRequest(request: { url: string; method: string }, rendererDir: string, csp: string): AppAnswer {
   const headers: Record<string, string> = {
@@ -70,15 +87,19 @@ export function answerAppRequest(request: { url: string; method: string }, rende
   if (request.method !== 'GET' && request.method !== 'HEAD') return text(405, 'the window\'s files are only read');
   const resolved = resolveAppPath(request.url);
   if (resolved.kind === 'none') return text(404, 'not found');
-  const relative = resolved.kind === 'page' ? 'index.html' : resolved.relative;
-  const file = path.join(rendererDir, ...relative.split('/'));
-  const stats = fs.lstatSync(file, { throwIfNoEntry: false });
-  if (!stats?.isFile()) {
-    return resolved.kind === 'page'
-      ? text(404, 'the window is not built in this copy of FileOrganizer: run `npm run build`, then start the app again')
-      : text(404, 'not found');
+  const file = fileInside(rendererDir, resolved.kind === 'page' ? 'index.html' : resolved.relative);
+  const notThere = (): AppAnswer => (resolved.kind === 'page'
+    ? text(404, 'the window is not built in this copy of FileOrganizer: run `npm run build`, then start the app again')
+    : text(404, 'not found'));
+  if (file === undefined) return notThere();
+  let body: Buffer | null = null;
+  if (request.method !== 'HEAD') {
+    try {
+      body = fs.readFileSync(file);
+    } catch {
+      return notThere(); // gone or unreadable since it was found
+    }
   }
-  const body = request.method === 'HEAD' ? null : fs.readFileSync(file);
   return {
     status: 200,
     headers: {
