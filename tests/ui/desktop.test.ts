@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { type Locator } from 'playwright-core';
+import { type Locator, type Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { expectAccessible, type OpenWindow, openWindow, zoomShot } from '../helpers/browser.js';
 import { type AppCall, dropPaths } from '../helpers/desktop-bridge.js';
@@ -15,6 +15,15 @@ const calls = (opened: OpenWindow): AppCall[] => opened.app?.appCalls ?? [];
 async function selectedIn(toolbar: Locator): Promise<string | null> {
   const shown = toolbar.locator('.path-text');
   return (await shown.count()) === 0 ? null : shown.getAttribute('title');
+}
+
+/**
+ * The page from its top, as a picture shows it (a full-page shot draws the sticky bar where the page was
+ * scrolled to), without the pointer's hover or the keyboard's ring on the control last used.
+ */
+async function fromTheTop(page: Page): Promise<void> {
+  await page.mouse.move(0, 0);
+  await page.evaluate(() => { (document.activeElement as HTMLElement | null)?.blur(); window.scrollTo(0, 0); });
 }
 
 /** Waits until the plan of `folder` is on screen (its moves listed), as Organize shows it after any way in. */
@@ -68,7 +77,7 @@ describe('the desktop window: what only the app can do', () => {
     await expect.poll(() => selectedIn(toolbar)).toBe(path.join(chosen, 'c.pdf'));
     await open.click();
     await expect.poll(() => calls(opened).at(-1)).toEqual({ name: 'app:openFile', input: { path: path.join(chosen, 'c.pdf') } });
-    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await fromTheTop(page);
     await expectAccessible(page, 'organize-selected-move');
     await zoomShot(page, 'organize-selected-move-zoom', toolbar, toolbar.locator('.path-text'));
 
@@ -112,7 +121,7 @@ describe('the desktop window: what only the app can do', () => {
     await expect.poll(() => selectedIn(toolbar)).toBe(where);
     await toolbar.getByRole('button', { name: 'Show in folder' }).click();
     await expect.poll(() => calls(opened).at(-1)).toEqual({ name: 'app:showInFolder', input: { path: where } });
-    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await fromTheTop(page);
     await expectAccessible(page, 'history-selected-row');
     await zoomShot(page, 'history-selected-row-zoom', toolbar, toolbar.locator('.path-text'));
 
@@ -135,7 +144,7 @@ describe('the desktop window: what only the app can do', () => {
     expect(await page.locator('[data-selectable-row] input[type="radio"]:checked').getAttribute('value')).toBe(keptBefore);
     await copies.getByRole('button', { name: 'Show in folder' }).click();
     await expect.poll(() => calls(opened).at(-1)).toEqual({ name: 'app:showInFolder', input: { path: otherCopy } });
-    await page.evaluate(() => { (document.activeElement as HTMLElement | null)?.blur(); window.scrollTo(0, 0); });
+    await fromTheTop(page);
     await expectAccessible(page, 'duplicates-selected-copy');
     await zoomShot(page, 'duplicates-selected-copy-zoom', copies, copies.locator('.path-text'));
 
