@@ -116,6 +116,44 @@ describe('window sessions over IPC', () => {
     expect(valueOf<{ id: string }>(await ipc.invoke('auth:me', {})).id).toBe(account.id);
   });
 
+  it('calls racing a password change in the same window never answer a false "session ended": they act as the account, before and after', async () => {
+    const { core, ipc, account, signIn } = await setUp();
+    valueOf(await signIn());
+    const racing: Array<Promise<IpcAnswer>> = [];
+    const fire = (count: number): void => { for (let index = 0; index < count; index++) racing.push(ipc.invoke('auth:me', {})); };
+    const changePassword = core.auth.changePassword.bind(core.auth);
+    vi.spyOn(core.auth, 'changePassword').mockImplementation(async (...args) => {
+      fire(5);
+      const session = await changePassword(...args);
+      // The window's old login has ended here, and main does not hold the new one yet.
+      fire(10);
+      return session;
+    });
+    const changing = ipc.invoke('auth:changePassword', { current_password: PASSWORD, new_password: 'another good password' });
+    fire(5);
+    valueOf(await changing);
+    fire(5);
+    const answers = await Promise.all(racing);
+    expect(answers.filter((answer) => !answer.ok)).toEqual([]);
+    expect(answers.map((answer) => valueOf<{ id: string }>(answer).id)).toEqual(Array.from({ length: 25 }, () => account.id));
+    expect(valueOf<{ id: string }>(await ipc.invoke('auth:me', {})).id).toBe(account.id);
+  });
+
+  it('a call racing a sign-out in the same window answers as the local profile, not "session ended"', async () => {
+    const { core, ipc, signIn } = await setUp();
+    valueOf(await signIn());
+    const racing: Array<Promise<IpcAnswer>> = [];
+    const logout = core.auth.logout.bind(core.auth);
+    vi.spyOn(core.auth, 'logout').mockImplementation((...args) => {
+      logout(...args);
+      racing.push(ipc.invoke('auth:me', {}), ipc.invoke('operations:list', {}));
+    });
+    expect(await ipc.invoke('auth:logout', {})).toEqual({ ok: true, value: null });
+    const [me, list] = await Promise.all(racing);
+    expect(valueOf<{ id: string }>(me as IpcAnswer).id).toBe('local');
+    expect(list).toMatchObject({ ok: true });
+  });
+
   it('an account removed by the owner ends its window\'s login: E_UNAUTHORIZED once, then the local profile', async () => {
     const { core, ipc, signIn } = await setUp();
     valueOf(await signIn());

@@ -22,7 +22,13 @@ export interface WindowIpcOptions {
 export function registerWindowIpc(ipcMain: IpcMainLike, core: AppCore, options: WindowIpcOptions): () => void {
   const log = options.log;
   const sessions = createWindowSessions(core, { ...(options.clock ? { clock: options.clock } : {}), ...(log ? { log } : {}) });
-  const removeChannels = registerIpcHandlers(ipcMain, createHandlers(core), {
+  // Each call runs through the sessions, which so know when a call of the window that changes its login (a
+  // password change, a sign-out) is in flight, and whose ended login is no news to its other calls.
+  const throughSessions: IpcMainLike = {
+    handle: (channel, listener) => ipcMain.handle(channel, (event, ...args) => sessions.during(channel, event, () => listener(event, ...args))),
+    removeHandler: (channel) => ipcMain.removeHandler(channel),
+  };
+  const removeChannels = registerIpcHandlers(throughSessions, createHandlers(core), {
     isOwnPage: options.isOwnPage,
     callerOf: sessions.callerOf,
     answer: sessions.answer,

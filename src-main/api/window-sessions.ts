@@ -7,6 +7,12 @@ import { type IpcInvokeEvent, type IpcSender } from './ipc.js';
 
 /** Calls whose answer is a login's tokens: the window's session becomes that login, the page never sees them. */
 const STARTS_LOGIN: ReadonlySet<ChannelName> = new Set<ChannelName>(['auth:login', 'auth:signup', 'auth:linkSession', 'auth:refresh', 'auth:changePassword']);
+/**
+ * Calls that end the window's login on purpose (a password change ends every login of the account and starts
+ * another; a sign-out ends it): until one settles, the window's other calls may find their login ended before
+ * main has kept what comes after it.
+ */
+const CHANGES_LOGIN: ReadonlySet<string> = new Set<string>([...STARTS_LOGIN, 'auth:logout']);
 
 /**
  * Renew an access token this long before it expires, so no call ever presents an expired one (its expiry is
@@ -47,6 +53,9 @@ export function createWindowSessions(core: AppCore, options: { clock?: () => num
   const clock = options.clock ?? Date.now;
   const logins = new Map<number, WindowLogin>();
   const watched = new WeakSet<IpcSender>(); // windows whose `destroyed` event is listened to
+  /** per window, its calls in flight that change its login; and those calls' own events */
+  const changing = new Map<number, Set<Promise<unknown>>>();
+  const changers = new WeakSet<IpcInvokeEvent>();
 
   /**
    * Ends a login in the database: its refresh token and every access token of it stop working. At once when no
@@ -123,27 +132,34 @@ export function createWindowSessions(core: AppCore, options: { clock?: () => num
     await verify(login);
   };
 
-  /** The login ended under the window: it is the local profile from now on, and this call says so. */
-  const ended = (sender: IpcSender, login: WindowLogin, error: unknown): never => {
-    if (!isUnauthorized(error)) throw error; // the database is busy or damaged: not the login's end
-    forget(sender, login);
-    throw sessionEnded();
+  /** Until the window's calls that change its login have settled, or its login is no longer `login`. */
+  const changesSettled = async (sender: IpcSender, login: WindowLogin): Promise<void> => {
+    for (let calls = changing.get(sender.id); calls && calls.size > 0 && logins.get(sender.id) === login; calls = changing.get(sender.id)) {
+      await Promise.allSettled([...calls]);
+    }
   };
 
   const callerOf = async (event: IpcInvokeEvent): Promise<Caller> => {
     const sender = event.sender;
     const login = logins.get(sender.id);
     if (!login) return localCaller();
-    if (login.renewing || clock() >= login.expiresAt - RENEW_BEFORE_MS) {
-      try { await renew(login); } catch (error) { ended(sender, login, error); }
-      // A logout or another sign-in of this window while it renewed: act as whatever the window is now.
-      if (logins.get(sender.id) !== login) return callerOf(event);
-    }
     try {
-      return await verify(login);
+      if (login.renewing || clock() >= login.expiresAt - RENEW_BEFORE_MS) await renew(login);
+      if (logins.get(sender.id) === login) return await verify(login);
     } catch (error) {
-      return ended(sender, login, error);
+      if (!isUnauthorized(error)) throw error; // the database is busy or damaged: not the login's end
+      // A password change or sign-out in this same window ends this login on purpose, and main keeps what comes
+      // after only when that call answers: wait for it (a call that changes the login itself does not wait, so
+      // two never wait for each other). Only a login still the window's after that has ended under it: the
+      // window is the local profile from now on, and this call says so.
+      if (!changers.has(event)) await changesSettled(sender, login);
+      if (logins.get(sender.id) === login) {
+        forget(sender, login);
+        throw sessionEnded();
+      }
     }
+    // A logout, a password change or another sign-in of this window meanwhile: act as whatever the window is now.
+    return callerOf(event);
   };
 
   /** Whom the window acts as now, for whose events it hears (a sign-in, a logout or an end may have passed meanwhile). */
@@ -155,6 +171,22 @@ export function createWindowSessions(core: AppCore, options: { clock?: () => num
 
   return {
     callerOf,
+
+    /** Runs one call of the window (the whole of it, its answer kept), known as changing its login when it does. */
+    async during<Answer>(channel: string, event: IpcInvokeEvent, run: () => Promise<Answer>): Promise<Answer> {
+      if (!CHANGES_LOGIN.has(channel)) return run();
+      changers.add(event);
+      const call = run();
+      let calls = changing.get(event.sender.id);
+      if (!calls) changing.set(event.sender.id, calls = new Set());
+      calls.add(call);
+      try {
+        return await call;
+      } finally {
+        calls.delete(call);
+        if (calls.size === 0 && changing.get(event.sender.id) === calls) changing.delete(event.sender.id);
+      }
+    },
 
     /** After a successful call: a login's tokens stay here and the window gets them blanked; a logout makes it local. */
     async answer(name: ChannelName, value: unknown, event: IpcInvokeEvent, caller: Caller | null): Promise<{ value: unknown; caller: Caller | null }> {
