@@ -4,8 +4,10 @@ import { contentSecurityPolicy } from '../src-main/app/content-security-policy.j
 import { folderArgument, isAbsoluteFor } from '../src-main/app/folder-argument.js';
 import { menuTemplate } from '../src-main/app/menu-template.js';
 import { externalLinkAllowed, externalLinksOf, navigationAllowed, permissionPolicy, windowOpenDecision } from '../src-main/app/navigation-policy.js';
-import { APP_SCHEME_PRIVILEGES, devServerOriginOf, isOwnPage, startUrl } from '../src-main/app/own-page.js';
+import { APP_SCHEME_PRIVILEGES, developmentSettings, devServerOriginOf, isOwnPage, startUrl } from '../src-main/app/own-page.js';
+import { createPageReadiness, ERR_ABORTED } from '../src-main/app/page-readiness.js';
 import { createQuitGuard } from '../src-main/app/quit-guard.js';
+import { refuseDownload, requestAllowed, WEBRTC_IP_HANDLING_POLICY } from '../src-main/app/request-policy.js';
 import { BACKGROUND_DARK, BACKGROUND_LIGHT, windowOptions } from '../src-main/app/window-options.js';
 
 const BUILT = {};
@@ -275,5 +277,125 @@ describe('quitting', () => {
     guard({ preventDefault: () => undefined });
     await vi.waitFor(() => expect(quit).toHaveBeenCalledOnce());
     expect(log.mock.calls[0]?.[0]).toContain('disk gone');
+  });
+});
+
+describe('what leaves the window', () => {
+  it('a built window requests its own app:// files and data: pictures, developer tools their own files only where they are on', () => {
+    for (const devTools of [true, false]) {
+      const source = { devTools };
+      for (const allowed of ['app://fileorganizer/', 'app://fileorganizer/assets/index-abc.js', 'app://fileorganizer/favicon.svg', 'data:image/png;base64,AAAA']) {
+        expect(requestAllowed(allowed, source), allowed).toBe(true);
+      }
+      expect(requestAllowed('devtools://devtools/bundled/devtools_app.html', source)).toBe(devTools);
+      for (const refused of [
+        'https://example.org/', 'http://example.org/', 'http://127.0.0.1:5173/', 'ws://127.0.0.1:5173/', 'wss://example.org/', 'file:///etc/passwd',
+        'app://other/', 'app://fileorganizer.evil/', 'app://user@fileorganizer/', 'chrome-extension://abc/x.js', 'chrome://settings', 'blob:https://example.org/1',
+        'ftp://example.org/', 'not a url', '',
+      ]) {
+        expect(requestAllowed(refused, source), refused).toBe(false);
+      }
+    }
+  });
+
+  it('under npm start, the dev server\'s exact origin and its hot-reload socket, nothing else (app:// included)', () => {
+    const source = { ...DEV, devTools: true };
+    for (const allowed of ['http://127.0.0.1:5173/', 'http://127.0.0.1:5173/@vite/client', 'ws://127.0.0.1:5173/?token=abc', 'data:image/png;base64,AAAA']) {
+      expect(requestAllowed(allowed, source), allowed).toBe(true);
+    }
+    for (const refused of [
+      'http://127.0.0.1:5174/', 'ws://127.0.0.1:5174/', 'ws://localhost:5173/', 'wss://127.0.0.1:5173/', 'ws://user:pw@127.0.0.1:5173/', 'http://localhost:5173/',
+      'https://127.0.0.1:5173/', 'app://fileorganizer/', 'https://example.org/',
+    ]) {
+      expect(requestAllowed(refused, source), refused).toBe(false);
+    }
+  });
+
+  it('WebRTC sends nothing but through a proxy, and every download is cancelled', () => {
+    expect(WEBRTC_IP_HANDLING_POLICY).toBe('disable_non_proxied_udp');
+    const download = { preventDefault: vi.fn() };
+    refuseDownload(download);
+    expect(download.preventDefault).toHaveBeenCalledOnce();
+  });
+
+  it('npm start\'s variables count only where the app is not packaged', () => {
+    const env = { FILEORG_DEV_SERVER_URL: 'http://127.0.0.1:5173/', FILEORG_DEV_CSP_NONCE: 'bm9uY2Vub25jZW5vbmNlbm9uY2U=' };
+    expect(developmentSettings(env, false)).toEqual({ devServerUrl: 'http://127.0.0.1:5173/', devNonce: 'bm9uY2Vub25jZW5vbmNlbm9uY2U=' });
+    expect(developmentSettings(env, true)).toEqual({});
+    expect(developmentSettings({}, false)).toEqual({});
+  });
+});
+
+describe('whether the page can take a folder handed over', () => {
+  const cross = { isMainFrame: true, isSameDocument: false };
+  const loaded = () => {
+    const page = createPageReadiness();
+    page.navigationStarted(cross);
+    page.committed();
+    page.finished();
+    return page;
+  };
+
+  it('not before its first load, then yes', () => {
+    const page = createPageReadiness();
+    expect(page.ready).toBe(false);
+    page.navigationStarted(cross);
+    expect(page.ready).toBe(false);
+    page.committed();
+    expect(page.ready).toBe(false);
+    page.finished();
+    expect(page.ready).toBe(true);
+  });
+
+  it('not from the moment a reload starts until the new page loaded; a same-document or subframe navigation changes nothing', () => {
+    const page = loaded();
+    page.navigationStarted({ isMainFrame: true, isSameDocument: true });
+    page.navigationStarted({ isMainFrame: false, isSameDocument: false });
+    expect(page.ready).toBe(true);
+    page.navigationStarted(cross);
+    expect(page.ready).toBe(false);
+    page.committed();
+    expect(page.ready).toBe(false);
+    page.finished();
+    expect(page.ready).toBe(true);
+  });
+
+  it('a navigation refused or cancelled leaves the page it left; one that fails shows an error page, until a good load', () => {
+    const page = loaded();
+    page.navigationStarted(cross);
+    page.abandoned(true, ERR_ABORTED);
+    expect(page.ready).toBe(true);
+    // two at once: the first cancelled by the second, which is still under way
+    page.navigationStarted(cross);
+    page.navigationStarted(cross);
+    page.abandoned(true, ERR_ABORTED);
+    expect(page.ready).toBe(false);
+    page.committed();
+    page.finished();
+    expect(page.ready).toBe(true);
+    // the dev server gone: an error page, even if it "finishes loading"
+    page.navigationStarted(cross);
+    page.abandoned(true, -102);
+    page.failed(true);
+    page.finished();
+    expect(page.ready).toBe(false);
+    page.navigationStarted(cross);
+    page.committed();
+    page.finished();
+    expect(page.ready).toBe(true);
+    // a subframe's failures are not the page's
+    page.abandoned(false, -102);
+    page.failed(false);
+    expect(page.ready).toBe(true);
+  });
+
+  it('not once its renderer is gone, until it loads again', () => {
+    const page = loaded();
+    page.gone();
+    expect(page.ready).toBe(false);
+    page.navigationStarted(cross);
+    page.committed();
+    page.finished();
+    expect(page.ready).toBe(true);
   });
 });

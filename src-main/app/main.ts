@@ -15,8 +15,10 @@ import { contentSecurityPolicy } from './content-security-policy.js';
 import { folderArgument, isAbsoluteFor, isExistingFolder } from './folder-argument.js';
 import { menuTemplate } from './menu-template.js';
 import { externalLinkAllowed, externalLinksOf, navigationAllowed, permissionPolicy, windowOpenDecision } from './navigation-policy.js';
-import { APP_SCHEME, APP_SCHEME_PRIVILEGES, devServerOriginOf, isOwnPage, type PageSource, startUrl } from './own-page.js';
+import { APP_SCHEME, APP_SCHEME_PRIVILEGES, developmentSettings, devServerOriginOf, isOwnPage, type PageSource, startUrl } from './own-page.js';
+import { createPageReadiness } from './page-readiness.js';
 import { createQuitGuard } from './quit-guard.js';
+import { refuseDownload, requestAllowed, type RequestSource, WEBRTC_IP_HANDLING_POLICY } from './request-policy.js';
 import { windowOptions } from './window-options.js';
 import { placeWindow, readWindowState, WINDOW_STATE_FILE, writeWindowState } from './window-state.js';
 
@@ -48,12 +50,15 @@ function refuseToStart(message: string): never {
   process.exit(1);
 }
 
-const dev = devServerOriginOf(process.env.FILEORG_DEV_SERVER_URL);
+// npm start's dev server and nonce; an installed (packaged) app reads neither.
+const settings = developmentSettings(process.env, app.isPackaged);
+const dev = devServerOriginOf(settings.devServerUrl);
 if (dev.error !== undefined) refuseToStart(dev.error);
 const source: PageSource = { devServerOrigin: dev.origin };
+const requestSource: RequestSource = { devServerOrigin: dev.origin, devTools: !app.isPackaged };
 let csp = '';
 try {
-  csp = contentSecurityPolicy({ devServerOrigin: dev.origin, devNonce: process.env.FILEORG_DEV_CSP_NONCE });
+  csp = contentSecurityPolicy({ devServerOrigin: dev.origin, devNonce: settings.devNonce });
 } catch (error) {
   refuseToStart(describeError(error));
 }
@@ -81,22 +86,37 @@ function start(): void {
     if (externalLinkAllowed(url, links)) void shell.openExternal(url).catch((error: unknown) => log(`FileOrganizer: the browser did not open ${url}: ${describeError(error)}`));
   };
   let window: BrowserWindow | undefined;
-  let pageLoaded = false;
+  let page = createPageReadiness();
   let pendingFolder: string | undefined;
+  let appReady = false;
 
+  /**
+   * The window to the front; where there is none (macOS keeps the app running after its window closed), a new
+   * one, once the app is ready (before, ready() makes it).
+   */
   const showWindow = (): void => {
-    if (!window) return;
+    if (!window) {
+      if (appReady) createWindow();
+      return;
+    }
     if (window.isMinimized()) window.restore();
     window.show();
     window.focus();
+  };
+  /** The folder handed over goes to the page when it can take it, else when it has loaded (deliverPending). */
+  const deliverPending = (): void => {
+    if (!window || !page.ready || pendingFolder === undefined) return;
+    const folder = pendingFolder;
+    pendingFolder = undefined;
+    window.webContents.send('app:openFolder', { path: folder });
   };
   /** A folder handed to the app (command line, second launch, dropped on the icon) opens in Organize. */
   const openFolder = (candidate: string): void => {
     if (!isAbsoluteFor(candidate, process.platform) || !isExistingFolder(candidate)) return;
     const payload = appPushEvents['app:openFolder'].safeParse({ path: candidate });
     if (!payload.success) return;
-    if (window && pageLoaded) window.webContents.send('app:openFolder', payload.data);
-    else pendingFolder = payload.data.path;
+    pendingFolder = payload.data.path;
+    deliverPending();
     showWindow();
   };
   const launchFolder = (argv: readonly string[]): string | undefined => folderArgument(argv, { defaultApp: process.defaultApp, platform: process.platform });
@@ -133,6 +153,13 @@ function start(): void {
     }
     session.defaultSession.setPermissionRequestHandler(permissionPolicy.request);
     session.defaultSession.setPermissionCheckHandler(permissionPolicy.check);
+    session.defaultSession.on('will-download', refuseDownload);
+    // Nothing leaves the session but the window's own page (and in development vite's): whatever the CSP missed.
+    session.defaultSession.webRequest.onBeforeRequest((details, callback) => {
+      const allowed = requestAllowed(details.url, requestSource);
+      if (!allowed) log(`FileOrganizer: refused a request for ${JSON.stringify(details.url.slice(0, 200))}`);
+      callback({ cancel: !allowed });
+    });
     protocol.handle(APP_SCHEME, (request) => {
       const answer = answerAppRequest({ url: request.url, method: request.method }, RENDERER_DIR, csp);
       return new Response(answer.body, { status: answer.status, headers: answer.headers });
@@ -180,6 +207,7 @@ function start(): void {
       if (!window) createWindow();
     });
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
+    appReady = true;
     createWindow();
   }
 
@@ -189,16 +217,23 @@ function start(): void {
     const bounds = placeWindow(saved, screen.getAllDisplays(), screen.getPrimaryDisplay());
     const created = new BrowserWindow(windowOptions({ preload: PRELOAD, bounds, dark: nativeTheme.shouldUseDarkColors, packaged: app.isPackaged }));
     window = created;
-    pageLoaded = false;
+    const readiness = createPageReadiness();
+    page = readiness;
     if (saved?.maximized) created.maximize();
     created.once('ready-to-show', () => created.show());
-    created.webContents.on('did-finish-load', () => {
-      pageLoaded = true;
-      if (pendingFolder !== undefined) {
-        const folder = pendingFolder;
-        pendingFolder = undefined;
-        openFolder(folder);
-      }
+    // A reload replaces the page: a folder handed over meanwhile waits for the new one to load.
+    const contents = created.webContents;
+    contents.on('did-start-navigation', (details) => readiness.navigationStarted(details));
+    contents.on('did-navigate', () => readiness.committed());
+    contents.on('did-fail-provisional-load', (_event, errorCode, _description, _url, isMainFrame) => {
+      readiness.abandoned(isMainFrame, errorCode);
+      deliverPending();
+    });
+    contents.on('did-fail-load', (_event, _errorCode, _description, _url, isMainFrame) => readiness.failed(isMainFrame));
+    contents.on('render-process-gone', () => readiness.gone());
+    contents.on('did-finish-load', () => {
+      readiness.finished();
+      deliverPending();
     });
     created.on('close', () => {
       try {
@@ -228,6 +263,7 @@ function harden(contents: WebContents, links: Parameters<typeof windowOpenDecisi
   contents.on('will-frame-navigate', stayOnOwnPage);
   contents.on('will-redirect', stayOnOwnPage);
   contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWebRTCIPHandlingPolicy(WEBRTC_IP_HANDLING_POLICY);
   contents.setWindowOpenHandler(({ url }) => {
     const decision = windowOpenDecision(url, links);
     if (decision.openExternally !== undefined) openLink(decision.openExternally);

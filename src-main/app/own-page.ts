@@ -64,3 +64,16 @@ export function isOwnPage(url: string, source: PageSource): boolean {
 export function startUrl(source: PageSource): string {
   return `${source.devServerOrigin ?? APP_ORIGIN}/`;
 }
+
+/**
+ * The development knobs `npm start` sets (vite's dev server and its CSP nonce), read only where the app is not
+ * packaged: in an installed app a variable left in the environment (or set by whatever launched it) must never
+ * make another page the window's own.
+ */
+export function developmentSettings(env: Readonly<Record<string, string | undefined>>, packaged: boolean): { devServerUrl?: string; devNonce?: string } {
+  if (packaged) return {};
+  return {
+    ...(env.FILEORG_DEV_SERVER_URL ? { devServerUrl: env.FILEORG_DEV_SERVER_URL } : {}),
+    ...(env.FILEORG_DEV_CSP_NONCE ? { devNonce: env.FILEORG_DEV_CSP_NONCE } : {}),
+  };
+}
