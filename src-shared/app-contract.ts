@@ -19,12 +19,19 @@ export const appContract = {
     output: z.object({ paths: z.array(z.string()) }),
   },
   'app:showInFolder': {
-    /** opens the file manager at this file (selected) or folder */
+    /**
+     * opens the file manager at this file (selected) or folder: a full path in the running system's own form; on
+     * Windows no device path (\\?\, \\.\) and no network share (\\server\share)
+     */
     input: z.strictObject({ path: absolutePathSchema }),
     output: z.null(),
   },
   'app:openFile': {
-    /** opens a regular file with its default app; refuses folders, links and programs */
+    /**
+     * opens a regular file with its default app, only a document, picture, audio or video type on the app's list
+     * (src-main/app/open-file-policy.ts); anything else (folders, links, programs, no extension) is refused with
+     * words pointing to Show in folder. The path as for app:showInFolder.
+     */
     input: z.strictObject({ path: absolutePathSchema }),
     output: z.null(),
   },
