@@ -1,7 +1,8 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
+import { type KeyboardEvent, useEffect, useRef } from 'react';
 import { client } from '../client/index.js';
 import { RowActions } from '../ui/RowActions.js';
+import { useSelection } from '../ui/row-selection.js';
 import { groupAt, useFind } from './duplicates-store.js';
 import { GroupPlaceholder, GroupRow, PATHS_SHOWN, shownPaths } from './GroupRow.js';
 import { ACTED_WORDS, useResolve } from './resolve-store.js';
@@ -15,7 +16,8 @@ interface SelectedCopy { index: number; path: string }
 /**
  * Every group of the search, most space to win first, virtualized: only the rows in sight are drawn, and the
  * pages they fall in are fetched as the user scrolls. In the desktop app a copy can be selected (a click on its
- * line, the keyboard's focus on its radio, or ↑ ↓ on the list) and shown in its folder or opened.
+ * line beside the path, or ↑ ↓ on the list) and shown in its folder or opened; selecting never changes the copy
+ * kept, which only its radio chooses.
  */
 export function GroupList() {
   const { search, pages, unticked, chosen, keep, expanded, locked, loadRange, setTicked, choose, expand } = useFind();
@@ -36,13 +38,21 @@ export function GroupList() {
   useEffect(() => { if (total > 0) loadRange(first, last); }, [first, last, total, loadRange]);
 
   const desktop = client.desktop !== null;
-  const [selected, setSelected] = useState<SelectedCopy | null>(null);
-  useEffect(() => setSelected(null), [search?.search_id]);
+  // A new search, a run that acted on the groups (the selected copy may be in the quarantine now) or Undo
+  // clears the selection: Show in folder never acts on a file that is no longer where the line says.
+  const selection = useSelection<SelectedCopy>(`${search?.search_id ?? ''}:${total}:${acted ?? ''}`, desktop);
+  const setSelected = (copy: SelectedCopy): void => selection?.select(copy);
   const copiesOf = (index: number): string[] => {
     const group = groupAt(pages, index);
     return group === undefined ? [] : shownPaths(group, keep, chosen[group.hash], expanded[group.hash] === true);
   };
-  /** ↑ ↓ on the list: the next or previous copy shown, across groups; Home and End: the first and last group. */
+  // A group read again may no longer show the selected copy: then nothing is selected.
+  const picked = selection?.selected ?? null;
+  const selected = picked !== null && copiesOf(picked.index).includes(picked.path) ? picked : null;
+  /**
+   * ↑ ↓ on the list: the next or previous copy shown, across groups; Home and End: the first and last group.
+   * They select a line for the toolbar only: the copy kept is changed by its radio alone.
+   */
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
     if (event.target !== event.currentTarget || total === 0) return;
     let next: SelectedCopy | null = null;
@@ -70,7 +80,7 @@ export function GroupList() {
   return (
     <>
       {desktop && (
-        <RowActions label="Selected copy" path={selected?.path ?? null} hint="Select a copy in a group (click its line, or ↑ ↓ in the list) to show it in its folder." />
+        <RowActions label="Selected copy" path={selected?.path ?? null} hint="Select a copy in a group (click its line beside the path, or ↑ ↓ in the list) to show it in its folder." />
       )}
       <div
         ref={scroller} className="list dupe-list" role="list" aria-label="Duplicate groups, most space to win first" style={{ height: virtualizer.getTotalSize() + 2 }}

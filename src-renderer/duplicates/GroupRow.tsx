@@ -1,3 +1,4 @@
+import { type MouseEvent } from 'react';
 import { Button, Checkbox, Radio, RadioGroup } from 'react-aria-components';
 import { type KeepPolicy } from '../../src-shared/duplicates.js';
 import { CheckMark } from '../ui/CheckMark.js';
@@ -63,10 +64,12 @@ export function GroupRow({ group, roots, ticked, keep, chosen, expanded, readOnl
         {paths.map((path) => (
           <div
             key={path} className="dupe-path"
-            // The desktop app: a click on the copy's line, or the keyboard's focus on its radio, selects it.
+            // The desktop app: a click on the copy's line beside its radio selects it for the toolbar. The radio
+            // and its label (the path) choose the copy kept, and only that: looking at a copy never changes
+            // which one stays.
             {...(onSelect === undefined ? {} : {
               'data-selectable-row': true, 'data-selected': selectedPath === path || undefined, 'aria-current': selectedPath === path ? 'true' as const : undefined,
-              onClick: () => onSelect(path), onFocus: () => onSelect(path),
+              onClick: (event: MouseEvent<HTMLDivElement>) => { if (!(event.target instanceof Element && event.target.closest('label'))) onSelect(path); },
             })}
           >
             <Radio className="radio dupe-path-radio" value={path}><PathText path={path} /></Radio>

@@ -24,7 +24,11 @@ export function QuarantineTab() {
   const tickedWords = scope.files === 1 ? 'the ticked file' : `the ${formatCount(scope.files)} ticked files`;
   const others = (selected?.files.length ?? 0) - scope.files;
   // The desktop app shows a selected file where it waits in the quarantine, or opens it.
-  const selection = useRowSelection(`${selected?.id ?? ''}:${selected?.files.length ?? 0}`, client.desktop !== null);
+  // Read again after a Restore or Empty to trash, its files move up: the selection follows its file by path.
+  const selection = useRowSelection(selected?.id ?? '', client.desktop !== null, {
+    at: (index) => selected?.files[index]?.original,
+    find: (original) => { const index = selected?.files.findIndex((file) => file.original === original) ?? -1; return index < 0 ? null : index; },
+  });
   const selectedFile = selection?.selected == null ? undefined : selected?.files[selection.selected];
 
   return (

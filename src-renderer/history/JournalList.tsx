@@ -2,7 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef } from 'react';
 import { type OperationFileView } from '../../src-shared/api/operations.js';
 import { moveSelection, type RowSelection, selectableRow } from '../ui/row-selection.js';
-import { JOURNAL_PAGE } from './journal-store.js';
+import { journalRowAt } from './journal-store.js';
 import { JournalRow } from './JournalRow.js';
 import { type PathRoots } from './operation-words.js';
 
@@ -47,7 +47,7 @@ export function JournalList({ total, pages, roots, resetKey, onRange, selection 
     >
       <div role="list" aria-label="Journal" className="journal-sizer" style={{ height: virtualizer.getTotalSize() }}>
         {items.map((item) => {
-          const row = pages[Math.floor(item.index / JOURNAL_PAGE)]?.[item.index % JOURNAL_PAGE];
+          const row = journalRowAt(pages, item.index);
           return (
             <div
               key={item.key}

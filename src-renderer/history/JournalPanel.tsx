@@ -6,7 +6,7 @@ import { EmptyState, ErrorNote } from '../ui/Notes.js';
 import { fileStateWords } from '../ui/reason-words.js';
 import { RowActions } from '../ui/RowActions.js';
 import { useRowSelection } from '../ui/row-selection.js';
-import { JOURNAL_PAGE, useJournal } from './journal-store.js';
+import { journalIndexOf, journalRowAt, useJournal } from './journal-store.js';
 import { JournalList } from './JournalList.js';
 import { type PathRoots } from './operation-words.js';
 import { StateFilter } from './StateFilter.js';
@@ -16,8 +16,12 @@ import { whereNow } from './where-now.js';
 export function JournalPanel({ roots, live, panelRef }: { roots: PathRoots; live: boolean; panelRef: RefObject<HTMLElement | null> }) {
   const { operationId, state, total, pages, error, setState, ensure, refresh } = useJournal();
   // The desktop app shows a selected row's file in its folder (where it is now), or opens it.
-  const selection = useRowSelection(`${operationId ?? ''}:${state ?? 'all'}`, client.desktop !== null);
-  const selectedRow = selection?.selected == null ? undefined : pages[Math.floor(selection.selected / JOURNAL_PAGE)]?.[selection.selected % JOURNAL_PAGE];
+  // Rows are read again as a run goes (and may leave the filter): the selection follows its row by id.
+  const selection = useRowSelection(`${operationId ?? ''}:${state ?? 'all'}`, client.desktop !== null, {
+    at: (index) => journalRowAt(pages, index)?.id.toString(),
+    find: (id) => journalIndexOf(pages, Number(id)),
+  });
+  const selectedRow = selection?.selected == null ? undefined : journalRowAt(pages, selection.selected);
   return (
     <section className="panel journal" aria-labelledby="journal-title" ref={panelRef}>
       <div className="panel-head journal-head">

@@ -8,6 +8,19 @@ import { client } from '../client/index.js';
 /** Journal rows per request: the most operations:files answers at once. */
 export const JOURNAL_PAGE = 500;
 
+/** The journal's row at `index`, when its page was read. */
+export const journalRowAt = (pages: Record<number, OperationFileView[]>, index: number): OperationFileView | undefined =>
+  pages[Math.floor(index / JOURNAL_PAGE)]?.[index % JOURNAL_PAGE];
+
+/** Where the row with this id is among the pages read, or null. */
+export function journalIndexOf(pages: Record<number, OperationFileView[]>, id: number): number | null {
+  for (const [page, rows] of Object.entries(pages)) {
+    const place = rows.findIndex((row) => row.id === id);
+    if (place >= 0) return Number(page) * JOURNAL_PAGE + place;
+  }
+  return null;
+}
+
 interface JournalState {
   operationId: string | null;
   /** only rows in this state; null for all */

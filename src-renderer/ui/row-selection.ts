@@ -1,18 +1,56 @@
-import { type FocusEvent, type KeyboardEvent, useCallback, useEffect, useState } from 'react';
+import { type FocusEvent, type KeyboardEvent, useCallback, useEffect, useRef, useState } from 'react';
 
-/**
- * One selected row of a long list (the desktop app acts on it: Show in folder, Open). Rows are virtualized and
- * read page by page, so the selection is a row's index; a new query of the list (`resetKey`) clears it.
- */
-export interface RowSelection {
-  selected: number | null;
-  select(index: number | null): void;
+/** One selected thing of a list (the desktop app acts on it: Show in folder, Open), or none. */
+export interface Selection<Value> {
+  selected: Value | null;
+  select(value: Value | null): void;
 }
 
-export function useRowSelection(resetKey: unknown, enabled: boolean): RowSelection | null {
-  const [selected, setSelected] = useState<number | null>(null);
+/** A selection that a new query of the list (`resetKey`) clears; null when the list offers none (`enabled`). */
+export function useSelection<Value>(resetKey: unknown, enabled: boolean): Selection<Value> | null {
+  const [selected, setSelected] = useState<Value | null>(null);
   useEffect(() => setSelected(null), [resetKey]);
-  const select = useCallback((index: number | null) => setSelected(index), []);
+  const select = useCallback((value: Value | null) => setSelected(() => value), []);
+  return enabled ? { selected, select } : null;
+}
+
+/**
+ * One selected row of a long list. Rows are virtualized and read page by page, so the selection is a row's
+ * index; a new query of the list (`resetKey`) clears it.
+ */
+export type RowSelection = Selection<number>;
+
+/**
+ * What each row is, for a list whose rows can move under the selection (a journal read again while a run
+ * goes, a quarantine read again after a Restore): the selection follows its row, not its place, and ends when
+ * the row is gone. `at` answers undefined for a row not read yet; `find` looks among the rows read.
+ */
+export interface RowIdentity {
+  at(index: number): string | undefined;
+  find(id: string): number | null;
+}
+
+interface Picked { index: number; id: string | undefined }
+
+export function useRowSelection(resetKey: unknown, enabled: boolean, identity?: RowIdentity): RowSelection | null {
+  const [picked, setPicked] = useState<Picked | null>(null);
+  useEffect(() => setPicked(null), [resetKey]);
+  const identityNow = useRef(identity);
+  identityNow.current = identity;
+  const select = useCallback((index: number | null) => setPicked(index === null ? null : { index, id: identityNow.current?.at(index) }), []);
+
+  // Where the picked row is now: its place, unless another row took it (then wherever it went, or nowhere).
+  let selected: number | null = picked?.index ?? null;
+  if (picked !== null && identity !== undefined && picked.id !== undefined && identity.at(picked.index) !== picked.id) selected = identity.find(picked.id);
+  useEffect(() => {
+    if (picked === null || identity === undefined) return;
+    if (picked.id === undefined) {
+      // Selected before its page was read (↓ onto a row still loading): it is whatever row arrives there.
+      const id = identity.at(picked.index);
+      if (id !== undefined) setPicked({ index: picked.index, id });
+    } else if (selected === null) setPicked(null);
+    else if (selected !== picked.index) setPicked({ index: selected, id: picked.id });
+  });
   return enabled ? { selected, select } : null;
 }
 

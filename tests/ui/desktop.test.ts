@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { type Locator, type Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -42,6 +43,8 @@ describe('the desktop window: what only the app can do', () => {
     writeTree(dropped, { 'song.mp3': 'ID3 song' });
     const handed = tempDir('fileorg-ui-handed-');
     writeTree(handed, { 'clip.mp4': 'mp4 clip' });
+    const waited = tempDir('fileorg-ui-waited-');
+    writeTree(waited, { 'tune.flac': 'fLaC tune' });
     const opened = await openWindow('desktop', tempDir('fileorg-ui-'));
     const { page, app, cspViolations, pageErrors } = opened;
     if (app === null) throw new Error('the desktop home has an app');
@@ -92,6 +95,16 @@ describe('the desktop window: what only the app can do', () => {
     await previewed(opened, handed);
     expect(new URL(page.url()).pathname).toBe('/organize');
     expect((await shownMoves(page)).map((move) => move.source)).toEqual(['clip.mp4']);
+
+    // Handed over on the sign-in screen, a folder waits: signing in would start every screen afresh and wipe its
+    // preview. Leaving the sign-in screen opens it.
+    await page.getByRole('banner').getByRole('button', { name: 'Sign in' }).click();
+    const signInHeading = page.getByRole('heading', { name: 'Sign in to an account' });
+    await signInHeading.waitFor();
+    app.push('app:openFolder', { path: waited });
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await previewed(opened, waited);
+    expect((await shownMoves(page)).map((move) => move.source)).toEqual(['tune.flac']);
     expect(cspViolations).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
@@ -125,25 +138,40 @@ describe('the desktop window: what only the app can do', () => {
     await expectAccessible(page, 'history-selected-row');
     await zoomShot(page, 'history-selected-row-zoom', toolbar, toolbar.locator('.path-text'));
 
-    // Duplicates: ↓ on the list selects the first copy of the first group, a click on another copy's line that one.
+    // Duplicates: ↓ on the list selects a copy's line for the toolbar, a click beside its path too; neither, nor
+    // the radio's focus, nor a click on the kept copy's path, moves the copy kept (its radio and the Kept badge).
     await openDuplicates(page);
     await findDuplicates(page, [twins]);
     const copies = page.getByRole('toolbar', { name: 'Selected copy' });
     expect(await copies.getByRole('button', { name: 'Show in folder' }).isDisabled()).toBe(true);
     const lines = page.locator('[data-selectable-row]');
-    const [firstCopy, otherCopy] = (await lines.allTextContents()).map((text) => (text.includes(path.join(twins, 'one')) ? path.join(twins, 'one', 'report.pdf') : path.join(twins, 'two', 'report.pdf')));
+    const linePaths = await lines.locator('input[type="radio"]').evaluateAll((radios) => radios.map((radio) => (radio as HTMLInputElement).value));
+    const keptRadio = (): Promise<string | null> => page.locator('[data-selectable-row] input[type="radio"]:checked').getAttribute('value');
+    const keptBadge = (): Promise<string | null> => lines.filter({ has: page.getByText('Kept', { exact: true }) }).locator('input[type="radio"]').getAttribute('value');
+    const kept = await keptRadio();
+    expect(await keptBadge()).toBe(kept);
+    const notKept = linePaths.find((copy) => copy !== kept) ?? '';
     await page.getByRole('list', { name: /^Duplicate groups/ }).focus();
-    await page.keyboard.press('ArrowDown');
-    await expect.poll(() => selectedIn(copies)).toBe(firstCopy ?? '');
-    const keptBefore = await page.locator('[data-selectable-row] input[type="radio"]:checked').getAttribute('value');
-    const line = lines.filter({ hasText: otherCopy ?? '' });
-    const box = await line.boundingBox();
-    // Beside the path, not on it: a click on the path itself also picks that copy to keep, as it always did.
-    await line.click({ position: { x: (box?.width ?? 400) - 4, y: (box?.height ?? 20) / 2 } });
-    await expect.poll(() => selectedIn(copies)).toBe(otherCopy ?? '');
-    expect(await page.locator('[data-selectable-row] input[type="radio"]:checked').getAttribute('value')).toBe(keptBefore);
+    for (let press = 0; press <= linePaths.indexOf(notKept); press += 1) await page.keyboard.press('ArrowDown');
+    await expect.poll(() => selectedIn(copies)).toBe(notKept);
+    expect([await keptRadio(), await keptBadge()]).toEqual([kept, kept]);
+    await page.locator(`[data-selectable-row] input[type="radio"][value="${kept}"]`).focus();
+    await lines.filter({ hasText: kept ?? '' }).locator('.path-text').click();
+    expect(await selectedIn(copies)).toBe(notKept);
+    expect([await keptRadio(), await keptBadge()]).toEqual([kept, kept]);
+    // Beside the path, not on it: a click there selects the line (the path is the radio's label).
+    const besidePath = async (copy: string): Promise<void> => {
+      const line = lines.filter({ hasText: copy });
+      const box = await line.boundingBox();
+      await line.click({ position: { x: (box?.width ?? 400) - 4, y: (box?.height ?? 20) / 2 } });
+    };
+    await besidePath(kept ?? '');
+    await expect.poll(() => selectedIn(copies)).toBe(kept);
+    await besidePath(notKept);
+    await expect.poll(() => selectedIn(copies)).toBe(notKept);
+    expect([await keptRadio(), await keptBadge()]).toEqual([kept, kept]);
     await copies.getByRole('button', { name: 'Show in folder' }).click();
-    await expect.poll(() => calls(opened).at(-1)).toEqual({ name: 'app:showInFolder', input: { path: otherCopy } });
+    await expect.poll(() => calls(opened).at(-1)).toEqual({ name: 'app:showInFolder', input: { path: notKept } });
     await fromTheTop(page);
     await expectAccessible(page, 'duplicates-selected-copy');
     await zoomShot(page, 'duplicates-selected-copy-zoom', copies, copies.locator('.path-text'));
@@ -152,6 +180,10 @@ describe('the desktop window: what only the app can do', () => {
     await page.getByRole('button', { name: 'Quarantine selected' }).click();
     await page.getByRole('alertdialog').getByRole('button', { name: 'Confirm' }).click();
     await page.getByRole('region', { name: 'Result', exact: true }).getByRole('button', { name: 'Undo' }).waitFor();
+    // The copy kept stayed; the one looked at went to the quarantine, and is no longer selected.
+    expect([fs.existsSync(kept ?? ''), fs.existsSync(notKept)]).toEqual([true, false]);
+    await expect.poll(() => selectedIn(copies)).toBe(null);
+    expect(await copies.getByRole('button', { name: 'Show in folder' }).isDisabled()).toBe(true);
     await page.getByRole('tab', { name: 'Quarantine' }).click();
     await page.getByRole('option', { name: /1 file, 4 kB$/ }).click();
     const quarantined = page.getByRole('list', { name: 'Quarantined files' });
