@@ -1,4 +1,5 @@
 import { type DragEvent, useState } from 'react';
+import { CHOOSE_OR_TYPE } from './ways-in.js';
 
 const carriesFiles = (event: DragEvent): boolean => event.dataTransfer.types.includes('Files');
 
@@ -23,7 +24,7 @@ export function FolderDropZone({ onDrop, desktop }: { onDrop: (files: File[]) =>
         <path d="M12 10.5v5M9.5 13 12 15.5 14.5 13" />
       </svg>
       <p className="org-drop-title">Drop a folder here</p>
-      <p className="org-drop-hint">{desktop ? 'or press Choose…, or type its path in Folder' : 'or type its path in Folder'}</p>
+      <p className="org-drop-hint">{desktop ? `or ${CHOOSE_OR_TYPE}` : 'or type its path in Folder'}</p>
     </div>
   );
 }

@@ -20,6 +20,7 @@ export function OrganizeForm() {
   })));
   const actions = useOrganize.getState();
   const desktop = client.desktop !== null;
+  const folderInput = <Input className="input mono" placeholder="/home/you/Downloads" spellCheck={false} autoComplete="off" autoCapitalize="off" />;
   return (
     <section className="panel org-setup" aria-label="Folder and options">
       <FolderDropZone onDrop={actions.dropFiles} desktop={desktop} />
@@ -32,10 +33,10 @@ export function OrganizeForm() {
             {desktop ? (
               // The desktop app's own folder dialog, beside the field: what it chooses goes in and is previewed.
               <div className="org-folder-line">
-                <Input className="input mono" placeholder="/home/you/Downloads" spellCheck={false} autoComplete="off" autoCapitalize="off" />
+                {folderInput}
                 <Button className="button org-choose" onPress={() => void actions.chooseFolder()} isDisabled={state.pending || state.runLive}>Choose…</Button>
               </div>
-            ) : <Input className="input mono" placeholder="/home/you/Downloads" spellCheck={false} autoComplete="off" autoCapitalize="off" />}
+            ) : folderInput}
             <FieldError className="field-error">{state.folderError}</FieldError>
           </TextField>
           <RulesSelect value={state.rules} ruleSets={state.ruleSets} onChange={actions.setRules} />

@@ -8,6 +8,7 @@ import { MoveList } from './MoveList.js';
 import { useOrganize } from './organize-store.js';
 import { PreviewSummary } from './PreviewSummary.js';
 import { RunPanel } from './RunPanel.js';
+import { CHOOSE_OR_TYPE } from './ways-in.js';
 
 /** Apply and what it will do: how many files move, how many the user left out. */
 function ApplyBar({ planned, bytes, excluded, pending }: { planned: number; bytes: number; excluded: number; pending: boolean }) {
@@ -41,7 +42,7 @@ export function PreviewPanel() {
       <section className="panel org-empty" aria-label="Plan">
         <EmptyState title="Nothing previewed yet">
           {client.desktop !== null
-            ? <p>Drop a folder from your file manager on the dashed box, press Choose…, or type its path in Folder and press Preview.</p>
+            ? <p>Drop a folder from your file manager on the dashed box, {CHOOSE_OR_TYPE} and press Preview.</p>
             : <p>Type the path of a folder in Folder, like /home/you/Downloads, and press Preview.</p>}
           <p>You see every move first: nothing changes until you press Apply, and Undo puts it all back.</p>
         </EmptyState>

@@ -12,6 +12,7 @@ import { createRateMeter } from '../ui/rate-meter.js';
 import { type RunProgressView } from '../ui/RunProgress.js';
 import { droppedPathOf } from './dropped-path.js';
 import { createPagedLoader, noRows, type PagedRows } from './paged-rows.js';
+import { CHOOSE_OR_TYPE } from './ways-in.js';
 
 /** What the user last asked of the operation on screen: its preview, or a run of it. */
 export type RunAction = 'preview' | 'apply' | 'undo' | 'resume';
@@ -107,7 +108,7 @@ function wordsOf(error: unknown): string {
 /** How long typing in Filter pauses before the list is read again. */
 const FILTER_DEBOUNCE_MS = 250;
 const DROP_NEEDS_APP = 'A browser does not tell FileOrganizer where a dropped folder is: dropping works in the desktop app. Here, type the folder\'s path in Folder instead.';
-const DROP_NOT_ON_DISK = 'What was dropped is not a folder on this computer\'s disk. Drop a folder from your file manager, or press Choose….';
+const DROP_NOT_ON_DISK = `What was dropped is not a folder on this computer's disk. Drop a folder from your file manager, ${CHOOSE_OR_TYPE}.`;
 
 const startingProgress = (): RunProgressView => ({
   stage: null, filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0, currentPath: null, bytesPerSecond: null, secondsLeft: null,
