@@ -17,8 +17,9 @@ const LINKS = [
  */
 export function NavBar({ route }: { route: Route }) {
   const user = useSession((state) => state.user);
+  const busy = useSession((state) => state.busy);
   const { signOut, openSignIn } = useSession.getState();
-  const desktop = client.home === 'desktop';
+  const desktop = client.desktop !== null;
   const account = isAccount(user);
   return (
     <header className="navbar">
@@ -33,11 +34,12 @@ export function NavBar({ route }: { route: Route }) {
       <div className="navbar-user">
         {user && (
           desktop
-            ? <span className={account ? 'navbar-who navbar-who-account' : 'navbar-who'} title={user.email ?? undefined}>{whoWords(user)}</span>
+            ? <span className={account ? 'navbar-who navbar-who-account' : 'navbar-who'} title={user.email ?? whoWords(user)}>{whoWords(user)}</span>
             : <span className="navbar-who" title={user.email ?? user.username}>{user.full_name || user.username}</span>
         )}
         {!desktop || account
-          ? <Button className="button button-quiet" onPress={() => void signOut()}>Sign out</Button>
+          // Disabled while signing out: a second press would sign out twice.
+          ? <Button className="button button-quiet" isDisabled={desktop && busy} onPress={() => void signOut()}>Sign out</Button>
           // On the sign-in screen its form is the way in: one Sign in button on the screen.
           : route.screen !== 'sign-in' && user !== null && <Button className="button button-quiet" onPress={openSignIn}>Sign in</Button>}
       </div>

@@ -2,20 +2,26 @@ import { Button } from 'react-aria-components';
 import { client } from '../client/index.js';
 import { useSession } from '../sign-in/session-store.js';
 import { ErrorNote } from '../ui/Notes.js';
+import { useRoute } from './route-store.js';
 
 /**
  * The desktop window's words about who it acts as, when that changed by itself or by Sign out: "Your account's
- * session ended; you are back on this computer's own profile." Shown over the screen until dismissed. (In a
- * browser the sign-in screen says such things.)
+ * session ended; you are back on this computer's own profile." Shown over the screen until dismissed, with Sign
+ * in beside Dismiss when it asks to sign in again. (In a browser the sign-in screen says such things.)
  */
 export function SessionNotice() {
   const notice = useSession((state) => state.notice);
-  const dismiss = useSession((state) => state.dismissNotice);
-  if (client.home !== 'desktop' || notice === null) return null;
+  const isError = useSession((state) => state.noticeIsError);
+  const offersSignIn = useSession((state) => state.noticeOffersSignIn);
+  const onSignIn = useRoute((state) => state.route.screen === 'sign-in');
+  const { dismissNotice, openSignIn } = useSession.getState();
+  if (client.desktop === null || notice === null) return null;
   return (
-    <div className="note note-info session-notice" role="status">
+    <div className={`note ${isError ? 'note-error' : 'note-info'} session-notice`} role={isError ? 'alert' : 'status'}>
       <p className="session-notice-text">{notice}</p>
-      <Button className="button button-small" onPress={dismiss}>Dismiss</Button>
+      {/* On the sign-in screen its form is the way in. */}
+      {offersSignIn && !onSignIn && <Button className="button button-small button-primary" onPress={openSignIn}>Sign in</Button>}
+      <Button className="button button-small" onPress={dismissNotice}>Dismiss</Button>
     </div>
   );
 }

@@ -13,7 +13,7 @@ import { useSession } from './session-store.js';
  */
 export function SignInScreen() {
   const { busy, error, notice, noticeIsError, signupAllowed, signIn, createAccount, cancelSignIn } = useSession();
-  const desktop = client.home === 'desktop';
+  const desktop = client.desktop !== null;
   const [creating, setCreating] = useState(false);
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');

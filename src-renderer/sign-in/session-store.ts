@@ -3,7 +3,7 @@ import { type Session, type UserView } from '../../src-shared/api/auth.js';
 import { ClientError, messageOf } from '../client/client.js';
 import { client, onSignedOut } from '../client/index.js';
 import { tokens, withRefreshLock } from '../client/tokens.js';
-import { useRoute } from '../app/route-store.js';
+import { routeOf, useRoute } from '../app/route-store.js';
 import { endSession } from '../app/session-end.js';
 import { isAccount, returnPath } from './desktop-session.js';
 
@@ -26,6 +26,8 @@ interface SessionState {
   notice: string | null;
   /** whether the notice is an error (a link that did not work) or information (signed out elsewhere) */
   noticeIsError: boolean;
+  /** desktop: the notice says the account's session ended, and offers Sign in beside Dismiss */
+  noticeOffersSignIn: boolean;
   /**
    * counts who the window acted as: each screen is drawn afresh when it changes (the desktop window goes from
    * the computer's profile to an account and back without leaving its screen)
@@ -65,6 +67,8 @@ let linkToken = takeLinkToken();
 let starting = false;
 /** desktop: the window is on its way back to the computer's profile (one re-read, however many calls were refused) */
 let leavingAccount = false;
+/** desktop: Sign out is on its way; a call refused meanwhile is its doing, not a session that ended by itself */
+let signingOut = false;
 
 export const useSession = create<SessionState>((set, get) => {
   const signedIn = (session: Session, keep: boolean): void => {
@@ -97,13 +101,18 @@ export const useSession = create<SessionState>((set, get) => {
    */
   const switched = (user: UserView, notice: string | null): void => {
     endSession();
-    set((state) => ({ phase: 'signed-in', user, busy: false, error: null, notice, noticeIsError: false, generation: state.generation + 1 }));
+    set((state) => ({ phase: 'signed-in', user, busy: false, error: null, notice, noticeIsError: false, noticeOffersSignIn: false, generation: state.generation + 1 }));
     leaveOthersScreen();
   };
+  /**
+   * The sign-in screen goes back to where Sign in was pressed; an operation's detail, which the one the window
+   * acts as now may not see, to the list.
+   */
   const leaveOthersScreen = (): void => {
     const { route, navigate } = useRoute.getState();
-    if (route.screen === 'sign-in') navigate(HOME_PATH, { replace: true });
-    else if (route.screen === 'history' && route.operationId !== null) navigate('/history', { replace: true });
+    const target = route.screen === 'sign-in' ? routeOf(get().returnTo) : route;
+    const path = target.screen === 'history' && target.operationId !== null ? '/history' : route.screen === 'sign-in' ? get().returnTo : null;
+    if (path !== null) navigate(path, { replace: true });
   };
 
   /** Desktop: the account's login ended (signed out, or under the window): back to the computer's profile. */
@@ -112,7 +121,7 @@ export const useSession = create<SessionState>((set, get) => {
     leavingAccount = true;
     try {
       endSession();
-      set((state) => ({ user: null, notice, noticeIsError: false, generation: state.generation + 1 }));
+      set((state) => ({ user: null, notice, noticeIsError: false, noticeOffersSignIn: true, generation: state.generation + 1 }));
       leaveOthersScreen();
       await readWhoAmI();
     } finally {
@@ -122,8 +131,8 @@ export const useSession = create<SessionState>((set, get) => {
 
   onSignedOut(() => {
     if (DESKTOP) {
-      // Only an account's login can end; the computer's profile needs none.
-      if (isAccount(get().user)) void backToComputerProfile(ACCOUNT_ENDED);
+      // Only an account's login can end; the computer's profile needs none. Sign out checks for itself.
+      if (isAccount(get().user) && !signingOut) void backToComputerProfile(ACCOUNT_ENDED);
       return;
     }
     endSession();
@@ -147,7 +156,7 @@ export const useSession = create<SessionState>((set, get) => {
   };
 
   return {
-    phase: 'starting', user: null, signupAllowed: false, busy: false, error: null, notice: null, noticeIsError: false, generation: 0, returnTo: HOME_PATH,
+    phase: 'starting', user: null, signupAllowed: false, busy: false, error: null, notice: null, noticeIsError: false, noticeOffersSignIn: false, generation: 0, returnTo: HOME_PATH,
 
     async start() {
       if ((get().phase !== 'starting' && get().phase !== 'unavailable') || starting) return; // once per page
@@ -189,9 +198,8 @@ export const useSession = create<SessionState>((set, get) => {
     async signOut() {
       if (DESKTOP) {
         const user = get().user;
-        if (!isAccount(user)) return;
-        await client.call('auth:logout', {}).catch(() => undefined);
-        await backToComputerProfile(`Signed out of ${user.full_name || user.username}; this window uses this computer's own profile again.`);
+        if (!isAccount(user) || get().busy) return; // a second press while the first is on its way: one sign-out
+        await signOutDesktop(user);
         return;
       }
       const refresh = tokens.refresh();
@@ -203,7 +211,7 @@ export const useSession = create<SessionState>((set, get) => {
     },
 
     openSignIn() {
-      set({ returnTo: returnPath(window.location.pathname, HOME_PATH), error: null, busy: false });
+      set({ returnTo: returnPath(window.location.pathname, HOME_PATH), error: null, busy: false, ...(get().noticeOffersSignIn ? { notice: null, noticeOffersSignIn: false } : {}) });
       useRoute.getState().navigate(LINK_PATH);
     },
 
@@ -212,8 +220,38 @@ export const useSession = create<SessionState>((set, get) => {
       useRoute.getState().navigate(get().returnTo, { replace: true });
     },
 
-    dismissNotice: () => set({ notice: null }),
+    dismissNotice: () => set({ notice: null, noticeOffersSignIn: false }),
   };
+
+  /**
+   * Desktop: ends the account's login, then asks the app who the window acts as now, and says what is true:
+   * signed out (even when the login had already ended under the window), or still the account when the app
+   * could not sign it out.
+   */
+  async function signOutDesktop(user: UserView): Promise<void> {
+    const name = user.full_name || user.username;
+    set({ busy: true });
+    signingOut = true;
+    try {
+      let refusal: unknown = null;
+      await client.call('auth:logout', {}).catch((error: unknown) => { refusal = error; });
+      let now: UserView;
+      try {
+        now = await client.call('auth:me', {});
+      } catch (error) {
+        endSession();
+        set((state) => ({ phase: 'unavailable', user: null, busy: false, error: error instanceof ClientError && error.code !== 'E_INTERNAL' ? messageOf(error) : NOT_ANSWERING, generation: state.generation + 1 }));
+        return;
+      }
+      if (isAccount(now) && now.id === user.id) {
+        set({ busy: false, notice: `Could not sign out of ${name}. ${refusal === null ? '' : `${messageOf(refusal)} `}Try Sign out again.`, noticeIsError: true, noticeOffersSignIn: false });
+        return;
+      }
+      switched(now, `Signed out of ${name}; this window uses this computer's own profile again.`);
+    } finally {
+      signingOut = false;
+    }
+  }
 
   /** The browser: a one-time link's token, else a kept session, else the sign-in screen. */
   async function startInBrowser(): Promise<void> {

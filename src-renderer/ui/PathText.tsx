@@ -1,8 +1,8 @@
 import { baseName, visibleName } from './format.js';
 
 /**
- * A full path on one line: its folder shrinks with an ellipsis first, so the file's name stays readable in a
- * narrow window. The whole path is the accessible name, and the tooltip. Characters that would disguise it
+ * A full path on one line: its folder shrinks first, from its start (an ellipsis, then the folder's end and the
+ * "/" before the name), so the file's name stays readable in a narrow window. The whole path is the accessible name, and the tooltip. Characters that would disguise it
  * (a right-to-left override, a newline, a look-alike slash) are shown as visible escapes everywhere.
  */
 export function PathText({ path }: { path: string }) {
@@ -14,7 +14,7 @@ export function PathText({ path }: { path: string }) {
     <>
       <span className="visually-hidden">{shown}</span>
       <span className="path-text" title={shown} aria-hidden="true">
-        {folder && <span className="path-text-folder">{folder}</span>}
+        {folder && <span className="path-text-folder"><span className="path-text-folder-text">{folder}</span></span>}
         <span className="path-text-name">{folder ? name : shown}</span>
       </span>
     </>

@@ -147,6 +147,12 @@ describe('the window (desktop): the computer\'s own profile, and an account sign
     expect(await banner.getByRole('button', { name: 'Sign out' }).count()).toBe(0);
     await expectAccessible(page, 'nav-computer-profile');
     await zoomShot(page, 'nav-computer-profile-zoom', banner, banner.getByRole('button', { name: 'Sign in' }));
+    // One row at 200% zoom too, as high as at 100% and on the sign-in screen: the sticky bar covers nothing.
+    const barHeight = async (): Promise<number> => (await banner.boundingBox())?.height ?? 0;
+    const wide = await barHeight();
+    await page.setViewportSize({ width: 640, height: 400 });
+    expect(await barHeight()).toBe(wide);
+    await page.setViewportSize({ width: 1280, height: 800 });
     await openHistory(page);
     await operationRow(page, path.basename(tree), 'Completed').waitFor();
 
@@ -157,6 +163,7 @@ describe('the window (desktop): the computer\'s own profile, and an account sign
     await page.getByRole('heading', { name: 'Sign in to an account' }).waitFor();
     expect(await page.getByRole('checkbox', { name: 'Keep me signed in' }).count()).toBe(0);
     expect(await page.getByText('fileorg link').count()).toBe(0);
+    expect(await barHeight()).toBe(wide);
     await expectAccessible(page, 'sign-in');
     await zoomShot(page, 'sign-in-zoom', page.getByRole('heading', { name: 'Sign in to an account' }), page.getByRole('button', { name: 'Cancel' }));
     await page.getByRole('button', { name: 'Cancel' }).click();
@@ -173,11 +180,10 @@ describe('the window (desktop): the computer\'s own profile, and an account sign
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('main').getByRole('button', { name: 'Sign in' }).click();
     await banner.getByText('Ada Lovelace', { exact: true }).waitFor();
-    expect(new URL(page.url()).pathname).toBe('/organize');
-    await expectAccessible(page, 'nav-account');
-    // The account's own history: none of the computer's profile's runs.
-    await openHistory(page);
+    // Back where Sign in was pressed, now as the account: its own history, none of the computer's profile's runs.
     await page.getByText('No operations yet').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/history');
+    await expectAccessible(page, 'nav-account');
     expect(await operationRow(page, path.basename(tree)).count()).toBe(0);
 
     // A reload keeps the window's account (main holds its login; the page holds no token).
@@ -185,9 +191,11 @@ describe('the window (desktop): the computer\'s own profile, and an account sign
     await banner.getByText('Ada Lovelace', { exact: true }).waitFor();
     await page.getByText('No operations yet').waitFor();
 
-    await banner.getByRole('button', { name: 'Sign out' }).click();
+    // A double press signs out once, and says so once.
+    await banner.getByRole('button', { name: 'Sign out' }).dblclick();
     await banner.getByText('This computer\'s profile', { exact: true }).waitFor();
     await page.getByRole('status').filter({ hasText: 'Signed out of Ada Lovelace; this window uses this computer\'s own profile again.' }).waitFor();
+    expect(await page.getByText('session ended').count()).toBe(0);
     await openHistory(page);
     await operationRow(page, path.basename(tree), 'Completed').waitFor();
     expect(cspViolations).toEqual([]);
@@ -219,8 +227,26 @@ describe('the window (desktop): the computer\'s own profile, and an account sign
     await operationRow(page, path.basename(tree), 'Completed').waitFor();
     expect(new URL(page.url()).pathname).toBe('/history');
     await expectAccessible(page, 'session-ended');
-    await notice.getByRole('button', { name: 'Dismiss' }).click();
+    // The notice asks to sign in again, and offers Sign in: the sign-in screen, and back to History after it.
+    await notice.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Sign in to an account' }).waitFor();
     await notice.waitFor({ state: 'detached' });
+    await app?.core.accounts.create({ email: 'lin@example.com', username: 'lin', password: PASSWORD, full_name: 'Lin Lanying' });
+    await page.getByLabel('Email').fill('lin@example.com');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('main').getByRole('button', { name: 'Sign in' }).click();
+    await banner.getByText('Lin Lanying', { exact: true }).waitFor();
+    await page.getByText('No operations yet').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/history');
+
+    // Signed out by its owner meanwhile, the account's Sign out is still "signed out", not "your session ended".
+    app?.core.accounts.remove('lin@example.com');
+    await banner.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('status').filter({ hasText: 'Signed out of Lin Lanying; this window uses this computer\'s own profile again.' }).waitFor();
+    await banner.getByText('This computer\'s profile', { exact: true }).waitFor();
+    expect(await page.getByText('session ended').count()).toBe(0);
+    await page.getByRole('status').getByRole('button', { name: 'Dismiss' }).click();
+    await page.getByRole('status').filter({ hasText: 'Signed out of' }).waitFor({ state: 'detached' });
     expect(pageErrors).toEqual([]);
   });
 });
