@@ -15,6 +15,10 @@ import {
 } from './api/operations.js';
 import { idInput, pageInput, pageOf } from './api/paging.js';
 import { ruleSetInput, savedRuleSetSchema } from './api/rules.js';
+import {
+  watchAddInput, watchBatchEventSchema, watchedFolderSchema, watchFolderEventSchema, watchIdInput, watchListInput, watchSkippedEventSchema,
+  watchUpdateInput,
+} from './api/watch.js';
 
 /**
  * The one contract of the API. The IPC adapter (the app's window), the HTTP adapter (`fileorg serve`), its
@@ -235,6 +239,31 @@ export const contract = {
     route: { method: 'POST', path: '/api/v1/quarantine/empty' },
     summary: 'Send quarantined files (of one operation, or all of yours) to the OS trash; undo can no longer bring them back',
   },
+
+  'watch:list': {
+    input: watchListInput, output: pageOf(watchedFolderSchema), access: 'user',
+    route: { method: 'GET', path: '/api/v1/watched-folders' },
+    summary: 'Your watched folders, oldest first, each with its rules, destination and whether it is being watched now',
+  },
+  'watch:get': {
+    input: watchIdInput, output: watchedFolderSchema, access: 'user',
+    route: { method: 'GET', path: '/api/v1/watched-folders/{id}' }, summary: 'One watched folder',
+  },
+  'watch:add': {
+    input: watchAddInput, output: watchedFolderSchema, access: 'user',
+    route: { method: 'POST', path: '/api/v1/watched-folders', status: 201 },
+    summary: 'Watch a folder: files that land in it are organized once they settle, each batch one undoable operation (kind watch); what is there already is organized first',
+  },
+  'watch:update': {
+    input: watchUpdateInput, output: watchedFolderSchema, access: 'user',
+    route: { method: 'PUT', path: '/api/v1/watched-folders/{id}' },
+    summary: 'Change a watched folder\'s rules, destination, conflict policy or depth, or pause it (enabled: false) and resume it',
+  },
+  'watch:remove': {
+    input: watchIdInput, output: noContent, access: 'user',
+    route: { method: 'DELETE', path: '/api/v1/watched-folders/{id}', status: 204 },
+    summary: 'Stop watching a folder (its files and its batches in History stay)',
+  },
 } satisfies Record<string, ChannelSpec>;
 
 export type Contract = typeof contract;
@@ -269,13 +298,16 @@ export type Handlers = {
  * Events pushed to a caller (the window over IPC, WS /ws/events over HTTP), each with its payload schema: every
  * operation of the caller, whoever runs it, and the caller's duplicate searches. Each names its subject
  * (`operation_id`, `search_id`). Over WebSocket a message is {"event": NAME, "data": PAYLOAD}; over IPC the
- * payload arrives on the channel NAME. (The watcher adds `watch:*` later.)
+ * payload arrives on the channel NAME. The watcher's events name the watched folder (`folder_id`).
  */
 export const pushEvents = {
   'operations:progress': operationProgressSchema,
   'operations:result': operationResultSchema,
   'duplicates:progress': duplicateProgressEventSchema,
   'duplicates:result': duplicateResultEventSchema,
+  'watch:batch': watchBatchEventSchema,
+  'watch:skipped': watchSkippedEventSchema,
+  'watch:folder': watchFolderEventSchema,
 } satisfies Record<string, z.ZodType>;
 export type PushEventName = keyof typeof pushEvents;
 export type PushEvent<Name extends PushEventName> = z.infer<(typeof pushEvents)[Name]>;

@@ -22,8 +22,11 @@ export const CONFLICT_POLICIES = ['rename', 'skip'] as const;
 export const conflictPolicySchema = z.enum(CONFLICT_POLICIES);
 export type ConflictPolicy = z.infer<typeof conflictPolicySchema>;
 
-/** organize sorts files by rules; dedupe resolves duplicates (quarantine or hard links). Both undo alike. */
-export const OPERATION_KINDS = ['organize', 'dedupe'] as const;
+/**
+ * organize sorts files by rules; dedupe resolves duplicates (quarantine or hard links); watch is one batch of
+ * files the watcher organized as they settled in a watched folder. All undo alike.
+ */
+export const OPERATION_KINDS = ['organize', 'dedupe', 'watch'] as const;
 export type OperationKind = (typeof OPERATION_KINDS)[number];
 
 /** The phase an operation was in; an interrupted operation resumes the phase it was in. */

@@ -4,6 +4,7 @@ import { type AppCore } from '../core/compose.js';
 import { productVersion } from '../core/version.js';
 import { createDuplicateHandlers } from './handlers/duplicate-handlers.js';
 import { createOperationHandlers } from './handlers/operation-handlers.js';
+import { createWatchHandlers } from './handlers/watch-handlers.js';
 import { apiKeyView, ruleSetView } from './views.js';
 
 /**
@@ -70,6 +71,7 @@ export function createHandlers(core: AppCore, options: { startedAt?: number; ver
 
     ...createOperationHandlers(core),
     ...createDuplicateHandlers(core),
+    ...createWatchHandlers(core),
   } satisfies Handlers;
 }
 export type AppHandlers = ReturnType<typeof createHandlers>;

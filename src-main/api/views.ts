@@ -1,10 +1,12 @@
 import { type OperationFileView, type OperationView } from '../../src-shared/api/operations.js';
 import { type SavedRuleSetView } from '../../src-shared/api/rules.js';
+import { type WatchedFolderView, type WatchState } from '../../src-shared/api/watch.js';
 import { type ApiKeyView } from '../core/auth/api-keys.js';
 import { type Operation } from '../core/ops/operation-store.js';
 import { type ListedJournalRow } from '../core/ops/journal-pages.js';
 import { readPlanSummary } from '../core/ops/plan-summary.js';
 import { type SavedRuleSet } from '../core/rules/rule-sets.js';
+import { type WatchedFolder } from '../core/watch/watch-types.js';
 
 export const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
@@ -55,3 +57,22 @@ export const apiKeyView = (key: ApiKeyView) => ({
 export const ruleSetView = (saved: SavedRuleSet): SavedRuleSetView => ({
   id: saved.id, name: saved.name, rules: saved.rules, created_at: new Date(saved.createdAt).toISOString(), updated_at: new Date(saved.updatedAt).toISOString(),
 });
+
+/**
+ * A watched folder as the API shows it. Its state is what the watching process last wrote, unless that does not
+ * hold now: a paused folder is `paused`, and with no process watching this data folder every folder is
+ * `not-watched`, with what to start.
+ */
+export function watchedFolderView(folder: WatchedFolder, watched: boolean): WatchedFolderView {
+  const state: WatchState = !folder.enabled ? 'paused' : !watched ? 'not-watched' : folder.state ?? 'watching';
+  const detail = state === 'paused'
+    ? 'paused: resume it with fileorg watch resume (PUT … {"enabled": true})'
+    : state === 'not-watched'
+      ? 'nothing watches this data folder now: open the FileOrganizer app, or run fileorg serve or fileorg watch'
+      : state === 'watching' ? null : folder.stateDetail;
+  return {
+    id: folder.id, path: folder.path, preset: folder.preset, rule_set_id: folder.ruleSetId, destination: folder.destination,
+    conflict: folder.conflict, depth: folder.depth, enabled: folder.enabled, created_at: new Date(folder.createdAt).toISOString(),
+    last_activity_at: iso(folder.lastActivityAt), state, state_detail: detail,
+  };
+}

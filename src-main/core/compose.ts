@@ -17,7 +17,10 @@ import { type BackgroundRuns, createBackgroundRuns } from './ops/background-runs
 import { createOperations, type Operations } from './ops/operations.js';
 import { createRuleSets, type RuleSets } from './rules/rule-sets.js';
 import { currentPlatform } from './rules/safe-names.js';
-import { createProtectedFolders } from './scan/protected-folders.js';
+import { createProtectedFolders, type ProtectedFolders } from './scan/protected-folders.js';
+import { createWatchedFolders } from './watch/watched-folders.js';
+import { createWatcherLease } from './watch/watcher-lease.js';
+import { type WatchedFolders, type WatcherLease } from './watch/watch-types.js';
 
 export interface AppCore {
   /** the data folder: named in every error about it */
@@ -41,6 +44,12 @@ export interface AppCore {
   runs: BackgroundRuns;
   /** push events of this process by user: windows and WS /ws/events subscribe here */
   events: EventHub;
+  /** the folders the watcher keeps organized, each its user's (issue 19) */
+  watchedFolders: WatchedFolders;
+  /** which process watches this data folder's folders (the app, fileorg serve or fileorg watch) */
+  watcherLease: WatcherLease;
+  /** the data folder and the quarantines: never organized, scanned or moved into */
+  protectedFolders: ProtectedFolders;
   /** ids of operations found interrupted (owner gone) and settled at open */
   recovered: string[];
   close(): Promise<void>;
@@ -101,11 +110,15 @@ export function openAppCore(options: {
   let auth: Auth | undefined;
   const folderAccess = createFolderAccess(database, clock, currentPlatform());
   const signInLinks = createSignInLinks(database, clock);
+  const ruleSets = createRuleSets(database, clock);
+  const watchedFolders = createWatchedFolders({ database, clock, folderAccess, ruleSets, protectedFolders, platform: currentPlatform() });
+  // Real time, whatever the test clock: the lease is about processes alive now.
+  const watcherLease = createWatcherLease(database);
   return {
     dataDir: options.dataDir, database, operations, duplicates, searches, recovered, runs, events, folderAccess, signInLinks,
+    watchedFolders, watcherLease, protectedFolders, ruleSets,
     accounts: createAccounts({ database, clock, folderAccess, ...(options.bcryptCost ? { bcryptCost: options.bcryptCost } : {}) }),
     users: createUsers(database, clock),
-    ruleSets: createRuleSets(database, clock),
     get auth() {
       auth ??= createAuth({
         database, dataDir: options.dataDir, clock, signInLinks,

@@ -26,7 +26,7 @@ const operationIdSchema = z.string().min(1).max(100);
 
 /** operations:list: newest first, of one kind or all. */
 export const listOperationsInput = pageInput.extend({
-  kind: z.enum(OPERATION_KINDS).optional().describe('only operations of this kind (organize, dedupe); all kinds when absent'),
+  kind: z.enum(OPERATION_KINDS).optional().describe('only operations of this kind (organize, dedupe, watch: the watcher\'s batches); all kinds when absent'),
 });
 
 /** operations:files: the journal by position, narrowed by state, category or a substring of either path. */

@@ -90,20 +90,65 @@ export const ruleSets = sqliteTable('rule_sets', {
   updatedAt: integer('updated_at').notNull(),
 }, (table) => [uniqueIndex('rule_sets_user_name_unique').on(table.userId, table.name)]);
 
+/**
+ * Folders the watcher keeps organized (issue 19): each belongs to a user and is organized with its rules (a
+ * preset or a saved rule set) into its destination (null: category folders inside it), `depth` folders down
+ * (0: the folder alone). `state` is written by the process that watches (watching, gone, unreadable, not-allowed,
+ * no-rules) with what to do in `state_detail`.
+ */
 export const watchedFolders = sqliteTable('watched_folders', {
   id: text('id').primaryKey(),
   userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
   path: text('path').notNull(),
   ruleSetId: text('rule_set_id').references(() => ruleSets.id, { onDelete: 'set null' }),
   preset: text('preset'),
+  destination: text('destination'),
+  conflict: text('conflict', { enum: ['rename', 'skip'] }).notNull().default('rename'),
+  depth: integer('depth').notNull().default(0),
   enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
   createdAt: integer('created_at').notNull(),
+  /** any change of the row's settings: other processes' watchers notice it by this */
+  updatedAt: integer('updated_at').notNull().default(0),
+  /** the last batch the watcher organized here */
+  lastActivityAt: integer('last_activity_at'),
+  state: text('state'),
+  stateDetail: text('state_detail'),
+}, (table) => [uniqueIndex('watched_folders_user_path_unique').on(table.userId, table.path)]);
+
+/**
+ * Files the watcher has acted on, by identity (device, inode, mtime): a file it placed (or put back by an undo of
+ * its batch) is never acted on again by arrival or by a catch-up pass, so a rule whose output matches it again
+ * cannot loop. `path` is where it was last seen, for the report.
+ */
+export const watchHandled = sqliteTable('watch_handled', {
+  dev: text('dev').notNull(),
+  ino: text('ino').notNull(),
+  mtimeMs: real('mtime_ms').notNull(),
+  folderId: text('folder_id').notNull().references(() => watchedFolders.id, { onDelete: 'cascade' }),
+  path: text('path').notNull(),
+  operationId: text('operation_id').notNull(),
+  handledAt: integer('handled_at').notNull(),
+}, (table) => [primaryKey({ columns: [table.dev, table.ino] }), index('watch_handled_folder').on(table.folderId)]);
+
+/**
+ * Data-folder leases (not an operation's): `watcher` is held by the one process that watches this data folder's
+ * folders (the app, fileorg serve or fileorg watch); the others say who holds it. Held while the holder's pid is
+ * alive on its host and its heartbeat is fresh.
+ */
+export const dataFolderLeases = sqliteTable('data_folder_leases', {
+  name: text('name').primaryKey(),
+  ownerPid: integer('owner_pid').notNull(),
+  ownerHost: text('owner_host').notNull(),
+  /** who holds it, in words: "fileorg serve", "fileorg watch", "the FileOrganizer app" */
+  ownerLabel: text('owner_label').notNull(),
+  acquiredAt: integer('acquired_at').notNull(),
+  heartbeatAt: integer('heartbeat_at').notNull(),
 });
 
 export const operations = sqliteTable('operations', {
   id: text('id').primaryKey(),
   userId: text('user_id').notNull().default(LOCAL_USER_ID).references(() => users.id),
-  kind: text('kind', { enum: ['organize', 'dedupe'] }).notNull(),
+  kind: text('kind', { enum: ['organize', 'dedupe', 'watch'] }).notNull(),
   status: text('status').notNull(),
   /** Which phase ran last: an interrupted operation resumes it. */
   phase: text('phase', { enum: ['execute', 'rollback'] }).notNull().default('execute'),

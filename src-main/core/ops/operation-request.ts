@@ -13,6 +13,9 @@ export const organizeRequestSchema = z.object({
   sniffAll: z.boolean(),
   preset: presetNameSchema.nullable(),
   ruleSet: ruleSetSchema,
+  /** a watcher's batch (operation kind `watch`): the watched folder it came from, and how deep it is watched */
+  watchedFolderId: z.string().min(1).optional(),
+  depth: z.number().int().nonnegative().optional(),
 });
 export type OrganizeRequest = z.infer<typeof organizeRequestSchema>;
 

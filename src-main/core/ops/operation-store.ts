@@ -58,6 +58,10 @@ export function createOperationStore(database: AppDatabase, clock: () => number)
     count(owner: string, kind?: OperationRow['kind']): number {
       return orm.select({ total: count() }).from(operations).where(and(eq(operations.userId, owner), kind ? eq(operations.kind, kind) : undefined)).get()?.total ?? 0;
     },
+    /** Forget an operation that moved nothing, with its journal (rows, states and folders cascade). */
+    remove(id: string): void {
+      orm.delete(operations).where(eq(operations.id, id)).run();
+    },
     update(id: string, values: Partial<typeof operations.$inferInsert>): void {
       orm.update(operations).set(values).where(eq(operations.id, id)).run();
     },

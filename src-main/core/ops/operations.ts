@@ -223,11 +223,17 @@ export function createOperations(dependencies: OperationsDependencies) {
       return orphaned.map((operation) => operation.id);
     },
 
-    async organize(request: OrganizeRequest, options: { dryRun: boolean; owner?: string }, hooks: OrganizeHooks = {}): Promise<OperationResult & { plan: PlanSummary }> {
+    /**
+     * Organize the roots by the rules: plan it all, journal it, then move. `watch` makes it one of the watcher's
+     * batches (kind `watch`): only the files it names are planned, and a batch that plans nothing to move is not
+     * kept (its skips reach `onPlannedRows`; the answer says `discarded`).
+     */
+    async organize(request: OrganizeRequest, options: { dryRun: boolean; owner?: string; watch?: { files: readonly string[] } }, hooks: OrganizeHooks = {}): Promise<OperationResult & { plan: PlanSummary; discarded?: boolean }> {
       checkPaths(request, dependencies.protectedFolders);
       const id = newId();
+      const watch = options.watch;
       store.insert({
-        id, userId: options.owner ?? LOCAL_USER_ID, kind: 'organize', status: 'planned', phase: 'execute', dryRun: options.dryRun, request: JSON.stringify(request),
+        id, userId: options.owner ?? LOCAL_USER_ID, kind: watch ? 'watch' : 'organize', status: 'planned', phase: 'execute', dryRun: options.dryRun, request: JSON.stringify(request),
         createdAt: clock(), startedAt: clock(), ownerPid: process.pid, ownerHost: os.hostname(), heartbeatAt: clock(),
       });
       hooks.onStarted?.(id);
@@ -237,7 +243,7 @@ export function createOperations(dependencies: OperationsDependencies) {
         let plan: PlanSummary;
         try {
           const copies = await findCopies(request);
-          plan = await planOrganize(request, { now: clock, platform, progress, signal, protectedFolders: dependencies.protectedFolders, walkers, contentPool: dependencies.contentPool, copies }, (rows) => {
+          plan = await planOrganize(watch ? { ...request, files: watch.files } : request, { now: clock, platform, progress, signal, protectedFolders: dependencies.protectedFolders, walkers, contentPool: dependencies.contentPool, copies }, (rows) => {
             journal.insertRows(id, rows);
             hooks.onPlannedRows?.(rows);
           });
@@ -248,6 +254,11 @@ export function createOperations(dependencies: OperationsDependencies) {
           journal.discardPlan(id);
           store.release(id, { status: 'interrupted', finishedAt: clock(), error: message });
           throw stopped ? new FileOrganizerError('E_INTERRUPTED', message) : error;
+        }
+        if (watch && plan.filesTotal === 0 && !options.dryRun) {
+          // Nothing to move (all unchanged, unmatched or skipped): a batch that did nothing is not history.
+          store.remove(id);
+          return { type: 'result', operation_id: id, status: 'completed', moved: 0, skipped: plan.skipped, failed: 0, conflicts: plan.conflicts, plan, discarded: true };
         }
         // The plan is whole in the journal before the first file moves; from here on the run can be resumed.
         database.sqlite.transaction(() => {

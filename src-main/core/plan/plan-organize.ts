@@ -20,6 +20,7 @@ import { createPlanTally } from '../ops/plan-summary.js';
 import { SNIFF_CONTENT, SNIFF_DATE } from '../../../src-worker/content-protocol.js';
 import { type ProgressThrottle } from '../ops/progress-throttle.js';
 import { createDestinationView } from './destination-view.js';
+import { listedFiles } from './listed-files.js';
 import { placeFile } from './place-file.js';
 
 export interface PlanRequest {
@@ -31,6 +32,11 @@ export interface PlanRequest {
   conflict: ConflictPolicy;
   includeHidden: boolean;
   sniffAll: boolean;
+  /**
+   * Plan these files (absolute, below the roots) instead of walking the roots: a watcher's batch. Each is looked
+   * at with lstat as it is planned (see listed-files.ts).
+   */
+  files?: readonly string[];
 }
 
 /** What a plan came to. The rows themselves go to the journal as they are made, never all held at once. */
@@ -111,7 +117,9 @@ export async function planOrganize(request: PlanRequest, dependencies: {
   const ownFiles = dependencies.protectedFolders.ownFiles();
   const intoProtected = dependencies.protectedFolders.destinationCheck(request.destination ? [...request.roots, request.destination] : request.roots);
   if (request.destination && !request.roots.includes(request.destination)) excludedFolders.push(request.destination);
-  const scan = scanTree({ roots: request.roots, excludedFolders, excludedIdentities: dependencies.protectedFolders.identities(), includeHidden: request.includeHidden, batchSize: SCAN_BATCH }, { walkers: dependencies.walkers });
+  const scan = request.files
+    ? listedFiles({ roots: request.roots, files: request.files, excludedFolders, batchSize: SCAN_BATCH })
+    : scanTree({ roots: request.roots, excludedFolders, excludedIdentities: dependencies.protectedFolders.identities(), includeHidden: request.includeHidden, batchSize: SCAN_BATCH }, { walkers: dependencies.walkers });
 
   const skipRow = (source: string, size: number, mtimeMs: number, dev: string, ino: string, reason: string, detail: string, rule: Rule | null, category: string | null): void => {
     rows.push({ action: rule?.action.type ?? 'move', source, destination: null, state: 'skipped', reason, error: detail, ruleName: rule?.name ?? null,
