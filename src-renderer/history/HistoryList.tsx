@@ -3,9 +3,13 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { Button, Link } from 'react-aria-components';
 import { formatCount, plural } from '../ui/format.js';
 import { EmptyState, ErrorNote } from '../ui/Notes.js';
-import { useHistory } from './history-store.js';
+import { type KindFilter as KindFilterValue, useHistory } from './history-store.js';
 import { KindFilter } from './KindFilter.js';
 import { OperationRow } from './OperationRow.js';
+
+const EMPTY_TITLES: Record<KindFilterValue, string> = {
+  all: 'No operations yet', organize: 'Nothing organized yet', dedupe: 'No duplicates resolved yet', watch: 'No watched-folder batches yet',
+};
 
 /** A row's height before it is measured (rows wrap on a narrow window, and are measured then). */
 const ROW_ESTIMATE = 46;
@@ -60,10 +64,13 @@ export function HistoryList() {
       {loading && items.length === 0 && total === null ? (
         <p className="muted history-loading" role="status">Reading the history…</p>
       ) : items.length === 0 && total === 0 ? (
-        <div className="panel"><EmptyState title={kind === 'dedupe' ? 'No duplicates resolved yet' : kind === 'organize' ? 'Nothing organized yet' : 'No operations yet'}>
+        <div className="panel"><EmptyState title={EMPTY_TITLES[kind]}>
           {kind === 'dedupe'
             ? <p><Link href="/duplicates" className="inline-link">Find duplicates</Link>, or run <code>fileorg dupes &lt;folder&gt; --quarantine</code> in a terminal; what they resolve shows here.</p>
-            : <p><Link href="/organize" className="inline-link">Organize a folder</Link>, or run <code>fileorg organize &lt;folder&gt;</code> in a terminal; every run shows here, ready to undo.</p>}
+            : kind === 'watch'
+              // No screen sets up watched folders yet: the terminal is the way, and any of the three watchers runs them.
+              ? <p>Run <code>fileorg watch add &lt;folder&gt;</code> in a terminal; while the app, <code>fileorg serve</code> or <code>fileorg watch</code> runs, each batch of files it organizes shows here, ready to undo.</p>
+              : <p><Link href="/organize" className="inline-link">Organize a folder</Link>, or run <code>fileorg organize &lt;folder&gt;</code> in a terminal; every run shows here, ready to undo.</p>}
         </EmptyState></div>
       ) : (
         <>

@@ -5,9 +5,10 @@ const KINDS: ReadonlyArray<{ id: Kind; label: string }> = [
   { id: 'all', label: 'All' },
   { id: 'organize', label: 'Organize' },
   { id: 'dedupe', label: 'Duplicates' },
+  { id: 'watch', label: 'Watched folders' },
 ];
 
-/** Which operations the list shows: all, organize runs, or duplicate resolutions. One press, no menu. */
+/** Which operations the list shows: all, organize runs, duplicate resolutions, or the watcher's batches. One press, no menu. */
 export function KindFilter({ kind, onChange }: { kind: Kind; onChange: (kind: Kind) => void }) {
   return (
     <RadioGroup className="segmented" orientation="horizontal" value={kind} onChange={(value) => onChange(KINDS.find((option) => option.id === value)?.id ?? 'all')}>

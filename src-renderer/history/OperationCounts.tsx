@@ -1,13 +1,13 @@
 import { type OperationView } from '../../src-shared/api/operations.js';
 import { formatCount } from '../ui/format.js';
-import { movedWord } from './operation-words.js';
+import { movedWord, sortsByRules } from './operation-words.js';
 
 /** Statuses that say an undo ran (or runs): only then do "Put back" and "Not put back" mean anything. */
 const UNDONE = new Set(['rolling_back', 'rolled_back', 'partially_rolled_back']);
 
 /** The operation's counts: what moved, what was left and why, and, once undo ran, what it put back and what not. */
 export function OperationCounts({ operation }: { operation: OperationView }) {
-  const organize = operation.kind === 'organize';
+  const organize = sortsByRules(operation);
   const undone = operation.rolled_back > 0 || operation.rollback_conflicts > 0 || UNDONE.has(operation.status);
   const counts: Array<[string, number]> = [
     [movedWord(operation), operation.moved],

@@ -12,7 +12,7 @@ import { NotFound } from './NotFound.js';
 import { OperationActions } from './OperationActions.js';
 import { OperationCounts } from './OperationCounts.js';
 import { OperationFacts } from './OperationFacts.js';
-import { actionsFor, isHardLinks, kindWords, operationTitle, progressName, rootsOf, statusHint } from './operation-words.js';
+import { actionsFor, detailKindWords, isHardLinks, operationTitle, progressName, rootsOf, sortsByRules, statusHint } from './operation-words.js';
 import { PlanSummary } from './PlanSummary.js';
 import { RollbackConflicts } from './RollbackConflicts.js';
 
@@ -60,7 +60,7 @@ export function OperationDetail({ operationId }: { operationId: string }) {
       <header className="detail-head">
         <div className="detail-title">
           <h1 ref={title} tabIndex={-1}>{operationTitle(operation)}</h1>
-          <p className="muted detail-sub">{operation.kind === 'organize' ? '' : `${kindWords(operation)} · `}{formatDate(operation.created_at)}</p>
+          <p className="muted detail-sub">{detailKindWords(operation) === null ? '' : `${detailKindWords(operation)} · `}{formatDate(operation.created_at)}</p>
         </div>
         <p className="detail-status" role="status"><span className="visually-hidden">Status: </span><StatusBadge operation={operation} /></p>
         <OperationActions actions={actionsFor(operation)} acting={acting} cancelRequested={operation.cancel_requested} fallbackFocus={focusTitle} onAct={(action) => void act(action)} />
@@ -86,7 +86,7 @@ export function OperationDetail({ operationId }: { operationId: string }) {
         {operation.plan && (
           <section className="panel" aria-labelledby="plan-title">
             <h2 id="plan-title">Plan</h2>
-            <PlanSummary plan={operation.plan} verb={operation.kind === 'organize' ? 'move' : isHardLinks(operation) ? 'link' : 'quarantine'} />
+            <PlanSummary plan={operation.plan} verb={sortsByRules(operation) ? 'move' : isHardLinks(operation) ? 'link' : 'quarantine'} />
           </section>
         )}
       </div>

@@ -1,6 +1,6 @@
 import { type OperationView } from '../../src-shared/api/operations.js';
 import { formatDate, formatDuration, visibleName } from '../ui/format.js';
-import { isHardLinks } from './operation-words.js';
+import { isHardLinks, sortsByRules } from './operation-words.js';
 
 const PRESET_WORDS: Record<string, string> = { 'by-type': 'By type', 'by-date': 'By date' };
 
@@ -11,14 +11,14 @@ export function OperationFacts({ operation }: { operation: OperationView }) {
     : null;
   return (
     <dl className="facts">
-      <dt>{operation.source_paths.length === 1 ? 'Folder' : 'Folders'}</dt>
+      <dt>{operation.kind === 'watch' ? 'Watched folder' : operation.source_paths.length === 1 ? 'Folder' : 'Folders'}</dt>
       <dd>
         {operation.source_paths.map((path) => <span key={path} className="facts-path mono">{visibleName(path)}</span>)}
       </dd>
-      {operation.kind === 'organize' ? (
+      {sortsByRules(operation) ? (
         <>
           <dt>Destination</dt>
-          <dd>{operation.destination === null ? 'Inside each folder' : <span className="facts-path mono">{visibleName(operation.destination)}</span>}</dd>
+          <dd>{operation.destination === null ? (operation.kind === 'watch' ? 'Inside the watched folder' : 'Inside each folder') : <span className="facts-path mono">{visibleName(operation.destination)}</span>}</dd>
           <dt>Rules</dt>
           <dd>{operation.preset === null ? 'A saved rule set' : PRESET_WORDS[operation.preset] ?? operation.preset}</dd>
         </>

@@ -11,9 +11,24 @@ type Kinded = Pick<OperationView, 'kind' | 'destination'>;
 /** A duplicates operation either quarantined its copies (it has a destination: the quarantine) or hard-linked them. */
 export const isHardLinks = (operation: Kinded): boolean => operation.kind === 'dedupe' && operation.destination === null;
 
+/**
+ * Sorts files by rules: an organize run, or one of the watcher's batches (kind `watch`), which is an organize run
+ * of the files that settled in a watched folder. Both have a destination, rules, a plan of moves.
+ */
+export const sortsByRules = (operation: Pick<OperationView, 'kind'>): boolean => operation.kind === 'organize' || operation.kind === 'watch';
+
 export function kindWords(operation: Kinded): string {
   if (operation.kind === 'organize') return 'Organize';
+  if (operation.kind === 'watch') return 'Watched folder';
   return isHardLinks(operation) ? 'Duplicates: hard links' : 'Duplicates: quarantine';
+}
+
+/** What the detail says under its title before the date: an organize run's title says it all. */
+export function detailKindWords(operation: Kinded): string | null {
+  if (operation.kind === 'organize') return null;
+  // Nobody pressed anything: the words say who ran it.
+  if (operation.kind === 'watch') return 'Organized by the watcher';
+  return kindWords(operation);
 }
 
 /** "Downloads", "Downloads, Desktop", "Downloads and 3 more" */
@@ -25,12 +40,15 @@ export function folderNames(paths: readonly string[]): string {
 
 export function operationTitle(operation: Pick<OperationView, 'kind' | 'destination' | 'source_paths'>): string {
   const folders = folderNames(operation.source_paths);
-  return operation.kind === 'organize' ? `Organize ${folders}` : `Duplicates in ${folders}`;
+  if (operation.kind === 'organize') return `Organize ${folders}`;
+  // The watcher's batch: named for the folder it keeps tidy, not as a run someone started.
+  if (operation.kind === 'watch') return `Watched ${folders}`;
+  return `Duplicates in ${folders}`;
 }
 
-/** The verb for files the operation moved: organize moves, a duplicates run quarantines or links. */
+/** The verb for files the operation moved: organize (and the watcher) moves, a duplicates run quarantines or links. */
 export function movedWord(operation: Kinded): string {
-  if (operation.kind === 'organize') return 'Moved';
+  if (sortsByRules(operation)) return 'Moved';
   return isHardLinks(operation) ? 'Linked' : 'Quarantined';
 }
 
@@ -111,7 +129,7 @@ export interface PathRoots {
 
 export function rootsOf(operation: Pick<OperationView, 'operation_id' | 'kind' | 'source_paths' | 'destination'>): PathRoots {
   const quarantine = operation.kind === 'dedupe' && operation.destination !== null ? joinPath(operation.destination, operation.operation_id) : null;
-  return { sources: operation.source_paths, destination: operation.kind === 'organize' ? operation.destination : null, quarantine };
+  return { sources: operation.source_paths, destination: sortsByRules(operation) ? operation.destination : null, quarantine };
 }
 
 const separatorOf = (path: string): string => (path.includes('\\') && !path.includes('/') ? '\\' : '/');

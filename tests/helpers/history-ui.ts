@@ -1,7 +1,9 @@
 import { type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { type OpenWindow } from './browser.js';
+import { openAppCore } from '../../src-main/core/compose.js';
 import { type CliRun, lastLine, runCli, runJson } from './cli.js';
+import { organizeRequest } from './core.js';
 import { type DesktopApp } from './desktop-bridge.js';
 
 /**
@@ -63,7 +65,7 @@ export async function filterJournal(page: Page, state: string): Promise<void> {
 }
 
 /** Picks a kind in the list's **Kind** filter (radios drawn as a segmented control: pressed on their label). */
-export async function pickKind(page: Page, kind: 'All' | 'Organize' | 'Duplicates'): Promise<void> {
+export async function pickKind(page: Page, kind: 'All' | 'Organize' | 'Duplicates' | 'Watched folders'): Promise<void> {
   await page.getByRole('radiogroup', { name: 'Kind' }).getByText(kind, { exact: true }).click();
   await expect.poll(() => page.getByRole('radio', { name: kind, exact: true }).isChecked()).toBe(true);
 }
@@ -134,4 +136,25 @@ export async function countLabels(page: Page): Promise<string[]> {
 export async function cliSucceeds(dataDir: string, args: string[]): Promise<void> {
   const run = await runJson(dataDir, args);
   expect(run.code, run.stderr).toBe(0);
+}
+
+/**
+ * One batch of the watcher on `dataDir`, as it makes it: `folder` is added as a watched folder (by-type, category
+ * folders inside it) and `files` settled in it become one operation of kind watch. It is made by a second core in
+ * this process on the same data folder (SQLite lets two connections share it), as the watching process would be
+ * another process beside the window's. Answers the operation's id once the batch is done.
+ */
+export async function watchBatch(dataDir: string, folder: string, files: string[]): Promise<string> {
+  const watcher = openAppCore({ dataDir });
+  try {
+    const watched = watcher.watchedFolders.add('local', { path: folder });
+    const result = await watcher.operations.organize(
+      organizeRequest([folder], { watchedFolderId: watched.id, depth: watched.depth }),
+      { dryRun: false, watch: { files } },
+    );
+    expect(result.status).toBe('completed');
+    return result.operation_id;
+  } finally {
+    await watcher.close();
+  }
 }

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { anotherPersonSignsIn, expectAccessible, HOMES, openWindow, ownerAgain, screenshot, zoomShot } from '../helpers/browser.js';
 import {
   cliOperation, cliSucceeds, countLabels, countOf, filterJournal, goInWindow, openHistory, operationRow, pickKind, recordPreviews, waitForJournal, waitForStatus,
+  watchBatch,
 } from '../helpers/history-ui.js';
 import { listFiles, snapshotTree, tempDir, writeTree } from '../helpers/temp-tree.js';
 
@@ -145,6 +146,77 @@ describe.each(HOMES)('the window (%s): History', (home) => {
     expect(await page.getByRole('button', { name: 'Undo', exact: true }).count()).toBe(1);
     await page.evaluate(() => window.scrollTo(0, 0)); // the whole page from its top (the bar is sticky)
     await expectAccessible(page, 'history-detail-conflict');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('shows a watched folder\'s batch as the watcher\'s (its words, its own kind in the filter, arriving while the list is open), and undoes it', async () => {
+    const dataDir = tempDir('fileorg-ui-data-');
+    const desk = tempDir('fileorg-ui-desk-');
+    writeTree(desk, { 'memo.txt': 'a memo' });
+    await cliOperation(dataDir, ['organize', desk]);
+    const downloads = tempDir('fileorg-ui-downloads-');
+    // invoice.pdf and holiday.jpg settled; draft.txt is still being written, so it is not in the batch.
+    writeTree(downloads, { 'invoice.pdf': '%PDF-1.7 invoice', 'holiday.jpg': 'jpeg holiday', 'tune.mp3': 'ID3 tune', 'draft.txt': 'half a dra' });
+    const before = snapshotTree(downloads);
+    const settled = ['invoice.pdf', 'holiday.jpg', 'tune.mp3'].map((name) => path.join(downloads, name));
+
+    const { page, pageErrors } = await openWindow(home, dataDir);
+    await openHistory(page);
+    const deskRow = operationRow(page, path.basename(desk));
+    await deskRow.waitFor();
+    // The filter's options by their names: the three there were, and the watcher's.
+    const options = await page.getByRole('radiogroup', { name: 'Kind' }).getByRole('radio').evaluateAll((radios) => radios.map((radio) => radio.closest('label')?.textContent ?? ''));
+    expect(options).toEqual(['All', 'Organize', 'Duplicates', 'Watched folders']);
+    await pickKind(page, 'Watched folders');
+    await page.getByText('No watched-folder batches yet').waitFor();
+    await page.getByText('fileorg watch add <folder>').waitFor();
+    expect(await deskRow.count()).toBe(0);
+
+    // The watcher (another process on this data folder) organizes a batch: the filtered list shows it by itself.
+    const id = await watchBatch(dataDir, downloads, settled);
+    expect(listFiles(downloads)).toEqual(['Audio/tune.mp3', 'Documents/invoice.pdf', 'Images/holiday.jpg', 'draft.txt']);
+    const row = operationRow(page, path.basename(downloads), 'Completed');
+    await row.waitFor();
+    expect(await row.textContent()).toContain('Watched folder');
+    expect(await row.textContent()).toContain('3 moved');
+    expect(await deskRow.count()).toBe(0);
+    await expectAccessible(page, 'history-list-watch');
+    await pickKind(page, 'Organize');
+    await row.waitFor({ state: 'detached' });
+    await deskRow.waitFor();
+    await pickKind(page, 'All');
+    await row.waitFor();
+    const listed = await page.getByRole('list', { name: 'Operations' }).getByRole('link').allTextContents();
+    expect(listed).toHaveLength(2);
+    expect(listed[0]).toContain(path.basename(downloads));
+    expect(listed[1]).toContain('Organize');
+
+    // Its detail reads like an organize run's, titled as the watcher's.
+    await row.click();
+    await page.waitForURL(`**/history/${id}`);
+    await waitForStatus(page, 'Completed');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(`Watched ${path.basename(downloads)}`);
+    expect(await page.locator('.detail-sub').textContent()).toMatch(/^Organized by the watcher · /);
+    expect(await countLabels(page)).toEqual(['Moved', 'Skipped', 'Failed', 'Conflicts', 'Unchanged']);
+    expect(await countOf(page, 'Moved')).toBe('3');
+    const facts = page.getByRole('region', { name: 'Details' });
+    expect((await facts.locator('dt').allTextContents()).slice(0, 3)).toEqual(['Watched folder', 'Destination', 'Rules']);
+    expect(await facts.textContent()).toContain('Inside the watched folder');
+    expect(await facts.textContent()).toContain('By type');
+    expect(await page.getByRole('region', { name: 'Plan' }).textContent()).toContain('3 files to move');
+    const rows = await waitForJournal(page, (shown) => shown.length === 3);
+    expect(rows.find((text) => text.includes('holiday.jpg'))).toMatch(/^holiday\.jpg.*Images\/holiday\.jpg.*Done$/);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await expectAccessible(page, 'history-detail-watch');
+
+    // Undone like any run: the folder as it was before the batch, byte for byte (the file it left untouched too).
+    await page.getByRole('button', { name: 'Undo', exact: true }).click();
+    await waitForStatus(page, 'Rolled back');
+    expect(await countOf(page, 'Put back')).toBe('3');
+    expect(snapshotTree(downloads)).toEqual(before);
+    await page.getByRole('link', { name: 'All operations' }).click();
+    await pickKind(page, 'Watched folders');
+    await operationRow(page, path.basename(downloads), 'Rolled back').waitFor();
     expect(pageErrors).toEqual([]);
   });
 
