@@ -1,0 +1,140 @@
+import path from 'node:path';
+import { describeError, isFileOrganizerError } from '../../../src-shared/errors.js';
+import { type RuleSet } from '../../../src-shared/rules.js';
+import { type AppCore } from '../compose.js';
+import { type JournalRow } from '../ops/journal.js';
+import { type OrganizeRequest } from '../ops/operation-request.js';
+import { type Platform } from '../rules/safe-names.js';
+import { type BatchTrigger } from './batch-queue.js';
+import { type HandledFile, type HandledFiles, identityOf, lstatOrUndefined } from './handled-files.js';
+import { isExcluded } from './folder-listing.js';
+import { createLoopCheck, type LoopCheck, type PlacedFile, withinWatchedScope } from './loop-check.js';
+import { type WatchReports } from './watch-reports.js';
+import { type WatchedFolder } from './watch-types.js';
+
+export interface BatchContext {
+  core: AppCore;
+  handled: HandledFiles;
+  reports: WatchReports;
+  clock: () => number;
+  platform: Platform;
+  log: (message: string) => void;
+  /** folder id + rule name of the rule loops told (once each) */
+  loopsTold: Set<string>;
+  /** a file the batch leaves out because the watcher placed it (for tests and the bench) */
+  onHandled?: (file: string) => void;
+}
+
+export type BatchOutcome =
+  | { kind: 'nothing' }
+  | { kind: 'no-rules' }
+  | { kind: 'not-allowed'; detail: string }
+  | { kind: 'ran'; operationId: string; discarded: boolean }
+  | { kind: 'failed'; error: unknown; operationId: string | undefined };
+
+type SkipRow = Pick<JournalRow, 'source' | 'reason' | 'error'>;
+
+/**
+ * One batch of a watched folder as one operation of kind `watch`: the files it names (less those the watcher
+ * placed itself, looked at again now, since the batch before may have placed them after they arrived),
+ * checked against the account's folders again, organized by the folder's rules now. Afterwards every file it
+ * acted on is recorded as handled, its skips are told, and its rules are checked for a loop on their own output.
+ */
+export async function runWatchBatch(context: BatchContext, batch: { folder: WatchedFolder; files: readonly string[]; trigger: BatchTrigger; excluded: readonly string[] }): Promise<BatchOutcome> {
+  const { folder, files, trigger } = batch;
+  const { core } = context;
+  const fresh = files.filter((file) => {
+    const identity = identityOf(file);
+    if (!identity) return false; // gone, or no longer a regular file
+    if (!context.handled.isHandled(identity)) return true;
+    context.onHandled?.(file);
+    return false;
+  });
+  if (fresh.length === 0) return { kind: 'nothing' };
+  const rules = core.watchedFolders.rulesOf(folder);
+  if (!rules) return { kind: 'no-rules' };
+  try {
+    core.folderAccess.check(folder.userId, [
+      { path: folder.path, role: 'folder to organize' },
+      ...(folder.destination ? [{ path: folder.destination, role: 'destination' as const }] : []),
+    ]);
+  } catch (error) {
+    if (isFileOrganizerError(error) && error.code === 'E_FORBIDDEN') return { kind: 'not-allowed', detail: error.message };
+    throw error;
+  }
+  const request: OrganizeRequest = {
+    roots: [folder.path], destination: folder.destination, conflict: folder.conflict, includeHidden: false, sniffAll: false,
+    preset: rules.preset, ruleSet: rules.ruleSet, watchedFolderId: folder.id, depth: folder.depth,
+  };
+  const plannedSkips: SkipRow[] = [];
+  let working: ReturnType<AppCore['operations']['organize']> | undefined;
+  let operationId: string | undefined;
+  try {
+    operationId = await core.runs.start(folder.userId, (hooks) => {
+      working = core.operations.organize(request, { dryRun: false, owner: folder.userId, watch: { files: fresh } }, {
+        ...hooks,
+        onPlannedRows: (rows) => { for (const row of rows) if (row.state === 'skipped') plannedSkips.push(row); },
+      });
+      return working;
+    });
+    const result = await (working as NonNullable<typeof working>);
+    if (result.discarded) {
+      tellSkips(context, folder, plannedSkips);
+      return { kind: 'ran', operationId, discarded: true };
+    }
+    afterBatch(context, batch, operationId, rules.ruleSet);
+    context.reports.batch(folder, { trigger, operation_id: operationId, status: result.status, moved: result.moved, skipped: result.skipped, failed: result.failed });
+    try { core.watchedFolders.recordActivity(folder.id, context.clock()); } catch (error) { context.log(`could not record the activity of ${folder.path}: ${describeError(error)}`); }
+    return { kind: 'ran', operationId, discarded: false };
+  } catch (error) {
+    // Stopped or failed part way: what it did move is still recorded, so it is never acted on again.
+    if (operationId !== undefined && core.operations.byId(operationId)) {
+      try { afterBatch(context, batch, operationId, rules.ruleSet); } catch { /* the data folder is unusable now: reported below */ }
+    }
+    return { kind: 'failed', error, operationId };
+  }
+}
+
+function tellSkips(context: BatchContext, folder: WatchedFolder, rows: readonly SkipRow[]): void {
+  for (const row of rows) context.reports.skipped(folder, row.source, row.reason ?? 'skipped', row.error ?? row.reason ?? 'left where it is');
+}
+
+/** Record what the batch placed (and, for a copy, the original too), tell its skips, and look for a rule loop. */
+function afterBatch(context: BatchContext, batch: { folder: WatchedFolder; excluded: readonly string[] }, operationId: string, ruleSet: RuleSet): void {
+  const { folder } = batch;
+  const placed: HandledFile[] = [];
+  const skips: SkipRow[] = [];
+  const loopCheck = createLoopCheck(ruleSet, { now: context.clock, platform: context.platform });
+  const { files } = context.core.operations.showStream(operationId, { owner: folder.userId, exact: true });
+  for (const row of files) {
+    if (row.state === 'skipped' || row.state === 'failed') { skips.push({ source: row.source, reason: row.reason ?? row.state, error: row.error }); continue; }
+    if (row.state !== 'done' || row.destination === null) continue;
+    const stats = lstatOrUndefined(row.destination);
+    const identity = identityOf(row.destination, stats);
+    if (identity && stats) {
+      placed.push({ ...identity, folderId: folder.id, path: row.destination, operationId });
+      lookForLoop(context, batch, loopCheck, { path: row.destination, size: stats.size, mtimeMs: stats.mtimeMs });
+    }
+    if (row.action === 'copy') {
+      const original = identityOf(row.source);
+      if (original) placed.push({ ...original, folderId: folder.id, path: row.source, operationId });
+    }
+  }
+  context.handled.record(placed);
+  tellSkips(context, folder, skips);
+}
+
+function lookForLoop(context: BatchContext, batch: { folder: WatchedFolder; excluded: readonly string[] }, loopCheck: LoopCheck, file: PlacedFile): void {
+  const { folder } = batch;
+  // Only a file that lies where the folder is watched can arrive again (not in its destination, nor deeper).
+  if (!withinWatchedScope(file.path, folder.path, folder.depth) || isExcluded(file.path, batch.excluded)) return;
+  const loop = loopCheck(file, { root: folder.path, destination: folder.destination });
+  if (!loop) return;
+  const key = `${folder.id}\0${loop.rule.name}`;
+  if (context.loopsTold.has(key)) return;
+  context.loopsTold.add(key);
+  const detail = `the rule "${loop.rule.name}" would act on its own output again (${path.basename(file.path)} would become ${path.relative(folder.path, loop.next)}); `
+    + 'the watcher never acts on a file it placed, so it stops here; change the rule so that what it makes no longer matches';
+  context.log(`${folder.path}: ${detail}`);
+  context.reports.skipped(folder, file.path, 'rule-loop', detail);
+}

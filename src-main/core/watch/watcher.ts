@@ -1,0 +1,470 @@
+import type fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { type FSWatcher, watch } from 'chokidar';
+import { type WatchState } from '../../../src-shared/api/watch.js';
+import { describeError, isFileOrganizerError } from '../../../src-shared/errors.js';
+import { type AppCore } from '../compose.js';
+import { currentPlatform } from '../rules/safe-names.js';
+import { ALWAYS_EXCLUDED_FOLDERS } from '../scan/hidden-names.js';
+import { physicalPath } from '../scan/physical-path.js';
+import { isIgnoredName, judgeArrival } from './arrival-filter.js';
+import { type Batch, type BatchTrigger, createBatchQueue } from './batch-queue.js';
+import { isExcluded, listWatchedFolder } from './folder-listing.js';
+import { lookAtFolder } from './folder-presence.js';
+import { createHandledFiles, identityOf, lstatOrUndefined } from './handled-files.js';
+import { busyError, keepLease } from './lease-keeper.js';
+import { runWatchBatch } from './run-batch.js';
+import { usesTimeConditions } from './time-rules.js';
+import { createWatchReports } from './watch-reports.js';
+import { DEFAULT_WATCHER_SETTINGS, type LeaseHolder, type WatchedFolder, type Watcher, type WatcherSettings } from './watch-types.js';
+
+/** What became of a file that settled (or that a pass found): for tests and the bench, which wait on it. */
+export type ArrivalOutcome = 'queued' | 'handled' | 'held';
+
+export interface WatcherOptions {
+  /** who watches, for the lease: "fileorg watch", "fileorg serve", "the FileOrganizer app" */
+  label: string;
+  /**
+   * false (fileorg watch): another live process holding the lease is an E_BUSY naming it. true (serve, the
+   * app): the watcher is answered at once and starts watching when the lease is free (tried every 5 s).
+   */
+  wait?: boolean;
+  /** the catch-up pass over every enabled folder at start (default true) */
+  catchUp?: boolean;
+  settings?: Partial<WatcherSettings>;
+  /** ages of 0-byte files (default Date.now) */
+  clock?: () => number;
+  /** each line of what it does and what went wrong, without a prefix (default: stderr, after "fileorg: watcher: ") */
+  log?: (message: string) => void;
+  observe?: (file: string, outcome: ArrivalOutcome) => void;
+}
+
+/** A file held back: still arriving beside a partial download, empty and new, or (found by a pass) just written. */
+interface Held {
+  reason: 'partial-sibling' | 'young-empty' | 'settling';
+  size: number;
+  mtimeMs: number;
+  /** real time */
+  lookAgainAt: number;
+}
+
+interface FolderRuntime {
+  folder: WatchedFolder;
+  chokidar: FSWatcher | undefined;
+  /** "dev:ino" of the folder the chokidar watcher was opened on */
+  identity: string | undefined;
+  /** bumped whenever its chokidar watcher is replaced or closed: events of an old one are dropped */
+  generation: number;
+  /** where its batches must never reach into: the destination and FileOrganizer's own folders */
+  excluded: string[];
+  held: Map<string, Held>;
+  refreshing: Promise<void> | undefined;
+  /** asked to refresh again while refreshing; `restart`: its settings changed, open it afresh */
+  again: boolean;
+  restart: boolean;
+  passing: Promise<void> | undefined;
+  retired: boolean;
+}
+
+/** How long to wait for chokidar's first listing of a folder before watching anyway (a hung network drive). */
+const READY_WAIT_MS = 60_000;
+/** The data folders watched in this process: the lease is per process, so two watchers here are refused here. */
+const watchingInProcess = new Map<string, LeaseHolder>();
+
+/**
+ * The running watcher of a data folder's watched folders (issue 19): one chokidar watcher per enabled folder,
+ * settled files batched into operations of kind `watch`, a catch-up pass at start and whenever a folder comes
+ * (back), time rules re-checked, folders that go away or become unreadable or not allowed looked at again until
+ * they return. Nothing a folder does stops the others or the watcher.
+ */
+export async function startWatcher(core: AppCore, options: WatcherOptions): Promise<Watcher> {
+  const settings: WatcherSettings = { ...DEFAULT_WATCHER_SETTINGS, ...options.settings };
+  const clock = options.clock ?? Date.now;
+  const log = options.log ?? ((message: string) => { process.stderr.write(`fileorg: watcher: ${message}\n`); });
+  const processKey = physicalPath(core.dataDir);
+  const here = watchingInProcess.get(processKey);
+  if (here) throw busyError(core.dataDir, here);
+  const heldBy = core.watcherLease.tryTake(options.label);
+  if (heldBy && !options.wait) throw busyError(core.dataDir, heldBy);
+  watchingInProcess.set(processKey, { label: options.label, pid: process.pid, host: os.hostname(), acquiredAt: Date.now() });
+
+  const platform = currentPlatform();
+  const handled = createHandledFiles(core.database, clock);
+  const reports = createWatchReports({ events: core.events, watchedFolders: core.watchedFolders, log });
+  const folders = new Map<string, FolderRuntime>();
+  const loopsTold = new Set<string>();
+  const idleWaiters: Array<() => void> = [];
+  const timers: NodeJS.Timeout[] = [];
+  let active = false;
+  let stopped = false;
+  let passes = 0;
+  let lastVersion: string | undefined;
+  let syncScheduled = false;
+
+  const observe = (file: string, outcome: ArrivalOutcome): void => {
+    try { options.observe?.(file, outcome); } catch (error) { log(`a watch observer failed: ${describeError(error)}`); }
+  };
+  const guarded = (what: string, work: () => void): void => {
+    try { work(); } catch (error) { log(`${what}: ${describeError(error)}`); }
+  };
+  const stateOf = (runtime: FolderRuntime): WatchState | undefined => reports.stateOf(runtime.folder.id);
+
+  const busy = (): boolean => {
+    if (queue.busy() || passes > 0) return true;
+    for (const runtime of folders.values()) {
+      if (runtime.refreshing) return true;
+      for (const held of runtime.held.values()) if (held.reason === 'settling') return true;
+    }
+    return false;
+  };
+  const checkIdle = (): void => {
+    if (!stopped && busy()) return;
+    for (const resolve of idleWaiters.splice(0)) resolve();
+  };
+
+  const runBatch = async (batch: Batch): Promise<void> => {
+    const runtime = folders.get(batch.folderId);
+    if (!runtime || runtime.retired || !active || stateOf(runtime) !== 'watching') return;
+    const outcome = await runWatchBatch({ core, handled, reports, clock, platform, log, loopsTold, onHandled: (file) => observe(file, 'handled') },
+      { folder: runtime.folder, files: batch.files, trigger: batch.trigger, excluded: runtime.excluded });
+    if (outcome.kind === 'no-rules' || outcome.kind === 'not-allowed') {
+      await leave(runtime, outcome.kind, outcome.kind === 'no-rules' ? noRulesDetail(runtime.folder) : outcome.detail);
+    } else if (outcome.kind === 'failed') {
+      log(`${runtime.folder.path}: a batch of ${batch.files.length} files ${outcome.operationId ? `(operation ${outcome.operationId}) ` : ''}stopped: ${describeError(outcome.error)}`);
+      void refresh(runtime); // the folder may be gone: looked at now rather than at the next presence check
+    }
+  };
+  const queue = createBatchQueue({ settings, log, run: runBatch, onSettled: checkIdle });
+
+  // ---- a file that settled, or that a pass found --------------------------------------------------------
+
+  /** Whether a file may go into a batch now; if not it is held (to be looked at again) or left (placed by us, gone). */
+  const consider = (runtime: FolderRuntime, file: string, source: 'arrival' | 'listing' | 'held', known?: fs.Stats): 'ready' | 'held' | 'left' => {
+    const stats = known ?? lstatOrUndefined(file);
+    const identity = identityOf(file, stats);
+    if (!identity || !stats) { runtime.held.delete(file); return 'left'; }
+    if (handled.isHandled(identity)) {
+      runtime.held.delete(file);
+      observe(file, 'handled');
+      return 'left';
+    }
+    const now = Date.now();
+    const verdict = judgeArrival({ path: file, size: stats.size, mtimeMs: stats.mtimeMs }, { now: clock(), youngEmptyMs: settings.youngEmptyMs });
+    if (!verdict.ready) {
+      const wait = verdict.lookAgainAt === undefined ? settings.presenceEveryMs : Math.min(settings.presenceEveryMs, Math.max(settings.pollMs, verdict.lookAgainAt - clock()));
+      runtime.held.set(file, { reason: verdict.reason, size: stats.size, mtimeMs: stats.mtimeMs, lookAgainAt: now + wait });
+      observe(file, 'held');
+      return 'held';
+    }
+    // Chokidar said it settled; a file a pass found must show it has, by keeping still for settleMs.
+    const age = now - stats.mtimeMs;
+    if (source !== 'arrival' && age >= 0 && age < settings.settleMs) {
+      runtime.held.set(file, { reason: 'settling', size: stats.size, mtimeMs: stats.mtimeMs, lookAgainAt: now + settings.settleMs - age });
+      observe(file, 'held');
+      return 'held';
+    }
+    runtime.held.delete(file);
+    return 'ready';
+  };
+
+  const arrived = (runtime: FolderRuntime, generation: number, file: string): void => {
+    if (generation !== runtime.generation || !active || stopped) return;
+    guarded(`looking at ${file}`, () => {
+      if (consider(runtime, file, 'arrival') !== 'ready') return;
+      queue.add(runtime.folder.id, file);
+      observe(file, 'queued');
+    });
+  };
+
+  /** Held files whose time has come: still arriving (wait again), changed (wait again), or ready now. */
+  const lookAgainAtHeld = (): void => {
+    if (!active) return;
+    const now = Date.now();
+    for (const runtime of folders.values()) {
+      if (stateOf(runtime) !== 'watching') continue;
+      for (const [file, held] of runtime.held) {
+        if (held.lookAgainAt > now) continue;
+        guarded(`looking at ${file}`, () => {
+          const stats = lstatOrUndefined(file);
+          if (!stats?.isFile()) { runtime.held.delete(file); return; }
+          if (held.reason === 'settling' && (stats.size !== held.size || stats.mtimeMs !== held.mtimeMs)) {
+            runtime.held.set(file, { ...held, size: stats.size, mtimeMs: stats.mtimeMs, lookAgainAt: now + settings.settleMs });
+            return;
+          }
+          if (consider(runtime, file, 'held', stats) !== 'ready') return;
+          queue.add(runtime.folder.id, file);
+          observe(file, 'queued');
+        });
+      }
+    }
+    checkIdle();
+  };
+
+  // ---- passes over a whole folder ------------------------------------------------------------------------
+
+  /** List the folder and run what may go as batches (trigger catch-up or recheck); resolves once they ran. */
+  const pass = (runtime: FolderRuntime, trigger: BatchTrigger): Promise<void> => {
+    if (runtime.passing) return runtime.passing;
+    passes++;
+    const generation = runtime.generation;
+    runtime.passing = (async () => {
+      const listed = await listWatchedFolder(runtime.folder.path, runtime.folder.depth, runtime.excluded);
+      if (generation !== runtime.generation || !active || stopped) return;
+      const ready: string[] = [];
+      for (const file of listed) {
+        if (consider(runtime, file.path, 'listing', file.stats) !== 'ready') continue;
+        ready.push(file.path);
+        observe(file.path, 'queued');
+      }
+      await queue.enqueue(runtime.folder.id, ready, trigger);
+    })().catch((error: unknown) => {
+      log(`${runtime.folder.path}: the ${trigger} pass stopped: ${describeError(error)}`);
+      void refresh(runtime);
+    }).finally(() => {
+      passes--;
+      runtime.passing = undefined;
+      checkIdle();
+    });
+    return runtime.passing;
+  };
+
+  const recheckTimeRules = (): void => {
+    if (!active) return;
+    for (const runtime of folders.values()) {
+      if (stateOf(runtime) !== 'watching') continue;
+      guarded(`re-checking ${runtime.folder.path}`, () => {
+        const rules = core.watchedFolders.rulesOf(runtime.folder);
+        if (rules && usesTimeConditions(rules.ruleSet)) void pass(runtime, 'recheck');
+      });
+    }
+  };
+
+  // ---- a folder's state: watching, or why not ------------------------------------------------------------
+
+  const noRulesDetail = (folder: WatchedFolder): string =>
+    `its rule set was deleted; choose rules for it again (PUT /api/v1/watched-folders/${folder.id} with preset or rule_set_id, or fileorg watch remove and add)`;
+
+  /** What the folder's state should be now. */
+  const assess = (folder: WatchedFolder): { state: 'watching'; identity: string } | { state: Exclude<WatchState, 'watching'>; detail: string } => {
+    if (!core.watchedFolders.rulesOf(folder)) return { state: 'no-rules', detail: noRulesDetail(folder) };
+    const presence = lookAtFolder(folder.path);
+    if (presence.state !== 'present') return presence;
+    try {
+      core.folderAccess.check(folder.userId, [
+        { path: folder.path, role: 'folder to organize' },
+        ...(folder.destination ? [{ path: folder.destination, role: 'destination' as const }] : []),
+      ]);
+    } catch (error) {
+      if (isFileOrganizerError(error) && error.code === 'E_FORBIDDEN') return { state: 'not-allowed', detail: error.message };
+      throw error;
+    }
+    return { state: 'watching', identity: presence.identity };
+  };
+
+  const closeChokidar = async (runtime: FolderRuntime): Promise<void> => {
+    runtime.generation++;
+    const open = runtime.chokidar;
+    runtime.chokidar = undefined;
+    runtime.identity = undefined;
+    if (!open) return;
+    try { await open.close(); } catch (error) { log(`${runtime.folder.path}: closing its watcher: ${describeError(error)}`); }
+  };
+
+  /** Not watching it for now: its watcher closed, its files not yet batched forgotten (a catch-up pass finds them when it is back). */
+  const leave = async (runtime: FolderRuntime, state: Exclude<WatchState, 'watching'>, detail: string): Promise<void> => {
+    await closeChokidar(runtime);
+    queue.drop(runtime.folder.id);
+    runtime.held.clear();
+    if (!runtime.retired) reports.folderState(runtime.folder, state, detail);
+  };
+
+  const openChokidar = async (runtime: FolderRuntime, identity: string): Promise<void> => {
+    await closeChokidar(runtime);
+    const { folder } = runtime;
+    const generation = runtime.generation;
+    runtime.excluded = [...core.protectedFolders.excludedFrom([folder.path]), ...(folder.destination ? [path.resolve(folder.destination)] : [])];
+    const ignored = (candidate: string): boolean => {
+      if (candidate === folder.path) return false;
+      const name = path.basename(candidate);
+      return isIgnoredName(name) || ALWAYS_EXCLUDED_FOLDERS.has(name) || isExcluded(candidate, runtime.excluded);
+    };
+    const watcher = watch(folder.path, {
+      depth: folder.depth, ignoreInitial: true, followSymlinks: false, ignorePermissionErrors: true, ignored,
+      awaitWriteFinish: { stabilityThreshold: settings.settleMs, pollInterval: settings.pollMs },
+    });
+    runtime.chokidar = watcher;
+    runtime.identity = identity;
+    watcher.on('add', (file) => arrived(runtime, generation, file));
+    watcher.on('change', (file) => arrived(runtime, generation, file));
+    watcher.on('unlinkDir', (gone) => { if (gone === folder.path && generation === runtime.generation) void refresh(runtime); });
+    watcher.on('error', (error) => {
+      if (generation !== runtime.generation) return;
+      log(`${folder.path}: ${describeError(error)}`);
+      void refresh(runtime);
+    });
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        log(`${folder.path} is slow to list (over ${READY_WAIT_MS / 1000} s); watching it anyway`);
+        resolve();
+      }, READY_WAIT_MS);
+      watcher.once('ready', () => { clearTimeout(timer); resolve(); });
+    });
+  };
+
+  /**
+   * Bring a folder to the state it should be in: watching (its watcher opened, a catch-up pass), or why not
+   * (its watcher closed). One refresh of a folder at a time; asked again meanwhile, it runs again after.
+   */
+  const refresh = (runtime: FolderRuntime, catchUp = true): Promise<void> => {
+    if (runtime.refreshing) {
+      runtime.again = true;
+      return runtime.refreshing;
+    }
+    runtime.refreshing = (async () => {
+      if (runtime.retired || !active) return;
+      if (runtime.restart) {
+        runtime.restart = false;
+        await closeChokidar(runtime);
+        queue.drop(runtime.folder.id);
+        runtime.held.clear();
+      }
+      const want = assess(runtime.folder);
+      if (want.state !== 'watching') {
+        if (stateOf(runtime) !== want.state || runtime.chokidar) await leave(runtime, want.state, want.detail);
+        else reports.folderState(runtime.folder, want.state, want.detail); // the same state, perhaps in other words
+        return;
+      }
+      // Watching the same folder already (not one deleted and made again under its name): nothing to do.
+      if (runtime.chokidar && stateOf(runtime) === 'watching' && runtime.identity === want.identity) return;
+      await openChokidar(runtime, want.identity);
+      if (runtime.retired || !active) { await closeChokidar(runtime); return; }
+      reports.folderState(runtime.folder, 'watching', null);
+      if (catchUp) void pass(runtime, 'catch-up');
+    })().catch((error: unknown) => {
+      log(`${runtime.folder.path}: ${describeError(error)}`);
+    }).finally(() => {
+      runtime.refreshing = undefined;
+      if (runtime.again) {
+        runtime.again = false;
+        void refresh(runtime);
+      }
+      checkIdle();
+    });
+    return runtime.refreshing;
+  };
+
+  // ---- the folders as configured -------------------------------------------------------------------------
+
+  const retire = (runtime: FolderRuntime): void => {
+    runtime.retired = true;
+    folders.delete(runtime.folder.id);
+    queue.drop(runtime.folder.id);
+    runtime.held.clear();
+    reports.forget(runtime.folder.id);
+    void closeChokidar(runtime).finally(checkIdle);
+  };
+
+  /** Follow the watched folders as stored: new ones watched, removed or paused ones let go, changed ones opened afresh. */
+  const sync = (catchUp: boolean): Array<Promise<void>> => {
+    if (!active) return [];
+    lastVersion = core.watchedFolders.version();
+    const stored = core.watchedFolders.all();
+    const byId = new Map(stored.map((folder) => [folder.id, folder]));
+    for (const runtime of [...folders.values()]) {
+      const now = byId.get(runtime.folder.id);
+      if (now?.enabled) continue;
+      retire(runtime);
+      if (now) core.events.publish(now.userId, { name: 'watch:folder', data: { type: 'watch-folder', folder_id: now.id, path: now.path, state: 'paused', detail: null } });
+    }
+    const started: Array<Promise<void>> = [];
+    for (const folder of stored) {
+      if (!folder.enabled) continue;
+      const runtime = folders.get(folder.id);
+      if (!runtime) {
+        const added: FolderRuntime = {
+          folder, chokidar: undefined, identity: undefined, generation: 0, excluded: [], held: new Map(),
+          refreshing: undefined, again: false, restart: false, passing: undefined, retired: false,
+        };
+        folders.set(folder.id, added);
+        started.push(refresh(added, catchUp));
+      } else if (runtime.folder.updatedAt !== folder.updatedAt) {
+        runtime.folder = folder;
+        runtime.restart = true;
+        started.push(refresh(runtime));
+      }
+    }
+    return started;
+  };
+  const scheduleSync = (): void => {
+    if (syncScheduled) return;
+    syncScheduled = true;
+    setImmediate(() => {
+      syncScheduled = false;
+      guarded('reading the watched folders', () => { sync(true); });
+    });
+  };
+  const pollConfig = (): void => {
+    if (!active) return;
+    guarded('reading the watched folders', () => { if (core.watchedFolders.version() !== lastVersion) sync(true); });
+  };
+  const lookAtFolders = (): void => {
+    if (!active) return;
+    for (const runtime of folders.values()) if (!runtime.refreshing) void refresh(runtime);
+  };
+
+  // ---- start, lose the lease, stop -----------------------------------------------------------------------
+
+  const begin = async (catchUp: boolean): Promise<void> => {
+    active = true;
+    let started: Array<Promise<void>> = [];
+    guarded('reading the watched folders', () => { started = sync(catchUp); });
+    await Promise.all(started);
+  };
+  const suspend = (): void => {
+    active = false;
+    for (const runtime of [...folders.values()]) retire(runtime);
+    checkIdle();
+  };
+
+  const unsubscribe = core.watchedFolders.onChange(scheduleSync);
+  const every = (ms: number, work: () => void): void => { timers.push(setInterval(work, ms)); };
+  every(settings.configEveryMs, pollConfig);
+  every(settings.presenceEveryMs, lookAtFolders);
+  every(Math.max(settings.pollMs, 20), lookAgainAtHeld);
+  every(settings.recheckEveryMs, recheckTimeRules);
+  const lease = keepLease({
+    lease: core.watcherLease, label: options.label, log, heldBy,
+    onTaken: () => { void begin(true); },
+    onLost: suspend,
+  });
+  if (!heldBy) await begin(options.catchUp ?? true);
+
+  let stopping: Promise<void> | undefined;
+  const watcher: Watcher = {
+    async catchUp() {
+      await Promise.all([...folders.values()].filter((runtime) => stateOf(runtime) === 'watching').map((runtime) => pass(runtime, 'catch-up')));
+    },
+    idle() {
+      if (stopped || !busy()) return Promise.resolve();
+      return new Promise((resolve) => { idleWaiters.push(resolve); });
+    },
+    stop() {
+      stopping ??= (async () => {
+        stopped = true;
+        active = false;
+        for (const timer of timers) clearInterval(timer);
+        unsubscribe();
+        const runtimes = [...folders.values()];
+        await Promise.all(runtimes.map((runtime) => closeChokidar(runtime)));
+        await queue.close(); // the batch running finishes (or stops after its page when the core closes)
+        await Promise.all(runtimes.flatMap((runtime) => [runtime.refreshing, runtime.passing]));
+        lease.stop();
+        watchingInProcess.delete(processKey);
+        checkIdle();
+      })();
+      return stopping;
+    },
+  };
+  return watcher;
+}
