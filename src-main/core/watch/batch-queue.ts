@@ -11,6 +11,7 @@ export interface Batch {
 }
 
 interface Collecting {
+  folderId: string;
   files: Set<string>;
   quiet: NodeJS.Timeout | undefined;
   longest: NodeJS.Timeout | undefined;
@@ -65,28 +66,34 @@ export function createBatchQueue(options: {
     return Promise.all(chunks).then(() => undefined);
   };
 
-  const closeCollecting = (folderId: string): void => {
-    const open = collecting.get(folderId);
+  const keyOf = (folderId: string, trigger: BatchTrigger): string => `${trigger}\0${folderId}`;
+  const closeCollecting = (folderId: string, trigger: BatchTrigger): void => {
+    const key = keyOf(folderId, trigger);
+    const open = collecting.get(key);
     if (!open) return;
     clearTimeout(open.quiet);
     clearTimeout(open.longest);
-    collecting.delete(folderId);
-    void push(folderId, [...open.files], 'arrivals');
+    collecting.delete(key);
+    void push(folderId, [...open.files], trigger);
   };
 
   return {
-    /** A settled file of a folder: it joins the folder's open batch (once, however often it settles). */
-    add(folderId: string, file: string): void {
+    /**
+     * A settled file of a folder: it joins the folder's open batch (once, however often it settles). `trigger`:
+     * why it is organized (a file a pass found that had to settle first keeps its pass's trigger).
+     */
+    add(folderId: string, file: string, trigger: BatchTrigger = 'arrivals'): void {
       if (closed) return;
-      let open = collecting.get(folderId);
+      const key = keyOf(folderId, trigger);
+      let open = collecting.get(key);
       if (!open) {
-        open = { files: new Set(), quiet: undefined, longest: setTimeout(() => closeCollecting(folderId), maxBatchWaitMs) };
-        collecting.set(folderId, open);
+        open = { folderId, files: new Set(), quiet: undefined, longest: setTimeout(() => closeCollecting(folderId, trigger), maxBatchWaitMs) };
+        collecting.set(key, open);
       }
       open.files.add(file);
       clearTimeout(open.quiet);
-      if (open.files.size >= maxBatchFiles) { closeCollecting(folderId); return; }
-      open.quiet = setTimeout(() => closeCollecting(folderId), quietMs);
+      if (open.files.size >= maxBatchFiles) { closeCollecting(folderId, trigger); return; }
+      open.quiet = setTimeout(() => closeCollecting(folderId, trigger), quietMs);
     },
 
     /** Files a pass found, as batches of their own (at most maxBatchFiles each); resolves once they have run. */
@@ -97,11 +104,11 @@ export function createBatchQueue(options: {
 
     /** Forget a folder's batches not yet started (it is gone, paused or removed); one running finishes. */
     drop(folderId: string): void {
-      const open = collecting.get(folderId);
-      if (open) {
+      for (const [key, open] of collecting) {
+        if (open.folderId !== folderId) continue;
         clearTimeout(open.quiet);
         clearTimeout(open.longest);
-        collecting.delete(folderId);
+        collecting.delete(key);
       }
       for (let index = ready.length - 1; index >= 0; index--) {
         const batch = ready[index] as Ready;
@@ -120,8 +127,7 @@ export function createBatchQueue(options: {
     /** Stop taking files, forget what has not started, and wait for the batch running. */
     async close(): Promise<void> {
       closed = true;
-      for (const folderId of [...collecting.keys()]) {
-        const open = collecting.get(folderId) as Collecting;
+      for (const open of collecting.values()) {
         clearTimeout(open.quiet);
         clearTimeout(open.longest);
       }

@@ -43,6 +43,8 @@ export interface WatcherOptions {
 /** A file held back: still arriving beside a partial download, empty and new, or (found by a pass) just written. */
 interface Held {
   reason: 'partial-sibling' | 'young-empty' | 'settling';
+  /** why it was looked at: it arrived, or a pass found it (its batch says so once it may go) */
+  trigger: BatchTrigger;
   size: number;
   mtimeMs: number;
   /** real time */
@@ -111,7 +113,7 @@ export async function startWatcher(core: AppCore, options: WatcherOptions): Prom
   const stateOf = (runtime: FolderRuntime): WatchState | undefined => reports.stateOf(runtime.folder.id);
 
   const busy = (): boolean => {
-    if (queue.busy() || passes > 0) return true;
+    if (queue.busy() || passes > 0 || syncScheduled) return true;
     for (const runtime of folders.values()) {
       if (runtime.refreshing) return true;
       for (const held of runtime.held.values()) if (held.reason === 'settling') return true;
@@ -140,7 +142,7 @@ export async function startWatcher(core: AppCore, options: WatcherOptions): Prom
   // ---- a file that settled, or that a pass found --------------------------------------------------------
 
   /** Whether a file may go into a batch now; if not it is held (to be looked at again) or left (placed by us, gone). */
-  const consider = (runtime: FolderRuntime, file: string, source: 'arrival' | 'listing' | 'held', known?: fs.Stats): 'ready' | 'held' | 'left' => {
+  const consider = (runtime: FolderRuntime, file: string, trigger: BatchTrigger, source: 'arrival' | 'listing' | 'held', known?: fs.Stats): 'ready' | 'held' | 'left' => {
     const stats = known ?? lstatOrUndefined(file);
     const identity = identityOf(file, stats);
     if (!identity || !stats) { runtime.held.delete(file); return 'left'; }
@@ -153,14 +155,14 @@ export async function startWatcher(core: AppCore, options: WatcherOptions): Prom
     const verdict = judgeArrival({ path: file, size: stats.size, mtimeMs: stats.mtimeMs }, { now: clock(), youngEmptyMs: settings.youngEmptyMs });
     if (!verdict.ready) {
       const wait = verdict.lookAgainAt === undefined ? settings.presenceEveryMs : Math.min(settings.presenceEveryMs, Math.max(settings.pollMs, verdict.lookAgainAt - clock()));
-      runtime.held.set(file, { reason: verdict.reason, size: stats.size, mtimeMs: stats.mtimeMs, lookAgainAt: now + wait });
+      runtime.held.set(file, { reason: verdict.reason, trigger, size: stats.size, mtimeMs: stats.mtimeMs, lookAgainAt: now + wait });
       observe(file, 'held');
       return 'held';
     }
     // Chokidar said it settled; a file a pass found must show it has, by keeping still for settleMs.
     const age = now - stats.mtimeMs;
     if (source !== 'arrival' && age >= 0 && age < settings.settleMs) {
-      runtime.held.set(file, { reason: 'settling', size: stats.size, mtimeMs: stats.mtimeMs, lookAgainAt: now + settings.settleMs - age });
+      runtime.held.set(file, { reason: 'settling', trigger, size: stats.size, mtimeMs: stats.mtimeMs, lookAgainAt: now + settings.settleMs - age });
       observe(file, 'held');
       return 'held';
     }
@@ -171,7 +173,7 @@ export async function startWatcher(core: AppCore, options: WatcherOptions): Prom
   const arrived = (runtime: FolderRuntime, generation: number, file: string): void => {
     if (generation !== runtime.generation || !active || stopped) return;
     guarded(`looking at ${file}`, () => {
-      if (consider(runtime, file, 'arrival') !== 'ready') return;
+      if (consider(runtime, file, 'arrivals', 'arrival') !== 'ready') return;
       queue.add(runtime.folder.id, file);
       observe(file, 'queued');
     });
@@ -192,8 +194,8 @@ export async function startWatcher(core: AppCore, options: WatcherOptions): Prom
             runtime.held.set(file, { ...held, size: stats.size, mtimeMs: stats.mtimeMs, lookAgainAt: now + settings.settleMs });
             return;
           }
-          if (consider(runtime, file, 'held', stats) !== 'ready') return;
-          queue.add(runtime.folder.id, file);
+          if (consider(runtime, file, held.trigger, 'held', stats) !== 'ready') return;
+          queue.add(runtime.folder.id, file, held.trigger);
           observe(file, 'queued');
         });
       }
@@ -213,7 +215,7 @@ export async function startWatcher(core: AppCore, options: WatcherOptions): Prom
       if (generation !== runtime.generation || !active || stopped) return;
       const ready: string[] = [];
       for (const file of listed) {
-        if (consider(runtime, file.path, 'listing', file.stats) !== 'ready') continue;
+        if (consider(runtime, file.path, trigger, 'listing', file.stats) !== 'ready') continue;
         ready.push(file.path);
         observe(file.path, 'queued');
       }
@@ -402,6 +404,7 @@ export async function startWatcher(core: AppCore, options: WatcherOptions): Prom
     setImmediate(() => {
       syncScheduled = false;
       guarded('reading the watched folders', () => { sync(true); });
+      checkIdle();
     });
   };
   const pollConfig = (): void => {
