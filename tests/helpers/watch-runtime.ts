@@ -6,7 +6,7 @@ import { openAppCore, type AppCore } from '../../src-main/core/compose.js';
 import { LOCAL_USER_ID } from '../../src-main/core/db/schema.js';
 import { type Operation } from '../../src-main/core/ops/operation-store.js';
 import { type ArrivalOutcome, startWatcher, type WatcherOptions } from '../../src-main/core/watch/watcher.js';
-import { type Watcher, type WatcherSettings } from '../../src-main/core/watch/watch-types.js';
+import { type NewWatchedFolder, type Watcher, type WatcherSettings } from '../../src-main/core/watch/watch-types.js';
 import { recordEvents } from './hub-events.js';
 import { tempDir } from './temp-tree.js';
 
@@ -77,8 +77,8 @@ export function movedInAll(core: AppCore): number {
 export const sha256 = (file: string): string => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
 /** A folder to watch, and its path as the watcher stores it. */
-export function watchedFolder(core: AppCore, options: Parameters<AppCore['watchedFolders']['add']>[1] | Record<string, never> = {}): { root: string; id: string } {
-  const root = 'path' in options && options.path ? options.path : tempDir('watched-');
+export function watchedFolder(core: AppCore, options: Partial<NewWatchedFolder> = {}): { root: string; id: string } {
+  const root = options.path ?? tempDir('watched-');
   const folder = core.watchedFolders.add(LOCAL_USER_ID, { ...options, path: root });
   return { root: path.resolve(root), id: folder.id };
 }
