@@ -69,6 +69,26 @@ describe('batches of arrivals', () => {
     expect(watchOperations(core)).toHaveLength(1);
   });
 
+  it('a file left where it is (its name taken, conflict skip) is told once, with why', async () => {
+    const core = openCore();
+    const { root, id } = watchedFolder(core, { conflict: 'skip' });
+    fs.mkdirSync(path.join(root, 'Documents'));
+    fs.writeFileSync(path.join(root, 'Documents', 'report.pdf'), 'the one already there');
+    const watching = await watch(core);
+    const source = path.join(root, 'report.pdf');
+    fs.writeFileSync(source, 'a new one');
+    const skipped = await watching.events.next('watch:skipped', () => true);
+    expect(skipped).toMatchObject({ folder_id: id, path: source, reason: 'conflict' });
+    expect(skipped.detail.length).toBeGreaterThan(0);
+    await watching.watcher.idle();
+    fs.appendFileSync(source, ', changed'); // it arrives again, and is left again: not told twice
+    await until('the changed file to be looked at again', () => watching.outcomes.filter((seen) => seen.file === source && seen.outcome === 'queued').length === 2);
+    await watching.watcher.idle();
+    expect(watching.events.heard.filter((event) => event.name === 'watch:skipped')).toHaveLength(1);
+    expect(watchOperations(core)).toHaveLength(0); // batches that moved nothing are not kept
+    expect(fs.readFileSync(path.join(root, 'Documents', 'report.pdf'), 'utf8')).toBe('the one already there');
+  });
+
   it('a rename rule does not loop: one rename per file, and the loop reported once', async () => {
     const core = openCore();
     const rules = core.ruleSets.create(LOCAL_USER_ID, 'tag everything', [{ name: 'add -seen', action: { type: 'rename', name: '{stem}-seen.{ext}' } }]);

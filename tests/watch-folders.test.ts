@@ -110,6 +110,37 @@ describe('watched folders come and go', () => {
     expect(listFiles(root)).toEqual(['Documents/while-paused.txt']);
   });
 
+  it('a folder whose rule set is deleted waits, told so, while the others are still organized', async () => {
+    const core = openCore();
+    const rules = core.ruleSets.create(LOCAL_USER_ID, 'pdfs', [{ name: 'pdfs', when: { extension: 'pdf' }, action: { type: 'move', to: 'PDF/{name}' } }]);
+    const withRules = watchedFolder(core, { ruleSetId: rules.id });
+    const plain = watchedFolder(core);
+    const watching = await watch(core);
+    core.ruleSets.remove(LOCAL_USER_ID, rules.id);
+    const waiting = await watching.events.next('watch:folder', (event) => event.folder_id === withRules.id && event.state === 'no-rules');
+    expect(waiting.detail).toMatch(/rule set was deleted; choose rules/);
+    fs.writeFileSync(path.join(withRules.root, 'kept.pdf'), 'x');
+    fs.writeFileSync(path.join(plain.root, 'moved.pdf'), 'y');
+    await watching.events.next('watch:batch', (event) => event.folder_id === plain.id);
+    await watching.watcher.idle();
+    expect(listFiles(withRules.root)).toEqual(['kept.pdf']);
+    expect(listFiles(plain.root)).toEqual(['Documents/moved.pdf']);
+  });
+
+  it('a watched folder replaced by a file is told gone, and the watcher goes on with the others', async () => {
+    const core = openCore();
+    const doomed = watchedFolder(core);
+    const other = watchedFolder(core);
+    const watching = await watch(core);
+    fs.rmSync(doomed.root, { recursive: true });
+    fs.writeFileSync(doomed.root, 'a file where the folder was');
+    const gone = await watching.events.next('watch:folder', (event) => event.folder_id === doomed.id && event.state === 'gone');
+    expect(gone.detail).toMatch(/no longer a folder|is gone/);
+    fs.writeFileSync(path.join(other.root, 'still.txt'), 'z');
+    await watching.events.next('watch:batch', (event) => event.folder_id === other.id);
+    expect(listFiles(other.root)).toEqual(['Documents/still.txt']);
+  });
+
   it('an account\'s folder it may no longer use is not organized, and is told so, until it is allowed again', async () => {
     const core = openCore();
     const account = await core.accounts.create({ email: 'ann@example.com', username: 'ann', full_name: 'Ann', password: 'correct horse battery' });

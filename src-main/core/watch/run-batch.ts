@@ -82,15 +82,11 @@ export async function runWatchBatch(context: BatchContext, batch: { folder: Watc
       tellSkips(context, folder, plannedSkips);
       return { kind: 'ran', operationId, discarded: true };
     }
-    afterBatch(context, batch, operationId, rules.ruleSet);
-    context.reports.batch(folder, { trigger, operation_id: operationId, status: result.status, moved: result.moved, skipped: result.skipped, failed: result.failed });
-    try { core.watchedFolders.recordActivity(folder.id, context.clock()); } catch (error) { context.log(`could not record the activity of ${folder.path}: ${describeError(error)}`); }
+    settleBatch(context, batch, operationId, rules.ruleSet);
     return { kind: 'ran', operationId, discarded: false };
   } catch (error) {
-    // Stopped or failed part way: what it did move is still recorded, so it is never acted on again.
-    if (operationId !== undefined && core.operations.byId(operationId)) {
-      try { afterBatch(context, batch, operationId, rules.ruleSet); } catch { /* the data folder is unusable now: reported below */ }
-    }
+    // Stopped (the process closing) or failed part way: what it did move is still recorded, and the batch told.
+    if (operationId !== undefined) settleBatch(context, batch, operationId, rules.ruleSet);
     return { kind: 'failed', error, operationId };
   }
 }
@@ -99,35 +95,59 @@ function tellSkips(context: BatchContext, folder: WatchedFolder, rows: readonly 
   for (const row of rows) context.reports.skipped(folder, row.source, row.reason ?? 'skipped', row.error ?? row.reason ?? 'left where it is');
 }
 
-/** Record what the batch placed (and, for a copy, the original too), tell its skips, and look for a rule loop. */
-function afterBatch(context: BatchContext, batch: { folder: WatchedFolder; excluded: readonly string[] }, operationId: string, ruleSet: RuleSet): void {
+/**
+ * A batch kept as an operation (finished, or interrupted part way): record what it placed, tell its skips and the
+ * batch, note the folder's activity, and look for a rule loop. Each step on its own: one failing (the data folder
+ * busy) does not keep the others from being done.
+ */
+function settleBatch(context: BatchContext, batch: { folder: WatchedFolder; excluded: readonly string[]; trigger: BatchTrigger }, operationId: string, ruleSet: RuleSet): void {
   const { folder } = batch;
+  const step = (what: string, work: () => void): void => {
+    try { work(); } catch (error) { context.log(`${folder.path}: operation ${operationId}: could not ${what}: ${describeError(error)}`); }
+  };
+  const operation = context.core.operations.byId(operationId);
+  if (!operation) return; // discarded, or never recorded
   const placed: HandledFile[] = [];
+  /** where it put files (a copy's original is recorded as handled, but is no output of the rules) */
+  const destinations: string[] = [];
   const skips: SkipRow[] = [];
-  const loopCheck = createLoopCheck(ruleSet, { now: context.clock, platform: context.platform });
-  const { files } = context.core.operations.showStream(operationId, { owner: folder.userId, exact: true });
-  for (const row of files) {
-    if (row.state === 'skipped' || row.state === 'failed') { skips.push({ source: row.source, reason: row.reason ?? row.state, error: row.error }); continue; }
-    if (row.state !== 'done' || row.destination === null) continue;
-    const stats = lstatOrUndefined(row.destination);
-    const identity = identityOf(row.destination, stats);
-    if (identity && stats) {
-      placed.push({ ...identity, folderId: folder.id, path: row.destination, operationId });
-      lookForLoop(context, batch, loopCheck, { path: row.destination, size: stats.size, mtimeMs: stats.mtimeMs });
+  step('read what it did', () => {
+    // By its owner now: an account removed meanwhile leaves its operations to the local profile.
+    const { files } = context.core.operations.showStream(operationId, { owner: operation.userId, exact: true });
+    for (const row of files) {
+      if (row.state === 'skipped' || row.state === 'failed') { skips.push({ source: row.source, reason: row.reason ?? row.state, error: row.error }); continue; }
+      if (row.state !== 'done' || row.destination === null) continue;
+      const identity = identityOf(row.destination);
+      if (identity) placed.push({ ...identity, folderId: folder.id, path: row.destination, operationId });
+      destinations.push(row.destination);
+      if (row.action === 'copy') {
+        const original = identityOf(row.source);
+        if (original) placed.push({ ...original, folderId: folder.id, path: row.source, operationId });
+      }
     }
-    if (row.action === 'copy') {
-      const original = identityOf(row.source);
-      if (original) placed.push({ ...original, folderId: folder.id, path: row.source, operationId });
-    }
-  }
-  context.handled.record(placed);
-  tellSkips(context, folder, skips);
+  });
+  // First of all: a file it placed must never be acted on again, whatever fails after.
+  step('record the files it placed', () => { context.handled.record(placed); });
+  step('tell its skips', () => { tellSkips(context, folder, skips); });
+  step('tell the batch', () => {
+    context.reports.batch(folder, {
+      trigger: batch.trigger, operation_id: operationId, status: operation.status, moved: operation.moved, skipped: operation.skipped, failed: operation.failed,
+    });
+  });
+  step('record the folder\'s activity', () => { context.core.watchedFolders.recordActivity(folder.id, context.clock()); });
+  step('look for a rule loop', () => {
+    const loopCheck = createLoopCheck(ruleSet, { now: context.clock, platform: context.platform });
+    for (const file of destinations) lookForLoop(context, batch, loopCheck, file);
+  });
 }
 
-function lookForLoop(context: BatchContext, batch: { folder: WatchedFolder; excluded: readonly string[] }, loopCheck: LoopCheck, file: PlacedFile): void {
+function lookForLoop(context: BatchContext, batch: { folder: WatchedFolder; excluded: readonly string[] }, loopCheck: LoopCheck, placed: string): void {
   const { folder } = batch;
   // Only a file that lies where the folder is watched can arrive again (not in its destination, nor deeper).
-  if (!withinWatchedScope(file.path, folder.path, folder.depth) || isExcluded(file.path, batch.excluded)) return;
+  if (!withinWatchedScope(placed, folder.path, folder.depth) || isExcluded(placed, batch.excluded)) return;
+  const stats = lstatOrUndefined(placed);
+  if (!stats?.isFile()) return;
+  const file: PlacedFile = { path: placed, size: stats.size, mtimeMs: stats.mtimeMs };
   const loop = loopCheck(file, { root: folder.path, destination: folder.destination });
   if (!loop) return;
   const key = `${folder.id}\0${loop.rule.name}`;

@@ -419,6 +419,7 @@ export async function startWatcher(core: AppCore, options: WatcherOptions): Prom
   // ---- start, lose the lease, stop -----------------------------------------------------------------------
 
   const begin = async (catchUp: boolean): Promise<void> => {
+    if (stopped) return;
     active = true;
     let started: Array<Promise<void>> = [];
     guarded('reading the watched folders', () => { started = sync(catchUp); });
