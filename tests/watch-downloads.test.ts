@@ -107,6 +107,22 @@ describe('downloads in progress are never moved half-written', () => {
     expect(fs.readFileSync(path.join(root, 'Archives', 'setup.zip'), 'utf8')).toBe('an older copy');
   });
 
+  it('an empty file held back that then fills slowly is moved only once it is whole', async () => {
+    const core = openCore();
+    const { root } = watchedFolder(core);
+    const watching = await watch(core, { settings: { youngEmptyMs: 10_000 } });
+    const file = path.join(root, 'slow.zip');
+    fs.writeFileSync(file, '');
+    await until('the empty file to be held back', () => watching.outcomes.some((seen) => seen.file === file && seen.outcome === 'held'));
+    let stillThere = true;
+    // Chunks closer together than a file settles (150 ms here), for longer than the hold is looked at again.
+    const { hash } = await writeSlowly(file, 20, 4096, 1_200, () => { stillThere &&= fs.existsSync(file); });
+    expect(stillThere).toBe(true);
+    await watching.events.next('watch:batch', () => true);
+    expect(sha256(path.join(root, 'Archives', 'slow.zip'))).toBe(hash);
+    expect(watchOperations(core)).toHaveLength(1);
+  });
+
   it('an empty file is organized once it is older than a minute (shortened here), not while a download may still fill it', async () => {
     const core = openCore();
     const { root } = watchedFolder(core);

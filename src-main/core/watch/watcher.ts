@@ -190,8 +190,9 @@ export async function startWatcher(core: AppCore, options: WatcherOptions): Prom
         guarded(`looking at ${file}`, () => {
           const stats = lstatOrUndefined(file);
           if (!stats?.isFile()) { runtime.held.delete(file); return; }
-          if (held.reason === 'settling' && (stats.size !== held.size || stats.mtimeMs !== held.mtimeMs)) {
-            runtime.held.set(file, { ...held, size: stats.size, mtimeMs: stats.mtimeMs, lookAgainAt: now + settings.settleMs });
+          // Changed since it was held (a placeholder being filled, a file still being written): it must keep still first.
+          if (stats.size !== held.size || stats.mtimeMs !== held.mtimeMs) {
+            runtime.held.set(file, { ...held, reason: 'settling', size: stats.size, mtimeMs: stats.mtimeMs, lookAgainAt: now + settings.settleMs });
             return;
           }
           if (consider(runtime, file, held.trigger, 'held', stats) !== 'ready') return;
