@@ -9,7 +9,9 @@ import { describeError } from '../../src-shared/errors.js';
 import { registerWindowIpc } from '../api/window-ipc.js';
 import { type AppCore, openAppCore } from '../core/compose.js';
 import { resolveDataDir } from '../core/data-dir.js';
+import { startWatcher } from '../core/watch/watcher.js';
 import { answerAppRequest } from './app-files.js';
+import { runAppWatcher } from './app-watcher.js';
 import { createAppHandlers } from './app-handlers.js';
 import { contentSecurityPolicy } from './content-security-policy.js';
 import { folderArgument, isAbsoluteFor, isExistingFolder } from './folder-argument.js';
@@ -151,6 +153,8 @@ function start(): void {
       app.exit(3);
       return;
     }
+    // The watched folders are kept organized while the app runs (unless fileorg serve or watch already does).
+    const watcher = runAppWatcher(core, startWatcher, log);
     session.defaultSession.setPermissionRequestHandler(permissionPolicy.request);
     session.defaultSession.setPermissionCheckHandler(permissionPolicy.check);
     session.defaultSession.on('will-download', refuseDownload);
@@ -194,6 +198,8 @@ function start(): void {
     app.on('before-quit', createQuitGuard({
       close: async () => {
         removeIpc();
+        // Its batch in flight finishes and the lease is given up while the database is still open.
+        await watcher.stop();
         await core.close();
       },
       quit: () => app.quit(),

@@ -33,7 +33,11 @@ function writeLine(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value)}\n`);
 }
 
+/** Set once this process has run the watcher (fileorg watch, fileorg serve): see the end of this file. */
+let ranWatcher = false;
+
 async function run(args: CommandArguments, dataDir: string): Promise<number> {
+  if ((args.command === 'watch' && args.action === 'run') || (args.command === 'serve' && args.watch)) ranWatcher = true;
   // Test and scripting knobs: progress more often than every 100 files, and smaller journal pages.
   const progressEveryFiles = Number(process.env.FILEORG_PROGRESS_EVERY) || undefined;
   const pageSize = Number(process.env.FILEORG_PAGE_SIZE) || undefined;
@@ -131,7 +135,7 @@ async function run(args: CommandArguments, dataDir: string): Promise<number> {
         return result.failed > 0 && args.command === 'resume' ? EXIT_PARTIAL : conflicts > 0 ? EXIT_PARTIAL : EXIT_DONE;
       }
       case 'history':
-        printHistory(core.operations.history(1000, owner), args.json);
+        printHistory(core.operations.history(1000, owner, 0, args.kind), args.json, args.kind);
         return EXIT_DONE;
       case 'show':
         printShow(core.operations.showStream(args.id, scope), args.json);
@@ -177,6 +181,11 @@ async function run(args: CommandArguments, dataDir: string): Promise<number> {
         runLink(core, args.json);
         return EXIT_DONE;
       }
+      case 'watch': {
+        // Loaded only here: chokidar and the watcher cost every other command nothing.
+        const { runWatch } = await import('./watch-command.js');
+        return await runWatch(core, args, owner, signal);
+      }
       default:
         return args satisfies never;
     }
@@ -214,4 +223,19 @@ async function main(): Promise<number> {
   }
 }
 
-void main().then((code) => { process.exitCode = code; });
+/**
+ * How long a process that ran the watcher may take to end on its own once everything of ours is closed. chokidar
+ * 5.0.0 can orphan an fs.watch handle when it is closed while adding a folder (paulmillr/chokidar#1482: a folder
+ * the batch just made), and that handle alone would keep `fileorg watch --once` or a stopped serve running for
+ * ever. Standard output is flushed first.
+ */
+const WATCHER_EXIT_GRACE_MS = 1000;
+
+void main().then((code) => {
+  process.exitCode = code;
+  if (!ranWatcher) return;
+  setTimeout(() => {
+    if (process.env.FILEORG_DEBUG) process.stderr.write(`fileorg: exiting past what still runs: ${JSON.stringify(process.getActiveResourcesInfo())}\n`);
+    process.stdout.write('', () => process.exit(code));
+  }, WATCHER_EXIT_GRACE_MS).unref();
+});

@@ -2,7 +2,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { FileOrganizerError } from '../../src-shared/errors.js';
-import { conflictPolicySchema } from '../../src-shared/operation-status.js';
+import { MAX_WATCH_DEPTH } from '../../src-shared/api/watch.js';
+import { conflictPolicySchema, OPERATION_KINDS } from '../../src-shared/operation-status.js';
 import { keepPolicySchema, resolutionSchema } from '../../src-shared/duplicates.js';
 import { presetNameSchema } from '../../src-shared/rules.js';
 
@@ -22,7 +23,8 @@ commands:
   cancel <operation-id> stop a running organize, apply or undo (in any process) after the files in flight
   undo <operation-id>  put every file of a run back
   resume <operation-id> finish an interrupted run (or undo)
-  history              list past operations, newest first
+  history              list past operations (organize runs, duplicate clean-ups, watch batches), newest first
+      --kind organize|dedupe|watch   only operations of this kind (watch: the watcher's batches)
   show <operation-id>  one operation and its files
   scan <dir...>        count what organize would look at
   dupes <dir...>       find files with the same content (BLAKE3), biggest waste first
@@ -48,6 +50,21 @@ commands:
       --host ADDRESS             address to listen on (default 127.0.0.1; anything else is reachable from other machines)
       --allow-host NAME          also answer requests that name the server NAME (repeat for more); others get 421
       --allow-signup             let anyone who reaches the API create an account (closed by default)
+      --no-watch                 do not organize the watched folders (by default serve watches them, unless
+                                 the app or fileorg watch already does)
+  watch                keep the watched folders organized until Ctrl-C: files that land are moved once they
+                       settle, each batch one operation (fileorg history --kind watch; fileorg undo ID)
+      --once                     organize what is in the watched folders now, then exit
+  watch add DIR        watch DIR (what is there now is organized first)
+      --preset by-type|by-date   built-in rules (default by-type)
+      --rules FILE               a JSON rule set instead (saved as one of your rule sets)
+      --dest DIR                 put organized files here (default: category folders inside DIR)
+      --conflict rename|skip     when a name is taken: "name (1).ext" (default) or leave the file
+      --depth N                  how many folders down to look, 0 (DIR alone, the default) to ${MAX_WATCH_DEPTH}
+  watch list           the watched folders: rules, destination, depth and whether they are watched now
+  watch remove DIR|ID  stop watching a folder (files already organized stay; undo their batches as any run)
+  watch pause DIR|ID   stop organizing a folder for now, keeping its settings
+  watch resume DIR|ID  organize a paused folder again (what landed meanwhile first)
   link                 a fresh one-time sign-in link for the fileorg serve running on this data folder:
                        it signs a browser in as the local profile (the owner) once, within 10 minutes
 
@@ -73,7 +90,7 @@ const organizeSchema = z.object({
 const withIdSchema = z.object({ command: z.enum(['undo', 'resume', 'show', 'cancel']), id: z.string().min(1) });
 const applySchema = z.object({ command: z.literal('apply'), id: z.string().min(1), excludePaths: z.array(z.string().min(1)) });
 const scanSchema = z.object({ command: z.literal('scan'), dirs: z.array(z.string().min(1)).min(1, 'scan needs a folder'), includeHidden: z.boolean() });
-const historySchema = z.object({ command: z.literal('history') });
+const historySchema = z.object({ command: z.literal('history'), kind: z.enum(OPERATION_KINDS).optional() });
 const dupesSchema = z.object({
   command: z.literal('dupes'),
   dirs: z.array(z.string().min(1)).min(1, 'dupes needs at least one folder, e.g. fileorg dupes ~/Pictures'),
@@ -91,7 +108,22 @@ const serveSchema = z.object({
   host: z.string().min(1),
   allowHosts: z.array(z.string().regex(/^[a-z0-9.-]{1,253}$/i, 'a host name like myhost.local (letters, digits, dots and dashes; no port)')),
   allowSignup: z.boolean(),
+  watch: z.boolean(),
 });
+export const WATCH_ACTIONS = ['add', 'list', 'remove', 'pause', 'resume'] as const;
+/** `fileorg watch` alone runs the watcher; with an action it manages the watched folders. */
+const watchSchema = z.object({
+  command: z.literal('watch'),
+  action: z.enum(['run', ...WATCH_ACTIONS]),
+  once: z.boolean(),
+  /** add: the folder, absolute; remove, pause, resume: a folder or an id (prefix) as typed */
+  folder: z.string().min(1).nullable(),
+  preset: presetNameSchema.optional(),
+  rules: z.string().min(1).optional(),
+  dest: z.string().min(1).optional(),
+  conflict: conflictPolicySchema,
+  depth: z.number().int().min(0).max(MAX_WATCH_DEPTH),
+}).refine((value) => !(value.preset && value.rules), 'give --preset or --rules, not both');
 export const ACCOUNT_ACTIONS = ['add', 'list', 'remove', 'allow', 'disallow', 'folders'] as const;
 /** How many words each account action takes after it: the account's email, then a folder. */
 const ACCOUNT_WORDS: Record<(typeof ACCOUNT_ACTIONS)[number], { count: number; usage: string }> = {
@@ -121,7 +153,7 @@ export function parseByteSize(text: string): number {
   return Math.floor(Number(match[1]) * (SIZE_UNITS[(match[2] as string).toLowerCase()] as number));
 }
 
-export type CommandArguments = (z.infer<typeof organizeSchema> | z.infer<typeof withIdSchema> | z.infer<typeof applySchema> | z.infer<typeof scanSchema> | z.infer<typeof historySchema> | z.infer<typeof dupesSchema> | z.infer<typeof quarantineSchema> | z.infer<typeof serveSchema> | z.infer<typeof accountsSchema> | z.infer<typeof linkSchema>) & {
+export type CommandArguments = (z.infer<typeof organizeSchema> | z.infer<typeof withIdSchema> | z.infer<typeof applySchema> | z.infer<typeof scanSchema> | z.infer<typeof historySchema> | z.infer<typeof dupesSchema> | z.infer<typeof quarantineSchema> | z.infer<typeof serveSchema> | z.infer<typeof accountsSchema> | z.infer<typeof linkSchema> | z.infer<typeof watchSchema>) & {
   dataDir: string | undefined;
   profile: string;
   json: boolean;
@@ -135,9 +167,13 @@ const COMMAND_OPTIONS: Record<string, readonly string[]> = {
   organize: ['preset', 'rules', 'dest', 'dry-run', 'conflict', 'include-hidden', 'sniff'],
   scan: ['include-hidden'],
   dupes: ['min-size', 'include-empty', 'include-hidden', 'quarantine', 'hardlink', 'keep', 'reference', 'keep-path'],
-  serve: ['port', 'host', 'allow-host', 'allow-signup'],
+  serve: ['port', 'host', 'allow-host', 'allow-signup', 'no-watch'],
+  // watch's options depend on its action: keyed "watch ACTION" (refuseForeignOptions)
+  watch: ['once'],
+  'watch add': ['preset', 'rules', 'dest', 'conflict', 'depth'],
+  'watch list': [], 'watch remove': [], 'watch pause': [], 'watch resume': [],
   accounts: ['username', 'full-name'],
-  undo: [], resume: [], show: [], history: [], quarantine: [],
+  undo: [], resume: [], show: [], history: ['kind'], quarantine: [],
   apply: ['exclude-path'], cancel: [],
   link: [],
 };
@@ -148,12 +184,56 @@ function refuseForeignOptions(command: string, given: readonly string[]): void {
   const allowed = new Set([...GLOBAL_OPTIONS, ...own]);
   const foreign = given.find((name) => !allowed.has(name));
   if (foreign === undefined) return;
-  const hint = command === 'dupes' && foreign === 'dry-run'
-    ? ': without --quarantine or --hardlink, dupes only lists the groups and touches nothing'
-    : ['port', 'host', 'allow-host', 'allow-signup'].includes(foreign)
-      ? `: --${foreign} goes with serve: fileorg serve --${foreign}${foreign === 'allow-signup' ? '' : ' …'}`
-      : `; it takes ${own.map((name) => `--${name}`).join(', ') || 'no options of its own'} (see fileorg --help)`;
-  throw new FileOrganizerError('E_USAGE', `${command} does not take --${foreign}${hint}`);
+  throw new FileOrganizerError('E_USAGE', `${command} does not take --${foreign}${foreignOptionHint(command, foreign, own)}`);
+}
+
+/** Where a misplaced option goes, or what the command takes instead. */
+function foreignOptionHint(command: string, foreign: string, own: readonly string[]): string {
+  if (command === 'dupes' && foreign === 'dry-run') return ': without --quarantine or --hardlink, dupes only lists the groups and touches nothing';
+  if (command.startsWith('watch') && ['preset', 'rules', 'dest', 'conflict', 'depth'].includes(foreign)) {
+    return `: --${foreign} goes with watch add (to change a watched folder's, remove it and add it again)`;
+  }
+  if (command.startsWith('watch') && foreign === 'once') return ': --once goes with watch alone: fileorg watch --once';
+  if (['port', 'host', 'allow-host', 'allow-signup', 'no-watch'].includes(foreign)) {
+    return `: --${foreign} goes with serve: fileorg serve --${foreign}${['allow-signup', 'no-watch'].includes(foreign) ? '' : ' …'}`;
+  }
+  return `; it takes ${own.map((name) => `--${name}`).join(', ') || 'no options of its own'} (see fileorg --help)`;
+}
+
+/** How many words each watch action takes after it. */
+const WATCH_WORDS: Record<'run' | (typeof WATCH_ACTIONS)[number], { count: number; usage: string }> = {
+  run: { count: 0, usage: 'fileorg watch [--once]' },
+  add: { count: 1, usage: 'fileorg watch add DIR [--preset by-type|by-date | --rules FILE] [--dest DIR] [--conflict rename|skip] [--depth N]' },
+  list: { count: 0, usage: 'fileorg watch list' },
+  remove: { count: 1, usage: 'fileorg watch remove DIR|ID (fileorg watch list shows them)' },
+  pause: { count: 1, usage: 'fileorg watch pause DIR|ID' },
+  resume: { count: 1, usage: 'fileorg watch resume DIR|ID' },
+};
+
+/** `watch [ACTION] [WORD]` and its options, as the watch schema takes them. */
+function parseWatch(rest: string[], values: { once?: boolean | undefined; preset?: string | undefined; rules?: string | undefined; dest?: string | undefined; conflict?: string | undefined; depth?: string | undefined }) {
+  const first = rest[0];
+  const action = first === undefined ? 'run' : (WATCH_ACTIONS as readonly string[]).includes(first) ? first as (typeof WATCH_ACTIONS)[number] : undefined;
+  if (action === undefined) {
+    throw new FileOrganizerError('E_USAGE', `watch takes ${WATCH_ACTIONS.join(', ')}, or nothing to run the watcher (got "${first}"); to watch a folder: fileorg watch add ${first}`);
+  }
+  const words = action === 'run' ? rest : rest.slice(1);
+  if (words.length !== WATCH_WORDS[action].count) throw new FileOrganizerError('E_USAGE', `usage: ${WATCH_WORDS[action].usage}`);
+  let depth = 0;
+  if (values.depth !== undefined) {
+    depth = /^\d{1,3}$/.test(values.depth) ? Number(values.depth) : Number.NaN;
+    if (!(depth >= 0 && depth <= MAX_WATCH_DEPTH)) {
+      throw new FileOrganizerError('E_USAGE', `--depth takes a whole number from 0 (the folder alone) to ${MAX_WATCH_DEPTH} (got "${values.depth}"), e.g. --depth 1 to include the folders inside it`);
+    }
+  }
+  const word = words[0];
+  return {
+    command: 'watch', action, once: values.once ?? false,
+    // A folder to add is made absolute here; a folder or an id to find is kept as typed (main resolves it).
+    folder: word === undefined ? null : action === 'add' ? path.resolve(word) : word,
+    preset: values.preset, rules: values.rules === undefined ? undefined : path.resolve(values.rules),
+    dest: values.dest === undefined ? undefined : path.resolve(values.dest), conflict: values.conflict ?? 'rename', depth,
+  };
 }
 
 export function parseArguments(argv: string[]): CommandArguments | 'help' {
@@ -173,6 +253,7 @@ export function parseArguments(argv: string[]): CommandArguments | 'help' {
         quarantine: { type: 'boolean', default: false }, hardlink: { type: 'boolean', default: false }, keep: { type: 'string' },
         reference: { type: 'string' }, 'keep-path': { type: 'string', multiple: true }, 'exclude-path': { type: 'string', multiple: true },
         username: { type: 'string' }, 'full-name': { type: 'string' },
+        kind: { type: 'string' }, once: { type: 'boolean', default: false }, depth: { type: 'string' }, 'no-watch': { type: 'boolean', default: false },
       },
     });
   } catch (error) {
@@ -181,7 +262,9 @@ export function parseArguments(argv: string[]): CommandArguments | 'help' {
   const { values, positionals, tokens } = parsed;
   if (values.help || positionals.length === 0) return 'help';
   const [command, ...rest] = positionals;
-  refuseForeignOptions(command as string, tokens.flatMap((token) => (token.kind === 'option' ? [token.name] : [])));
+  // watch's options are its action's: `watch add` takes --depth, `watch list` none.
+  const optionsOf = command === 'watch' && (WATCH_ACTIONS as readonly string[]).includes(rest[0] ?? '') ? `watch ${rest[0]}` : command as string;
+  refuseForeignOptions(optionsOf, tokens.flatMap((token) => (token.kind === 'option' ? [token.name] : [])));
   const global = { dataDir: values['data-dir'], profile: values.profile ?? 'local', json: values.json ?? false };
   // Paths are made absolute against the working directory, never realpath'd, so they print as given.
   const absolute = (paths: string[]) => paths.map((given) => path.resolve(given));
@@ -231,7 +314,11 @@ export function parseArguments(argv: string[]): CommandArguments | 'help' {
       if (values.port !== undefined && !/^\d+$/.test(values.port)) throw new FileOrganizerError('E_USAGE', `--port takes a number from 0 to 65535 (got "${values.port}")`);
       result = serveSchema.safeParse({
         command, port: values.port ?? 8000, host: values.host ?? '127.0.0.1', allowHosts: values['allow-host'] ?? [], allowSignup: values['allow-signup'],
+        watch: !values['no-watch'],
       });
+      break;
+    case 'watch':
+      result = watchSchema.safeParse(parseWatch(rest, values));
       break;
     case 'accounts': {
       const action = rest[0] as (typeof ACCOUNT_ACTIONS)[number];
@@ -261,10 +348,13 @@ export function parseArguments(argv: string[]): CommandArguments | 'help' {
       break;
     case 'history':
       if (rest.length > 0) throw new FileOrganizerError('E_USAGE', 'history takes no arguments');
-      result = historySchema.safeParse({ command });
+      if (values.kind !== undefined && !(OPERATION_KINDS as readonly string[]).includes(values.kind)) {
+        throw new FileOrganizerError('E_USAGE', `--kind takes ${OPERATION_KINDS.join(', ')} (got "${values.kind}"), e.g. fileorg history --kind watch`);
+      }
+      result = historySchema.safeParse({ command, kind: values.kind });
       break;
     default:
-      throw new FileOrganizerError('E_USAGE', `unknown command "${command}"; commands: organize, apply, cancel, undo, resume, history, show, scan, dupes, quarantine, accounts, serve, link`);
+      throw new FileOrganizerError('E_USAGE', `unknown command "${command}"; commands: organize, apply, cancel, undo, resume, history, show, scan, dupes, quarantine, accounts, serve, watch, link`);
   }
   if (!result.success) {
     const issue = result.error.issues[0];

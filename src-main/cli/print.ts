@@ -61,13 +61,20 @@ const historyEntry = (operation: Operation) => ({
   rolled_back: operation.rolledBack, rollback_conflicts: operation.rollbackConflicts, message: operation.error,
 });
 
-export function printHistory(operations: Operation[], json: boolean): void {
+/** What each kind of run is, in the human listing: a watcher's batch says so. */
+const KIND_WORDS: Record<Operation['kind'], string> = { organize: 'organize', dedupe: 'dupes', watch: 'watch' };
+
+export function printHistory(operations: Operation[], json: boolean, kind?: Operation['kind']): void {
   for (const operation of operations) {
     const entry = historyEntry(operation);
     if (json) line(entry);
-    else say(`${entry.operation_id}  ${entry.created_at}  ${(entry.dry_run ? 'dry run' : entry.status).padEnd(24)} ${entry.files_total} files  ${entry.roots.join(', ')}`);
+    else say(`${entry.operation_id}  ${entry.created_at}  ${KIND_WORDS[operation.kind].padEnd(8)} ${(entry.dry_run ? 'dry run' : entry.status).padEnd(24)} ${entry.files_total} files  ${entry.roots.join(', ')}`);
   }
-  if (!json && operations.length === 0) say('No operations yet. Try: fileorg organize ~/Downloads --dry-run');
+  if (json || operations.length > 0) return;
+  if (kind === 'watch') say('No watch batches yet. Watch a folder with: fileorg watch add ~/Downloads, then run fileorg watch');
+  else if (kind === 'dedupe') say('No duplicate clean-ups yet. See what there is with: fileorg dupes ~/Pictures (then --quarantine to act)');
+  else if (kind === 'organize') say('No organize runs yet. Try: fileorg organize ~/Downloads --dry-run');
+  else say('No operations yet. Try: fileorg organize ~/Downloads --dry-run');
 }
 
 /** A file of a run as `show --json` and a run's `file` lines give it: `reason` a stable code, `error` the words. */

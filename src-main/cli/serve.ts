@@ -6,6 +6,31 @@ import { type AppCore } from '../core/compose.js';
 import { productVersion } from '../core/version.js';
 import { printSignInLink } from './link-command.js';
 import { createServeRecords } from '../core/serve-records.js';
+import { type Watcher } from '../core/watch/watch-types.js';
+import { watcherSettingsFrom } from './watcher-settings.js';
+
+/** The label the watcher lease shows to whoever else tries to watch this data folder. */
+export const SERVE_WATCH_LABEL = 'fileorg serve';
+
+/**
+ * serve's watcher (unless --no-watch): it organizes the watched folders while serving. Where another process
+ * (the app, fileorg watch) watches this data folder already, the watcher says who, once (its log is serve's
+ * stderr), and waits: serve keeps serving and takes over the watching when that one stops.
+ */
+async function startServeWatcher(core: AppCore): Promise<Watcher | undefined> {
+  try {
+    // Loaded only here: chokidar costs `serve --no-watch` nothing.
+    const { startWatcher } = await import('../core/watch/watcher.js');
+    return await startWatcher(core, {
+      label: SERVE_WATCH_LABEL, wait: true, settings: watcherSettingsFrom(process.env),
+      log: (message: string) => process.stderr.write(`fileorg serve: watcher: ${message}\n`),
+    });
+  } catch (error) {
+    // The API is still worth serving: say what failed, and how to watch meanwhile.
+    process.stderr.write(`fileorg serve: the watched folders are not being watched: ${error instanceof Error ? error.message : String(error)}; run fileorg watch beside it\n`);
+    return undefined;
+  }
+}
 
 /** Addresses only this machine can reach: 127.0.0.0/8, ::1, localhost. */
 export function isLoopback(host: string): boolean {
@@ -23,7 +48,7 @@ export function corsOriginsOf(value: string | undefined): string[] {
  * one-time sign-in link for the local profile. While it runs, the data folder records it, so `fileorg link`
  * can make fresh links for its URL.
  */
-export async function serve(core: AppCore, options: { port: number; host: string; json: boolean; allowHosts: string[]; allowSignup: boolean }): Promise<number> {
+export async function serve(core: AppCore, options: { port: number; host: string; json: boolean; allowHosts: string[]; allowSignup: boolean; watch: boolean }): Promise<number> {
   const version = productVersion();
   const app = await createHttpApi({
     core, handlers: createHandlers(core, { version, allowSignup: options.allowSignup }), version,
@@ -49,6 +74,7 @@ export async function serve(core: AppCore, options: { port: number; host: string
   const url = `http://${shownHost}:${port}`;
   process.stdout.write(options.json ? `${JSON.stringify({ type: 'listening', url })}\n` : `${url}\n`);
   const records = createServeRecords(core.database);
+  let watcher: Promise<Watcher | undefined> = Promise.resolve(undefined);
   try {
     records.add(url);
     printSignInLink(core, url, options.json);
@@ -60,15 +86,24 @@ export async function serve(core: AppCore, options: { port: number; host: string
       process.stderr.write('fileorg serve: the link above signs a browser in as the local profile (the owner) once, within 10 minutes; fileorg link prints another\n');
       process.stderr.write(`fileorg serve: API docs at ${url}/docs; Ctrl-C stops (running operations stop after their current files and can be resumed)\n`);
     }
-    await new Promise<void>((resolve) => {
+    const stopped = new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
     });
+    // After the lines a script reads (the URL, the link), and not awaited: its start (a catch-up pass over big
+    // folders) never holds back serving or stopping.
+    if (options.watch) watcher = startServeWatcher(core);
+    await stopped;
     process.stderr.write('fileorg serve: stopping\n');
   } finally {
     // No longer `fileorg link`'s to name, even while its runs wind down.
     records.remove();
-    await app.close();
+    // The watcher ends (its batch in flight finished, the lease given up) before the server stops answering.
+    try {
+      await (await watcher)?.stop();
+    } finally {
+      await app.close();
+    }
   }
   return 0;
 }
