@@ -11,6 +11,8 @@ CREATE TABLE `watch_handled` (
 	`dev` text NOT NULL,
 	`ino` text NOT NULL,
 	`mtime_ms` real NOT NULL,
+	`size` integer DEFAULT 0 NOT NULL,
+	`birthtime_ms` real DEFAULT 0 NOT NULL,
 	`folder_id` text NOT NULL,
 	`path` text NOT NULL,
 	`operation_id` text NOT NULL,

@@ -39,6 +39,16 @@ describe('watched folders as data', () => {
     expect(() => core.watchedFolders.add('local', { path: root })).toThrow(/holds .*organized twice/);
     expect(() => core.watchedFolders.add('local', { path: path.join(root, 'inner', 'deeper') })).toThrow(/is inside .*organized twice/);
     expect(core.watchedFolders.list('local', 0, 50).total).toBe(1);
+    expect(() => core.watchedFolders.add('local', { path: os.homedir() })).toThrow(/is your home folder: watching it would organize every file in it/);
+    const homes = tempDir('homes-');
+    fs.mkdirSync(path.join(homes, 'me'));
+    const realHome = process.env.HOME;
+    process.env.HOME = path.join(homes, 'me'); // os.homedir() reads it
+    try {
+      expect(() => core.watchedFolders.add('local', { path: homes })).toThrow(/holds your home folder: .* such as .*me\/Downloads/);
+    } finally {
+      process.env.HOME = realHome;
+    }
   });
 
   it('waits without rules when its saved rule set is deleted, rather than fall back to by-type', () => {
@@ -118,6 +128,13 @@ describe('a watch batch', () => {
     expect(core.operations.history(10, 'local', 0, 'watch').map((operation) => operation.id)).toEqual([result.operation_id]);
     await core.operations.undo(result.operation_id);
     expect(listFiles(root)).toEqual(['a.jpg', 'b.pdf', 'c.mp3']);
+
+    // A destination that holds the watched folder (~ for ~/Downloads) takes the batch's files, as organize's would.
+    const above = path.dirname(root);
+    const intoParent = await core.operations.organize(organizeRequest([root], { destination: above }), { dryRun: false, watch: { files: [path.join(root, 'c.mp3')] } });
+    expect(intoParent).toMatchObject({ moved: 1 });
+    expect(fs.existsSync(path.join(above, 'Audio', 'c.mp3'))).toBe(true);
+    await core.operations.undo(intoParent.operation_id);
 
     const nothing = await core.operations.organize(organizeRequest([root]), { dryRun: false, watch: { files: [path.join(root, 'missing.txt')] } });
     expect(nothing.discarded).toBe(true);

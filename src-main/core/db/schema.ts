@@ -116,7 +116,7 @@ export const watchedFolders = sqliteTable('watched_folders', {
 }, (table) => [uniqueIndex('watched_folders_user_path_unique').on(table.userId, table.path)]);
 
 /**
- * Files the watcher has acted on, by identity (device, inode, mtime): a file it placed (or put back by an undo of
+ * Files the watcher has acted on, by identity (device, inode, mtime, size, birth time): a file it placed (or put back by an undo of
  * its batch) is never acted on again by arrival or by a catch-up pass, so a rule whose output matches it again
  * cannot loop. `path` is where it was last seen, for the report.
  */
@@ -124,6 +124,10 @@ export const watchHandled = sqliteTable('watch_handled', {
   dev: text('dev').notNull(),
   ino: text('ino').notNull(),
   mtimeMs: real('mtime_ms').notNull(),
+  /** with the mtime, tells a new file that reused a freed inode from the one handled (an archive extracted again) */
+  size: integer('size').notNull().default(0),
+  /** 0 where the file system keeps no birth time */
+  birthtimeMs: real('birthtime_ms').notNull().default(0),
   folderId: text('folder_id').notNull().references(() => watchedFolders.id, { onDelete: 'cascade' }),
   path: text('path').notNull(),
   operationId: text('operation_id').notNull(),

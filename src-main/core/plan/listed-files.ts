@@ -16,11 +16,14 @@ export function listedFiles(request: { roots: readonly string[]; files: readonly
   const summary: ScanSummary = { files: 0, bytes: 0, folders: 0, symlinks: 0, special: 0, hidden: 0, skipped: [] };
   const skipped: ScanSkip[] = summary.skipped;
   const rootOf = (file: string): number => request.roots.findIndex((root) => isInside(file, root));
+  // A folder excluded only below the roots: a destination that holds a root (~/ for ~/Downloads) excludes
+  // nothing of it, as a walk that starts at the root never meets it.
+  const excluded = request.excludedFolders.filter((folder) => !request.roots.some((root) => root === folder || isInside(root, folder)));
   async function* batches(): AsyncGenerator<ScanBatch> {
     let batch = emptyBatch();
     for (const file of request.files) {
       const root = rootOf(file);
-      if (root < 0 || request.excludedFolders.some((folder) => isInside(file, folder))) continue;
+      if (root < 0 || excluded.some((folder) => isInside(file, folder))) continue;
       let stats: fs.Stats | undefined;
       try {
         stats = fs.lstatSync(file, { throwIfNoEntry: false });

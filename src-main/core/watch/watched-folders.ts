@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { and, asc, count, eq } from 'drizzle-orm';
 import { MAX_WATCH_DEPTH, type WatchState, watchStateSchema } from '../../../src-shared/api/watch.js';
@@ -77,6 +78,11 @@ export function createWatchedFolders(dependencies: {
     if (!stats) throw new FileOrganizerError('E_BAD_PATH', `${folder} does not exist; give an existing folder to watch`);
     if (!stats.isDirectory()) throw new FileOrganizerError('E_BAD_PATH', `${folder} is a file, not a folder; give the folder that holds it`);
     if (path.dirname(folder) === folder) throw new FileOrganizerError('E_BAD_PATH', `${folder} is the root of a file system; watch a folder inside it, such as your Downloads`);
+    // Every file in it would be organized at once, without a preview: programs' settings and projects too.
+    const home = os.homedir();
+    if (home && isWithin(physicalPath(home), physicalPath(folder), platform)) {
+      throw new FileOrganizerError('E_BAD_PATH', `${folder} ${key(physicalPath(home)) === key(physicalPath(folder)) ? 'is your home folder' : 'holds your home folder'}: watching it would organize every file in it at once, programs' settings and projects too; watch a folder inside it, such as ${path.join(home, 'Downloads')}`);
+    }
     return folder;
   };
   const checkDestination = (given: string | null | undefined): string | null => {
