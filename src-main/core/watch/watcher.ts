@@ -67,6 +67,8 @@ interface FolderRuntime {
   restart: boolean;
   passing: Promise<void> | undefined;
   retired: boolean;
+  /** ends the wait for its chokidar watcher's first listing (a watcher closed meanwhile never says it is ready) */
+  endReadyWait: (() => void) | undefined;
 }
 
 /** How long to wait for chokidar's first listing of a folder before watching anyway (a hung network drive). */
@@ -267,6 +269,7 @@ export async function startWatcher(core: AppCore, options: WatcherOptions): Prom
 
   const closeChokidar = async (runtime: FolderRuntime): Promise<void> => {
     runtime.generation++;
+    runtime.endReadyWait?.();
     const open = runtime.chokidar;
     runtime.chokidar = undefined;
     runtime.identity = undefined;
@@ -282,7 +285,8 @@ export async function startWatcher(core: AppCore, options: WatcherOptions): Prom
     if (!runtime.retired) reports.folderState(runtime.folder, state, detail);
   };
 
-  const openChokidar = async (runtime: FolderRuntime, identity: string): Promise<void> => {
+  /** Open the folder's chokidar watcher and wait for its first listing; false when it was closed meanwhile. */
+  const openChokidar = async (runtime: FolderRuntime, identity: string): Promise<boolean> => {
     await closeChokidar(runtime);
     const { folder } = runtime;
     const generation = runtime.generation;
@@ -307,12 +311,19 @@ export async function startWatcher(core: AppCore, options: WatcherOptions): Prom
       void refresh(runtime);
     });
     await new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        runtime.endReadyWait = undefined;
+        resolve();
+      };
       const timer = setTimeout(() => {
         log(`${folder.path} is slow to list (over ${READY_WAIT_MS / 1000} s); watching it anyway`);
-        resolve();
+        done();
       }, READY_WAIT_MS);
-      watcher.once('ready', () => { clearTimeout(timer); resolve(); });
+      runtime.endReadyWait = done;
+      watcher.once('ready', done);
     });
+    return generation === runtime.generation;
   };
 
   /**
@@ -340,8 +351,8 @@ export async function startWatcher(core: AppCore, options: WatcherOptions): Prom
       }
       // Watching the same folder already (not one deleted and made again under its name): nothing to do.
       if (runtime.chokidar && stateOf(runtime) === 'watching' && runtime.identity === want.identity) return;
-      await openChokidar(runtime, want.identity);
-      if (runtime.retired || !active) { await closeChokidar(runtime); return; }
+      const opened = await openChokidar(runtime, want.identity);
+      if (!opened || runtime.retired || !active) { await closeChokidar(runtime); return; }
       reports.folderState(runtime.folder, 'watching', null);
       if (catchUp) void pass(runtime, 'catch-up');
     })().catch((error: unknown) => {
@@ -387,7 +398,7 @@ export async function startWatcher(core: AppCore, options: WatcherOptions): Prom
       if (!runtime) {
         const added: FolderRuntime = {
           folder, chokidar: undefined, identity: undefined, generation: 0, excluded: [], held: new Map(),
-          refreshing: undefined, again: false, restart: false, passing: undefined, retired: false,
+          refreshing: undefined, again: false, restart: false, passing: undefined, retired: false, endReadyWait: undefined,
         };
         folders.set(folder.id, added);
         started.push(refresh(added, catchUp));
