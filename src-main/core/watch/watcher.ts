@@ -86,16 +86,16 @@ export async function startWatcher(core: AppCore, options: WatcherOptions): Prom
   const settings: WatcherSettings = { ...DEFAULT_WATCHER_SETTINGS, ...options.settings };
   const clock = options.clock ?? Date.now;
   const log = options.log ?? ((message: string) => { process.stderr.write(`fileorg: watcher: ${message}\n`); });
+  const platform = currentPlatform();
+  const handled = createHandledFiles(core.database, clock);
+  const reports = createWatchReports({ events: core.events, watchedFolders: core.watchedFolders, log });
+  // Nothing after these can fail before the watcher is answered: the lease taken is given up by stop() alone.
   const processKey = physicalPath(core.dataDir);
   const here = watchingInProcess.get(processKey);
   if (here) throw busyError(core.dataDir, here);
   const heldBy = core.watcherLease.tryTake(options.label);
   if (heldBy && !options.wait) throw busyError(core.dataDir, heldBy);
   watchingInProcess.set(processKey, { label: options.label, pid: process.pid, host: os.hostname(), acquiredAt: Date.now() });
-
-  const platform = currentPlatform();
-  const handled = createHandledFiles(core.database, clock);
-  const reports = createWatchReports({ events: core.events, watchedFolders: core.watchedFolders, log });
   const folders = new Map<string, FolderRuntime>();
   const loopsTold = new Set<string>();
   const idleWaiters: Array<() => void> = [];
@@ -444,7 +444,8 @@ export async function startWatcher(core: AppCore, options: WatcherOptions): Prom
   };
 
   const unsubscribe = core.watchedFolders.onChange(scheduleSync);
-  const every = (ms: number, work: () => void): void => { timers.push(setInterval(work, ms)); };
+  // setInterval takes at most 2^31-1 ms (about 24 days); a longer re-check comes that often.
+  const every = (ms: number, work: () => void): void => { timers.push(setInterval(work, Math.min(ms, 2 ** 31 - 1))); };
   every(settings.configEveryMs, pollConfig);
   every(settings.presenceEveryMs, lookAtFolders);
   every(Math.max(settings.pollMs, 20), lookAgainAtHeld);
