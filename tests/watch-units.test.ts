@@ -42,6 +42,35 @@ describe('the arrival filter', () => {
     expect(partialSiblingsOf('/d/quarterly.xlsx')).toContain('/d/~$arterly.xlsx');
   });
 
+  it('holds a document back while LibreOffice has it open (its .~lock.NAME# beside it), and never looks at the lock', () => {
+    const lock = '/d/.~lock.budget.ods#';
+    expect(judgeArrival({ path: '/d/budget.ods', size: 5, mtimeMs: NOW - MINUTE }, { now: NOW, youngEmptyMs: MINUTE, exists: (file) => file === lock }))
+      .toMatchObject({ ready: false, reason: 'partial-sibling', detail: expect.stringContaining('.~lock.budget.ods#') as string });
+    expect(partialSiblingsOf('/d/budget.ods')).toContain(lock);
+    expect(isIgnoredName('.~lock.budget.ods#')).toBe(true);
+    expect(judgeArrival({ path: '/d/other.ods', size: 5, mtimeMs: NOW - MINUTE }, { now: NOW, youngEmptyMs: MINUTE, exists: (file) => file === lock })).toEqual({ ready: true });
+  });
+
+  it('holds an empty file back while any partial download in its folder was written to lately (Firefox\'s random a8Xk2.pdf.part)', () => {
+    const placeholder = { path: '/d/report.pdf', size: 0, mtimeMs: NOW - 10 * MINUTE };
+    const partialWritten = (mtimeMs: number) => (folder: string) => (folder === '/d' ? [{ name: 'a8Xk2.pdf.part', mtimeMs }] : []);
+    expect(judgeArrival(placeholder, { now: NOW, youngEmptyMs: MINUTE, exists: nothingBeside, partialsIn: partialWritten(NOW - 1_000) }))
+      .toMatchObject({ ready: false, reason: 'partial-sibling', detail: expect.stringContaining('a8Xk2.pdf.part') as string });
+    // One left behind long ago (a cancelled download) holds nothing; nor does a download's partial file hold a file with content.
+    expect(judgeArrival(placeholder, { now: NOW, youngEmptyMs: MINUTE, exists: nothingBeside, partialsIn: partialWritten(NOW - 2 * MINUTE) })).toEqual({ ready: true });
+    expect(judgeArrival({ ...placeholder, size: 7 }, { now: NOW, youngEmptyMs: MINUTE, exists: nothingBeside, partialsIn: partialWritten(NOW - 1_000) })).toEqual({ ready: true });
+  });
+
+  it('finds a random-named partial download on the disk beside an old empty file', () => {
+    const folder = tempDir('watch-filter-');
+    writeTree(folder, { 'report.pdf': '', 'a8Xk2.pdf.part': 'partial', 'unrelated.txt': 'x' });
+    const placeholder = { path: path.join(folder, 'report.pdf'), size: 0, mtimeMs: Date.now() - 10 * MINUTE };
+    expect(judgeArrival(placeholder, { now: Date.now(), youngEmptyMs: MINUTE })).toMatchObject({ ready: false, reason: 'partial-sibling' });
+    const longAgo = (Date.now() - 10 * MINUTE) / 1000;
+    fs.utimesSync(path.join(folder, 'a8Xk2.pdf.part'), longAgo, longAgo);
+    expect(judgeArrival(placeholder, { now: Date.now(), youngEmptyMs: MINUTE })).toEqual({ ready: true });
+  });
+
   it('holds an empty file back until it is a minute old, then lets it through', () => {
     const young = judgeArrival({ path: '/d/x.pdf', size: 0, mtimeMs: NOW - 5_000 }, { now: NOW, youngEmptyMs: MINUTE, exists: nothingBeside });
     expect(young).toEqual({ ready: false, reason: 'young-empty', detail: expect.stringContaining('empty') as string, lookAgainAt: NOW - 5_000 + MINUTE });
