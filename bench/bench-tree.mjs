@@ -24,17 +24,18 @@ export function benchOptions(name, extra = {}) {
 
 /**
  * The tree for `files` and `seed` under `work`, made if missing. `smallFiles`: at most ~256 bytes a file on
- * average (for benches of metadata work, not disk bandwidth); else make-corpus's own sizes.
+ * average (for benches of metadata work, not disk bandwidth); `maxBytes`: the tree's whole size, its files
+ * scaled down to fit (make-corpus's --max-bytes); else make-corpus's own sizes.
  */
-export function benchTree({ files, seed, work }, { smallFiles = false } = {}) {
+export function benchTree({ files, seed, work }, { smallFiles = false, maxBytes } = {}) {
   const generator = path.resolve(here, '..', '..', 'shared', 'bench', 'make-corpus.mjs');
   if (!fs.existsSync(generator)) { console.error(`needs ${generator} (the shared corpus generator)`); process.exit(2); }
-  const tree = path.join(work, `tree-${files}-${seed}`);
+  const tree = path.join(work, `tree-${files}-${seed}${maxBytes ? `-${maxBytes}` : ''}`);
   if (!fs.existsSync(`${tree}.manifest.json`)) {
     fs.rmSync(tree, { recursive: true, force: true });
     fs.mkdirSync(work, { recursive: true });
     console.log(`making a ${files}-file tree in ${tree} ...`);
-    const sizes = smallFiles ? [`--max-bytes=${Math.max(64 * files * 4, 200 * 1024 * 1024)}`] : [];
+    const sizes = maxBytes ? [`--max-bytes=${maxBytes}`] : smallFiles ? [`--max-bytes=${Math.max(64 * files * 4, 200 * 1024 * 1024)}`] : [];
     execFileSync(process.execPath, [generator, tree, String(files), seed, ...sizes], { stdio: ['ignore', 'ignore', 'inherit'] });
   }
   return { tree, manifestFile: `${tree}.manifest.json` };
