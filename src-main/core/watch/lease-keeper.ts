@@ -30,7 +30,7 @@ export function keepLease(options: {
   onTaken: () => void;
   onLost: (holder: LeaseHolder) => void;
   everyMs?: number;
-}): { stop(): void } {
+}): { stop(release?: boolean): void } {
   const { lease, label, log } = options;
   let told: LeaseHolder | undefined;
   let holding = options.heldBy === undefined;
@@ -65,9 +65,10 @@ export function keepLease(options: {
   };
   const timer = setInterval(tick, options.everyMs ?? LEASE_EVERY_MS);
   return {
-    stop() {
+    /** Stop keeping it, and give it up unless `release` is false (the database closed already: it lapses then). */
+    stop(release = true) {
       clearInterval(timer);
-      if (!holding) return;
+      if (!holding || !release) return;
       try { lease.release(); } catch (error) { log(`could not give up the watcher lease: ${describeError(error)}`); }
     },
   };

@@ -133,8 +133,15 @@ export const DEFAULT_WATCHER_SETTINGS: WatcherSettings = {
 export interface Watcher {
   /** Plan every watched folder whole (the pass at start): resolves once its batches are done. */
   catchUp(): Promise<void>;
-  /** Resolves once every file that has settled so far has been organized (tests and `--once` wait on it). */
+  /** Resolves once every file that has settled so far has been organized (tests wait on it). */
   idle(): Promise<void>;
+  /**
+   * `fileorg watch --once`: the catch-up pass over every folder watched, resolved once the batches it started
+   * are done. A file written just before gets one settle time to keep still; files still changing then, or held
+   * back (open for writing, a download beside them, empty and new), are not waited for: they are answered, for
+   * the next pass.
+   */
+  once(): Promise<{ held: Array<{ path: string; reason: string }> }>;
   /** Stop watching, let a batch in flight finish (or stop after its page), give up the lease. */
   stop(): Promise<void>;
 }

@@ -13,7 +13,9 @@ import { type Batch, type BatchTrigger, createBatchQueue } from './batch-queue.j
 import { isExcluded, listWatchedFolder } from './folder-listing.js';
 import { lookAtFolder } from './folder-presence.js';
 import { createHandledFiles, identityOf, lstatOrUndefined } from './handled-files.js';
+import { createHandledSync } from './handled-sync.js';
 import { busyError, keepLease } from './lease-keeper.js';
+import { filesOpenForWriting } from './open-writers.js';
 import { runWatchBatch } from './run-batch.js';
 import { usesTimeConditions } from './time-rules.js';
 import { createWatchReports } from './watch-reports.js';
@@ -40,15 +42,20 @@ export interface WatcherOptions {
   observe?: (file: string, outcome: ArrivalOutcome) => void;
 }
 
-/** A file held back: still arriving beside a partial download, empty and new, or (found by a pass) just written. */
+/**
+ * A file held back: still arriving beside a partial download, empty and new, (found by a pass) just written, or
+ * held open for writing by some process (Linux).
+ */
 interface Held {
-  reason: 'partial-sibling' | 'young-empty' | 'settling';
+  reason: 'partial-sibling' | 'young-empty' | 'settling' | 'open-for-writing';
   /** why it was looked at: it arrived, or a pass found it (its batch says so once it may go) */
   trigger: BatchTrigger;
   size: number;
   mtimeMs: number;
   /** real time */
   lookAgainAt: number;
+  /** open for writing: how often it was found so (each look waits longer, pollMs up to presenceEveryMs) */
+  openChecks?: number;
 }
 
 interface FolderRuntime {
@@ -73,6 +80,9 @@ interface FolderRuntime {
 
 /** How long to wait for chokidar's first listing of a folder before watching anyway (a hung network drive). */
 const READY_WAIT_MS = 60_000;
+/** How long a batch waits at most for an undo of a watch batch under way to finish (it puts files back meanwhile). */
+const UNDO_WAIT_MS = 60_000;
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => { setTimeout(resolve, ms); });
 /** The data folders watched in this process: the lease is per process, so two watchers here are refused here. */
 const watchingInProcess = new Map<string, LeaseHolder>();
 
@@ -88,6 +98,7 @@ export async function startWatcher(core: AppCore, options: WatcherOptions): Prom
   const log = options.log ?? ((message: string) => { process.stderr.write(`fileorg: watcher: ${message}\n`); });
   const platform = currentPlatform();
   const handled = createHandledFiles(core.database, clock);
+  const handledSync = createHandledSync({ core, handled, log });
   const reports = createWatchReports({ events: core.events, watchedFolders: core.watchedFolders, log });
   // Nothing after these can fail before the watcher is answered: the lease taken is given up by stop() alone.
   const processKey = physicalPath(core.dataDir);
@@ -105,6 +116,8 @@ export async function startWatcher(core: AppCore, options: WatcherOptions): Prom
   let passes = 0;
   let lastVersion: string | undefined;
   let syncScheduled = false;
+  let checkingWriters = false;
+  let stopping: Promise<void> | undefined;
 
   const observe = (file: string, outcome: ArrivalOutcome): void => {
     try { options.observe?.(file, outcome); } catch (error) { log(`a watch observer failed: ${describeError(error)}`); }
@@ -127,11 +140,61 @@ export async function startWatcher(core: AppCore, options: WatcherOptions): Prom
     for (const resolve of idleWaiters.splice(0)) resolve();
   };
 
+  const canRun = (runtime: FolderRuntime | undefined): runtime is FolderRuntime =>
+    runtime !== undefined && !runtime.retired && active && !stopped && stateOf(runtime) === 'watching';
+
+  /**
+   * What undo put back (and batches interrupted or resumed elsewhere) recorded as handled first; while an undo of a
+   * watch batch is under way, its files still coming back, the batch waits for it (up to a minute).
+   */
+  const catchUpWithJournal = async (): Promise<void> => {
+    const deadline = Date.now() + UNDO_WAIT_MS;
+    for (;;) {
+      let undoing = false;
+      guarded('reading what undo put back', () => { undoing = handledSync.beforeBatch().undoing; });
+      if (!undoing || !active || stopped) return;
+      if (Date.now() >= deadline) {
+        log('an undo of a watch batch has run for over a minute; this batch goes on meanwhile');
+        return;
+      }
+      await sleep(settings.pollMs);
+    }
+  };
+
+  /** Looked at again after pollMs, then twice as long each time, up to presenceEveryMs. */
+  const openWait = (checks: number): number => Math.min(settings.presenceEveryMs, settings.pollMs * 2 ** Math.min(checks, 20));
+  const holdOpen = (runtime: FolderRuntime, file: string, trigger: BatchTrigger, checks: number): void => {
+    const stats = lstatOrUndefined(file);
+    if (!stats?.isFile()) return;
+    runtime.held.set(file, { reason: 'open-for-writing', trigger, size: stats.size, mtimeMs: stats.mtimeMs, lookAgainAt: Date.now() + openWait(checks), openChecks: checks });
+    observe(file, 'held');
+  };
+
+  /** The batch's files some process holds open for writing (one look at /proc for them all); none when that fails. */
+  const openForWriting = async (files: readonly string[]): Promise<Set<string>> => {
+    try {
+      return await filesOpenForWriting(files);
+    } catch (error) {
+      log(`could not look for programs writing to the files: ${describeError(error)}`);
+      return new Set();
+    }
+  };
+
   const runBatch = async (batch: Batch): Promise<void> => {
+    if (!canRun(folders.get(batch.folderId)) || coreClosed()) return;
+    await catchUpWithJournal();
+    // A file still open for writing is never moved, however long its writer pauses: held until it is closed.
+    const open = await openForWriting(batch.files);
     const runtime = folders.get(batch.folderId);
-    if (!runtime || runtime.retired || !active || stateOf(runtime) !== 'watching') return;
+    if (!canRun(runtime)) return;
+    for (const file of open) holdOpen(runtime, file, batch.trigger, 0);
+    const files = open.size === 0 ? batch.files : batch.files.filter((file) => !open.has(file));
+    if (files.length === 0) return;
     const outcome = await runWatchBatch({ core, handled, reports, clock, platform, log, loopsTold, onHandled: (file) => observe(file, 'handled') },
-      { folder: runtime.folder, files: batch.files, trigger: batch.trigger, excluded: runtime.excluded });
+      { folder: runtime.folder, files, trigger: batch.trigger, excluded: runtime.excluded });
+    if ((outcome.kind === 'ran' && !outcome.discarded) || (outcome.kind === 'failed' && outcome.operationId !== undefined)) {
+      guarded('reading the batch\'s operation', () => { handledSync.known(outcome.operationId as string); });
+    }
     if (outcome.kind === 'no-rules' || outcome.kind === 'not-allowed') {
       await leave(runtime, outcome.kind, outcome.kind === 'no-rules' ? noRulesDetail(runtime.folder) : outcome.detail);
     } else if (outcome.kind === 'failed') {
@@ -173,7 +236,7 @@ export async function startWatcher(core: AppCore, options: WatcherOptions): Prom
   };
 
   const arrived = (runtime: FolderRuntime, generation: number, file: string): void => {
-    if (generation !== runtime.generation || !active || stopped) return;
+    if (generation !== runtime.generation || !active || stopped || coreClosed()) return;
     guarded(`looking at ${file}`, () => {
       if (consider(runtime, file, 'arrivals', 'arrival') !== 'ready') return;
       queue.add(runtime.folder.id, file);
@@ -185,10 +248,12 @@ export async function startWatcher(core: AppCore, options: WatcherOptions): Prom
   const lookAgainAtHeld = (): void => {
     if (!active) return;
     const now = Date.now();
+    const stillOpen: Array<{ runtime: FolderRuntime; file: string; held: Held }> = [];
     for (const runtime of folders.values()) {
       if (stateOf(runtime) !== 'watching') continue;
       for (const [file, held] of runtime.held) {
         if (held.lookAgainAt > now) continue;
+        if (held.reason === 'open-for-writing') { stillOpen.push({ runtime, file, held }); continue; }
         guarded(`looking at ${file}`, () => {
           const stats = lstatOrUndefined(file);
           if (!stats?.isFile()) { runtime.held.delete(file); return; }
@@ -203,7 +268,26 @@ export async function startWatcher(core: AppCore, options: WatcherOptions): Prom
         });
       }
     }
+    if (stillOpen.length > 0 && !checkingWriters) lookAgainAtOpen(stillOpen);
     checkIdle();
+  };
+
+  /** Files held open for writing whose time has come, in one look: still open (wait longer), or closed (they settle first). */
+  const lookAgainAtOpen = (due: Array<{ runtime: FolderRuntime; file: string; held: Held }>): void => {
+    checkingWriters = true;
+    void openForWriting(due.map((entry) => entry.file)).then((open) => {
+      const now = Date.now();
+      for (const { runtime, file, held } of due) {
+        if (runtime.held.get(file) !== held) continue; // it arrived again, was queued, or its folder let go meanwhile
+        const checks = (held.openChecks ?? 0) + 1;
+        if (open.has(file)) runtime.held.set(file, { ...held, openChecks: checks, lookAgainAt: now + openWait(checks) });
+        // Closed: looked at now as a file that must keep still for settleMs after its last write.
+        else runtime.held.set(file, { ...held, reason: 'settling', lookAgainAt: now });
+      }
+    }).finally(() => {
+      checkingWriters = false;
+      checkIdle();
+    });
   };
 
   // ---- passes over a whole folder ------------------------------------------------------------------------
@@ -214,6 +298,8 @@ export async function startWatcher(core: AppCore, options: WatcherOptions): Prom
     passes++;
     const generation = runtime.generation;
     runtime.passing = (async () => {
+      // Files undo put back since the last batch are known as handled before the pass looks at them.
+      guarded('reading what undo put back', () => { handledSync.beforeBatch(); });
       const listed = await listWatchedFolder(runtime.folder.path, runtime.folder.depth, runtime.excluded);
       if (generation !== runtime.generation || !active || stopped) return;
       const ready: string[] = [];
@@ -433,6 +519,8 @@ export async function startWatcher(core: AppCore, options: WatcherOptions): Prom
   const begin = async (catchUp: boolean): Promise<void> => {
     if (stopped) return;
     active = true;
+    // Before any pass: what the journal says the watcher placed or had put back while it did not watch here.
+    guarded('reading what the watcher\'s batches did', () => { handledSync.atStart(); });
     let started: Array<Promise<void>> = [];
     guarded('reading the watched folders', () => { started = sync(catchUp); });
     await Promise.all(started);
@@ -443,9 +531,24 @@ export async function startWatcher(core: AppCore, options: WatcherOptions): Prom
     checkIdle();
   };
 
+  /**
+   * The core closed under a running watcher (its owner closed it without stopping the watcher first): the watcher
+   * stops itself, saying so once, rather than read a closed database at every tick. Its lease cannot be given up
+   * then; it lapses when this process exits (or its heartbeat is a minute old).
+   */
+  const coreClosed = (): boolean => {
+    if (core.database.sqlite.open) return false;
+    if (!stopped) {
+      log('the data folder was closed while the watcher ran, so the watcher stopped; stop the watcher before closing the core');
+      void stopWatching();
+    }
+    return true;
+  };
   const unsubscribe = core.watchedFolders.onChange(scheduleSync);
   // setInterval takes at most 2^31-1 ms (about 24 days); a longer re-check comes that often.
-  const every = (ms: number, work: () => void): void => { timers.push(setInterval(work, Math.min(ms, 2 ** 31 - 1))); };
+  const every = (ms: number, work: () => void): void => {
+    timers.push(setInterval(() => { if (!coreClosed()) work(); }, Math.min(ms, 2 ** 31 - 1)));
+  };
   every(settings.configEveryMs, pollConfig);
   every(settings.presenceEveryMs, lookAtFolders);
   every(Math.max(settings.pollMs, 20), lookAgainAtHeld);
@@ -457,7 +560,6 @@ export async function startWatcher(core: AppCore, options: WatcherOptions): Prom
   });
   if (!heldBy) await begin(options.catchUp ?? true);
 
-  let stopping: Promise<void> | undefined;
   const watcher: Watcher = {
     async catchUp() {
       await Promise.all([...folders.values()].filter((runtime) => stateOf(runtime) === 'watching').map((runtime) => pass(runtime, 'catch-up')));
@@ -466,22 +568,48 @@ export async function startWatcher(core: AppCore, options: WatcherOptions): Prom
       if (stopped || !busy()) return Promise.resolve();
       return new Promise((resolve) => { idleWaiters.push(resolve); });
     },
-    stop() {
-      stopping ??= (async () => {
-        stopped = true;
-        active = false;
-        for (const timer of timers) clearInterval(timer);
-        unsubscribe();
-        const runtimes = [...folders.values()];
-        await Promise.all(runtimes.map((runtime) => closeChokidar(runtime)));
-        await queue.close(); // the batch running finishes (or stops after its page when the core closes)
-        await Promise.all(runtimes.flatMap((runtime) => [runtime.refreshing, runtime.passing]));
-        lease.stop();
-        watchingInProcess.delete(processKey);
-        checkIdle();
-      })();
-      return stopping;
+    async once() {
+      // Not idle(): a file that keeps changing would keep it waiting for ever.
+      await watcher.catchUp();
+      // A file written a moment before the pass gets one settle time to keep still, then goes in a batch this pass
+      // waits for; one that changed meanwhile (still being written) is answered, as are the files held for other reasons.
+      const settling = [...folders.values()].flatMap((runtime) => [...runtime.held]
+        .filter(([, entry]) => entry.reason === 'settling').map(([file, entry]) => ({ runtime, file, size: entry.size, mtimeMs: entry.mtimeMs })));
+      if (settling.length > 0 && active && !stopped) {
+        await sleep(settings.settleMs + settings.pollMs);
+        const ready = new Map<FolderRuntime, string[]>();
+        for (const { runtime, file, size, mtimeMs } of settling) {
+          const stats = lstatOrUndefined(file);
+          if (!stats?.isFile() || stats.size !== size || stats.mtimeMs !== mtimeMs || Date.now() - stats.mtimeMs < settings.settleMs) continue;
+          runtime.held.delete(file);
+          observe(file, 'queued');
+          ready.set(runtime, [...(ready.get(runtime) ?? []), file]);
+        }
+        await Promise.all([...ready].map(([runtime, files]) => queue.enqueue(runtime.folder.id, files, 'catch-up')));
+      }
+      const held: Array<{ path: string; reason: string }> = [];
+      for (const runtime of folders.values()) for (const [file, entry] of runtime.held) held.push({ path: file, reason: entry.reason });
+      return { held: held.sort((one, other) => one.path.localeCompare(other.path)) };
     },
+    stop: stopWatching,
   };
   return watcher;
+
+  /** Stop watching (a function declaration: the watcher stops itself from a timer when its core was closed). */
+  function stopWatching(): Promise<void> {
+    stopping ??= (async () => {
+      stopped = true;
+      active = false;
+      for (const timer of timers) clearInterval(timer);
+      unsubscribe();
+      const runtimes = [...folders.values()];
+      await Promise.all(runtimes.map((runtime) => closeChokidar(runtime)));
+      await queue.close(); // the batch running finishes (or stops after its page when the core closes)
+      await Promise.all(runtimes.flatMap((runtime) => [runtime.refreshing, runtime.passing]));
+      lease.stop(core.database.sqlite.open);
+      watchingInProcess.delete(processKey);
+      checkIdle();
+    })();
+    return stopping;
+  }
 }
