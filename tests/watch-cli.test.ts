@@ -220,6 +220,32 @@ describe('fileorg watch --once', () => {
     expect(human.stdout).toMatch(/Done: 1 batch, 1 file organized\. See them with: fileorg history --kind watch/);
     expect(listFiles(downloads)).toEqual(['Documents/new.pdf', 'old-song.mp3', 'photo.jpg', 'report.pdf']);
   });
+
+  it('exits while a file keeps being appended (every 300 ms), saying it was left for the next pass', async () => {
+    const dataDir = tempDir('fileorg-watch-data-');
+    // A file settles after a second of stillness here: appended every 300 ms, it never does.
+    const cli = (...args: string[]) => runCli(['--data-dir', dataDir, ...args], { env: { ...FAST, FILEORG_WATCH_SETTLE_MS: '1000' } });
+    const downloads = tempDir('fileorg-watch-once-busy-');
+    writeTree(downloads, { 'done.pdf': 'a whole document', 'growing.log': 'line\n' });
+    const old = new Date('2022-05-06T07:08:09Z');
+    fs.utimesSync(path.join(downloads, 'done.pdf'), old, old);
+    const growing = path.join(downloads, 'growing.log');
+    expect((await cli('watch', 'add', downloads)).code).toBe(0);
+    const appending = setInterval(() => { fs.appendFileSync(growing, 'line\n'); }, 300);
+    try {
+      const once = await within(cli('watch', '--once', '--json'), 'fileorg watch --once to exit beside a file being written');
+      expect(once.code, once.stderr).toBe(0);
+      expect(once.lines.filter((line) => line.type === 'held')).toEqual([{ type: 'held', path: growing, reason: 'settling' }]);
+      expect(once.lines.at(-1)).toEqual({ type: 'result', batches: 1, moved: 1, failed_batches: 0 });
+      const human = await within(cli('watch', '--once'), 'fileorg watch --once (words) to exit');
+      expect(human.code, human.stderr).toBe(0);
+      expect(human.stdout).toContain(`left for the next pass: ${growing} (still being written)`);
+      expect(human.stdout).toMatch(/Done: 0 batches, 0 files organized/);
+    } finally {
+      clearInterval(appending);
+    }
+    expect(listFiles(downloads)).toEqual(['Documents/done.pdf', 'growing.log']);
+  });
 });
 
 describe('one watcher per data folder', () => {

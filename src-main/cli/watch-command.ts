@@ -79,6 +79,14 @@ function findFolder(core: AppCore, owner: string, word: string): WatchedFolder {
 
 const clockTime = (): string => new Date().toTimeString().slice(0, 8);
 
+/** Why --once left a file for the next pass, in words. */
+const HELD_WORDS: Record<string, string> = {
+  'settling': 'still being written',
+  'open-for-writing': 'a program has it open for writing',
+  'partial-sibling': 'a download in progress or an open document beside it',
+  'young-empty': 'empty and new: a download may still fill it',
+};
+
 /** One watcher event as one line: its payload as is with --json, a sentence otherwise. */
 function printEvent(event: HubEvent, json: boolean): void {
   if (event.name !== 'watch:batch' && event.name !== 'watch:skipped' && event.name !== 'watch:folder') return;
@@ -114,6 +122,7 @@ async function runWatcher(core: AppCore, args: WatchArguments, signal: AbortSign
   if (enabled.length === 0) throw new FileOrganizerError('E_USAGE', 'nothing to watch: every watched folder is paused; resume one with fileorg watch resume DIR|ID (fileorg watch list shows them)');
   // Events that come before the first lines are printed (a catch-up batch) wait for them.
   let pending: HubEvent[] | undefined = [];
+  let held: Array<{ path: string; reason: string }> = [];
   let batches = 0;
   let moved = 0;
   let failedBatches = 0;
@@ -128,8 +137,8 @@ async function runWatcher(core: AppCore, args: WatchArguments, signal: AbortSign
   });
   const log = (message: string): void => { process.stderr.write(`fileorg watch: ${message}\n`); };
   try {
-    // Its start plans every enabled folder whole (the catch-up pass): --once waits for that and exits.
-    const watcher = await startWatcher(core, { label: WATCH_LABEL, wait: false, settings: watcherSettingsFrom(process.env), log });
+    // Its start plans every enabled folder whole (the catch-up pass); --once makes that pass itself (watcher.once).
+    const watcher = await startWatcher(core, { label: WATCH_LABEL, wait: false, catchUp: !args.once, settings: watcherSettingsFrom(process.env), log });
     try {
       if (args.json) line({ type: 'watching', pid: process.pid, once: args.once, folders: enabled.map((folder) => watchedFolderView(folder, true)) });
       else {
@@ -139,7 +148,8 @@ async function runWatcher(core: AppCore, args: WatchArguments, signal: AbortSign
       }
       for (const event of pending ?? []) printEvent(event, args.json);
       pending = undefined;
-      if (args.once) await watcher.idle();
+      // Not idle(): a file that keeps changing would keep --once from ever exiting. What is still arriving is told, and left.
+      if (args.once) held = (await watcher.once()).held;
       else {
         await new Promise<void>((resolve) => {
           if (signal.aborted) { resolve(); return; }
@@ -155,6 +165,10 @@ async function runWatcher(core: AppCore, args: WatchArguments, signal: AbortSign
     }
   } finally {
     stopObserving();
+  }
+  for (const file of held) {
+    if (args.json) line({ type: 'held', path: file.path, reason: file.reason });
+    else say(`left for the next pass: ${file.path} (${HELD_WORDS[file.reason] ?? file.reason})`);
   }
   if (args.json) line({ type: 'result', batches, moved, failed_batches: failedBatches });
   else say(`${args.once ? 'Done' : 'Stopped'}: ${batches} ${batches === 1 ? 'batch' : 'batches'}, ${moved} ${moved === 1 ? 'file' : 'files'} organized${failedBatches > 0 ? `, ${failedBatches} with failures` : ''}. See them with: fileorg history --kind watch`);
