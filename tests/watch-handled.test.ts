@@ -74,6 +74,31 @@ describe('files put back by an undo stay put back', () => {
     expect(contents(root)).toEqual(before);
   });
 
+  it('an undo that puts files back page by page, slowly, while the watcher runs: batches wait for it, and none is organized again', async () => {
+    const core = openCore({ pageSize: 2, pageDelayMs: 150 });
+    const destination = otherDevice();
+    const { root } = watchedFolder(core, { destination });
+    // The undo's state each time the watcher leaves a file as handled: never while it still puts files back.
+    const undoStates: string[] = [];
+    const watching = await watch(core, { observe: (_file, outcome) => { if (outcome === 'handled') undoStates.push(watchOperations(core)[0]?.status ?? 'none'); } });
+    for (let index = 0; index < 8; index++) fs.writeFileSync(path.join(root, `page-${index}.txt`), `page ${index}`);
+    const before = contents(root);
+    await until('the eight files to be moved', () => movedInAll(core) === 8);
+    await watching.watcher.idle();
+    const [batch] = watchOperations(core);
+    const seenBefore = watching.outcomes.length;
+    // Four pages, 150 ms apart: the first files back settle and reach a batch while the undo still runs.
+    const undone = core.operations.undo(batch?.id as string, {}, { owner: LOCAL_USER_ID });
+    await until('the undo to be under way', () => watchOperations(core)[0]?.status === 'rolling_back');
+    expect(await undone).toMatchObject({ status: 'rolled_back', rolled_back: 8 });
+    const names = Object.keys(before).map((name) => path.join(root, name));
+    await until('the files put back to be left as handled', () => names.every((name) => watching.outcomes.slice(seenBefore).some((seen) => seen.file === name && seen.outcome === 'handled')));
+    await watching.watcher.idle();
+    expect(new Set(undoStates)).toEqual(new Set(['rolled_back']));
+    expect(watchOperations(core)).toHaveLength(1);
+    expect(contents(root)).toEqual(before);
+  });
+
   it('undoing such a batch while no watcher runs: the next watcher\'s catch-up pass leaves the files put back', async () => {
     const core = openCore();
     const destination = otherDevice();

@@ -24,8 +24,9 @@ afterEach(async () => {
 });
 
 /** A core over a data folder (a new temp one unless given), closed after the test. */
-export function openCore(options: { dataDir?: string; clock?: () => number } = {}): AppCore {
-  const core = openAppCore({ dataDir: options.dataDir ?? tempDir('fileorg-watch-data-'), bcryptCost: 4, ...(options.clock ? { clock: options.clock } : {}) });
+export function openCore(options: { dataDir?: string; clock?: () => number; pageSize?: number; pageDelayMs?: number } = {}): AppCore {
+  const { dataDir, ...rest } = options;
+  const core = openAppCore({ dataDir: dataDir ?? tempDir('fileorg-watch-data-'), bcryptCost: 4, ...rest });
   cores.push(core);
   return core;
 }

@@ -37,6 +37,8 @@ export function createHandledSync(options: { core: AppCore; handled: HandledFile
   const { sqlite } = core.database;
   const watchOperations = sqlite.prepare<[], WatchOperationRow>(`SELECT id, user_id AS userId, status, moved, rolled_back AS rolledBack,
     owner_pid AS ownerPid, owner_host AS ownerHost, heartbeat_at AS heartbeatAt FROM operations WHERE kind = 'watch' AND dry_run = 0`);
+  const watchOperation = sqlite.prepare<[string], WatchOperationRow>(`SELECT id, user_id AS userId, status, moved, rolled_back AS rolledBack,
+    owner_pid AS ownerPid, owner_host AS ownerHost, heartbeat_at AS heartbeatAt FROM operations WHERE id = ?`);
   const recordedOperations = sqlite.prepare<[], string>('SELECT DISTINCT operation_id FROM watch_handled').pluck();
   /** `id status moved rolledBack` of the operations read (or known) as they are now */
   const synced = new Set<string>();
@@ -95,19 +97,20 @@ export function createHandledSync(options: { core: AppCore; handled: HandledFile
     },
 
     /**
-     * Before a batch or a pass: what changed since (an undo, a resume) is read. Answers whether an undo of a watch
-     * batch is under way now: its files are being put back, and a row is marked rolled back only after its file
-     * was moved, so a batch waits for it rather than take a file it puts back for a new one.
+     * Before a batch or a pass: what changed since (an undo, a resume) is read. An undo of a watch batch under way
+     * puts files back page by page, each row marked rolled back only after its file moved: with `waitForUndo` (a
+     * batch) it is not read but answered (`undoing`), for the batch to wait until it ends rather than take a file it
+     * puts back for a new one; without (a pass, or a batch that waited long enough), what it put back so far is read.
      */
-    beforeBatch(): { undoing: boolean } {
+    beforeBatch(options: { waitForUndo?: boolean } = {}): { undoing: boolean } {
       let undoing = false;
       for (const operation of watchOperations.all()) {
         if (synced.has(keyOf(operation))) continue;
         if (operation.status === 'planned' || operation.status === 'running') continue; // one of ours in flight, or a resume: read once it ends
         if (operation.status === 'rolling_back') {
           const live = operation.heartbeatAt !== null && Date.now() - operation.heartbeatAt < LEASE_STALE_MS;
-          undoing ||= live;
-          syncOne(operation); // what it put back so far; read again as it goes on
+          if (live && options.waitForUndo) undoing = true;
+          else syncOne(operation); // read again as it goes on (its key changes with each page)
           continue;
         }
         syncOne(operation);
@@ -118,7 +121,7 @@ export function createHandledSync(options: { core: AppCore; handled: HandledFile
 
     /** A batch of this process, recorded as it settled: known as it is now. */
     known(operationId: string): void {
-      const operation = watchOperations.all().find((row) => row.id === operationId);
+      const operation = watchOperation.get(operationId);
       if (operation) synced.add(keyOf(operation));
     },
   };

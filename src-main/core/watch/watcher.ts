@@ -151,10 +151,11 @@ export async function startWatcher(core: AppCore, options: WatcherOptions): Prom
     const deadline = Date.now() + UNDO_WAIT_MS;
     for (;;) {
       let undoing = false;
-      guarded('reading what undo put back', () => { undoing = handledSync.beforeBatch().undoing; });
+      guarded('reading what undo put back', () => { undoing = handledSync.beforeBatch({ waitForUndo: true }).undoing; });
       if (!undoing || !active || stopped) return;
       if (Date.now() >= deadline) {
-        log('an undo of a watch batch has run for over a minute; this batch goes on meanwhile');
+        log('an undo of a watch batch has run for over a minute; this batch goes on meanwhile, knowing what it put back so far');
+        guarded('reading what undo put back', () => { handledSync.beforeBatch(); });
         return;
       }
       await sleep(settings.pollMs);
