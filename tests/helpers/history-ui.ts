@@ -1,10 +1,10 @@
 import { type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { type OpenWindow } from './browser.js';
-import { openAppCore } from '../../src-main/core/compose.js';
+import { runAppWatcher } from '../../src-main/app/app-watcher.js';
+import { startWatcher } from '../../src-main/core/watch/watcher.js';
 import { type CliRun, lastLine, runCli, runJson } from './cli.js';
-import { organizeRequest } from './core.js';
-import { type DesktopApp } from './desktop-bridge.js';
+import { closeAfterTest, type DesktopApp } from './desktop-bridge.js';
 
 /**
  * What History's tests do through the window as a user would: open the list, open an operation, read its
@@ -139,22 +139,13 @@ export async function cliSucceeds(dataDir: string, args: string[]): Promise<void
 }
 
 /**
- * One batch of the watcher on `dataDir`, as it makes it: `folder` is added as a watched folder (by-type, category
- * folders inside it) and `files` settled in it become one operation of kind watch. It is made by a second core in
- * this process on the same data folder (SQLite lets two connections share it), as the watching process would be
- * another process beside the window's. Answers the operation's id once the batch is done.
+ * The window's home watches the data folder's watched folders, as it does outside tests: `fileorg serve` runs its
+ * watcher already (unless --no-watch); the desktop app's main process starts one on its core (runAppWatcher), which
+ * the test's bridge does not, so it is started here on the app's core, and stopped before that core closes.
  */
-export async function watchBatch(dataDir: string, folder: string, files: string[]): Promise<string> {
-  const watcher = openAppCore({ dataDir });
-  try {
-    const watched = watcher.watchedFolders.add('local', { path: folder });
-    const result = await watcher.operations.organize(
-      organizeRequest([folder], { watchedFolderId: watched.id, depth: watched.depth }),
-      { dryRun: false, watch: { files } },
-    );
-    expect(result.status).toBe('completed');
-    return result.operation_id;
-  } finally {
-    await watcher.close();
-  }
+export function homeWatches(opened: OpenWindow): void {
+  const app = opened.app;
+  if (app === null) return;
+  const watcher = runAppWatcher(app.core, startWatcher, () => undefined);
+  closeAfterTest(() => watcher.stop());
 }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { anotherPersonSignsIn, expectAccessible, HOMES, openWindow, ownerAgain, screenshot, zoomShot } from '../helpers/browser.js';
 import {
   cliOperation, cliSucceeds, countLabels, countOf, filterJournal, goInWindow, openHistory, operationRow, pickKind, recordPreviews, waitForJournal, waitForStatus,
-  watchBatch,
+  homeWatches,
 } from '../helpers/history-ui.js';
 import { listFiles, snapshotTree, tempDir, writeTree } from '../helpers/temp-tree.js';
 
@@ -155,12 +155,13 @@ describe.each(HOMES)('the window (%s): History', (home) => {
     writeTree(desk, { 'memo.txt': 'a memo' });
     await cliOperation(dataDir, ['organize', desk]);
     const downloads = tempDir('fileorg-ui-downloads-');
-    // invoice.pdf and holiday.jpg settled; draft.txt is still being written, so it is not in the batch.
-    writeTree(downloads, { 'invoice.pdf': '%PDF-1.7 invoice', 'holiday.jpg': 'jpeg holiday', 'tune.mp3': 'ID3 tune', 'draft.txt': 'half a dra' });
+    // A download still in progress (by its name) is left where it is.
+    writeTree(downloads, { 'invoice.pdf': '%PDF-1.7 invoice', 'holiday.jpg': 'jpeg holiday', 'tune.mp3': 'ID3 tune', 'film.mp4.crdownload': 'half a fil' });
     const before = snapshotTree(downloads);
-    const settled = ['invoice.pdf', 'holiday.jpg', 'tune.mp3'].map((name) => path.join(downloads, name));
 
-    const { page, pageErrors } = await openWindow(home, dataDir);
+    const opened = await openWindow(home, dataDir);
+    const { page, pageErrors } = opened;
+    homeWatches(opened);
     await openHistory(page);
     const deskRow = operationRow(page, path.basename(desk));
     await deskRow.waitFor();
@@ -172,11 +173,12 @@ describe.each(HOMES)('the window (%s): History', (home) => {
     await page.getByText('fileorg watch add <folder>').waitFor();
     expect(await deskRow.count()).toBe(0);
 
-    // The watcher (another process on this data folder) organizes a batch: the filtered list shows it by itself.
-    const id = await watchBatch(dataDir, downloads, settled);
-    expect(listFiles(downloads)).toEqual(['Audio/tune.mp3', 'Documents/invoice.pdf', 'Images/holiday.jpg', 'draft.txt']);
+    // Added in a terminal: the window's home (serve, or the app) watches it, its pass organizes what is there as one
+    // batch, and the filtered list shows it by itself.
+    await cliSucceeds(dataDir, ['watch', 'add', downloads]);
     const row = operationRow(page, path.basename(downloads), 'Completed');
     await row.waitFor();
+    expect(listFiles(downloads)).toEqual(['Audio/tune.mp3', 'Documents/invoice.pdf', 'Images/holiday.jpg', 'film.mp4.crdownload']);
     expect(await row.textContent()).toContain('Watched folder');
     expect(await row.textContent()).toContain('3 moved');
     expect(await deskRow.count()).toBe(0);
@@ -193,7 +195,7 @@ describe.each(HOMES)('the window (%s): History', (home) => {
 
     // Its detail reads like an organize run's, titled as the watcher's.
     await row.click();
-    await page.waitForURL(`**/history/${id}`);
+    await page.waitForURL('**/history/*');
     await waitForStatus(page, 'Completed');
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(`Watched ${path.basename(downloads)}`);
     expect(await page.locator('.detail-sub').textContent()).toMatch(/^Organized by the watcher · /);
@@ -209,7 +211,7 @@ describe.each(HOMES)('the window (%s): History', (home) => {
     await page.evaluate(() => window.scrollTo(0, 0));
     await expectAccessible(page, 'history-detail-watch');
 
-    // Undone like any run: the folder as it was before the batch, byte for byte (the file it left untouched too).
+    // Undone like any run, the watcher running: the folder as it was before the batch, byte for byte.
     await page.getByRole('button', { name: 'Undo', exact: true }).click();
     await waitForStatus(page, 'Rolled back');
     expect(await countOf(page, 'Put back')).toBe('3');
