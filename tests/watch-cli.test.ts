@@ -218,6 +218,8 @@ describe('fileorg watch --once', () => {
     expect(human.stdout).toMatch(/^Organizing 1 folder:\n {2}.*by-type -> \(inside the folder\)/);
     expect(human.stdout).toMatch(/\d\d:\d\d:\d\d .*: 1 file organized \(what was there\), completed; undo: fileorg undo \w+/);
     expect(human.stdout).toMatch(/Done: 1 batch, 1 file organized\. See them with: fileorg history --kind watch/);
+    // Each batch is told once, on standard output: the watcher's log does not repeat it on standard error.
+    expect(human.stderr).not.toMatch(/batch|completed/);
     expect(listFiles(downloads)).toEqual(['Documents/new.pdf', 'old-song.mp3', 'photo.jpg', 'report.pdf']);
   });
 

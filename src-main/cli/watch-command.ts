@@ -138,7 +138,7 @@ async function runWatcher(core: AppCore, args: WatchArguments, signal: AbortSign
   const log = (message: string): void => { process.stderr.write(`fileorg watch: ${message}\n`); };
   try {
     // Its start plans every enabled folder whole (the catch-up pass); --once makes that pass itself (watcher.once).
-    const watcher = await startWatcher(core, { label: WATCH_LABEL, wait: false, catchUp: !args.once, settings: watcherSettingsFrom(process.env), log });
+    const watcher = await startWatcher(core, { label: WATCH_LABEL, wait: false, catchUp: !args.once, settings: watcherSettingsFrom(process.env), log, logEvents: false });
     try {
       if (args.json) line({ type: 'watching', pid: process.pid, once: args.once, folders: enabled.map((folder) => watchedFolderView(folder, true)) });
       else {

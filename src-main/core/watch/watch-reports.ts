@@ -12,8 +12,13 @@ const MOST_REMEMBERED = 100_000;
  * (watch:batch). Events go to the folder's owner, as its operations' events do. Storing a state can fail (the
  * data folder busy or unwritable): that is logged, and the event still goes out.
  */
-export function createWatchReports(dependencies: { events: EventHub; watchedFolders: WatchedFolders; log: (message: string) => void }) {
+export function createWatchReports(dependencies: {
+  events: EventHub; watchedFolders: WatchedFolders; log: (message: string) => void;
+  /** also log each batch and state change (serve, the app); not where the events themselves are printed (fileorg watch) */
+  logEvents?: boolean;
+}) {
   const { events, watchedFolders, log } = dependencies;
+  const logEvent = dependencies.logEvents === false ? () => undefined : log;
   const told = new Set<string>();
   const said = new Map<string, { state: WatchState; detail: string | null }>();
 
@@ -33,7 +38,7 @@ export function createWatchReports(dependencies: { events: EventHub; watchedFold
       } catch (error) {
         log(`could not record that ${folder.path} is ${state}: ${describeError(error)}`);
       }
-      log(`${folder.path}: ${state}${detail ? ` (${detail})` : ''}`);
+      logEvent(`${folder.path}: ${state}${detail ? ` (${detail})` : ''}`);
       events.publish(folder.userId, { name: 'watch:folder', data: { type: 'watch-folder', folder_id: folder.id, path: folder.path, state, detail } });
     },
 
@@ -54,7 +59,7 @@ export function createWatchReports(dependencies: { events: EventHub; watchedFold
 
     /** A batch kept as an operation (one that moved nothing is not kept, and not told). */
     batch(folder: WatchedFolder, event: Omit<WatchBatchEvent, 'type' | 'folder_id' | 'path'>): void {
-      log(`${folder.path}: ${event.trigger} batch ${event.operation_id} ${event.status}: ${event.moved} moved, ${event.skipped} skipped, ${event.failed} failed`);
+      logEvent(`${folder.path}: ${event.trigger} batch ${event.operation_id} ${event.status}: ${event.moved} moved, ${event.skipped} skipped, ${event.failed} failed`);
       events.publish(folder.userId, { name: 'watch:batch', data: { type: 'watch-batch', folder_id: folder.id, path: folder.path, ...event } });
     },
   };

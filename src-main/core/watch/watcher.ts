@@ -39,6 +39,8 @@ export interface WatcherOptions {
   clock?: () => number;
   /** each line of what it does and what went wrong, without a prefix (default: stderr, after "fileorg: watcher: ") */
   log?: (message: string) => void;
+  /** log each batch and folder state change too (default true); false where the events are printed already (fileorg watch) */
+  logEvents?: boolean;
   observe?: (file: string, outcome: ArrivalOutcome) => void;
 }
 
@@ -99,7 +101,7 @@ export async function startWatcher(core: AppCore, options: WatcherOptions): Prom
   const platform = currentPlatform();
   const handled = createHandledFiles(core.database, clock);
   const handledSync = createHandledSync({ core, handled, log });
-  const reports = createWatchReports({ events: core.events, watchedFolders: core.watchedFolders, log });
+  const reports = createWatchReports({ events: core.events, watchedFolders: core.watchedFolders, log, logEvents: options.logEvents ?? true });
   // Nothing after these can fail before the watcher is answered: the lease taken is given up by stop() alone.
   const processKey = physicalPath(core.dataDir);
   const here = watchingInProcess.get(processKey);
@@ -361,6 +363,9 @@ export async function startWatcher(core: AppCore, options: WatcherOptions): Prom
     runtime.chokidar = undefined;
     runtime.identity = undefined;
     if (!open) return;
+    // chokidar 5.0.0 re-adds a path from an event that comes in after close() (its _remove calls add()), opening
+    // a new fs.watch that nothing closes and that keeps the process alive: a closed watcher takes no more paths.
+    open.add = () => open;
     try { await open.close(); } catch (error) { log(`${runtime.folder.path}: closing its watcher: ${describeError(error)}`); }
   };
 
