@@ -1,10 +1,11 @@
 import path from 'node:path';
-import { describeError, isFileOrganizerError } from '../../../src-shared/errors.js';
+import { describeError } from '../../../src-shared/errors.js';
 import { type RuleSet } from '../../../src-shared/rules.js';
 import { type AppCore } from '../compose.js';
 import { type JournalRow } from '../ops/journal.js';
 import { type OrganizeRequest } from '../ops/operation-request.js';
 import { type Platform } from '../rules/safe-names.js';
+import { accountRefusal } from './account-folders.js';
 import { type BatchTrigger } from './batch-queue.js';
 import { type HandledFile, type HandledFiles, identityOf, lstatOrUndefined } from './handled-files.js';
 import { isExcluded } from './folder-listing.js';
@@ -41,7 +42,7 @@ type SkipRow = Pick<JournalRow, 'source' | 'reason' | 'error'>;
  * acted on is recorded as handled, its skips are told, and its rules are checked for a loop on their own output.
  */
 export async function runWatchBatch(context: BatchContext, batch: { folder: WatchedFolder; files: readonly string[]; trigger: BatchTrigger; excluded: readonly string[] }): Promise<BatchOutcome> {
-  const { folder, files, trigger } = batch;
+  const { folder, files } = batch;
   const { core } = context;
   const fresh = files.filter((file) => {
     const identity = identityOf(file);
@@ -53,15 +54,8 @@ export async function runWatchBatch(context: BatchContext, batch: { folder: Watc
   if (fresh.length === 0) return { kind: 'nothing' };
   const rules = core.watchedFolders.rulesOf(folder);
   if (!rules) return { kind: 'no-rules' };
-  try {
-    core.folderAccess.check(folder.userId, [
-      { path: folder.path, role: 'folder to organize' },
-      ...(folder.destination ? [{ path: folder.destination, role: 'destination' as const }] : []),
-    ]);
-  } catch (error) {
-    if (isFileOrganizerError(error) && error.code === 'E_FORBIDDEN') return { kind: 'not-allowed', detail: error.message };
-    throw error;
-  }
+  const refusal = accountRefusal(core.folderAccess, folder);
+  if (refusal !== undefined) return { kind: 'not-allowed', detail: refusal };
   const request: OrganizeRequest = {
     roots: [folder.path], destination: folder.destination, conflict: folder.conflict, includeHidden: false, sniffAll: false,
     preset: rules.preset, ruleSet: rules.ruleSet, watchedFolderId: folder.id, depth: folder.depth,

@@ -3,11 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { type FSWatcher, watch } from 'chokidar';
 import { type WatchState } from '../../../src-shared/api/watch.js';
-import { describeError, isFileOrganizerError } from '../../../src-shared/errors.js';
+import { describeError } from '../../../src-shared/errors.js';
 import { type AppCore } from '../compose.js';
 import { currentPlatform } from '../rules/safe-names.js';
 import { ALWAYS_EXCLUDED_FOLDERS } from '../scan/hidden-names.js';
 import { physicalPath } from '../scan/physical-path.js';
+import { accountRefusal } from './account-folders.js';
 import { isIgnoredName, judgeArrival } from './arrival-filter.js';
 import { type Batch, type BatchTrigger, createBatchQueue } from './batch-queue.js';
 import { isExcluded, listWatchedFolder } from './folder-listing.js';
@@ -344,15 +345,8 @@ export async function startWatcher(core: AppCore, options: WatcherOptions): Prom
     if (!core.watchedFolders.rulesOf(folder)) return { state: 'no-rules', detail: noRulesDetail(folder) };
     const presence = lookAtFolder(folder.path);
     if (presence.state !== 'present') return presence;
-    try {
-      core.folderAccess.check(folder.userId, [
-        { path: folder.path, role: 'folder to organize' },
-        ...(folder.destination ? [{ path: folder.destination, role: 'destination' as const }] : []),
-      ]);
-    } catch (error) {
-      if (isFileOrganizerError(error) && error.code === 'E_FORBIDDEN') return { state: 'not-allowed', detail: error.message };
-      throw error;
-    }
+    const refusal = accountRefusal(core.folderAccess, folder);
+    if (refusal !== undefined) return { state: 'not-allowed', detail: refusal };
     return { state: 'watching', identity: presence.identity };
   };
 
