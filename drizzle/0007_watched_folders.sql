@@ -17,8 +17,7 @@ CREATE TABLE `watch_handled` (
 	`path` text NOT NULL,
 	`operation_id` text NOT NULL,
 	`handled_at` integer NOT NULL,
-	PRIMARY KEY(`dev`, `ino`),
-	FOREIGN KEY (`folder_id`) REFERENCES `watched_folders`(`id`) ON UPDATE no action ON DELETE cascade
+	PRIMARY KEY(`dev`, `ino`)
 );
 --> statement-breakpoint
 CREATE INDEX `watch_handled_folder` ON `watch_handled` (`folder_id`);--> statement-breakpoint

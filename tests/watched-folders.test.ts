@@ -19,8 +19,12 @@ describe('watched folders as data', () => {
     expect(changed.updatedAt).toBeGreaterThan(added.updatedAt - 1);
     expect(core.watchedFolders.find('local', downloads).id).toBe(added.id);
     expect(core.watchedFolders.find('local', added.id.slice(0, 8)).id).toBe(added.id);
+    // What the watcher placed there is remembered past the folder's removal: added again, it is not acted on twice.
+    core.database.sqlite.prepare("INSERT INTO watch_handled (dev, ino, mtime_ms, size, birthtime_ms, folder_id, path, operation_id, handled_at) VALUES ('1', '2', 3, 4, 0, ?, ?, 'op', 5)")
+      .run(added.id, path.join(downloads, 'Images', 'a.jpg'));
     core.watchedFolders.remove('local', added.id);
     expect(core.watchedFolders.list('local', 0, 50).total).toBe(0);
+    expect(core.database.sqlite.prepare('SELECT count(*) FROM watch_handled').pluck().get()).toBe(1);
     expect(() => core.watchedFolders.get('local', added.id)).toThrow(/no watched folder/);
   });
 

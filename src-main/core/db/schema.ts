@@ -128,7 +128,8 @@ export const watchHandled = sqliteTable('watch_handled', {
   size: integer('size').notNull().default(0),
   /** 0 where the file system keeps no birth time */
   birthtimeMs: real('birthtime_ms').notNull().default(0),
-  folderId: text('folder_id').notNull().references(() => watchedFolders.id, { onDelete: 'cascade' }),
+  /** no foreign key: a folder removed and added again must still know what the watcher placed there */
+  folderId: text('folder_id').notNull(),
   path: text('path').notNull(),
   operationId: text('operation_id').notNull(),
   handledAt: integer('handled_at').notNull(),
