@@ -24,6 +24,8 @@ export interface BatchContext {
   loopsTold: Set<string>;
   /** a file the batch leaves out because the watcher placed it (for tests and the bench) */
   onHandled?: (file: string) => void;
+  /** the batch's operation exists (recorded before it plans): stop() asks it to stop after its page */
+  onStarted?: (operationId: string) => void;
 }
 
 export type BatchOutcome =
@@ -61,17 +63,20 @@ export async function runWatchBatch(context: BatchContext, batch: { folder: Watc
     preset: rules.preset, ruleSet: rules.ruleSet, watchedFolderId: folder.id, depth: folder.depth,
   };
   const plannedSkips: SkipRow[] = [];
-  let working: ReturnType<AppCore['operations']['organize']> | undefined;
+  // Set by the work runs.start calls before it answers (a property: a local assigned in the callback would be narrowed away).
+  const started: { working?: ReturnType<AppCore['operations']['organize']> } = {};
   let operationId: string | undefined;
   try {
     operationId = await core.runs.start(folder.userId, (hooks) => {
-      working = core.operations.organize(request, { dryRun: false, owner: folder.userId, watch: { files: fresh } }, {
+      started.working = core.operations.organize(request, { dryRun: false, owner: folder.userId, watch: { files: fresh } }, {
         ...hooks,
+        onStarted: (id) => { hooks.onStarted(id); context.onStarted?.(id); },
         onPlannedRows: (rows) => { for (const row of rows) if (row.state === 'skipped') plannedSkips.push(row); },
       });
-      return working;
+      return started.working;
     });
-    const result = await (working as NonNullable<typeof working>);
+    if (started.working === undefined) throw new Error('the batch\'s operation did not start');
+    const result = await started.working;
     if (result.discarded) {
       tellSkips(context, folder, plannedSkips);
       return { kind: 'ran', operationId, discarded: true };

@@ -116,6 +116,11 @@ export interface WatcherSettings {
   configEveryMs: number;
   /** a 0-byte file younger than this waits (a download's placeholder) */
   youngEmptyMs: number;
+  /**
+   * a file held back this long (a stale partial download beside it, a program keeping it open for writing) is told
+   * once as watch:skipped, saying what holds it; it stays held and goes once whatever holds it is gone
+   */
+  heldReportMs: number;
 }
 
 export const DEFAULT_WATCHER_SETTINGS: WatcherSettings = {
@@ -128,7 +133,14 @@ export const DEFAULT_WATCHER_SETTINGS: WatcherSettings = {
   presenceEveryMs: 2000,
   configEveryMs: 2000,
   youngEmptyMs: 60_000,
+  heldReportMs: 5 * 60 * 1000,
 };
+
+/**
+ * Why a file is held back: a partial download (or an Office lock) beside it, empty and new (a download's
+ * placeholder), (found by a pass) just written and still to keep still, or held open for writing (Linux).
+ */
+export type HeldReason = 'partial-sibling' | 'young-empty' | 'settling' | 'open-for-writing';
 
 export interface Watcher {
   /** Plan every watched folder whole (the pass at start): resolves once its batches are done. */
@@ -139,9 +151,12 @@ export interface Watcher {
    * `fileorg watch --once`: the catch-up pass over every folder watched, resolved once the batches it started
    * are done. A file written just before gets one settle time to keep still; files still changing then, or held
    * back (open for writing, a download beside them, empty and new), are not waited for: they are answered, for
-   * the next pass.
+   * the next pass. stop() meanwhile ends it at once (the batch running stops after its page), answering what is held.
    */
-  once(): Promise<{ held: Array<{ path: string; reason: string }> }>;
-  /** Stop watching, let a batch in flight finish (or stop after its page), give up the lease. */
+  once(): Promise<{ held: Array<{ path: string; reason: HeldReason }> }>;
+  /**
+   * Stop watching: a batch in flight is asked to stop after its page (it ends `interrupted`, resumable; what it moved
+   * is recorded as handled, here and by the next watcher's start), then the lease is given up.
+   */
   stop(): Promise<void>;
 }

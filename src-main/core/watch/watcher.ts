@@ -9,7 +9,7 @@ import { currentPlatform } from '../rules/safe-names.js';
 import { ALWAYS_EXCLUDED_FOLDERS } from '../scan/hidden-names.js';
 import { physicalPath } from '../scan/physical-path.js';
 import { accountRefusal } from './account-folders.js';
-import { isIgnoredName, judgeArrival } from './arrival-filter.js';
+import { isIgnoredName, judgeArrival, type NamedTime, partialDownloadsIn } from './arrival-filter.js';
 import { type Batch, type BatchTrigger, createBatchQueue } from './batch-queue.js';
 import { isExcluded, listWatchedFolder } from './folder-listing.js';
 import { lookAtFolder } from './folder-presence.js';
@@ -17,10 +17,10 @@ import { createHandledFiles, identityOf, lstatOrUndefined } from './handled-file
 import { createHandledSync } from './handled-sync.js';
 import { busyError, keepLease } from './lease-keeper.js';
 import { filesOpenForWriting } from './open-writers.js';
-import { runWatchBatch } from './run-batch.js';
+import { type BatchOutcome, runWatchBatch } from './run-batch.js';
 import { usesTimeConditions } from './time-rules.js';
 import { createWatchReports } from './watch-reports.js';
-import { DEFAULT_WATCHER_SETTINGS, type LeaseHolder, type WatchedFolder, type Watcher, type WatcherSettings } from './watch-types.js';
+import { DEFAULT_WATCHER_SETTINGS, type HeldReason, type LeaseHolder, type WatchedFolder, type Watcher, type WatcherSettings } from './watch-types.js';
 
 /** What became of a file that settled (or that a pass found): for tests and the bench, which wait on it. */
 export type ArrivalOutcome = 'queued' | 'handled' | 'held';
@@ -45,12 +45,13 @@ export interface WatcherOptions {
   observe?: (file: string, outcome: ArrivalOutcome) => void;
 }
 
-/**
- * A file held back: still arriving beside a partial download, empty and new, (found by a pass) just written, or
- * held open for writing by some process (Linux).
- */
+/** A file held back, and why (see HeldReason). */
 interface Held {
-  reason: 'partial-sibling' | 'young-empty' | 'settling' | 'open-for-writing';
+  reason: HeldReason;
+  /** what holds it, in words (told once it has been held heldReportMs) */
+  detail: string;
+  /** real time it was first held (kept while it stays held, whatever for) */
+  since: number;
   /** why it was looked at: it arrived, or a pass found it (its batch says so once it may go) */
   trigger: BatchTrigger;
   size: number;
@@ -79,12 +80,19 @@ interface FolderRuntime {
   retired: boolean;
   /** ends the wait for its chokidar watcher's first listing (a watcher closed meanwhile never says it is ready) */
   endReadyWait: (() => void) | undefined;
+  /** the catch-up pass due after a failed batch, and how long the next one waits (undefined: presenceEveryMs) */
+  retryTimer: NodeJS.Timeout | undefined;
+  retryMs: number | undefined;
 }
 
 /** How long to wait for chokidar's first listing of a folder before watching anyway (a hung network drive). */
 const READY_WAIT_MS = 60_000;
 /** How long a batch waits at most for an undo of a watch batch under way to finish (it puts files back meanwhile). */
 const UNDO_WAIT_MS = 60_000;
+/** The longest wait before a folder's catch-up pass after batches that failed again and again. */
+const RETRY_MOST_MS = 5 * 60 * 1000;
+/** A pass over a big folder gives the event loop a turn this often (as planning does), so events and the API go on. */
+const SLICE_MS = 5;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => { setTimeout(resolve, ms); });
 /** The data folders watched in this process: the lease is per process, so two watchers here are refused here. */
 const watchingInProcess = new Map<string, LeaseHolder>();
@@ -121,6 +129,11 @@ export async function startWatcher(core: AppCore, options: WatcherOptions): Prom
   let syncScheduled = false;
   let checkingWriters = false;
   let stopping: Promise<void> | undefined;
+  /** the operation of the batch running now, for stop() to ask it to stop after its page */
+  let runningOperation: { id: string; owner: string } | undefined;
+  let endStopWait = (): void => undefined;
+  /** resolves when stop() is called: once() answers then rather than wait for its pass */
+  const whenStopped = new Promise<void>((resolve) => { endStopWait = resolve; });
 
   const observe = (file: string, outcome: ArrivalOutcome): void => {
     try { options.observe?.(file, outcome); } catch (error) { log(`a watch observer failed: ${describeError(error)}`); }
@@ -167,11 +180,31 @@ export async function startWatcher(core: AppCore, options: WatcherOptions): Prom
 
   /** Looked at again after pollMs, then twice as long each time, up to presenceEveryMs. */
   const openWait = (checks: number): number => Math.min(settings.presenceEveryMs, settings.pollMs * 2 ** Math.min(checks, 20));
+  /** Hold a file back, or keep it held for another reason: since when it is held carries over while it stays held. */
+  const hold = (runtime: FolderRuntime, file: string, entry: Omit<Held, 'since'>): void => {
+    runtime.held.set(file, { ...entry, since: runtime.held.get(file)?.since ?? Date.now() });
+  };
   const holdOpen = (runtime: FolderRuntime, file: string, trigger: BatchTrigger, checks: number): void => {
     const stats = lstatOrUndefined(file);
     if (!stats?.isFile()) return;
-    runtime.held.set(file, { reason: 'open-for-writing', trigger, size: stats.size, mtimeMs: stats.mtimeMs, lookAgainAt: Date.now() + openWait(checks), openChecks: checks });
+    hold(runtime, file, {
+      reason: 'open-for-writing', detail: 'a program has it open for writing', trigger, size: stats.size, mtimeMs: stats.mtimeMs,
+      lookAgainAt: Date.now() + openWait(checks), openChecks: checks,
+    });
     observe(file, 'held');
+  };
+
+  /**
+   * A file held back for heldReportMs (a download that stopped and left its partial file, a program that keeps it
+   * open) would wait unseen for ever: told once (watch:skipped), with what holds it and what to do. It stays held.
+   */
+  const tellLongHeld = (runtime: FolderRuntime, file: string, held: Held, now: number): void => {
+    if (held.reason === 'settling' || now - held.since < settings.heldReportMs) return;
+    const waited = settings.heldReportMs >= 60_000 ? `${Math.floor(settings.heldReportMs / 60_000)} min` : `${Math.round(settings.heldReportMs / 1000)} s`;
+    const [reason, advice] = held.reason === 'open-for-writing'
+      ? ['open-for-writing', 'close the program writing to it (or let it finish), and it is organized then']
+      : ['still-arriving', 'if that download stopped, finish it or remove its partial file (.part, .crdownload…), and it is organized then'];
+    reports.skipped(runtime.folder, file, reason, `held for over ${waited}: ${held.detail}; ${advice}`);
   };
 
   /** The batch's files some process holds open for writing (one look at /proc for them all); none when that fails. */
@@ -194,24 +227,64 @@ export async function startWatcher(core: AppCore, options: WatcherOptions): Prom
     for (const file of open) holdOpen(runtime, file, batch.trigger, 0);
     const files = open.size === 0 ? batch.files : batch.files.filter((file) => !open.has(file));
     if (files.length === 0) return;
-    const outcome = await runWatchBatch({ core, handled, reports, clock, platform, log, loopsTold, onHandled: (file) => observe(file, 'handled') },
-      { folder: runtime.folder, files, trigger: batch.trigger, excluded: runtime.excluded });
-    if ((outcome.kind === 'ran' && !outcome.discarded) || (outcome.kind === 'failed' && outcome.operationId !== undefined)) {
-      guarded('reading the batch\'s operation', () => { handledSync.known(outcome.operationId as string); });
+    const owner = runtime.folder.userId;
+    let outcome: BatchOutcome;
+    try {
+      outcome = await runWatchBatch({
+        core, handled, reports, clock, platform, log, loopsTold,
+        onHandled: (file) => observe(file, 'handled'),
+        onStarted: (id) => {
+          runningOperation = { id, owner };
+          if (stopped) cancelRunning(); // stop() came before the operation was recorded
+        },
+      }, { folder: runtime.folder, files, trigger: batch.trigger, excluded: runtime.excluded });
+    } catch (error) {
+      outcome = { kind: 'failed', error, operationId: undefined };
+    } finally {
+      runningOperation = undefined;
     }
+    const kept = outcome.kind === 'ran' && !outcome.discarded ? outcome.operationId : outcome.kind === 'failed' ? outcome.operationId : undefined;
+    if (kept !== undefined) guarded('reading the batch\'s operation', () => { handledSync.known(kept); });
+    if (outcome.kind === 'ran') runtime.retryMs = undefined;
     if (outcome.kind === 'no-rules' || outcome.kind === 'not-allowed') {
       await leave(runtime, outcome.kind, outcome.kind === 'no-rules' ? noRulesDetail(runtime.folder) : outcome.detail);
     } else if (outcome.kind === 'failed') {
       log(`${runtime.folder.path}: a batch of ${batch.files.length} files ${outcome.operationId ? `(operation ${outcome.operationId}) ` : ''}stopped: ${describeError(outcome.error)}`);
       void refresh(runtime); // the folder may be gone: looked at now rather than at the next presence check
+      retryLater(runtime);
     }
+  };
+
+  /** Ask the batch running to stop after its page (stop()): it ends interrupted, resumable, what it moved recorded. */
+  const cancelRunning = (): void => {
+    const running = runningOperation;
+    if (!running || !core.database.sqlite.open) return;
+    guarded('stopping the batch running', () => { core.operations.cancel(running.id, { owner: running.owner, exact: true }); });
+  };
+
+  /**
+   * A failed batch's files are neither held nor queued (a folder that stays watched is not looked at again): its
+   * folder gets a catch-up pass after presenceEveryMs, twice as long after each failure in a row (up to five
+   * minutes), back to presenceEveryMs once a batch runs.
+   */
+  const retryLater = (runtime: FolderRuntime): void => {
+    if (runtime.retired || stopped || runtime.retryTimer) return;
+    const wait = Math.min(runtime.retryMs ?? settings.presenceEveryMs, RETRY_MOST_MS);
+    runtime.retryMs = Math.min(wait * 2, RETRY_MOST_MS);
+    runtime.retryTimer = setTimeout(() => {
+      runtime.retryTimer = undefined;
+      if (coreClosed() || !canRun(runtime)) return; // let go meanwhile: a catch-up pass comes when it is watched again
+      log(`${runtime.folder.path}: looking at it again after a batch that stopped`);
+      void pass(runtime, 'catch-up');
+    }, wait);
   };
   const queue = createBatchQueue({ settings, log, run: runBatch, onSettled: checkIdle });
 
   // ---- a file that settled, or that a pass found --------------------------------------------------------
 
   /** Whether a file may go into a batch now; if not it is held (to be looked at again) or left (placed by us, gone). */
-  const consider = (runtime: FolderRuntime, file: string, trigger: BatchTrigger, source: 'arrival' | 'listing' | 'held', known?: fs.Stats): 'ready' | 'held' | 'left' => {
+  const consider = (runtime: FolderRuntime, file: string, trigger: BatchTrigger, source: 'arrival' | 'listing' | 'held', known?: fs.Stats,
+    partialsIn?: (folder: string) => NamedTime[]): 'ready' | 'held' | 'left' => {
     const stats = known ?? lstatOrUndefined(file);
     const identity = identityOf(file, stats);
     if (!identity || !stats) { runtime.held.delete(file); return 'left'; }
@@ -221,17 +294,17 @@ export async function startWatcher(core: AppCore, options: WatcherOptions): Prom
       return 'left';
     }
     const now = Date.now();
-    const verdict = judgeArrival({ path: file, size: stats.size, mtimeMs: stats.mtimeMs }, { now: clock(), youngEmptyMs: settings.youngEmptyMs });
+    const verdict = judgeArrival({ path: file, size: stats.size, mtimeMs: stats.mtimeMs }, { now: clock(), youngEmptyMs: settings.youngEmptyMs, ...(partialsIn ? { partialsIn } : {}) });
     if (!verdict.ready) {
       const wait = verdict.lookAgainAt === undefined ? settings.presenceEveryMs : Math.min(settings.presenceEveryMs, Math.max(settings.pollMs, verdict.lookAgainAt - clock()));
-      runtime.held.set(file, { reason: verdict.reason, trigger, size: stats.size, mtimeMs: stats.mtimeMs, lookAgainAt: now + wait });
+      hold(runtime, file, { reason: verdict.reason, detail: verdict.detail, trigger, size: stats.size, mtimeMs: stats.mtimeMs, lookAgainAt: now + wait });
       observe(file, 'held');
       return 'held';
     }
     // Chokidar said it settled; a file a pass found must show it has, by keeping still for settleMs.
     const age = now - stats.mtimeMs;
     if (source !== 'arrival' && age >= 0 && age < settings.settleMs) {
-      runtime.held.set(file, { reason: 'settling', trigger, size: stats.size, mtimeMs: stats.mtimeMs, lookAgainAt: now + settings.settleMs - age });
+      hold(runtime, file, { reason: 'settling', detail: 'it was written a moment ago', trigger, size: stats.size, mtimeMs: stats.mtimeMs, lookAgainAt: now + settings.settleMs - age });
       observe(file, 'held');
       return 'held';
     }
@@ -256,6 +329,7 @@ export async function startWatcher(core: AppCore, options: WatcherOptions): Prom
     for (const runtime of folders.values()) {
       if (stateOf(runtime) !== 'watching') continue;
       for (const [file, held] of runtime.held) {
+        guarded(`telling what holds ${file}`, () => { tellLongHeld(runtime, file, held, now); });
         if (held.lookAgainAt > now) continue;
         if (held.reason === 'open-for-writing') { stillOpen.push({ runtime, file, held }); continue; }
         guarded(`looking at ${file}`, () => {
@@ -263,7 +337,7 @@ export async function startWatcher(core: AppCore, options: WatcherOptions): Prom
           if (!stats?.isFile()) { runtime.held.delete(file); return; }
           // Changed since it was held (a placeholder being filled, a file still being written): it must keep still first.
           if (stats.size !== held.size || stats.mtimeMs !== held.mtimeMs) {
-            runtime.held.set(file, { ...held, reason: 'settling', size: stats.size, mtimeMs: stats.mtimeMs, lookAgainAt: now + settings.settleMs });
+            runtime.held.set(file, { ...held, reason: 'settling', detail: 'it is still being written', size: stats.size, mtimeMs: stats.mtimeMs, lookAgainAt: now + settings.settleMs });
             return;
           }
           if (consider(runtime, file, held.trigger, 'held', stats) !== 'ready') return;
@@ -286,7 +360,7 @@ export async function startWatcher(core: AppCore, options: WatcherOptions): Prom
         const checks = (held.openChecks ?? 0) + 1;
         if (open.has(file)) runtime.held.set(file, { ...held, openChecks: checks, lookAgainAt: now + openWait(checks) });
         // Closed: looked at now as a file that must keep still for settleMs after its last write.
-        else runtime.held.set(file, { ...held, reason: 'settling', lookAgainAt: now });
+        else runtime.held.set(file, { ...held, reason: 'settling', detail: 'it was written a moment ago', lookAgainAt: now });
       }
     }).finally(() => {
       checkingWriters = false;
@@ -307,8 +381,21 @@ export async function startWatcher(core: AppCore, options: WatcherOptions): Prom
       const listed = await listWatchedFolder(runtime.folder.path, runtime.folder.depth, runtime.excluded);
       if (generation !== runtime.generation || !active || stopped) return;
       const ready: string[] = [];
+      // Each folder's partial downloads read once a pass (an empty file is judged by them), not once per empty file.
+      const partials = new Map<string, NamedTime[]>();
+      const partialsIn = (folder: string): NamedTime[] => {
+        let found = partials.get(folder);
+        if (!found) partials.set(folder, found = partialDownloadsIn(folder));
+        return found;
+      };
+      let sliceStart = performance.now();
       for (const file of listed) {
-        if (consider(runtime, file.path, trigger, 'listing', file.stats) !== 'ready') continue;
+        if (performance.now() - sliceStart >= SLICE_MS) {
+          await new Promise<void>((resolve) => { setImmediate(resolve); });
+          if (generation !== runtime.generation || !active || stopped) return;
+          sliceStart = performance.now();
+        }
+        if (consider(runtime, file.path, trigger, 'listing', file.stats, partialsIn) !== 'ready') continue;
         ready.push(file.path);
         observe(file.path, 'queued');
       }
@@ -458,6 +545,7 @@ export async function startWatcher(core: AppCore, options: WatcherOptions): Prom
 
   const retire = (runtime: FolderRuntime): void => {
     runtime.retired = true;
+    clearTimeout(runtime.retryTimer);
     folders.delete(runtime.folder.id);
     queue.drop(runtime.folder.id);
     runtime.held.clear();
@@ -485,6 +573,7 @@ export async function startWatcher(core: AppCore, options: WatcherOptions): Prom
         const added: FolderRuntime = {
           folder, chokidar: undefined, identity: undefined, generation: 0, excluded: [], held: new Map(),
           refreshing: undefined, again: false, restart: false, passing: undefined, retired: false, endReadyWait: undefined,
+          retryTimer: undefined, retryMs: undefined,
         };
         folders.set(folder.id, added);
         started.push(refresh(added, catchUp));
@@ -569,25 +658,10 @@ export async function startWatcher(core: AppCore, options: WatcherOptions): Prom
       return new Promise((resolve) => { idleWaiters.push(resolve); });
     },
     async once() {
-      // Not idle(): a file that keeps changing would keep it waiting for ever.
-      await watcher.catchUp();
-      // A file written a moment before the pass gets one settle time to keep still, then goes in a batch this pass
-      // waits for; one that changed meanwhile (still being written) is answered, as are the files held for other reasons.
-      const settling = [...folders.values()].flatMap((runtime) => [...runtime.held]
-        .filter(([, entry]) => entry.reason === 'settling').map(([file, entry]) => ({ runtime, file, size: entry.size, mtimeMs: entry.mtimeMs })));
-      if (settling.length > 0 && active && !stopped) {
-        await sleep(settings.settleMs + settings.pollMs);
-        const ready = new Map<FolderRuntime, string[]>();
-        for (const { runtime, file, size, mtimeMs } of settling) {
-          const stats = lstatOrUndefined(file);
-          if (!stats?.isFile() || stats.size !== size || stats.mtimeMs !== mtimeMs || Date.now() - stats.mtimeMs < settings.settleMs) continue;
-          runtime.held.delete(file);
-          observe(file, 'queued');
-          ready.set(runtime, [...(ready.get(runtime) ?? []), file]);
-        }
-        await Promise.all([...ready].map(([runtime, files]) => queue.enqueue(runtime.folder.id, files, 'catch-up')));
-      }
-      const held: Array<{ path: string; reason: string }> = [];
+      const work = onceWork();
+      work.catch(() => undefined); // answered below, unless stop() came first
+      await Promise.race([work, whenStopped]);
+      const held: Array<{ path: string; reason: HeldReason }> = [];
       for (const runtime of folders.values()) for (const [file, entry] of runtime.held) held.push({ path: file, reason: entry.reason });
       return { held: held.sort((one, other) => one.path.localeCompare(other.path)) };
     },
@@ -595,16 +669,42 @@ export async function startWatcher(core: AppCore, options: WatcherOptions): Prom
   };
   return watcher;
 
+  /** once() but for its answer (a function declaration: once() is written before it). */
+  async function onceWork(): Promise<void> {
+    // Not idle(): a file that keeps changing would keep it waiting for ever.
+    await watcher.catchUp();
+    // A file written a moment before the pass gets one settle time to keep still, then goes in a batch this pass
+    // waits for; one that changed meanwhile (still being written) is answered, as are the files held for other reasons.
+    const settling = [...folders.values()].flatMap((runtime) => [...runtime.held]
+      .filter(([, entry]) => entry.reason === 'settling').map(([file, entry]) => ({ runtime, file, size: entry.size, mtimeMs: entry.mtimeMs })));
+    if (settling.length > 0 && active && !stopped) {
+      await sleep(settings.settleMs + settings.pollMs);
+      const ready = new Map<FolderRuntime, string[]>();
+      for (const { runtime, file, size, mtimeMs } of settling) {
+        const stats = lstatOrUndefined(file);
+        if (!stats?.isFile() || stats.size !== size || stats.mtimeMs !== mtimeMs || Date.now() - stats.mtimeMs < settings.settleMs) continue;
+        runtime.held.delete(file);
+        observe(file, 'queued');
+        ready.set(runtime, [...(ready.get(runtime) ?? []), file]);
+      }
+      await Promise.all([...ready].map(([runtime, files]) => queue.enqueue(runtime.folder.id, files, 'catch-up')));
+    }
+  }
+
   /** Stop watching (a function declaration: the watcher stops itself from a timer when its core was closed). */
   function stopWatching(): Promise<void> {
     stopping ??= (async () => {
       stopped = true;
       active = false;
+      endStopWait();
       for (const timer of timers) clearInterval(timer);
       unsubscribe();
       const runtimes = [...folders.values()];
+      for (const runtime of runtimes) clearTimeout(runtime.retryTimer);
+      // Not the whole batch (up to maxBatchFiles): it stops after its page, interrupted and resumable; what it moved is recorded.
+      cancelRunning();
       await Promise.all(runtimes.map((runtime) => closeChokidar(runtime)));
-      await queue.close(); // the batch running finishes (or stops after its page when the core closes)
+      await queue.close();
       await Promise.all(runtimes.flatMap((runtime) => [runtime.refreshing, runtime.passing]));
       lease.stop(core.database.sqlite.open);
       watchingInProcess.delete(processKey);
