@@ -98,11 +98,16 @@ describe('watched folders come and go', () => {
   it('a paused folder is let go and organized again (what came meanwhile first) when it is resumed', async () => {
     const core = openCore();
     const { root, id } = watchedFolder(core);
+    const control = watchedFolder(core);
     const watching = await watch(core);
     core.watchedFolders.update(LOCAL_USER_ID, id, { enabled: false });
     await until('the folder to be told paused', () => watching.events.heard.some((event) => event.name === 'watch:folder' && event.data.state === 'paused'));
     fs.writeFileSync(path.join(root, 'while-paused.txt'), 'x');
+    // A file written after it in a folder still watched is organized: the paused one had as long to be, and was not.
+    fs.writeFileSync(path.join(control.root, 'after.txt'), 'y');
+    await watching.events.next('watch:batch', (event) => event.folder_id === control.id);
     await watching.watcher.idle();
+    expect(watching.outcomes.filter((seen) => seen.file === path.join(root, 'while-paused.txt'))).toEqual([]);
     expect(listFiles(root)).toEqual(['while-paused.txt']);
     core.watchedFolders.update(LOCAL_USER_ID, id, { enabled: true });
     const batch = await watching.events.next('watch:batch', (event) => event.folder_id === id);
@@ -148,18 +153,24 @@ describe('watched folders come and go', () => {
     core.accounts.allow(account.id, root);
     const folder = core.watchedFolders.add(account.id, { path: root });
     const anns = recordEvents(core, account.id);
+    const control = watchedFolder(core);
     const watching = await watch(core);
     await until('Ann\'s folder to be watched', () => anns.heard.some((event) => event.name === 'watch:folder' && event.data.state === 'watching'));
     core.accounts.disallow(account.id, root);
     const refused = await anns.next('watch:folder', (event) => event.state === 'not-allowed');
     expect(refused.detail).toMatch(/may not use/);
     fs.writeFileSync(path.join(root, 'report.pdf'), 'x');
+    // A file written after it in a folder still watched is organized: Ann's had as long to be, and was not.
+    fs.writeFileSync(path.join(control.root, 'after.txt'), 'y');
+    await watching.events.next('watch:batch', (event) => event.folder_id === control.id);
     await watching.watcher.idle();
+    expect(watching.outcomes.filter((seen) => path.basename(seen.file) === 'report.pdf')).toEqual([]);
     expect(listFiles(root)).toEqual(['report.pdf']);
     expect(core.operations.history(10, account.id)).toHaveLength(0);
     core.accounts.allow(account.id, root);
     const batch = await anns.next('watch:batch', () => true);
     expect(batch).toMatchObject({ trigger: 'catch-up', moved: 1 });
-    expect(watching.events.heard.filter((event) => event.name.startsWith('watch:'))).toEqual([]); // Ann's events are hers alone
+    // Ann's events are hers alone: the local profile hears only its own folder's.
+    expect(watching.events.heard.filter((event) => event.name.startsWith('watch:') && event.data.folder_id !== control.id)).toEqual([]);
   });
 });
