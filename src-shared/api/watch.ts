@@ -80,9 +80,14 @@ export const watchBatchEventSchema = z.object({
 export type WatchBatchEvent = z.infer<typeof watchBatchEventSchema>;
 
 /**
- * watch:skipped: a file the watcher left where it is, and why (a reason code as in the journal's skips, or
- * `rule-loop`: its rules would act on their own output again; `not-allowed`: outside the account's folders).
- * Each file and reason is told once.
+ * watch:skipped: a file the watcher left where it is, and why. `reason` is one of: a skip reason of the plan or
+ * the run as in the journal (SKIP_REASONS: conflict, source-missing, unreadable…) or, for a file that failed to
+ * move, its failure reason (FAILURE_REASONS: disk-full…); `rule-loop` (its rules would act on their own output
+ * again; the file is left); `still-arriving` (held back for long beside a partial download or Office lock, or
+ * empty beside one: finish or remove the partial file) or `open-for-writing` (a program has kept it open for
+ * writing for long: close it). The last two are told once the file has been held heldReportMs (5 minutes); it
+ * is organized once what holds it is gone. A folder the account may no longer use is told as its state
+ * (watch:folder `not-allowed`), not per file. Each file and reason is told once per watching process.
  */
 export const watchSkippedEventSchema = z.object({
   type: z.literal('watch-skipped'),
