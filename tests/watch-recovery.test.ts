@@ -85,6 +85,25 @@ describe('the watcher after a batch fails, on stop, and with files held for long
     expect(listFiles(root)).toEqual(['Documents/report.pdf']);
   });
 
+  it('a file a program keeps open for writing is told once as open-for-writing, saying to close it, and goes once closed', async () => {
+    const core = openCore();
+    const { root, id } = watchedFolder(core);
+    const watching = await watch(core, { settings: { heldReportMs: 300 } });
+    const file = path.join(root, 'capture.log');
+    const descriptor = fs.openSync(file, 'a');
+    try {
+      fs.writeSync(descriptor, 'a line, and more to come');
+      const told = await watching.events.next('watch:skipped', (event) => event.path === file);
+      expect(told).toMatchObject({ folder_id: id, reason: 'open-for-writing', detail: expect.stringMatching(/open for writing; close the program/) as string });
+      expect(listFiles(root)).toEqual(['capture.log']);
+    } finally {
+      fs.closeSync(descriptor);
+    }
+    await watching.events.next('watch:batch', (event) => event.folder_id === id);
+    expect(listFiles(root)).toEqual(['Documents/capture.log']);
+    expect(watching.events.heard.filter((event) => event.name === 'watch:skipped')).toHaveLength(1);
+  });
+
   it('a folder its account may no longer use between a file settling and its batch is refused by the batch: nothing moves', async () => {
     const core = openCore();
     const account = await core.accounts.create({ email: 'ann@example.com', username: 'ann', full_name: 'Ann', password: 'correct horse battery' });
