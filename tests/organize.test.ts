@@ -27,6 +27,18 @@ describe('organize by type, in place', () => {
     expect(again.plan).toMatchObject({ unchanged: 6, filesTotal: 0 });
   });
 
+  it('makes a destination that does not exist yet (two folders deep), and undo puts the files back', async () => {
+    const root = tempDir();
+    writeTree(root, { 'a.pdf': 'pdf', 'b.jpg': 'jpeg' });
+    const destination = path.join(tempDir('fileorg-dest-'), 'Sorted', 'Inbox');
+    const core = openTestCore();
+    const result = await core.operations.organize(organizeRequest([root], { destination }), { dryRun: false });
+    expect(result).toMatchObject({ status: 'completed', moved: 2, skipped: 0 });
+    expect(listFiles(destination)).toEqual(['Documents/a.pdf', 'Images/b.jpg']);
+    await core.operations.undo(result.operation_id);
+    expect(listFiles(root)).toEqual(['a.pdf', 'b.jpg']);
+  });
+
   it('finishes the run even when whoever watches its progress fails', async () => {
     const root = tempDir();
     writeTree(root, Object.fromEntries(Array.from({ length: 250 }, (_, index) => [`f${index}.pdf`, 'x'])));

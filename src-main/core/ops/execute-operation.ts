@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { type ActionRow, createRowContext, type ExecuteOutcome, executeRow, type JournalUpdate } from '../../../src-worker/row-actions.js';
 import { conflictName } from '../rules/safe-names.js';
@@ -22,6 +23,11 @@ export async function executeOperation(context: EngineContext, operation: Operat
   // A resumed run also cleans up after the files its interrupted first part moved.
   const vacated = hooks.resuming ? vacatedFoldersFromJournal(context, operation.id) : new Set<string>();
   const anchors = anchorsOf(operation.request);
+  // The destination the user named is made if it is missing ("created if missing"): the rows' moves make the
+  // folders below it, through it as their anchor, and an anchor that is not there reads as every source gone.
+  // It is the user's folder, named by them: undo leaves it (empty) rather than remove what it did not plan.
+  const destination = 'kind' in operation.request ? null : operation.request.destination;
+  if (destination) fs.mkdirSync(destination, { recursive: true });
   const rowContext = createRowContext(anchors);
 
   /**
