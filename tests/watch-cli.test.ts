@@ -112,6 +112,15 @@ describe('fileorg watch add, list, pause, resume, remove', () => {
     expect(human.stdout).toMatch(/nothing watches this data folder now/);
 
     const id = added.lines[0]?.id as string;
+    // watch set changes only what it is given; the rules file is the saved set again.
+    const set = await cli('watch', 'set', downloads, '--depth', '1', '--rules', pdfRules, '--json');
+    expect(set.code, set.stderr).toBe(0);
+    expect(set.lines[0]).toMatchObject({ id, path: downloads, preset: null, rule_set_id: withRules.lines[0]?.rule_set_id, destination: null, conflict: 'rename', depth: 1 });
+    const setBack = await cli('watch', 'set', id.slice(0, 8), '--preset', 'by-type', '--depth', '0', '--json');
+    expect(setBack.lines[0]).toMatchObject({ id, preset: 'by-type', rule_set_id: null, depth: 0, conflict: 'rename' });
+    const setNothing = await cli('watch', 'set', id);
+    expect(setNothing.code).toBe(2);
+    expect(setNothing.stderr).toMatch(/watch set changes what you give: one or more of --preset, --rules, --dest, --conflict, --depth/);
     const paused = await cli('watch', 'pause', id.slice(0, 8), '--json');
     expect(paused.code, paused.stderr).toBe(0);
     expect(paused.lines[0]).toMatchObject({ id, enabled: false, state: 'paused' });
@@ -151,7 +160,7 @@ describe('fileorg watch add, list, pause, resume, remove', () => {
       [['watch', 'list', '--depth', '1'], /watch list does not take --depth: --depth goes with watch add/],
       [['watch', 'add', folder, '--once'], /watch add does not take --once: --once goes with watch alone/],
       [['watch', '--dest', folder], /watch does not take --dest/],
-      [['watch', folder], /watch takes add, list, remove, pause, resume, or nothing .*fileorg watch add/],
+      [['watch', folder], /watch takes add, set, list, remove, pause, resume, or nothing .*fileorg watch add/],
       [['watch', 'remove', folder], /no watched folder/],
       [['organize', folder, '--depth', '1'], /organize does not take --depth/],
       [['history', '--kind', 'everything'], /--kind takes organize, dedupe, watch/],

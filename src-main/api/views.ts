@@ -66,7 +66,7 @@ export const ruleSetView = (saved: SavedRuleSet): SavedRuleSetView => ({
 export function watchedFolderView(folder: WatchedFolder, watched: boolean): WatchedFolderView {
   const state: WatchState = !folder.enabled ? 'paused' : !watched ? 'not-watched' : folder.state ?? 'watching';
   const detail = state === 'paused'
-    ? 'paused: resume it with fileorg watch resume (PUT … {"enabled": true})'
+    ? `paused: resume it with fileorg watch resume ${folder.id.slice(0, 8)} (PUT /api/v1/watched-folders/${folder.id} {"enabled": true})`
     : state === 'not-watched'
       ? 'nothing watches this data folder now: open the FileOrganizer app, or run fileorg serve or fileorg watch'
       : state === 'watching' ? null : folder.stateDetail;

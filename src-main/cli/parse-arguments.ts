@@ -61,6 +61,8 @@ commands:
       --dest DIR                 put organized files here (default: category folders inside DIR)
       --conflict rename|skip     when a name is taken: "name (1).ext" (default) or leave the file
       --depth N                  how many folders down to look, 0 (DIR alone, the default) to ${MAX_WATCH_DEPTH}
+  watch set DIR|ID     change a watched folder's --preset, --rules, --dest, --conflict or --depth (the
+                       others stay; what is there is organized again by the new settings)
   watch list           the watched folders: rules, destination, depth and whether they are watched now
   watch remove DIR|ID  stop watching a folder (files already organized stay; undo their batches as any run)
   watch pause DIR|ID   stop organizing a folder for now, keeping its settings
@@ -110,7 +112,7 @@ const serveSchema = z.object({
   allowSignup: z.boolean(),
   watch: z.boolean(),
 });
-export const WATCH_ACTIONS = ['add', 'list', 'remove', 'pause', 'resume'] as const;
+export const WATCH_ACTIONS = ['add', 'set', 'list', 'remove', 'pause', 'resume'] as const;
 /** `fileorg watch` alone runs the watcher; with an action it manages the watched folders. */
 const watchSchema = z.object({
   command: z.literal('watch'),
@@ -123,6 +125,9 @@ const watchSchema = z.object({
   dest: z.string().min(1).optional(),
   conflict: conflictPolicySchema,
   depth: z.number().int().min(0).max(MAX_WATCH_DEPTH),
+  /** set: which of --conflict and --depth were given (the others keep the folder's) */
+  conflictGiven: z.boolean(),
+  depthGiven: z.boolean(),
 }).refine((value) => !(value.preset && value.rules), 'give --preset or --rules, not both');
 export const ACCOUNT_ACTIONS = ['add', 'list', 'remove', 'allow', 'disallow', 'folders'] as const;
 /** How many words each account action takes after it: the account's email, then a folder. */
@@ -171,6 +176,7 @@ const COMMAND_OPTIONS: Record<string, readonly string[]> = {
   // watch's options depend on its action: keyed "watch ACTION" (refuseForeignOptions)
   watch: ['once'],
   'watch add': ['preset', 'rules', 'dest', 'conflict', 'depth'],
+  'watch set': ['preset', 'rules', 'dest', 'conflict', 'depth'],
   'watch list': [], 'watch remove': [], 'watch pause': [], 'watch resume': [],
   accounts: ['username', 'full-name'],
   undo: [], resume: [], show: [], history: ['kind'], quarantine: [],
@@ -191,7 +197,7 @@ function refuseForeignOptions(command: string, given: readonly string[]): void {
 function foreignOptionHint(command: string, foreign: string, own: readonly string[]): string {
   if (command === 'dupes' && foreign === 'dry-run') return ': without --quarantine or --hardlink, dupes only lists the groups and touches nothing';
   if (command.startsWith('watch') && ['preset', 'rules', 'dest', 'conflict', 'depth'].includes(foreign)) {
-    return `: --${foreign} goes with watch add (to change a watched folder's, remove it and add it again)`;
+    return `: --${foreign} goes with watch add, or watch set DIR|ID to change a watched folder's`;
   }
   if (command.startsWith('watch') && foreign === 'once') return ': --once goes with watch alone: fileorg watch --once';
   if (['port', 'host', 'allow-host', 'allow-signup', 'no-watch'].includes(foreign)) {
@@ -204,6 +210,7 @@ function foreignOptionHint(command: string, foreign: string, own: readonly strin
 const WATCH_WORDS: Record<'run' | (typeof WATCH_ACTIONS)[number], { count: number; usage: string }> = {
   run: { count: 0, usage: 'fileorg watch [--once]' },
   add: { count: 1, usage: 'fileorg watch add DIR [--preset by-type|by-date | --rules FILE] [--dest DIR] [--conflict rename|skip] [--depth N]' },
+  set: { count: 1, usage: 'fileorg watch set DIR|ID [--preset by-type|by-date | --rules FILE] [--dest DIR] [--conflict rename|skip] [--depth N]' },
   list: { count: 0, usage: 'fileorg watch list' },
   remove: { count: 1, usage: 'fileorg watch remove DIR|ID (fileorg watch list shows them)' },
   pause: { count: 1, usage: 'fileorg watch pause DIR|ID' },
@@ -211,7 +218,7 @@ const WATCH_WORDS: Record<'run' | (typeof WATCH_ACTIONS)[number], { count: numbe
 };
 
 /** `watch [ACTION] [WORD]` and its options, as the watch schema takes them. */
-function parseWatch(rest: string[], values: { once?: boolean | undefined; preset?: string | undefined; rules?: string | undefined; dest?: string | undefined; conflict?: string | undefined; depth?: string | undefined }) {
+function parseWatch(rest: string[], values: { once?: boolean | undefined; preset?: string | undefined; rules?: string | undefined; dest?: string | undefined; conflict?: string | undefined; depth?: string | undefined }, given: ReadonlySet<string>) {
   const first = rest[0];
   const action = first === undefined ? 'run' : (WATCH_ACTIONS as readonly string[]).includes(first) ? first as (typeof WATCH_ACTIONS)[number] : undefined;
   if (action === undefined) {
@@ -226,6 +233,9 @@ function parseWatch(rest: string[], values: { once?: boolean | undefined; preset
       throw new FileOrganizerError('E_USAGE', `--depth takes a whole number from 0 (the folder alone) to ${MAX_WATCH_DEPTH} (got "${values.depth}"), e.g. --depth 1 to include the folders inside it`);
     }
   }
+  if (action === 'set' && !['preset', 'rules', 'dest', 'conflict', 'depth'].some((option) => given.has(option))) {
+    throw new FileOrganizerError('E_USAGE', `watch set changes what you give: one or more of --preset, --rules, --dest, --conflict, --depth; usage: ${WATCH_WORDS.set.usage}`);
+  }
   const word = words[0];
   return {
     command: 'watch', action, once: values.once ?? false,
@@ -233,6 +243,7 @@ function parseWatch(rest: string[], values: { once?: boolean | undefined; preset
     folder: word === undefined ? null : action === 'add' ? path.resolve(word) : word,
     preset: values.preset, rules: values.rules === undefined ? undefined : path.resolve(values.rules),
     dest: values.dest === undefined ? undefined : path.resolve(values.dest), conflict: values.conflict ?? 'rename', depth,
+    conflictGiven: given.has('conflict'), depthGiven: given.has('depth'),
   };
 }
 
@@ -318,7 +329,7 @@ export function parseArguments(argv: string[]): CommandArguments | 'help' {
       });
       break;
     case 'watch':
-      result = watchSchema.safeParse(parseWatch(rest, values));
+      result = watchSchema.safeParse(parseWatch(rest, values, new Set(tokens.flatMap((token) => (token.kind === 'option' ? [token.name] : [])))));
       break;
     case 'accounts': {
       const action = rest[0] as (typeof ACCOUNT_ACTIONS)[number];

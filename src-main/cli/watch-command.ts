@@ -149,8 +149,13 @@ async function runWatcher(core: AppCore, args: WatchArguments, signal: AbortSign
       for (const event of pending ?? []) printEvent(event, args.json);
       pending = undefined;
       // Not idle(): a file that keeps changing would keep --once from ever exiting. What is still arriving is told, and left.
-      if (args.once) held = (await watcher.once()).held;
-      else {
+      if (args.once) {
+        // Ctrl-C stops the pass after the batch's page in flight (it ends interrupted; the next start settles it).
+        const stopOnAbort = (): void => { void watcher.stop(); };
+        signal.addEventListener('abort', stopOnAbort, { once: true });
+        held = (await watcher.once()).held;
+        signal.removeEventListener('abort', stopOnAbort);
+      } else {
         await new Promise<void>((resolve) => {
           if (signal.aborted) { resolve(); return; }
           signal.addEventListener('abort', () => resolve(), { once: true });
@@ -195,6 +200,25 @@ function add(core: AppCore, args: WatchArguments, owner: string): void {
   say(`What is there now is organized first, then each file that lands once it settles. ${whoWatches(core)}.`);
 }
 
+/** `watch set`: what was given replaces the folder's; a rules file is saved (or an identical set reused) as for add. */
+function set(core: AppCore, args: WatchArguments, owner: string): void {
+  const folder = findFolder(core, owner, args.folder ?? '');
+  const ruleSet = args.rules === undefined ? undefined : loadRuleSetFile(args.rules);
+  const changed = core.database.sqlite.transaction(() => {
+    const savedSet = ruleSet && args.rules !== undefined ? saveRuleSet(core, owner, args.rules, ruleSet) : undefined;
+    return core.watchedFolders.update(owner, folder.id, {
+      ...(savedSet ? { ruleSetId: savedSet.id } : args.preset ? { preset: args.preset } : {}),
+      ...(args.dest !== undefined ? { destination: args.dest } : {}),
+      ...(args.conflictGiven ? { conflict: args.conflict } : {}),
+      ...(args.depthGiven ? { depth: args.depth } : {}),
+    });
+  }).immediate();
+  if (args.json) { line(folderLine(core, changed)); return; }
+  say(`Changed ${changed.path} (id ${changed.id.slice(0, 8)})`);
+  say(`  rules: ${rulesOf(core, changed)}; destination: ${destinationOf(changed)}; name conflicts: ${changed.conflict}; depth: ${changed.depth}`);
+  say(`What is there is organized by these settings now. ${whoWatches(core)}.`);
+}
+
 function list(core: AppCore, args: WatchArguments, owner: string): void {
   const folders = core.watchedFolders.list(owner, 0, Number.MAX_SAFE_INTEGER).items;
   if (args.json) { for (const folder of folders) line(folderLine(core, folder)); return; }
@@ -235,6 +259,7 @@ export async function runWatch(core: AppCore, args: WatchArguments, owner: strin
   switch (args.action) {
     case 'run': return runWatcher(core, args, signal);
     case 'add': add(core, args, owner); return 0;
+    case 'set': set(core, args, owner); return 0;
     case 'list': list(core, args, owner); return 0;
     case 'remove': case 'pause': case 'resume': change(core, args, owner); return 0;
     default: return args.action satisfies never;
