@@ -37,13 +37,14 @@ describe('batches of arrivals', () => {
       expect(undone).toMatchObject({ status: 'rolled_back', rollback_conflicts: 0 });
     }
     expect(snapshotTree(root)).toEqual(before);
-    // The files put back arrive again; each is known as one the watcher placed, and left alone.
+    // The files put back arrive again; each is known as one the watcher placed, and left alone. chokidar may tell
+    // only some of 2000 moves out and back in on a loaded machine: a pass over the folder looks at every one.
     const names = new Set(Object.keys(before).map((name) => path.join(root, name)));
-    await until('the files put back to be seen', () => {
-      const seen = new Set(watching.outcomes.slice(putBack).map((seen) => seen.file));
-      return [...names].every((name) => seen.has(name));
-    }, 60_000);
+    await until('some of the files put back to be seen', () => watching.outcomes.slice(putBack).some((seen) => names.has(seen.file)));
     await watching.watcher.idle();
+    await watching.watcher.catchUp();
+    const seen = new Set(watching.outcomes.slice(putBack).map((outcome) => outcome.file));
+    expect([...names].filter((name) => !seen.has(name))).toEqual([]);
     expect(watching.outcomes.slice(putBack).filter((seen) => seen.outcome !== 'handled')).toEqual([]);
     expect(watchOperations(core)).toHaveLength(operations.length);
     expect(snapshotTree(root)).toEqual(before);
@@ -57,16 +58,17 @@ describe('batches of arrivals', () => {
     fs.writeFileSync(path.join(root, 'sunset.png'), 'png bytes');
     fs.writeFileSync(path.join(root, 'notes.txt'), 'words');
     const placed = ['Images/beach.jpg', 'Images/sunset.png', 'Documents/notes.txt'].map((name) => path.join(root, name));
-    // The moves arrive in the category folders (watched at depth 1), and are known as the watcher's own.
-    await until('the placed files to arrive', () => placed.every((file) => watching.outcomes.some((seen) => seen.file === file)));
+    // The moves arrive in the category folders (watched at depth 1), and are known as the watcher's own; a pass
+    // over the whole folder (which also looks at any a loaded machine's chokidar did not tell) leaves them too.
+    await until('the batch to be made', () => watchOperations(core).length === 1 && watchOperations(core)[0]?.status === 'completed');
+    await until('a placed file to arrive', () => watching.outcomes.some((seen) => placed.includes(seen.file)));
     await watching.watcher.idle();
+    await watching.watcher.catchUp();
+    expect(placed.filter((file) => !watching.outcomes.some((seen) => seen.file === file))).toEqual([]);
     expect(watching.outcomes.filter((seen) => placed.includes(seen.file) && seen.outcome !== 'handled')).toEqual([]);
     expect(watchOperations(core)).toHaveLength(1);
     expect(watchOperations(core)[0]).toMatchObject({ moved: 3 });
     expect(listFiles(root)).toEqual(['Documents/notes.txt', 'Images/beach.jpg', 'Images/sunset.png']);
-    // A pass over the whole folder leaves them too.
-    await watching.watcher.catchUp();
-    expect(watchOperations(core)).toHaveLength(1);
   });
 
   it('a file left where it is (its name taken, conflict skip) is told once, with why', async () => {

@@ -46,7 +46,7 @@ export async function watch(core: AppCore, options: Partial<WatcherOptions> = {}
   const logs: string[] = [];
   const outcomes: Watching['outcomes'] = [];
   const watcher = await startWatcher(core, {
-    label: 'the watch tests', log: (message) => logs.push(message), ...options,
+    label: 'the watch tests', log: (message) => { logs.push(message); if (process.env.WATCH_DEBUG) process.stderr.write(`watcher: ${message}\n`); }, ...options,
     settings: { ...QUICK, ...options.settings },
     observe: (file, outcome) => { outcomes.push({ file, outcome }); options.observe?.(file, outcome); },
   });
