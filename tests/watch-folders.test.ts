@@ -2,9 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LOCAL_USER_ID } from '../src-main/core/db/schema.js';
-import { recordEvents } from './helpers/hub-events.js';
 import { listFiles, tempDir } from './helpers/temp-tree.js';
-import { movedInAll, openCore, until, watch, watchedFolder, watchOperations } from './helpers/watch-runtime.js';
+import { accountsWatchedFolder, movedInAll, openCore, until, watch, watchedFolder, watchOperations } from './helpers/watch-runtime.js';
 
 const DAY_MS = 86_400_000;
 
@@ -148,11 +147,7 @@ describe('watched folders come and go', () => {
 
   it('an account\'s folder it may no longer use is not organized, and is told so, until it is allowed again', async () => {
     const core = openCore();
-    const account = await core.accounts.create({ email: 'ann@example.com', username: 'ann', full_name: 'Ann', password: 'correct horse battery' });
-    const root = tempDir('anns-');
-    core.accounts.allow(account.id, root);
-    const folder = core.watchedFolders.add(account.id, { path: root });
-    const anns = recordEvents(core, account.id);
+    const { account, root, folder, events: anns } = await accountsWatchedFolder(core);
     const control = watchedFolder(core);
     const watching = await watch(core);
     await until('Ann\'s folder to be watched', () => anns.heard.some((event) => event.name === 'watch:folder' && event.data.state === 'watching'));

@@ -2,9 +2,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LOCAL_USER_ID } from '../src-main/core/db/schema.js';
 import { createHandledFiles, identityOf } from '../src-main/core/watch/handled-files.js';
+import { endedAfterEach } from './helpers/child-processes.js';
 import { listFiles, tempDir } from './helpers/temp-tree.js';
 import { movedInAll, openCore, QUICK, sha256, until, watch, watchedFolder, watchOperations } from './helpers/watch-runtime.js';
 
@@ -12,15 +13,7 @@ import { movedInAll, openCore, QUICK, sha256, until, watch, watchedFolder, watch
 const OTHER_DEVICE = '/dev/shm';
 const HOLDER = path.resolve(import.meta.dirname, 'helpers', 'watch-holder.ts');
 
-const children: ChildProcess[] = [];
-afterEach(async () => {
-  for (const child of children.splice(0)) {
-    if (child.exitCode !== null || child.signalCode !== null) continue;
-    const exited = new Promise((resolve) => { child.once('exit', resolve); });
-    child.kill('SIGKILL');
-    await exited;
-  }
-});
+const children = endedAfterEach('SIGKILL');
 
 /** A watcher in another process whose batches go a few files a page, slowly: resolves once it watches. */
 async function startSlowHolder(dataDir: string): Promise<ChildProcess> {

@@ -1,22 +1,15 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isFileOrganizerError } from '../src-shared/errors.js';
 import { startWatcher } from '../src-main/core/watch/watcher.js';
+import { endedAfterEach } from './helpers/child-processes.js';
 import { listFiles } from './helpers/temp-tree.js';
 import { movedInAll, openCore, QUICK, until, watch, watchedFolder, watchOperations } from './helpers/watch-runtime.js';
 
 const HOLDER = path.resolve(import.meta.dirname, 'helpers', 'watch-holder.ts');
-const children: ChildProcess[] = [];
-afterEach(async () => {
-  for (const child of children.splice(0)) {
-    if (child.exitCode !== null || child.signalCode !== null) continue;
-    const exited = new Promise((resolve) => { child.once('exit', resolve); });
-    child.kill('SIGTERM');
-    await exited;
-  }
-});
+const children = endedAfterEach('SIGTERM');
 
 /** Another process watching the data folder: resolves once it says it watches (its pid), or rejects with what it said. */
 async function startHolder(dataDir: string, label: string): Promise<ChildProcess & { pid: number }> {

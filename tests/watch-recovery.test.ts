@@ -2,9 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LOCAL_USER_ID } from '../src-main/core/db/schema.js';
-import { recordEvents } from './helpers/hub-events.js';
 import { listFiles, tempDir } from './helpers/temp-tree.js';
-import { openCore, until, watch, watchedFolder, watchOperations } from './helpers/watch-runtime.js';
+import { accountsWatchedFolder, openCore, until, watch, watchedFolder, watchOperations } from './helpers/watch-runtime.js';
 
 const OLD = new Date('2023-01-02T03:04:05Z');
 
@@ -106,11 +105,7 @@ describe('the watcher after a batch fails, on stop, and with files held for long
 
   it('a folder its account may no longer use between a file settling and its batch is refused by the batch: nothing moves', async () => {
     const core = openCore();
-    const account = await core.accounts.create({ email: 'ann@example.com', username: 'ann', full_name: 'Ann', password: 'correct horse battery' });
-    const root = tempDir('anns-');
-    core.accounts.allow(account.id, root);
-    const folder = core.watchedFolders.add(account.id, { path: root });
-    const anns = recordEvents(core, account.id);
+    const { account, root, folder, events: anns } = await accountsWatchedFolder(core);
     // No presence check comes in this test, and the batch closes long after the file settled.
     const watching = await watch(core, { settings: { presenceEveryMs: 600_000, quietMs: 1_500 } });
     await until('Ann\'s folder to be watched', () => anns.heard.some((event) => event.name === 'watch:folder' && event.data.state === 'watching'));

@@ -83,3 +83,12 @@ export function watchedFolder(core: AppCore, options: Partial<NewWatchedFolder> 
   const folder = core.watchedFolders.add(LOCAL_USER_ID, { ...options, path: root });
   return { root: path.resolve(root), id: folder.id };
 }
+
+/** An account (Ann) allowed one folder, which she watches; her events recorded. */
+export async function accountsWatchedFolder(core: AppCore) {
+  const account = await core.accounts.create({ email: 'ann@example.com', username: 'ann', full_name: 'Ann', password: 'correct horse battery' });
+  const root = tempDir('anns-');
+  core.accounts.allow(account.id, root);
+  const folder = core.watchedFolders.add(account.id, { path: root });
+  return { account, root, folder, events: recordEvents(core, account.id) };
+}
