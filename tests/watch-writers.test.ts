@@ -10,7 +10,6 @@ import { openCore, QUICK, sha256, until, watch, watchedFolder, watchOperations }
 
 /** Another file system than the temp folder's: a move there is a copy and a delete. */
 const OTHER_DEVICE = '/dev/shm';
-const pause = (ms: number): Promise<void> => new Promise((resolve) => { setTimeout(resolve, ms); });
 
 /** The bytes the writer below writes as chunk `index`. */
 const chunkOf = (index: number): Buffer => Buffer.alloc(64 * 1024, 0x41 + index);
@@ -98,18 +97,24 @@ describe('downloads and documents in use beside a file', () => {
     fs.writeFileSync(final, '');
     const partial = path.join(root, 'a8Xk2.pdf.part');
     const hash = crypto.createHash('sha256');
-    const startedAt = Date.now();
+    const placeholderAt = fs.statSync(final).mtimeMs;
     let stillThere = true;
-    // Written for three times as long as an empty file waits.
-    while (Date.now() - startedAt < 3 * youngEmptyMs) {
+    // Written until the watcher has held the placeholder again at an age past the time an empty file waits (and
+    // then once more): only the download beside it can be what holds it then.
+    const holds = (): number => watching.outcomes.filter((seen) => seen.file === final && seen.outcome === 'held').length;
+    const heldPastTheWait = (): boolean => watching.outcomes.filter((seen) => seen.file === final && seen.outcome === 'held' && seen.at - placeholderAt > youngEmptyMs).length >= 2;
+    const deadline = Date.now() + 30_000;
+    while (!heldPastTheWait()) {
+      if (Date.now() > deadline) throw new Error('the placeholder was not looked at again past the time an empty file waits within 30 s');
       const chunk = crypto.randomBytes(16 * 1024);
       fs.appendFileSync(partial, chunk);
       hash.update(chunk);
       stillThere &&= fs.existsSync(final);
-      await pause(100);
+      // A chunk each time the watcher looks at the placeholder again: the download goes on as long as it is watched.
+      const looked = holds();
+      await until('the watcher to look at the placeholder again', () => holds() > looked);
     }
     expect(stillThere).toBe(true);
-    expect(watching.outcomes.some((seen) => seen.file === final && seen.outcome === 'held')).toBe(true);
     expect(watchOperations(core)).toHaveLength(0);
     fs.renameSync(partial, final);
     const batch = await watching.events.next('watch:batch', () => true);

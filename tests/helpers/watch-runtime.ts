@@ -36,8 +36,8 @@ export interface Watching {
   watcher: Watcher;
   events: ReturnType<typeof recordEvents>;
   logs: string[];
-  /** every file the watcher said it queued, held or left as its own, in order */
-  outcomes: Array<{ file: string; outcome: ArrivalOutcome }>;
+  /** every file the watcher said it queued, held or left as its own, in order, with when (ms) */
+  outcomes: Array<{ file: string; outcome: ArrivalOutcome; at: number }>;
 }
 
 /** Start a watcher over a core (stopped after the test), hearing the local profile's events and its log. */
@@ -48,7 +48,7 @@ export async function watch(core: AppCore, options: Partial<WatcherOptions> = {}
   const watcher = await startWatcher(core, {
     label: 'the watch tests', log: (message) => { logs.push(message); if (process.env.WATCH_DEBUG) process.stderr.write(`watcher: ${message}\n`); }, ...options,
     settings: { ...QUICK, ...options.settings },
-    observe: (file, outcome) => { outcomes.push({ file, outcome }); options.observe?.(file, outcome); },
+    observe: (file, outcome) => { outcomes.push({ file, outcome, at: Date.now() }); options.observe?.(file, outcome); },
   });
   watchers.push(watcher);
   return { core, watcher, events, logs, outcomes };
